@@ -1,0 +1,20 @@
+// Hosts the wasm module off the main thread. One job at a time; results are transferred, not copied.
+// A trap (wasm `unreachable`, out of memory) leaves the instance dead: the reply says so and the pool
+// replaces this worker.
+import { init, compress, encode, decode, formats } from './core.js';
+
+const ops = { compress, encode, decode, formats };
+
+self.onmessage = async ({ data: { id, op, args, wasmUrl } }) => {
+  try {
+    await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    const fn = ops[op];
+    if (!fn) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
+    const result = fn(...args);
+    const bytes = result instanceof Uint8Array ? result : result?.data;
+    self.postMessage({ id, ok: true, result }, bytes ? [bytes.buffer] : []);
+  } catch (e) {
+    const trapped = e instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, trapped, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } });
+  }
+};

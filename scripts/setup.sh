@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs whatever this machine lacks to build (and, with --test, to test) pixsqueeze.
+# A fresh machine needs only Rust via rustup, Node/npm and Debian's apt (as root or with sudo); a second
+# run finds everything in place and installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+[ "${1:-}" = "--test" ] && want_browser=1
+
+# Pinned here, not in a lockfile: wasm-pack is a tool, not a dependency of the crate.
+WASM_PACK_VERSION=0.15.1
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# `--locked` first, for the versions the tool's authors tested; the registry these machines reach can
+# lack a locked version (wasm-bindgen-cli 0.2.130 locks a webpki-roots it does not serve), and then a
+# fresh resolution within the tool's own semver bounds is the next best thing.
+cargo_install() {
+  cargo install --locked --force "$1" --version "$2" ||
+    { say "locked install of $1 failed; retrying with fresh resolution"; cargo install --force "$1" --version "$2"; }
+}
+started=$(date +%s)
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-pack --version 2>/dev/null || true)" != "wasm-pack $WASM_PACK_VERSION" ]; then
+  say "installing wasm-pack $WASM_PACK_VERSION (cargo install, a few minutes)"
+  cargo_install wasm-pack "$WASM_PACK_VERSION"
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen version in Cargo.lock exactly, or the generated glue and
+# the compiled module disagree. wasm-pack finds it on PATH instead of downloading it from GitHub.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$bindgen_version" ]; then
+  echo "[setup] cannot read the wasm-bindgen version from Cargo.lock" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version (cargo install, a few minutes)"
+  cargo_install wasm-bindgen-cli "$bindgen_version"
+fi
+
+if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  say "installing Debian's chromium and chromium-driver"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm ci only when the installed tree is missing or older than the lockfile; binaryen (wasm-opt) and
+# playwright-core come from here.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "ready in $(( $(date +%s) - started )) s"

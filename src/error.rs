@@ -1,0 +1,71 @@
+//! One error type with a few stable categories. The category names are a public contract: the wasm
+//! layer turns each into a JS `Error` whose `name` is [`Error::name`].
+
+use std::fmt;
+
+/// Everything that can go wrong, by category, each with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input bytes are not a readable image (corrupt, truncated, not an image at all).
+    Decode(String),
+    /// The encoder refused or failed on pixels that passed validation.
+    Encode(String),
+    /// The caller passed something malformed: options, buffer sizes, dimensions.
+    InvalidInput(String),
+    /// The input is larger than the configured [`Limits`](crate::Limits) allow.
+    LimitExceeded(String),
+    /// A valid request for something pixsqueeze does not do (yet).
+    Unsupported(String),
+}
+
+impl Error {
+    /// The stable name of the category, as JS sees it in `error.name`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Error::Decode(_) => "DecodeError",
+            Error::Encode(_) => "EncodeError",
+            Error::InvalidInput(_) => "InvalidInput",
+            Error::LimitExceeded(_) => "LimitExceeded",
+            Error::Unsupported(_) => "Unsupported",
+        }
+    }
+
+    /// The human-readable message, without the category name.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Decode(m)
+            | Error::Encode(m)
+            | Error::InvalidInput(m)
+            | Error::LimitExceeded(m)
+            | Error::Unsupported(m) => m,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name(), self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<image::ImageError> for Error {
+    fn from(e: image::ImageError) -> Self {
+        use image::ImageError as E;
+        match e {
+            E::Limits(l) => Error::LimitExceeded(format!("image exceeds a decoding limit: {l}")),
+            E::Unsupported(u) => Error::Unsupported(format!("unsupported image: {u}")),
+            E::Parameter(p) => Error::InvalidInput(p.to_string()),
+            E::Encoding(enc) => Error::Encode(enc.to_string()),
+            E::Decoding(d) => Error::Decode(format!("the image is damaged or not valid: {d}")),
+            E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Error::Decode("the image file is truncated (it ends before its data does)".into())
+            }
+            E::IoError(io) => Error::Decode(format!("could not read the image: {io}")),
+        }
+    }
+}
+
+/// Short for `std::result::Result<T, pixsqueeze::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;

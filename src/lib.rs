@@ -1,0 +1,28 @@
+//! pixsqueeze: image compression that runs entirely on the user's device.
+//!
+//! The core is plain Rust and knows nothing of JavaScript; `wasm.rs` (built only for wasm32) is the one
+//! place that speaks to JS. The flow is [`decode`] → [`encode`] → [`measure`], with [`compress`] doing
+//! all three on a file's bytes.
+//!
+//! This software is based in part on the work of the Independent JPEG Group (through jpeg-encoder).
+
+mod codecs;
+mod decode;
+mod error;
+mod limits;
+mod metrics;
+mod options;
+mod pipeline;
+mod pixels;
+/// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use codecs::{encode_rgba as encode, FormatMeta};
+pub use decode::decode;
+pub use error::{Error, Result};
+pub use limits::Limits;
+pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
+pub use options::{Format, Options, DEFAULT_QUALITY};
+pub use pipeline::{compress, Compressed};
+pub use pixels::Rgba8;

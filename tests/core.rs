@@ -1,0 +1,182 @@
+//! The core end to end on fixtures made in code and, where present, on the shared corpus.
+
+mod common;
+
+use common::{alpha_ramp, corpus_files, photo_like, text_like};
+use pixsqueeze::{compress, decode, encode, measure, Error, Format, Limits, Options, Rgba8};
+
+fn png_file(image: &Rgba8) -> Vec<u8> {
+    encode(image, &Options::new(Format::Png)).expect("PNG encodes")
+}
+
+#[test]
+fn png_output_is_lossless() {
+    for image in [photo_like(97, 61), text_like(64, 64), alpha_ramp(33, 9)] {
+        let file = png_file(&image);
+        assert_eq!(&file[..8], b"\x89PNG\r\n\x1a\n");
+        // Decoded with the png crate directly, not through our own decode path.
+        let decoder = png::Decoder::new(std::io::Cursor::new(&file));
+        let mut reader = decoder.read_info().expect("png header");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("png frame");
+        assert_eq!((info.width, info.height), (image.width(), image.height()));
+        assert_eq!(&buf[..info.buffer_size()], image.data());
+    }
+}
+
+#[test]
+fn jpeg_round_trip_is_close_and_quality_trades_size() {
+    let image = photo_like(160, 120);
+    let png = png_file(&image);
+    let mut last_size = 0;
+    let mut last_psnr = 0.0;
+    for quality in [20, 50, 75, 95] {
+        let r = compress(
+            &png,
+            &Options::new(Format::Jpeg).with_quality(quality),
+            &Limits::default(),
+        )
+        .expect("compresses");
+        assert_eq!(r.mime_type, "image/jpeg");
+        assert_eq!(&r.data[..3], b"\xff\xd8\xff");
+        assert_eq!((r.width, r.height), (160, 120));
+        assert_eq!(r.compressed_bytes, r.data.len());
+        assert_eq!(r.original_bytes, png.len());
+        assert!((r.ratio - png.len() as f64 / r.data.len() as f64).abs() < 1e-9);
+        assert!(
+            r.data.len() > last_size,
+            "q{quality} should be larger than the quality before"
+        );
+        assert!(
+            r.psnr > last_psnr,
+            "q{quality} should be closer than the quality before"
+        );
+        assert!(r.psnr > 25.0, "q{quality}: PSNR {} is too low", r.psnr);
+        last_size = r.data.len();
+        last_psnr = r.psnr;
+    }
+}
+
+#[test]
+fn identical_images_give_infinite_psnr() {
+    let png = png_file(&photo_like(40, 30));
+    let r = compress(&png, &Options::new(Format::Png), &Limits::default()).expect("compresses");
+    assert_eq!(r.mse, 0.0);
+    assert_eq!(r.psnr, f64::INFINITY);
+}
+
+#[test]
+fn psnr_matches_a_hand_computed_value() {
+    let a = Rgba8::new(2, 1, vec![10, 20, 30, 255, 40, 50, 60, 255]).unwrap();
+    let b = Rgba8::new(2, 1, vec![12, 20, 30, 255, 40, 50, 66, 255]).unwrap();
+    let m = measure(&a, &b).unwrap();
+    // Squared errors 4 and 36 over 6 samples.
+    assert!((m.mse - 40.0 / 6.0).abs() < 1e-12);
+    assert!((m.psnr - 10.0 * (65025.0_f64 / (40.0 / 6.0)).log10()).abs() < 1e-9);
+}
+
+#[test]
+fn transparent_pixels_are_composited_over_white_in_jpeg() {
+    // Fully transparent red must come out white, not red.
+    let image = Rgba8::new(16, 16, [255, 0, 0, 0].repeat(256)).unwrap();
+    let jpeg = encode(&image, &Options::new(Format::Jpeg).with_quality(90)).unwrap();
+    let decoded = decode(&jpeg, &Limits::default()).unwrap();
+    for p in decoded.data().chunks_exact(4) {
+        assert!(
+            p[0] > 245 && p[1] > 245 && p[2] > 245,
+            "pixel {p:?} is not white"
+        );
+    }
+}
+
+#[test]
+fn bad_quality_is_invalid_input() {
+    let image = photo_like(8, 8);
+    for quality in [0.0, 101.0, 50.5, f64::NAN] {
+        let options = Options {
+            quality: Some(quality),
+            ..Options::new(Format::Jpeg)
+        };
+        let err = encode(&image, &options).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{quality}: {err}");
+    }
+}
+
+#[test]
+fn buffer_size_mismatch_is_invalid_input() {
+    assert!(matches!(
+        Rgba8::new(4, 4, vec![0; 63]),
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        Rgba8::new(0, 4, vec![]),
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn garbage_and_empty_input_are_decode_errors() {
+    let limits = Limits::default();
+    assert_eq!(decode(b"", &limits).unwrap_err().name(), "DecodeError");
+    assert_eq!(
+        decode(b"hello, not an image", &limits).unwrap_err().name(),
+        "DecodeError"
+    );
+}
+
+#[test]
+fn truncated_files_fail_without_panicking() {
+    let image = photo_like(64, 48);
+    let files = [
+        png_file(&image),
+        encode(&image, &Options::new(Format::Jpeg)).unwrap(),
+    ];
+    for file in &files {
+        for cut in (0..file.len()).step_by(7) {
+            assert!(
+                decode(&file[..cut], &Limits::default()).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tight_limits_are_limit_exceeded() {
+    let png = png_file(&photo_like(100, 50));
+    let tight = Limits {
+        max_pixels: 4_999,
+        ..Limits::default()
+    };
+    assert_eq!(decode(&png, &tight).unwrap_err().name(), "LimitExceeded");
+    let short = Limits {
+        max_input_bytes: 10,
+        ..Limits::default()
+    };
+    assert_eq!(decode(&png, &short).unwrap_err().name(), "LimitExceeded");
+    assert!(decode(&png, &Limits::default()).is_ok());
+}
+
+#[test]
+fn format_meta_describes_each_format() {
+    for format in Format::ALL {
+        let meta = format.meta();
+        assert!(meta.mime_type.starts_with("image/"));
+        assert_eq!(meta.lossy, meta.default_quality.is_some());
+    }
+}
+
+#[test]
+fn corpus_photos_compress_to_jpeg_and_png() {
+    for path in corpus_files("photos") {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display();
+        let jpeg = compress(&bytes, &Options::new(Format::Jpeg), &Limits::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(jpeg.psnr > 28.0, "{name}: q75 PSNR {}", jpeg.psnr);
+        println!(
+            "{name}: JPEG q75 {} bytes, PSNR {:.2} dB",
+            jpeg.compressed_bytes, jpeg.psnr
+        );
+    }
+}

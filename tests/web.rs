@@ -1,0 +1,91 @@
+//! The JS-facing API (`src/wasm.rs`) run in headless Chromium by wasm-bindgen-test, called with JS
+//! values as a page would call it.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect, Uint8Array};
+use pixsqueeze::wasm;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn options(format: &str, quality: Option<f64>) -> JsValue {
+    let o = Object::new();
+    Reflect::set(&o, &"format".into(), &format.into()).unwrap();
+    if let Some(q) = quality {
+        Reflect::set(&o, &"quality".into(), &q.into()).unwrap();
+    }
+    o.into()
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap()
+}
+
+fn error_name(e: JsValue) -> String {
+    e.dyn_into::<js_sys::Error>().unwrap().name().into()
+}
+
+/// A 48 x 32 gradient, as RGBA bytes.
+fn gradient() -> Vec<u8> {
+    (0..32u32)
+        .flat_map(|y| (0..48u32).flat_map(move |x| [(x * 5) as u8, (y * 7) as u8, 99, 255]))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn encode_decode_and_compress_round_trip() {
+    let png = wasm::encode(gradient(), 48, 32, options("png", None)).unwrap();
+    let decoded = wasm::decode(&png.to_vec()).unwrap();
+    assert_eq!(get(&decoded, "width").as_f64(), Some(48.0));
+    assert_eq!(get(&decoded, "height").as_f64(), Some(32.0));
+    let data: Uint8Array = get(&decoded, "data").dyn_into().unwrap();
+    assert_eq!(data.to_vec(), gradient());
+
+    let r: JsValue = wasm::compress(&png.to_vec(), options("jpeg", Some(80.0)))
+        .unwrap()
+        .into();
+    assert_eq!(
+        get(&r, "mimeType").as_string().as_deref(),
+        Some("image/jpeg")
+    );
+    let size = get(&r, "compressedBytes").as_f64().unwrap();
+    let data: Uint8Array = get(&r, "data").dyn_into().unwrap();
+    assert_eq!(f64::from(data.length()), size);
+    let ratio = get(&r, "ratio").as_f64().unwrap();
+    assert!((ratio - png.length() as f64 / size).abs() < 1e-9);
+    let psnr = get(&r, "psnr").as_f64().unwrap();
+    assert!(psnr > 30.0 && psnr.is_finite(), "psnr {psnr}");
+
+    let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None))
+        .unwrap()
+        .into();
+    assert_eq!(get(&lossless, "psnr").as_f64(), Some(f64::INFINITY));
+    assert_eq!(get(&lossless, "mse").as_f64(), Some(0.0));
+}
+
+#[wasm_bindgen_test]
+fn errors_carry_stable_names() {
+    let e = wasm::decode(b"not an image").unwrap_err();
+    assert_eq!(error_name(e), "DecodeError");
+    let e = wasm::encode(vec![0; 10], 4, 4, options("png", None)).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::encode(gradient(), 48, 32, options("jpeg", Some(0.0))).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::encode(gradient(), 48, 32, options("gif", None)).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None)).unwrap_err();
+    assert_eq!(error_name(e), "DecodeError");
+}
+
+#[wasm_bindgen_test]
+fn formats_lists_every_output_format() {
+    let list = wasm::formats().unwrap();
+    let ids: Vec<String> = list
+        .iter()
+        .map(|f| get(&f, "id").as_string().unwrap())
+        .collect();
+    assert_eq!(ids, ["jpeg", "png"]);
+}
