@@ -18,11 +18,13 @@ mod pixels;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use codecs::{encode_rgba as encode, FormatMeta};
+pub use codecs::{FormatMeta, OptionKind, OptionMeta, COMMON_OPTIONS};
 pub use decode::decode;
 pub use error::{Error, Result};
 pub use limits::Limits;
 pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
-pub use options::{Format, Options, DEFAULT_QUALITY};
-pub use pipeline::{compress, Compressed};
+pub use options::{
+    ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
+};
+pub use pipeline::{compress, encode, Compressed};
 pub use pixels::Rgba8;

@@ -1,39 +1,139 @@
-//! What a caller asks for, with documented defaults and validation before any work starts.
+//! What a caller asks for ([`Options`], as parsed from the JS options object) and what the engine runs
+//! with ([`Settings`], every default applied and every field validated before work starts).
 //!
-//! The structs derive `Deserialize` so that any front end (the JS options object in `wasm.rs`, JSON in
-//! the fuzz targets) parses into the same types with the same messages.
+//! `Options` derives `Deserialize` so that any front end (the JS object in `wasm.rs`, JSON in tests and
+//! fuzz targets) parses into the same types with the same messages. Unknown names are rejected, so a
+//! typo such as `qualty` fails loudly instead of being ignored.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Lossy JPEG.
     Jpeg,
-    /// Lossless PNG.
+    /// Lossless PNG, optimised for size.
     Png,
+    /// Lossy PNG: the colours reduced to a palette of at most `colors`.
+    PngPalette,
+    /// Lossless WebP.
+    Webp,
 }
 
 impl Format {
     /// Every output format, in the order a UI lists them.
-    pub const ALL: [Format; 2] = [Format::Jpeg, Format::Png];
+    pub const ALL: [Format; 4] = [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp];
+}
+
+/// JPEG chroma subsampling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Subsampling {
+    /// 4:2:0 below quality 90, 4:4:4 from 90 up: at high quality, halved chroma is the visible loss.
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "4:4:4")]
+    S444,
+    #[serde(rename = "4:2:2")]
+    S422,
+    #[serde(rename = "4:2:0")]
+    S420,
+}
+
+/// How hard lossless encoders work for smaller files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    Fast,
+    Default,
+    Max,
+}
+
+/// What happens to an embedded colour profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorProfile {
+    /// Write the input's ICC profile into the output unchanged, so colours do not shift.
+    Keep,
+    /// Convert the pixels to sRGB and write no profile.
+    Srgb,
+}
+
+/// Per-call overrides of [`Limits`]; absent fields keep the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LimitOptions {
+    pub max_width: Option<f64>,
+    pub max_height: Option<f64>,
+    pub max_pixels: Option<f64>,
+    pub max_input_bytes: Option<f64>,
+}
+
+/// Options for [`encode`](crate::encode) and [`compress`](crate::compress), as a caller writes them.
+/// Every field but `format` is optional; [`Options::resolve`] documents the defaults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    pub format: Format,
+    /// JPEG quality, a whole number 1–100 (default 75).
+    pub quality: Option<f64>,
+    /// JPEG chroma subsampling (default `auto`).
+    pub subsampling: Option<Subsampling>,
+    /// Progressive JPEG (default false).
+    pub progressive: Option<bool>,
+    /// Optimised Huffman tables for JPEG (default true).
+    pub optimize_huffman: Option<bool>,
+    /// PNG effort (default `default`).
+    pub effort: Option<Effort>,
+    /// Palette size for `png-palette`, 2–256 (default 256).
+    pub colors: Option<f64>,
+    /// Error-diffusion dithering for `png-palette` (default true).
+    pub dither: Option<bool>,
+    /// Shrink to at most this width, keeping the aspect ratio (never enlarges).
+    pub max_width: Option<f64>,
+    /// Shrink to at most this height, keeping the aspect ratio (never enlarges).
+    pub max_height: Option<f64>,
+    /// Resize in linear light (default true) rather than on sRGB values.
+    pub linear_resize: Option<bool>,
+    /// Keep EXIF (JPEG output only; GPS included), with orientation reset (default false).
+    pub keep_metadata: Option<bool>,
+    /// Keep the ICC profile or convert to sRGB (default `keep`).
+    pub color_profile: Option<ColorProfile>,
+    /// Colour transparent pixels are composited over for JPEG, `#rrggbb` (default `#ffffff`).
+    pub background: Option<String>,
+    /// Decoding limits for untrusted input.
+    pub limits: Option<LimitOptions>,
 }
 
 /// Default JPEG quality: the one Squoosh and MozJPEG users know.
 pub const DEFAULT_QUALITY: u8 = 75;
 
-/// Options for [`encode`](crate::encode) and [`compress`](crate::compress).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Options {
-    /// The output format.
+/// Options with every default applied and every value checked: what the engine runs with, and what a
+/// result reports as the options actually used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
     pub format: Format,
-    /// Quality 1–100 for lossy formats (default 75); ignored by lossless ones.
-    #[serde(default)]
-    pub quality: Option<f64>,
+    pub quality: u8,
+    pub subsampling: Subsampling,
+    pub progressive: bool,
+    pub optimize_huffman: bool,
+    pub effort: Effort,
+    pub colors: u16,
+    pub dither: bool,
+    pub max_width: Option<u32>,
+    pub max_height: Option<u32>,
+    pub linear_resize: bool,
+    pub keep_metadata: bool,
+    pub color_profile: ColorProfile,
+    /// `[r, g, b]`, reported as `#rrggbb`.
+    #[serde(serialize_with = "hex_color")]
+    pub background: [u8; 3],
+    #[serde(skip)]
+    pub limits: Limits,
 }
 
 impl Options {
@@ -42,34 +142,121 @@ impl Options {
         Options {
             format,
             quality: None,
+            subsampling: None,
+            progressive: None,
+            optimize_huffman: None,
+            effort: None,
+            colors: None,
+            dither: None,
+            max_width: None,
+            max_height: None,
+            linear_resize: None,
+            keep_metadata: None,
+            color_profile: None,
+            background: None,
+            limits: None,
         }
     }
 
-    /// Sets the quality (validated when used).
+    /// Sets the JPEG quality (validated by [`Options::resolve`]).
     pub fn with_quality(mut self, quality: u8) -> Self {
         self.quality = Some(f64::from(quality));
         self
     }
 
-    /// The quality to encode with.
+    /// Applies defaults and validates every field, so that errors surface before any work starts.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] unless the quality is a whole number from 1 to 100.
-    pub fn quality(&self) -> Result<u8> {
-        match self.quality {
-            None => Ok(DEFAULT_QUALITY),
-            Some(q) if q.fract() == 0.0 && (1.0..=100.0).contains(&q) => Ok(q as u8),
-            Some(q) => Err(Error::InvalidInput(format!(
-                "quality must be a whole number from 1 to 100, got {q}"
-            ))),
+    /// [`Error::InvalidInput`] naming the first field that is out of range or malformed.
+    pub fn resolve(&self) -> Result<Settings> {
+        let limits = match &self.limits {
+            None => Limits::default(),
+            Some(l) => {
+                let d = Limits::default();
+                Limits {
+                    max_width: whole("limits.maxWidth", l.max_width, 1, u32::MAX.into())?
+                        .map_or(d.max_width, |v| v as u32),
+                    max_height: whole("limits.maxHeight", l.max_height, 1, u32::MAX.into())?
+                        .map_or(d.max_height, |v| v as u32),
+                    max_pixels: whole("limits.maxPixels", l.max_pixels, 1, MAX_SAFE)?
+                        .unwrap_or(d.max_pixels),
+                    max_input_bytes: whole("limits.maxInputBytes", l.max_input_bytes, 1, MAX_SAFE)?
+                        .unwrap_or(d.max_input_bytes),
+                }
+            }
+        };
+        Ok(Settings {
+            format: self.format,
+            quality: whole("quality", self.quality, 1, 100)?.map_or(DEFAULT_QUALITY, |q| q as u8),
+            subsampling: self.subsampling.unwrap_or(Subsampling::Auto),
+            progressive: self.progressive.unwrap_or(false),
+            optimize_huffman: self.optimize_huffman.unwrap_or(true),
+            effort: self.effort.unwrap_or(Effort::Default),
+            colors: whole("colors", self.colors, 2, 256)?.map_or(256, |c| c as u16),
+            dither: self.dither.unwrap_or(true),
+            max_width: side_limit("maxWidth", self.max_width)?,
+            max_height: side_limit("maxHeight", self.max_height)?,
+            linear_resize: self.linear_resize.unwrap_or(true),
+            keep_metadata: self.keep_metadata.unwrap_or(false),
+            color_profile: self.color_profile.unwrap_or(ColorProfile::Keep),
+            background: match &self.background {
+                None => [255, 255, 255],
+                Some(s) => parse_hex_color(s)?,
+            },
+            limits,
+        })
+    }
+}
+
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE: u64 = (1 << 53) - 1;
+
+/// A whole number in `min..=max`, from a JS number.
+fn whole(name: &str, value: Option<f64>, min: u64, max: u64) -> Result<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && v >= min as f64 && v <= max as f64 => Ok(Some(v as u64)),
+        Some(v) => Err(Error::InvalidInput(format!(
+            "{name} must be a whole number from {min} to {max}, got {v}"
+        ))),
+    }
+}
+
+/// A resize bound: absent or 0 means none.
+fn side_limit(name: &str, value: Option<f64>) -> Result<Option<u32>> {
+    Ok(whole(name, value, 0, u32::MAX.into())?
+        .filter(|&v| v > 0)
+        .map(|v| v as u32))
+}
+
+fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
+    let bad = || {
+        Error::InvalidInput(format!(
+            "background must be a colour like \"#ffffff\", got {s:?}"
+        ))
+    };
+    let hex = s.strip_prefix('#').ok_or_else(bad)?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let mut rgb = [0u8; 3];
+    for (i, c) in rgb.iter_mut().enumerate() {
+        *c = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(rgb)
+}
+
+impl Subsampling {
+    /// The concrete subsampling for a quality: `auto` keeps full chroma from quality 90 up.
+    pub fn for_quality(self, quality: u8) -> Subsampling {
+        match self {
+            Subsampling::Auto if quality >= 90 => Subsampling::S444,
+            Subsampling::Auto => Subsampling::S420,
+            other => other,
         }
     }
+}
 
-    /// Checks every field, so that errors surface before any decoding or encoding starts.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] naming the first bad field.
-    pub fn validate(&self) -> Result<()> {
-        self.quality().map(|_| ())
-    }
+fn hex_color<S: serde::Serializer>(rgb: &[u8; 3], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]))
 }

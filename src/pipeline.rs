@@ -1,11 +1,12 @@
-//! `compress` = decode → encode → decode the result → measure.
+//! `encode` = resolve options → encode; `compress` = decode → encode → decode the result → measure.
 
 use crate::codecs::encode_rgba;
 use crate::decode::decode;
 use crate::error::Result;
 use crate::limits::Limits;
 use crate::metrics::{measure, ratio};
-use crate::options::Options;
+use crate::options::{Options, Settings};
+use crate::pixels::Rgba8;
 
 /// A compressed file and what it cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,21 +24,32 @@ pub struct Compressed {
     pub mse: f64,
     /// PSNR in dB (infinite when the result is pixel-identical).
     pub psnr: f64,
+    /// The options actually used, every default filled in.
+    pub settings: Settings,
+}
+
+/// Encodes RGBA8 pixels as `options` say.
+///
+/// # Errors
+/// [`Error::InvalidInput`](crate::Error::InvalidInput) for bad options (checked before any work) or
+/// dimensions the format cannot hold; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
+pub fn encode(image: &Rgba8, options: &Options) -> Result<Vec<u8>> {
+    encode_rgba(image, &options.resolve()?)
 }
 
 /// Compresses an image file, measuring the result against the decoded original.
 ///
 /// # Errors
 /// Option errors first ([`Error::InvalidInput`](crate::Error::InvalidInput)), then any error of
-/// [`decode`](crate::decode()) or [`encode`](crate::encode).
-pub fn compress(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Compressed> {
-    options.validate()?;
-    let original = decode(bytes, limits)?;
-    let data = encode_rgba(&original, options)?;
+/// [`decode`](crate::decode()) or [`encode`].
+pub fn compress(bytes: &[u8], options: &Options) -> Result<Compressed> {
+    let settings = options.resolve()?;
+    let original = decode(bytes, &settings.limits)?;
+    let data = encode_rgba(&original, &settings)?;
     let result = decode(&data, &Limits::default())?;
     let metrics = measure(&original, &result)?;
     Ok(Compressed {
-        mime_type: options.format.meta().mime_type,
+        mime_type: settings.format.meta().mime_type,
         width: original.width(),
         height: original.height(),
         original_bytes: bytes.len(),
@@ -46,5 +58,6 @@ pub fn compress(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Comp
         mse: metrics.mse,
         psnr: metrics.psnr,
         data,
+        settings,
     })
 }

@@ -59,8 +59,13 @@ impl Rgba8 {
     }
 }
 
-/// The colour a viewer shows for channel value `c` at alpha `a` over a white page, rounded.
+/// The colour a viewer shows for channel value `c` at alpha `a` over background channel `bg`, rounded.
+pub(crate) fn over_background(c: u8, a: u8, bg: u8) -> u8 {
+    let (c, a, bg) = (u32::from(c), u32::from(a), u32::from(bg));
+    ((c * a + bg * (255 - a) + 127) / 255) as u8
+}
+
+/// [`over_background`] on white, as a page shows a transparent image.
 pub(crate) fn over_white(c: u8, a: u8) -> u8 {
-    let (c, a) = (u32::from(c), u32::from(a));
-    ((c * a + 255 * (255 - a) + 127) / 255) as u8
+    over_background(c, a, 255)
 }

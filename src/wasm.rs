@@ -2,10 +2,11 @@
 //! core types, maps error categories to JS `Error` names, and hands back owned copies of bytes (never
 //! views into wasm memory, which move when memory grows).
 
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, Format, Limits, Options, Rgba8};
+use crate::{Error, Format, OptionKind, OptionMeta, Options, Rgba8, COMMON_OPTIONS};
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
@@ -22,20 +23,24 @@ fn parse_options(value: JsValue) -> crate::Result<Options> {
             "options are required, e.g. { format: \"jpeg\", quality: 75 }".into(),
         ));
     }
-    let options: Options = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::InvalidInput(format!("invalid options: {e}")))?;
-    options.validate()?;
-    Ok(options)
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::InvalidInput(format!("invalid options: {e}")))
 }
 
-fn set(target: &Object, key: &str, value: JsValue) -> JsResult<()> {
-    Reflect::set(target, &JsValue::from_str(key), &value).map(|_| ())
+fn set(target: &Object, key: &str, value: impl Into<JsValue>) -> JsResult<()> {
+    Reflect::set(target, &JsValue::from_str(key), &value.into()).map(|_| ())
+}
+
+fn to_js(value: &impl Serialize) -> JsResult<JsValue> {
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
 /// `encode(rgba, width, height, options) → Uint8Array`: encodes raw RGBA8 pixels.
 #[wasm_bindgen]
 pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsResult<Uint8Array> {
     let options = parse_options(options).map_err(js_error)?;
+    // Options first: a bad option should not wait on a pixel-buffer check.
+    options.resolve().map_err(js_error)?;
     let image = Rgba8::new(width, height, rgba).map_err(js_error)?;
     let bytes = crate::encode(&image, &options).map_err(js_error)?;
     Ok(Uint8Array::from(bytes.as_slice()))
@@ -44,53 +49,108 @@ pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsRes
 /// `decode(bytes) → { width, height, data }` with `data` an RGBA8 `Uint8Array`.
 #[wasm_bindgen]
 pub fn decode(bytes: &[u8]) -> JsResult<Object> {
-    let image = crate::decode(bytes, &Limits::default()).map_err(js_error)?;
+    let image = crate::decode(bytes, &crate::Limits::default()).map_err(js_error)?;
     let out = Object::new();
-    set(&out, "width", image.width().into())?;
-    set(&out, "height", image.height().into())?;
-    set(&out, "data", Uint8Array::from(image.data()).into())?;
+    set(&out, "width", image.width())?;
+    set(&out, "height", image.height())?;
+    set(&out, "data", Uint8Array::from(image.data()))?;
     Ok(out)
 }
 
-/// `compress(bytes, options) → { data, mimeType, width, height, originalBytes, compressedBytes, ratio,
-/// mse, psnr }`: decodes a file, encodes it as `options` say and measures the result.
+/// `compress(bytes, options) → { data, mimeType, format, width, height, originalBytes,
+/// compressedBytes, ratio, mse, psnr, quality, options }`: decodes a file, encodes it as `options` say
+/// and measures the result. `options` in the result is every option actually used, defaults filled in.
 #[wasm_bindgen]
 pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
     let options = parse_options(options).map_err(js_error)?;
-    let r = crate::compress(bytes, &options, &Limits::default()).map_err(js_error)?;
+    let r = crate::compress(bytes, &options).map_err(js_error)?;
+    let meta = r.settings.format.meta();
     let out = Object::new();
-    set(&out, "data", Uint8Array::from(r.data.as_slice()).into())?;
-    set(&out, "mimeType", r.mime_type.into())?;
-    set(&out, "width", r.width.into())?;
-    set(&out, "height", r.height.into())?;
-    set(&out, "originalBytes", (r.original_bytes as f64).into())?;
-    set(&out, "compressedBytes", (r.compressed_bytes as f64).into())?;
-    set(&out, "ratio", r.ratio.into())?;
-    set(&out, "mse", r.mse.into())?;
-    set(&out, "psnr", r.psnr.into())?;
+    set(&out, "data", Uint8Array::from(r.data.as_slice()))?;
+    set(&out, "mimeType", meta.mime_type)?;
+    set(&out, "format", meta.id)?;
+    set(&out, "width", r.width)?;
+    set(&out, "height", r.height)?;
+    set(&out, "originalBytes", r.original_bytes as f64)?;
+    set(&out, "compressedBytes", r.compressed_bytes as f64)?;
+    set(&out, "ratio", r.ratio)?;
+    set(&out, "mse", r.mse)?;
+    set(&out, "psnr", r.psnr)?;
+    let quality = meta.default_quality.map(|_| r.settings.quality);
+    set(
+        &out,
+        "quality",
+        quality.map_or(JsValue::NULL, JsValue::from),
+    )?;
+    set(&out, "options", to_js(&r.settings)?)?;
     Ok(out)
 }
 
-/// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality }]`: the output formats, from
-/// the same meta the core encodes with, so UIs and types cannot drift from it.
+fn option_js(o: &OptionMeta) -> JsResult<Object> {
+    let out = Object::new();
+    set(&out, "name", o.name)?;
+    set(&out, "label", o.label)?;
+    set(&out, "description", o.description)?;
+    match o.kind {
+        OptionKind::Integer { min, max, default } => {
+            set(&out, "type", "integer")?;
+            set(&out, "min", min)?;
+            set(&out, "max", max)?;
+            set(&out, "default", default)?;
+        }
+        OptionKind::Choice { choices, default } => {
+            set(&out, "type", "choice")?;
+            set(
+                &out,
+                "choices",
+                choices
+                    .iter()
+                    .map(|c| JsValue::from_str(c))
+                    .collect::<Array>(),
+            )?;
+            set(&out, "default", default)?;
+        }
+        OptionKind::Boolean { default } => {
+            set(&out, "type", "boolean")?;
+            set(&out, "default", default)?;
+        }
+    }
+    Ok(out)
+}
+
+/// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
+/// formats from the same meta the core encodes with, so UIs and typings cannot drift from it.
+/// `options` lists every option the format reads (its own, then the common ones) as
+/// `{ name, label, description, type: "integer" | "choice" | "boolean", min?, max?, choices?, default }`.
 #[wasm_bindgen]
-pub fn formats() -> JsResult<js_sys::Array> {
-    let list = js_sys::Array::new();
+pub fn formats() -> JsResult<Array> {
+    let list = Array::new();
     for format in Format::ALL {
         let meta = format.meta();
         let out = Object::new();
-        set(&out, "id", meta.id.into())?;
-        set(&out, "label", meta.label.into())?;
-        set(&out, "mimeType", meta.mime_type.into())?;
-        set(&out, "extension", meta.extension.into())?;
-        set(&out, "lossy", meta.lossy.into())?;
+        set(&out, "id", meta.id)?;
+        set(&out, "label", meta.label)?;
+        set(&out, "mimeType", meta.mime_type)?;
+        set(&out, "extension", meta.extension)?;
+        set(&out, "lossy", meta.lossy)?;
         set(
             &out,
             "defaultQuality",
-            meta.default_quality
-                .map_or(JsValue::UNDEFINED, JsValue::from),
+            meta.default_quality.map_or(JsValue::NULL, JsValue::from),
         )?;
+        let options = Array::new();
+        for o in meta.options.iter().chain(COMMON_OPTIONS) {
+            options.push(&option_js(o)?.into());
+        }
+        set(&out, "options", options)?;
         list.push(&out);
     }
     Ok(list)
+}
+
+/// Executes a wasm `unreachable` on purpose, so tests can prove that a trapped instance's worker is
+/// replaced and the next job succeeds. Not part of the public API.
+#[wasm_bindgen(js_name = "__trapForTests")]
+pub fn trap_for_tests() {
+    core::arch::wasm32::unreachable()
 }

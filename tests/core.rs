@@ -3,7 +3,10 @@
 mod common;
 
 use common::{alpha_ramp, corpus_files, photo_like, text_like};
-use pixsqueeze::{compress, decode, encode, measure, Error, Format, Limits, Options, Rgba8};
+use pixsqueeze::{
+    compress, decode, encode, measure, Error, Format, LimitOptions, Limits, OptionKind, Options,
+    Rgba8,
+};
 
 fn png_file(image: &Rgba8) -> Vec<u8> {
     encode(image, &Options::new(Format::Png)).expect("PNG encodes")
@@ -31,12 +34,8 @@ fn jpeg_round_trip_is_close_and_quality_trades_size() {
     let mut last_size = 0;
     let mut last_psnr = 0.0;
     for quality in [20, 50, 75, 95] {
-        let r = compress(
-            &png,
-            &Options::new(Format::Jpeg).with_quality(quality),
-            &Limits::default(),
-        )
-        .expect("compresses");
+        let r =
+            compress(&png, &Options::new(Format::Jpeg).with_quality(quality)).expect("compresses");
         assert_eq!(r.mime_type, "image/jpeg");
         assert_eq!(&r.data[..3], b"\xff\xd8\xff");
         assert_eq!((r.width, r.height), (160, 120));
@@ -60,7 +59,7 @@ fn jpeg_round_trip_is_close_and_quality_trades_size() {
 #[test]
 fn identical_images_give_infinite_psnr() {
     let png = png_file(&photo_like(40, 30));
-    let r = compress(&png, &Options::new(Format::Png), &Limits::default()).expect("compresses");
+    let r = compress(&png, &Options::new(Format::Png)).expect("compresses");
     assert_eq!(r.mse, 0.0);
     assert_eq!(r.psnr, f64::INFINITY);
 }
@@ -154,15 +153,86 @@ fn tight_limits_are_limit_exceeded() {
         ..Limits::default()
     };
     assert_eq!(decode(&png, &short).unwrap_err().name(), "LimitExceeded");
+    let options = Options {
+        limits: Some(LimitOptions {
+            max_pixels: Some(4_999.0),
+            ..LimitOptions::default()
+        }),
+        ..Options::new(Format::Png)
+    };
+    assert_eq!(
+        compress(&png, &options).unwrap_err().name(),
+        "LimitExceeded"
+    );
     assert!(decode(&png, &Limits::default()).is_ok());
 }
 
 #[test]
-fn format_meta_describes_each_format() {
+fn format_meta_matches_what_the_parser_accepts() {
+    let mut ids = Vec::new();
     for format in Format::ALL {
         let meta = format.meta();
         assert!(meta.mime_type.starts_with("image/"));
-        assert_eq!(meta.lossy, meta.default_quality.is_some());
+        // The meta id is exactly the `format` value the options parser takes.
+        let parsed: Options = serde_json::from_str(&format!("{{\"format\":\"{}\"}}", meta.id))
+            .unwrap_or_else(|e| panic!("{}: {e}", meta.id));
+        assert_eq!(parsed.format, format);
+        ids.push(meta.id);
+        // Every option the meta names, at its default, is accepted by the parser.
+        for o in meta.options.iter().chain(pixsqueeze::COMMON_OPTIONS) {
+            let value = match o.kind {
+                OptionKind::Integer { min, max, default } => {
+                    assert!(
+                        (min..=max).contains(&default),
+                        "{}: default out of range",
+                        o.name
+                    );
+                    default.to_string()
+                }
+                OptionKind::Choice { choices, default } => {
+                    assert!(
+                        choices.contains(&default),
+                        "{}: default not a choice",
+                        o.name
+                    );
+                    format!("\"{default}\"")
+                }
+                OptionKind::Boolean { default } => default.to_string(),
+            };
+            let json = format!("{{\"format\":\"{}\",\"{}\":{value}}}", meta.id, o.name);
+            let options: Options =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            options.resolve().unwrap_or_else(|e| panic!("{json}: {e}"));
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), Format::ALL.len());
+}
+
+#[test]
+fn unknown_and_malformed_options_are_rejected() {
+    for json in [
+        r#"{"format":"jpeg","qualty":80}"#,
+        r#"{"format":"gif"}"#,
+        r#"{"quality":80}"#,
+        r#"{"format":"jpeg","subsampling":"4:1:1"}"#,
+        r#"{"format":"jpeg","quality":"high"}"#,
+    ] {
+        assert!(serde_json::from_str::<Options>(json).is_err(), "{json}");
+    }
+    for json in [
+        r#"{"format":"jpeg","background":"white"}"#,
+        r#"{"format":"png-palette","colors":1}"#,
+        r#"{"format":"png","maxWidth":-5}"#,
+        r#"{"format":"png","limits":{"maxPixels":0}}"#,
+    ] {
+        let options: Options = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            options.resolve().unwrap_err().name(),
+            "InvalidInput",
+            "{json}"
+        );
     }
 }
 
@@ -171,8 +241,8 @@ fn corpus_photos_compress_to_jpeg_and_png() {
     for path in corpus_files("photos") {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.display();
-        let jpeg = compress(&bytes, &Options::new(Format::Jpeg), &Limits::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let jpeg =
+            compress(&bytes, &Options::new(Format::Jpeg)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(jpeg.psnr > 28.0, "{name}: q75 PSNR {}", jpeg.psnr);
         println!(
             "{name}: JPEG q75 {} bytes, PSNR {:.2} dB",

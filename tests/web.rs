@@ -87,5 +87,5 @@ fn formats_lists_every_output_format() {
         .iter()
         .map(|f| get(&f, "id").as_string().unwrap())
         .collect();
-    assert_eq!(ids, ["jpeg", "png"]);
+    assert_eq!(ids, ["jpeg", "png", "png-palette", "webp"]);
 }

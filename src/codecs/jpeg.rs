@@ -1,11 +1,11 @@
 //! JPEG output through jpeg-encoder.
 
-use jpeg_encoder::{ColorType, Encoder};
+use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
-use super::FormatMeta;
+use super::{FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
-use crate::options::DEFAULT_QUALITY;
-use crate::pixels::{over_white, Rgba8};
+use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
+use crate::pixels::{over_background, Rgba8};
 
 pub(super) const META: FormatMeta = FormatMeta {
     id: "jpeg",
@@ -14,38 +14,87 @@ pub(super) const META: FormatMeta = FormatMeta {
     extension: "jpg",
     lossy: true,
     default_quality: Some(DEFAULT_QUALITY),
+    options: &[
+        OptionMeta {
+            name: "quality",
+            label: "Quality",
+            kind: OptionKind::Integer {
+                min: 1,
+                max: 100,
+                default: DEFAULT_QUALITY as u32,
+            },
+            description: "Higher keeps more detail and makes larger files.",
+        },
+        OptionMeta {
+            name: "subsampling",
+            label: "Chroma subsampling",
+            kind: OptionKind::Choice {
+                choices: &["auto", "4:4:4", "4:2:2", "4:2:0"],
+                default: "auto",
+            },
+            description: "How much colour detail to keep; auto keeps it all from quality 90 up.",
+        },
+        OptionMeta {
+            name: "progressive",
+            label: "Progressive",
+            kind: OptionKind::Boolean { default: false },
+            description: "Loads blurry-to-sharp on slow connections.",
+        },
+        OptionMeta {
+            name: "optimizeHuffman",
+            label: "Optimise Huffman tables",
+            kind: OptionKind::Boolean { default: true },
+            description: "Smaller files for the same pixels, at a little more time.",
+        },
+        OptionMeta {
+            name: "keepMetadata",
+            label: "Keep metadata",
+            kind: OptionKind::Boolean { default: false },
+            description:
+                "Keep EXIF (camera, date and GPS location); stripped by default for privacy.",
+        },
+        OptionMeta {
+            name: "background",
+            label: "Background",
+            kind: OptionKind::Choice {
+                choices: &["#ffffff", "#000000"],
+                default: "#ffffff",
+            },
+            description: "The colour transparent areas get, as #rrggbb (any colour is accepted).",
+        },
+    ],
 };
 
-/// JPEG stores each side in 16 bits.
-const MAX_SIDE: u32 = u16::MAX as u32;
-
-pub(super) fn encode(image: &Rgba8, quality: u8) -> Result<Vec<u8>> {
+pub(super) fn encode(image: &Rgba8, settings: &Settings) -> Result<Vec<u8>> {
     let (width, height) = side_u16(image.width(), image.height())?;
-    // JPEG has no alpha: composite over white rather than let hidden RGB under transparent pixels show.
-    let rgb = flatten_on_white(image);
+    // JPEG has no alpha: composite over the background rather than let hidden RGB show.
+    let bg = settings.background;
+    let mut rgb = Vec::with_capacity(image.data().len() / 4 * 3);
+    for p in image.data().chunks_exact(4) {
+        rgb.extend([0, 1, 2].map(|c| over_background(p[c], p[3], bg[c])));
+    }
     let mut out = Vec::new();
-    let mut encoder = Encoder::new(&mut out, quality);
-    encoder.set_optimized_huffman_tables(true);
+    let mut encoder = Encoder::new(&mut out, settings.quality);
+    encoder.set_sampling_factor(match settings.subsampling.for_quality(settings.quality) {
+        Subsampling::S444 | Subsampling::Auto => SamplingFactor::R_4_4_4,
+        Subsampling::S422 => SamplingFactor::R_4_2_2,
+        Subsampling::S420 => SamplingFactor::R_4_2_0,
+    });
+    encoder.set_progressive(settings.progressive);
+    encoder.set_optimized_huffman_tables(settings.optimize_huffman);
     encoder
         .encode(&rgb, width, height, ColorType::Rgb)
         .map_err(|e| Error::Encode(format!("JPEG encoding failed: {e}")))?;
     Ok(out)
 }
 
+/// JPEG stores each side in 16 bits: refuse rather than truncate.
 fn side_u16(width: u32, height: u32) -> Result<(u16, u16)> {
     match (u16::try_from(width), u16::try_from(height)) {
         (Ok(w), Ok(h)) => Ok((w, h)),
         _ => Err(Error::InvalidInput(format!(
-            "JPEG holds at most {MAX_SIDE} pixels a side; this image is {width} x {height} \
-             (resize it or choose PNG)"
+            "JPEG holds at most 65535 pixels a side; this image is {width} x {height} \
+             (set maxWidth/maxHeight or choose PNG)"
         ))),
     }
-}
-
-fn flatten_on_white(image: &Rgba8) -> Vec<u8> {
-    let mut rgb = Vec::with_capacity(image.data().len() / 4 * 3);
-    for p in image.data().chunks_exact(4) {
-        rgb.extend(p[..3].iter().map(|&c| over_white(c, p[3])));
-    }
-    rgb
 }
