@@ -46,12 +46,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_v
   cargo_install wasm-bindgen-cli "$bindgen_version"
 fi
 
-if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  say "installing Debian's chromium and chromium-driver"
+# Tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours.
+if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/djpeg ]; }; then
+  say "installing Debian's chromium, chromium-driver and libjpeg-turbo-progs"
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver libjpeg-turbo-progs >/dev/null
 fi
 
 # npm ci only when the installed tree is missing or older than the lockfile; binaryen (wasm-opt) and

@@ -1,55 +1,92 @@
-//! Bytes in, RGBA8 out, with limits checked from the header before any pixel buffer exists.
+//! Bytes in, upright pixels out (with the ICC profile and EXIF block they carried), with limits
+//! checked from the header before any pixel buffer exists.
 //!
-//! JPEG goes through `jpeg-decoder` (zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
-//! jpeg-encoder writes: the bottom half of a 16 x 16 block came out wrong). PNG goes through `image`.
+//! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
+//! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). Everything else goes
+//! through `image`'s decoders.
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use jpeg_decoder::PixelFormat;
 
+use crate::color::cmyk_to_rgba;
 use crate::error::{Error, Result};
-use crate::limits::Limits;
-use crate::pixels::Rgba8;
+use crate::exif;
+use crate::limits::{rgba_len, Limits};
+use crate::orient;
+use crate::pixels::{Image, Rgba16, Rgba8};
 
-/// The container formats pixsqueeze reads, recognised by their signature bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InputFormat {
-    Jpeg,
-    Png,
+/// A decoded, upright image and the metadata it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// Upright pixels: any EXIF orientation has been applied.
+    pub image: Image,
+    /// The embedded ICC profile, if any.
+    pub icc: Option<Vec<u8>>,
+    /// The EXIF block (TIFF structure), if any. Its orientation tag still says what it said in the
+    /// file; writers reset it because the pixels are already upright.
+    pub exif: Option<Vec<u8>>,
 }
 
-fn sniff(bytes: &[u8]) -> Option<InputFormat> {
-    if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some(InputFormat::Jpeg)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(InputFormat::Png)
-    } else {
-        None
-    }
+/// Decodes an image file to upright 8-bit RGBA (16-bit inputs rounded to the nearest 8-bit value).
+///
+/// # Errors
+/// As [`decode_full`].
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
+    Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes a JPEG or PNG file to RGBA8.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF) at its own precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
-/// decoding), [`Error::Unsupported`] for formats pixsqueeze does not read, [`Error::Decode`] for damaged
-/// or truncated files.
-pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
+/// any pixel buffer is allocated), [`Error::Unsupported`] for formats or codings pixsqueeze does not
+/// read, [`Error::Decode`] for damaged or truncated files.
+pub fn decode_full(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     limits.check_input_len(bytes.len())?;
     if bytes.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
-    match sniff(bytes) {
-        Some(InputFormat::Jpeg) => decode_jpeg(bytes, limits),
-        Some(InputFormat::Png) => decode_png(bytes, limits),
-        None => Err(Error::Decode(
-            "this is not an image pixsqueeze recognises (expected JPEG or PNG)".into(),
-        )),
+    let mut decoded = match sniff(bytes)? {
+        ImageFormat::Jpeg => decode_jpeg(bytes, limits)?,
+        format => decode_with_image(bytes, format, limits)?,
+    };
+    if let Some(o) = decoded.exif.as_deref().and_then(exif::orientation) {
+        decoded.image = orient::apply(decoded.image, o)?;
+    }
+    Ok(decoded)
+}
+
+/// The container format, from its signature bytes (file names and MIME types lie).
+fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
+    let starts = |sig: &[u8]| bytes.starts_with(sig);
+    if starts(&[0xff, 0xd8, 0xff]) {
+        Ok(ImageFormat::Jpeg)
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Ok(ImageFormat::Png)
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Ok(ImageFormat::WebP)
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Ok(ImageFormat::Gif)
+    } else if starts(b"BM") {
+        Ok(ImageFormat::Bmp)
+    } else if starts(b"II*\0") || starts(b"MM\0*") {
+        Ok(ImageFormat::Tiff)
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        Err(Error::Unsupported(
+            "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
+             them can decode them and pass the pixels to encode)"
+                .into(),
+        ))
+    } else {
+        Err(Error::Decode(
+            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF, BMP or TIFF)".into(),
+        ))
     }
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
+fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.read_info().map_err(jpeg_error)?;
     let info = decoder
@@ -57,57 +94,77 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
         .ok_or_else(|| Error::Decode("the JPEG has no frame header".into()))?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     limits.check_dimensions(width, height)?;
-    // The decoder's own output buffer: at most 4 bytes a pixel (CMYK).
-    let budget = usize::try_from(limits.max_pixels.saturating_mul(4)).unwrap_or(usize::MAX);
-    decoder.set_max_decoding_buffer_size(budget);
+    // The decoder's own output buffer holds at most 4 bytes a pixel (CMYK): bound it by the limits.
+    decoder.set_max_decoding_buffer_size(rgba_len(width, height)?);
     let raw = decoder.decode().map_err(jpeg_error)?;
-    let rgba = match info.pixel_format {
-        PixelFormat::L8 => raw.iter().flat_map(|&l| [l, l, l, 255]).collect(),
-        // 12-bit and lossless JPEGs decode to big-endian 16-bit samples; keep the high byte.
-        PixelFormat::L16 => raw
-            .chunks_exact(2)
-            .flat_map(|s| [s[0], s[0], s[0], 255])
-            .collect(),
-        PixelFormat::RGB24 => raw
-            .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect(),
-        PixelFormat::CMYK32 => raw.chunks_exact(4).flat_map(cmyk_to_rgba).collect(),
+    let icc = decoder.icc_profile();
+    let exif = decoder.exif_data().map(<[u8]>::to_vec);
+    let image = match info.pixel_format {
+        PixelFormat::L8 => Image::Rgba8(Rgba8::new(
+            width,
+            height,
+            raw.iter().flat_map(|&l| [l, l, l, 255]).collect(),
+        )?),
+        // Lossless JPEG to 16 bits: big-endian samples.
+        PixelFormat::L16 => Image::Rgba16(Rgba16::new(
+            width,
+            height,
+            raw.chunks_exact(2)
+                .flat_map(|s| {
+                    let l = u16::from_be_bytes([s[0], s[1]]);
+                    [l, l, l, u16::MAX]
+                })
+                .collect(),
+        )?),
+        PixelFormat::RGB24 => Image::Rgba8(Rgba8::new(
+            width,
+            height,
+            raw.chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect(),
+        )?),
+        PixelFormat::CMYK32 => {
+            let rgba = cmyk_to_rgba(&raw, icc.as_deref());
+            // The pixels are sRGB now: a CMYK profile no longer describes them.
+            return Ok(Decoded {
+                image: Image::Rgba8(Rgba8::new(width, height, rgba)?),
+                icc: None,
+                exif,
+            });
+        }
     };
-    Rgba8::new(width, height, rgba)
-}
-
-/// jpeg-decoder hands back CMYK with 0 meaning full ink; the naive device-CMYK conversion.
-fn cmyk_to_rgba(p: &[u8]) -> [u8; 4] {
-    let k = u32::from(255 - p[3]);
-    let channel = |c: u8| ((u32::from(255 - c) * k + 127) / 255) as u8;
-    [channel(p[0]), channel(p[1]), channel(p[2]), 255]
+    Ok(Decoded { image, icc, exif })
 }
 
 fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     use jpeg_decoder::Error as E;
     match e {
         E::Format(m) => Error::Decode(format!("the JPEG is damaged or not valid: {m}")),
-        E::Unsupported(f) => Error::Unsupported(format!("unsupported JPEG feature: {f:?}")),
+        E::Unsupported(f) => Error::Unsupported(format!("unsupported JPEG coding: {f:?}")),
         E::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::Decode("the JPEG is truncated (it ends before its data does)".into())
         }
         E::Io(io) => Error::Decode(format!("could not read the JPEG: {io}")),
-        E::Internal(m) if m.to_string().contains("buffer size") => Error::LimitExceeded(format!(
-            "the JPEG needs more memory than the limits allow: {m}"
-        )),
         E::Internal(m) => Error::Decode(format!("the JPEG could not be decoded: {m}")),
     }
 }
 
-fn decode_png(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
-    let mut decoder =
-        image::codecs::png::PngDecoder::with_limits(Cursor::new(bytes), image_limits(limits))?;
+fn decode_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Decoded> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(image_limits(limits));
+    let mut decoder = reader.into_decoder()?;
     let (width, height) = decoder.dimensions();
     limits.check_dimensions(width, height)?;
-    decoder.set_limits(image_limits(limits))?;
+    let icc = decoder.icc_profile()?;
+    let exif = decoder.exif_metadata()?;
     let image = DynamicImage::from_decoder(decoder)?;
-    Rgba8::new(width, height, image.into_rgba8().into_raw())
+    let deep = image.color().bytes_per_pixel() > image.color().channel_count();
+    let image = if deep {
+        Image::Rgba16(Rgba16::new(width, height, image.into_rgba16().into_raw())?)
+    } else {
+        Image::Rgba8(Rgba8::new(width, height, image.into_rgba8().into_raw())?)
+    };
+    Ok(Decoded { image, icc, exif })
 }
 
 /// The same bounds expressed to the `image` crate, so its decoders refuse early too.
@@ -115,7 +172,7 @@ fn image_limits(limits: &Limits) -> image::Limits {
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_width);
     l.max_image_height = Some(limits.max_height);
-    // Room for the decoder's own buffer (up to 16-bit RGBA) plus our RGBA8 copy.
-    l.max_alloc = Some(limits.max_pixels.saturating_mul(8 + 4));
+    // Room for the decoder's own buffer (up to 32-bit float RGBA) plus our RGBA copy.
+    l.max_alloc = Some(limits.max_pixels.saturating_mul(16 + 8));
     l
 }

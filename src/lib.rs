@@ -7,19 +7,24 @@
 //! This software is based in part on the work of the Independent JPEG Group (through jpeg-encoder).
 
 mod codecs;
+mod color;
 mod decode;
 mod error;
+mod exif;
 mod limits;
 mod metrics;
 mod options;
+mod orient;
 mod pipeline;
 mod pixels;
+mod quantize;
+mod resize;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use codecs::{FormatMeta, OptionKind, OptionMeta, COMMON_OPTIONS};
-pub use decode::decode;
+pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::Limits;
 pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
@@ -27,4 +32,4 @@ pub use options::{
     ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
 pub use pipeline::{compress, encode, Compressed};
-pub use pixels::Rgba8;
+pub use pixels::{Image, Rgba16, Rgba8};

@@ -136,7 +136,33 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+impl LimitOptions {
+    /// Every field name, as callers write them.
+    pub const FIELDS: &'static [&'static str] =
+        &["maxWidth", "maxHeight", "maxPixels", "maxInputBytes"];
+}
+
 impl Options {
+    /// Every field name, as callers write them: for front ends whose deserializer cannot reject
+    /// unknown names itself (serde-wasm-bindgen ignores `deny_unknown_fields`).
+    pub const FIELDS: &'static [&'static str] = &[
+        "format",
+        "quality",
+        "subsampling",
+        "progressive",
+        "optimizeHuffman",
+        "effort",
+        "colors",
+        "dither",
+        "maxWidth",
+        "maxHeight",
+        "linearResize",
+        "keepMetadata",
+        "colorProfile",
+        "background",
+        "limits",
+    ];
+
     /// Options for `format` with every default.
     pub fn new(format: Format) -> Self {
         Options {

@@ -1,12 +1,16 @@
-//! `encode` = resolve options → encode; `compress` = decode → encode → decode the result → measure.
+//! `encode` = resolve options → encode; `compress` = decode → colour → resize → encode → decode the
+//! result → measure.
 
-use crate::codecs::encode_rgba;
-use crate::decode::decode;
+use crate::codecs::{encode_image, Extras};
+use crate::color::{convert_to_srgb, is_rgb_profile};
+use crate::decode::{decode, decode_full, Decoded};
 use crate::error::Result;
+use crate::exif;
 use crate::limits::Limits;
 use crate::metrics::{measure, ratio};
-use crate::options::{Options, Settings};
-use crate::pixels::Rgba8;
+use crate::options::{ColorProfile, Format, Options, Settings};
+use crate::pixels::Image;
+use crate::resize;
 
 /// A compressed file and what it cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +18,7 @@ pub struct Compressed {
     /// The encoded file.
     pub data: Vec<u8>,
     pub mime_type: &'static str,
+    /// Dimensions of the result (upright, after any resize).
     pub width: u32,
     pub height: u32,
     pub original_bytes: usize,
@@ -24,39 +29,101 @@ pub struct Compressed {
     pub mse: f64,
     /// PSNR in dB (infinite when the result is pixel-identical).
     pub psnr: f64,
+    /// SSIMULACRA2 score (100 = identical); `None` below 8 pixels a side.
+    pub ssimulacra2: Option<f64>,
     /// The options actually used, every default filled in.
     pub settings: Settings,
 }
 
-/// Encodes RGBA8 pixels as `options` say.
+/// Encodes pixels as `options` say (no metadata is written).
 ///
 /// # Errors
 /// [`Error::InvalidInput`](crate::Error::InvalidInput) for bad options (checked before any work) or
 /// dimensions the format cannot hold; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
-pub fn encode(image: &Rgba8, options: &Options) -> Result<Vec<u8>> {
-    encode_rgba(image, &options.resolve()?)
+pub fn encode(image: &Image, options: &Options) -> Result<Vec<u8>> {
+    let settings = options.resolve()?;
+    let (w, h) = (image.width(), image.height());
+    if resize::fitted_size(w, h, settings.max_width, settings.max_height) == (w, h) {
+        return encode_image(image, &Extras::default(), &settings);
+    }
+    let resized = resize::fit(
+        image.clone(),
+        settings.max_width,
+        settings.max_height,
+        settings.linear_resize,
+    )?;
+    encode_image(&resized, &Extras::default(), &settings)
 }
 
-/// Compresses an image file, measuring the result against the decoded original.
+/// The pixels and metadata that go into the encoder, after colour conversion and resizing.
+struct Prepared {
+    image: Image,
+    icc: Option<Vec<u8>>,
+    exif: Option<Vec<u8>>,
+}
+
+fn prepare(decoded: Decoded, settings: &Settings) -> Result<Prepared> {
+    let Decoded {
+        mut image,
+        icc,
+        exif,
+    } = decoded;
+    let icc = match (icc, settings.color_profile) {
+        (Some(icc), ColorProfile::Srgb) => {
+            convert_to_srgb(&mut image, &icc)?;
+            None
+        }
+        // Only an RGB profile describes the RGB pixels we write; others (gray) are dropped.
+        (Some(icc), ColorProfile::Keep) if is_rgb_profile(&icc) => Some(icc),
+        _ => None,
+    };
+    let exif = match exif {
+        Some(mut block) if settings.keep_metadata && settings.format == Format::Jpeg => {
+            exif::reset_orientation(&mut block);
+            Some(block)
+        }
+        _ => None,
+    };
+    let image = resize::fit(
+        image,
+        settings.max_width,
+        settings.max_height,
+        settings.linear_resize,
+    )?;
+    Ok(Prepared { image, icc, exif })
+}
+
+/// Compresses an image file, measuring the result against the decoded, upright original.
 ///
 /// # Errors
 /// Option errors first ([`Error::InvalidInput`](crate::Error::InvalidInput)), then any error of
-/// [`decode`](crate::decode()) or [`encode`].
+/// [`decode_full`](crate::decode_full) or [`encode`].
 pub fn compress(bytes: &[u8], options: &Options) -> Result<Compressed> {
     let settings = options.resolve()?;
-    let original = decode(bytes, &settings.limits)?;
-    let data = encode_rgba(&original, &settings)?;
-    let result = decode(&data, &Limits::default())?;
-    let metrics = measure(&original, &result)?;
+    let prepared = prepare(decode_full(bytes, &settings.limits)?, &settings)?;
+    let extras = Extras {
+        icc: prepared.icc.as_deref(),
+        exif: prepared.exif.as_deref(),
+    };
+    let data = encode_image(&prepared.image, &extras, &settings)?;
+    // One 8-bit reference and one decoded result at a time: the 16-bit copy goes first.
+    let reference = prepared.image.into_rgba8();
+    let result_limits = Limits {
+        max_input_bytes: u64::MAX,
+        ..settings.limits
+    };
+    let result = decode(&data, &result_limits)?;
+    let metrics = measure(&reference, &result)?;
     Ok(Compressed {
         mime_type: settings.format.meta().mime_type,
-        width: original.width(),
-        height: original.height(),
+        width: reference.width(),
+        height: reference.height(),
         original_bytes: bytes.len(),
         compressed_bytes: data.len(),
         ratio: ratio(bytes.len(), data.len()),
         mse: metrics.mse,
         psnr: metrics.psnr,
+        ssimulacra2: metrics.ssimulacra2,
         data,
         settings,
     })

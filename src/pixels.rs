@@ -1,4 +1,6 @@
-//! The in-memory image every stage passes along: 8-bit RGBA, row-major, no padding.
+//! The in-memory images every stage passes along: RGBA, row-major, no padding, at 8 or 16 bits.
+
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::limits::rgba_len;
@@ -11,24 +13,36 @@ pub struct Rgba8 {
     data: Vec<u8>,
 }
 
+/// An RGBA image at 16 bits a sample, for inputs whose precision lossless output must keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rgba16 {
+    width: u32,
+    height: u32,
+    data: Vec<u16>,
+}
+
+fn check_buffer(width: u32, height: u32, len: usize) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(Error::InvalidInput(format!(
+            "an image needs at least one pixel, got {width} x {height}"
+        )));
+    }
+    let expected = rgba_len(width, height)?;
+    if len != expected {
+        return Err(Error::InvalidInput(format!(
+            "a {width} x {height} RGBA image needs {expected} samples, got {len}"
+        )));
+    }
+    Ok(())
+}
+
 impl Rgba8 {
     /// Wraps `data` as a `width` x `height` image.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] if either dimension is zero or `data` is not `width * height * 4` bytes.
     pub fn new(width: u32, height: u32, data: Vec<u8>) -> Result<Self> {
-        if width == 0 || height == 0 {
-            return Err(Error::InvalidInput(format!(
-                "an image needs at least one pixel, got {width} x {height}"
-            )));
-        }
-        let expected = rgba_len(width, height)?;
-        if data.len() != expected {
-            return Err(Error::InvalidInput(format!(
-                "a {width} x {height} RGBA image needs {expected} bytes, got {}",
-                data.len()
-            )));
-        }
+        check_buffer(width, height, data.len())?;
         Ok(Rgba8 {
             width,
             height,
@@ -56,6 +70,104 @@ impl Rgba8 {
     /// Whether any pixel is less than fully opaque.
     pub fn has_transparency(&self) -> bool {
         self.data.chunks_exact(4).any(|p| p[3] != 255)
+    }
+}
+
+impl Rgba16 {
+    /// Wraps `data` as a `width` x `height` image.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if either dimension is zero or `data` is not `width * height * 4` samples.
+    pub fn new(width: u32, height: u32, data: Vec<u16>) -> Result<Self> {
+        check_buffer(width, height, data.len())?;
+        Ok(Rgba16 {
+            width,
+            height,
+            data,
+        })
+    }
+
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// The samples, 4 per pixel.
+    pub fn data(&self) -> &[u16] {
+        &self.data
+    }
+
+    pub fn into_data(self) -> Vec<u16> {
+        self.data
+    }
+
+    /// The nearest 8-bit image (rounded, not truncated).
+    pub fn to_rgba8(&self) -> Rgba8 {
+        let data = self.data.iter().map(|&v| to_u8(v)).collect();
+        Rgba8 {
+            width: self.width,
+            height: self.height,
+            data,
+        }
+    }
+}
+
+/// The nearest 8-bit value to a 16-bit one.
+pub(crate) fn to_u8(v: u16) -> u8 {
+    ((u32::from(v) * 255 + 32_767) / 65_535) as u8
+}
+
+/// A decoded image at the precision its file had (8 or 16 bits a sample).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Image {
+    Rgba8(Rgba8),
+    Rgba16(Rgba16),
+}
+
+impl Image {
+    pub fn width(&self) -> u32 {
+        match self {
+            Image::Rgba8(i) => i.width,
+            Image::Rgba16(i) => i.width,
+        }
+    }
+
+    pub fn height(&self) -> u32 {
+        match self {
+            Image::Rgba8(i) => i.height,
+            Image::Rgba16(i) => i.height,
+        }
+    }
+
+    /// The image at 8 bits a sample, borrowed when it already is.
+    pub fn rgba8(&self) -> Cow<'_, Rgba8> {
+        match self {
+            Image::Rgba8(i) => Cow::Borrowed(i),
+            Image::Rgba16(i) => Cow::Owned(i.to_rgba8()),
+        }
+    }
+
+    /// The image at 8 bits a sample.
+    pub fn into_rgba8(self) -> Rgba8 {
+        match self {
+            Image::Rgba8(i) => i,
+            Image::Rgba16(i) => i.to_rgba8(),
+        }
+    }
+}
+
+impl From<Rgba8> for Image {
+    fn from(i: Rgba8) -> Self {
+        Image::Rgba8(i)
+    }
+}
+
+impl From<Rgba16> for Image {
+    fn from(i: Rgba16) -> Self {
+        Image::Rgba16(i)
     }
 }
 

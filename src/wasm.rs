@@ -5,8 +5,9 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::{Error, Format, OptionKind, OptionMeta, Options, Rgba8, COMMON_OPTIONS};
+use crate::{Error, Format, LimitOptions, OptionKind, OptionMeta, Options, Rgba8, COMMON_OPTIONS};
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
@@ -23,8 +24,31 @@ fn parse_options(value: JsValue) -> crate::Result<Options> {
             "options are required, e.g. { format: \"jpeg\", quality: 75 }".into(),
         ));
     }
+    reject_unknown(&value, Options::FIELDS, "")?;
+    if let Ok(limits) = Reflect::get(&value, &JsValue::from_str("limits")) {
+        if limits.is_object() {
+            reject_unknown(&limits, LimitOptions::FIELDS, "limits.")?;
+        }
+    }
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| Error::InvalidInput(format!("invalid options: {e}")))
+}
+
+/// Fails on any own property of `object` not in `known`, so a typo such as `qualty` is not ignored.
+fn reject_unknown(object: &JsValue, known: &[&str], prefix: &str) -> crate::Result<()> {
+    let Some(object) = object.dyn_ref::<Object>() else {
+        return Err(Error::InvalidInput("options must be an object".into()));
+    };
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(Error::InvalidInput(format!(
+                "unknown option {prefix}{key}; the options are: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) -> JsResult<()> {
@@ -42,7 +66,7 @@ pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsRes
     // Options first: a bad option should not wait on a pixel-buffer check.
     options.resolve().map_err(js_error)?;
     let image = Rgba8::new(width, height, rgba).map_err(js_error)?;
-    let bytes = crate::encode(&image, &options).map_err(js_error)?;
+    let bytes = crate::encode(&image.into(), &options).map_err(js_error)?;
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 
@@ -58,7 +82,7 @@ pub fn decode(bytes: &[u8]) -> JsResult<Object> {
 }
 
 /// `compress(bytes, options) → { data, mimeType, format, width, height, originalBytes,
-/// compressedBytes, ratio, mse, psnr, quality, options }`: decodes a file, encodes it as `options` say
+/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options }`: decodes a file, encodes it as `options` say
 /// and measures the result. `options` in the result is every option actually used, defaults filled in.
 #[wasm_bindgen]
 pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
@@ -76,6 +100,11 @@ pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
     set(&out, "ratio", r.ratio)?;
     set(&out, "mse", r.mse)?;
     set(&out, "psnr", r.psnr)?;
+    set(
+        &out,
+        "ssimulacra2",
+        r.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
+    )?;
     let quality = meta.default_quality.map(|_| r.settings.quality);
     set(
         &out,
@@ -83,6 +112,24 @@ pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
         quality.map_or(JsValue::NULL, JsValue::from),
     )?;
     set(&out, "options", to_js(&r.settings)?)?;
+    Ok(out)
+}
+
+/// `measure(original, result, width, height) → { mse, psnr, ssimulacra2 }` on two RGBA8 buffers of
+/// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
+#[wasm_bindgen]
+pub fn measure(original: Vec<u8>, result: Vec<u8>, width: u32, height: u32) -> JsResult<Object> {
+    let original = Rgba8::new(width, height, original).map_err(js_error)?;
+    let result = Rgba8::new(width, height, result).map_err(js_error)?;
+    let m = crate::measure(&original, &result).map_err(js_error)?;
+    let out = Object::new();
+    set(&out, "mse", m.mse)?;
+    set(&out, "psnr", m.psnr)?;
+    set(
+        &out,
+        "ssimulacra2",
+        m.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
+    )?;
     Ok(out)
 }
 
@@ -114,6 +161,10 @@ fn option_js(o: &OptionMeta) -> JsResult<Object> {
             set(&out, "type", "boolean")?;
             set(&out, "default", default)?;
         }
+        OptionKind::Color { default } => {
+            set(&out, "type", "color")?;
+            set(&out, "default", default)?;
+        }
     }
     Ok(out)
 }
@@ -121,7 +172,8 @@ fn option_js(o: &OptionMeta) -> JsResult<Object> {
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
 /// formats from the same meta the core encodes with, so UIs and typings cannot drift from it.
 /// `options` lists every option the format reads (its own, then the common ones) as
-/// `{ name, label, description, type: "integer" | "choice" | "boolean", min?, max?, choices?, default }`.
+/// `{ name, label, description, type: "integer" | "choice" | "boolean" | "color", min?, max?,
+/// choices?, default }` (a color is `#rrggbb`).
 #[wasm_bindgen]
 pub fn formats() -> JsResult<Array> {
     let list = Array::new();

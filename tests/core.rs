@@ -4,11 +4,11 @@ mod common;
 
 use common::{alpha_ramp, corpus_files, photo_like, text_like};
 use pixsqueeze::{
-    compress, decode, encode, measure, Error, Format, LimitOptions, Limits, OptionKind, Options,
-    Rgba8,
+    compress, decode, encode, measure, Error, Format, Image, LimitOptions, Limits, OptionKind,
+    Options, Rgba8,
 };
 
-fn png_file(image: &Rgba8) -> Vec<u8> {
+fn png_file(image: &Image) -> Vec<u8> {
     encode(image, &Options::new(Format::Png)).expect("PNG encodes")
 }
 
@@ -18,12 +18,12 @@ fn png_output_is_lossless() {
         let file = png_file(&image);
         assert_eq!(&file[..8], b"\x89PNG\r\n\x1a\n");
         // Decoded with the png crate directly, not through our own decode path.
-        let decoder = png::Decoder::new(std::io::Cursor::new(&file));
-        let mut reader = decoder.read_info().expect("png header");
-        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-        let info = reader.next_frame(&mut buf).expect("png frame");
-        assert_eq!((info.width, info.height), (image.width(), image.height()));
-        assert_eq!(&buf[..info.buffer_size()], image.data());
+        let back = common::png_reference(&file);
+        assert_eq!(
+            (back.width(), back.height()),
+            (image.width(), image.height())
+        );
+        assert!(back == image, "the PNG does not decode to the same pixels");
     }
 }
 
@@ -77,7 +77,9 @@ fn psnr_matches_a_hand_computed_value() {
 #[test]
 fn transparent_pixels_are_composited_over_white_in_jpeg() {
     // Fully transparent red must come out white, not red.
-    let image = Rgba8::new(16, 16, [255, 0, 0, 0].repeat(256)).unwrap();
+    let image: Image = Rgba8::new(16, 16, [255, 0, 0, 0].repeat(256))
+        .unwrap()
+        .into();
     let jpeg = encode(&image, &Options::new(Format::Jpeg).with_quality(90)).unwrap();
     let decoded = decode(&jpeg, &Limits::default()).unwrap();
     for p in decoded.data().chunks_exact(4) {
@@ -198,6 +200,7 @@ fn format_meta_matches_what_the_parser_accepts() {
                     format!("\"{default}\"")
                 }
                 OptionKind::Boolean { default } => default.to_string(),
+                OptionKind::Color { default } => format!("\"{default}\""),
             };
             let json = format!("{{\"format\":\"{}\",\"{}\":{value}}}", meta.id, o.name);
             let options: Options =
@@ -208,6 +211,28 @@ fn format_meta_matches_what_the_parser_accepts() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), Format::ALL.len());
+}
+
+#[test]
+fn the_field_list_names_exactly_what_the_parser_accepts() {
+    let nested = LimitOptions::FIELDS
+        .iter()
+        .map(|f| format!(r#""limits":{{"{f}":null}}"#));
+    let top = Options::FIELDS.iter().map(|f| format!(r#""{f}":null"#));
+    for field in top.chain(nested) {
+        let json = format!(r#"{{"format":"png",{field}}}"#);
+        if let Err(e) = serde_json::from_str::<Options>(&json) {
+            assert!(!e.to_string().contains("unknown field"), "{field}: {e}");
+        }
+    }
+    // Every field the parser takes is in the list: serde's own message lists them.
+    let e = serde_json::from_str::<Options>(r#"{"format":"png","zzz":1}"#).unwrap_err();
+    for field in Options::FIELDS {
+        assert!(
+            e.to_string().contains(&format!("`{field}`")),
+            "{field} missing from: {e}"
+        );
+    }
 }
 
 #[test]

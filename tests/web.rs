@@ -57,6 +57,16 @@ fn encode_decode_and_compress_round_trip() {
     let psnr = get(&r, "psnr").as_f64().unwrap();
     assert!(psnr > 30.0 && psnr.is_finite(), "psnr {psnr}");
 
+    let score = get(&r, "ssimulacra2").as_f64().unwrap();
+    assert!(score > 50.0 && score < 100.0, "ssimulacra2 {score}");
+    let original = get(&decoded, "data")
+        .dyn_into::<Uint8Array>()
+        .unwrap()
+        .to_vec();
+    let m = wasm::measure(original.clone(), original, 48, 32).unwrap();
+    assert_eq!(get(&m, "psnr").as_f64(), Some(f64::INFINITY));
+    assert_eq!(get(&m, "ssimulacra2").as_f64(), Some(100.0));
+
     let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None))
         .unwrap()
         .into();
@@ -73,6 +83,16 @@ fn errors_carry_stable_names() {
     let e = wasm::encode(gradient(), 48, 32, options("jpeg", Some(0.0))).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
     let e = wasm::encode(gradient(), 48, 32, options("gif", None)).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let typo = options("jpeg", Some(80.0));
+    Reflect::set(&typo, &"qualty".into(), &80.into()).unwrap();
+    let e = wasm::encode(gradient(), 48, 32, typo).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let nested = options("jpeg", None);
+    let limits = Object::new();
+    Reflect::set(&limits, &"maxPixel".into(), &5.into()).unwrap();
+    Reflect::set(&nested, &"limits".into(), &limits).unwrap();
+    let e = wasm::encode(gradient(), 48, 32, nested).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
     let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");

@@ -2,7 +2,7 @@
 
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
-use super::{FormatMeta, OptionKind, OptionMeta};
+use super::{Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
 use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
 use crate::pixels::{over_background, Rgba8};
@@ -56,16 +56,13 @@ pub(super) const META: FormatMeta = FormatMeta {
         OptionMeta {
             name: "background",
             label: "Background",
-            kind: OptionKind::Choice {
-                choices: &["#ffffff", "#000000"],
-                default: "#ffffff",
-            },
-            description: "The colour transparent areas get, as #rrggbb (any colour is accepted).",
+            kind: OptionKind::Color { default: "#ffffff" },
+            description: "The colour transparent areas are composited over, as #rrggbb.",
         },
     ],
 };
 
-pub(super) fn encode(image: &Rgba8, settings: &Settings) -> Result<Vec<u8>> {
+pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
     let (width, height) = side_u16(image.width(), image.height())?;
     // JPEG has no alpha: composite over the background rather than let hidden RGB show.
     let bg = settings.background;
@@ -82,6 +79,20 @@ pub(super) fn encode(image: &Rgba8, settings: &Settings) -> Result<Vec<u8>> {
     });
     encoder.set_progressive(settings.progressive);
     encoder.set_optimized_huffman_tables(settings.optimize_huffman);
+    let segment_err = |what: &str, e: jpeg_encoder::EncodingError| {
+        Error::Encode(format!("cannot write the {what} into the JPEG: {e}"))
+    };
+    if let Some(icc) = extras.icc {
+        encoder
+            .add_icc_profile(icc)
+            .map_err(|e| segment_err("ICC profile", e))?;
+    }
+    if let Some(exif) = extras.exif {
+        let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
+        encoder
+            .add_exif_metadata(tiff)
+            .map_err(|e| segment_err("EXIF metadata", e))?;
+    }
     encoder
         .encode(&rgb, width, height, ColorType::Rgb)
         .map_err(|e| Error::Encode(format!("JPEG encoding failed: {e}")))?;

@@ -3,10 +3,11 @@
 
 mod jpeg;
 mod png;
+mod webp;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::options::{Format, Settings};
-use crate::pixels::Rgba8;
+use crate::pixels::Image;
 
 /// What a UI or an API binding needs to know about a format.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +52,10 @@ pub enum OptionKind {
     },
     Boolean {
         default: bool,
+    },
+    /// A `#rrggbb` colour.
+    Color {
+        default: &'static str,
     },
 }
 
@@ -102,33 +107,30 @@ impl Format {
             Format::Jpeg => &jpeg::META,
             Format::Png => &png::META,
             Format::PngPalette => &png::PALETTE_META,
-            Format::Webp => &WEBP_META,
+            Format::Webp => &webp::META,
         }
     }
 }
 
-const WEBP_META: FormatMeta = FormatMeta {
-    id: "webp",
-    label: "WebP (lossless)",
-    mime_type: "image/webp",
-    extension: "webp",
-    lossy: false,
-    default_quality: None,
-    options: &[],
-};
+/// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extras<'a> {
+    /// An RGB ICC profile describing the pixels.
+    pub icc: Option<&'a [u8]>,
+    /// An EXIF block (TIFF structure) whose orientation tag says upright.
+    pub exif: Option<&'a [u8]>,
+}
 
-/// Encodes RGBA8 pixels as `settings` say.
+/// Encodes pixels as `settings` say.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] for dimensions the format cannot hold, [`Error::Encode`] if the encoder
-/// fails.
-pub fn encode_rgba(image: &Rgba8, settings: &Settings) -> Result<Vec<u8>> {
+/// [`Error::InvalidInput`](crate::Error::InvalidInput) for dimensions the format cannot hold,
+/// [`Error::Encode`](crate::Error::Encode) if an encoder fails.
+pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
     match settings.format {
-        Format::Jpeg => jpeg::encode(image, settings),
-        Format::Png => png::encode(image, settings),
-        Format::PngPalette | Format::Webp => Err(Error::Unsupported(format!(
-            "{} output is not built yet",
-            settings.format.meta().label
-        ))),
+        Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
+        Format::Png => png::encode(image, extras, settings),
+        Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
+        Format::Webp => webp::encode(&image.rgba8(), extras),
     }
 }

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use pixsqueeze::Rgba8;
+use pixsqueeze::{Image, Rgba16, Rgba8};
 
 /// A smooth colour gradient with mild deterministic noise: photo-like content.
-pub fn photo_like(width: u32, height: u32) -> Rgba8 {
+pub fn photo_like(width: u32, height: u32) -> Image {
     let mut state = 0x2545_f491_u32;
     let mut data = Vec::with_capacity((width * height * 4) as usize);
     for y in 0..height {
@@ -24,11 +24,13 @@ pub fn photo_like(width: u32, height: u32) -> Rgba8 {
             data.push(255);
         }
     }
-    Rgba8::new(width, height, data).expect("fixture dimensions are consistent")
+    Rgba8::new(width, height, data)
+        .expect("fixture dimensions are consistent")
+        .into()
 }
 
 /// Black strokes on white: text-like hard edges.
-pub fn text_like(width: u32, height: u32) -> Rgba8 {
+pub fn text_like(width: u32, height: u32) -> Image {
     let mut data = Vec::with_capacity((width * height * 4) as usize);
     for y in 0..height {
         for x in 0..width {
@@ -37,11 +39,13 @@ pub fn text_like(width: u32, height: u32) -> Rgba8 {
             data.extend([v, v, v, 255]);
         }
     }
-    Rgba8::new(width, height, data).expect("fixture dimensions are consistent")
+    Rgba8::new(width, height, data)
+        .expect("fixture dimensions are consistent")
+        .into()
 }
 
 /// A colour ramp whose alpha runs from 0 at the left to 255 at the right.
-pub fn alpha_ramp(width: u32, height: u32) -> Rgba8 {
+pub fn alpha_ramp(width: u32, height: u32) -> Image {
     let mut data = Vec::with_capacity((width * height * 4) as usize);
     for y in 0..height {
         for x in 0..width {
@@ -49,7 +53,24 @@ pub fn alpha_ramp(width: u32, height: u32) -> Rgba8 {
             data.extend([(y * 255 / height.max(1)) as u8, 90, 200, a]);
         }
     }
-    Rgba8::new(width, height, data).expect("fixture dimensions are consistent")
+    Rgba8::new(width, height, data)
+        .expect("fixture dimensions are consistent")
+        .into()
+}
+
+/// A 16-bit RGB ramp using the full 16-bit range (not representable in 8 bits), with an alpha ramp.
+pub fn deep_ramp(width: u32, height: u32) -> Image {
+    let mut data = Vec::with_capacity((width * height * 4) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let r = (x * 65_535 / width.max(1)) as u16 | 1;
+            let g = (y * 65_535 / height.max(1)) as u16;
+            data.extend([r, g, r ^ g, 65_535 - (x as u16 & 0xff)]);
+        }
+    }
+    Rgba16::new(width, height, data)
+        .expect("fixture dimensions are consistent")
+        .into()
 }
 
 /// `../shared/corpus/<sub>` if it exists; otherwise prints why the caller skips and returns `None`.
@@ -80,4 +101,114 @@ pub fn corpus_files(sub: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// Decodes a PNG with the `png` crate directly (not through pixsqueeze's decode path) to RGBA at the
+/// file's own precision: the independent check of lossless output.
+pub fn png_reference(bytes: &[u8]) -> Image {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("reference PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("reference PNG size")];
+    let info = reader.next_frame(&mut buf).expect("reference PNG frame");
+    let buf = &buf[..info.buffer_size()];
+    let (w, h) = (info.width, info.height);
+    let channels = info.color_type.samples();
+    if info.bit_depth == png::BitDepth::Sixteen {
+        let samples: Vec<u16> = buf
+            .chunks_exact(2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .collect();
+        let data = samples
+            .chunks_exact(channels)
+            .flat_map(|p| expand(p, u16::MAX))
+            .collect();
+        Rgba16::new(w, h, data)
+            .expect("reference PNG buffer")
+            .into()
+    } else {
+        let data = buf
+            .chunks_exact(channels)
+            .flat_map(|p| expand(p, u8::MAX))
+            .collect();
+        Rgba8::new(w, h, data).expect("reference PNG buffer").into()
+    }
+}
+
+/// One gray, gray+alpha, RGB or RGBA pixel as RGBA.
+fn expand<T: Copy>(p: &[T], opaque: T) -> [T; 4] {
+    match p.len() {
+        1 => [p[0], p[0], p[0], opaque],
+        2 => [p[0], p[0], p[0], p[1]],
+        3 => [p[0], p[1], p[2], opaque],
+        _ => [p[0], p[1], p[2], p[3]],
+    }
+}
+
+/// Decodes a WebP with image-webp directly, to RGBA8.
+pub fn webp_reference(bytes: &[u8]) -> Rgba8 {
+    let mut decoder =
+        image_webp::WebPDecoder::new(std::io::Cursor::new(bytes)).expect("reference WebP header");
+    let (w, h) = decoder.dimensions();
+    let mut buf = vec![0; decoder.output_buffer_size().expect("reference WebP size")];
+    decoder.read_image(&mut buf).expect("reference WebP image");
+    let channels = if decoder.has_alpha() { 4 } else { 3 };
+    let data = buf
+        .chunks_exact(channels)
+        .flat_map(|p| expand(p, 255))
+        .collect();
+    Rgba8::new(w, h, data).expect("reference WebP buffer")
+}
+
+/// Decodes a JPEG with libjpeg-turbo's `djpeg` (Debian's libjpeg-turbo-progs, installed by
+/// `scripts/setup.sh --test`), an implementation independent of pixsqueeze's. `None`, with the reason
+/// printed, where djpeg is missing.
+pub fn jpeg_reference(bytes: &[u8]) -> Option<Rgba8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("djpeg")
+        .args(["-pnm"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        println!(
+            "SKIP: djpeg (libjpeg-turbo-progs) not found; the independent JPEG check is skipped"
+        );
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .expect("djpeg stdin")
+        .write_all(bytes)
+        .expect("djpeg input");
+    let out = child.wait_with_output().expect("djpeg runs");
+    assert!(out.status.success(), "djpeg rejected our JPEG");
+    Some(parse_pnm(&out.stdout))
+}
+
+/// A binary PPM (P6) or PGM (P5) with maxval 255, as RGBA8.
+fn parse_pnm(pnm: &[u8]) -> Rgba8 {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pnm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pnm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&pnm[start..at]).unwrap().to_string());
+    }
+    let body = &pnm[at + 1..];
+    let (w, h): (u32, u32) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let channels = if fields[0] == "P6" { 3 } else { 1 };
+    let data = body
+        .chunks_exact(channels)
+        .flat_map(|p| expand(p, 255))
+        .collect();
+    Rgba8::new(w, h, data).expect("PNM buffer")
 }
