@@ -39,7 +39,9 @@ export const formats = guarded(wasm.formats);
 export const __trapForTests = guarded(wasm.__trapForTests);
 
 // `measure` arrived in the wasm after the package; an older build reports it clearly rather than crashing.
+// Reflect.get keeps bundlers from warning about an export the glue may lack.
 export const measure = guarded((...args) => {
-  if (typeof wasm.measure !== 'function') throw named('Unsupported', 'measure() needs a newer pixsqueeze wasm build');
-  return wasm.measure(...args);
+  const fn = Reflect.get(wasm, 'measure');
+  if (typeof fn !== 'function') throw named('Unsupported', 'measure() needs a newer pixsqueeze wasm build');
+  return fn(...args);
 });

@@ -6,6 +6,7 @@ import { b64 } from './consumer.mjs';
 
 /** A person's path through the consumer app: choose a file, see the compressed result. */
 export async function pickFile(page, path) {
+  await page.evaluate(() => { document.getElementById('out').textContent = 'waiting'; });
   await page.setInputFiles('#file', path);
   await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('out').textContent));
   const text = await page.textContent('#out');
