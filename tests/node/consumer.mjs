@@ -2,12 +2,14 @@
 // preload that removes every browser global: the package must work on Node's own APIs alone. Prints one
 // JSON report for the test to check.
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { compress, compressAll, decode, encode, formats, init, measure } from 'pixsqueeze';
 
-const [photoPath, wasmPath] = process.argv.slice(2);
+const [photoPath] = process.argv.slice(2);
 const name = (p) => p.then(() => 'resolved', (e) => e.name);
 
-await init({ module_or_path: wasmPath }); // a file path, as Node users would give it
+// The wasm's own export, as a file path: what a Node user who bundles or relocates it would pass.
+await init({ module_or_path: fileURLToPath(import.meta.resolve('pixsqueeze/wasm')) });
 const file = await readFile(photoPath); // a Buffer from disk
 const r = await compress(file, { format: 'jpeg', quality: 60 });
 // The rest works on a thumbnail, so that a camera photo does not make the test slow.

@@ -17,10 +17,9 @@ function installTarball() {
 }
 
 const dir = installTarball();
-const wasm = join(dir, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_bg.wasm');
 
 function run(photo) {
-  const out = execFileSync(process.execPath, ['--import', './no-browser-globals.mjs', 'consumer.mjs', photo, wasm], { cwd: dir, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', './no-browser-globals.mjs', 'consumer.mjs', photo], { cwd: dir, encoding: 'utf8' });
   return JSON.parse(out);
 }
 
