@@ -1,25 +1,38 @@
-// A small pool of module workers, each hosting its own wasm instance. Jobs queue; aborting a running job
-// terminates its worker (the only way to stop wasm mid-call) and the pool starts a fresh one when needed.
+// A pool of module workers, each hosting its own wasm instance made from one compiled module. Jobs queue;
+// aborting a running job terminates its worker (the only way to stop wasm mid-call), and a worker whose
+// wasm trapped is dropped: the pool starts a fresh one for the next job.
 
-const workerUrl = new URL('./worker.js', import.meta.url);
+export function abortError(signal) {
+  return signal?.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
 
-function abortError(signal) {
-  const reason = signal?.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException('The operation was aborted', 'AbortError');
+/** Workers for this machine: leave a core for the page, and cap memory (each instance holds a photo). */
+export function defaultPoolSize() {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  return Math.min(4, Math.max(1, cores - 1));
+}
+
+function jobError({ name, message }, trapped) {
+  const text = trapped ? `pixsqueeze's wasm crashed (${message}); its worker was replaced, the next call starts fresh` : message;
+  return Object.assign(new Error(text), { name });
 }
 
 export class WorkerPool {
   #size;
-  #wasmUrl;
+  #wasm;
   #idle = [];
   #busy = new Map(); // worker -> job
   #queue = [];
   #nextId = 1;
 
-  constructor({ size = defaultSize(), wasmUrl } = {}) {
+  /** `wasm`: a compiled `WebAssembly.Module`, shared with every worker (compiled once, not per worker). */
+  constructor({ wasm, size = defaultPoolSize() }) {
+    this.#wasm = wasm;
     this.#size = Math.max(1, size);
-    this.#wasmUrl = wasmUrl;
+  }
+
+  get size() {
+    return this.#size;
   }
 
   /** Runs `op(...args)` in a worker; `transfer` lists buffers to move rather than copy. */
@@ -36,7 +49,7 @@ export class WorkerPool {
     });
   }
 
-  /** Stops every worker; queued and running jobs reject. */
+  /** Stops every worker, freeing their memory; queued and running jobs reject. */
   terminate() {
     for (const job of [...this.#queue, ...this.#busy.values()]) this.#settle(job, null, new Error('the pool was terminated'));
     for (const w of [...this.#idle, ...this.#busy.keys()]) w.terminate();
@@ -50,21 +63,20 @@ export class WorkerPool {
       const worker = this.#idle.pop() ?? this.#spawn();
       const job = this.#queue.shift();
       this.#busy.set(worker, job);
-      worker.postMessage({ id: job.id, op: job.op, args: job.args, wasmUrl: this.#wasmUrl }, job.transfer);
+      worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
     }
   }
 
   #spawn() {
-    const worker = new Worker(workerUrl, { type: 'module' });
+    // Written inline, `new Worker(new URL(…, import.meta.url), { type: 'module' })` is the form bundlers
+    // (Vite, webpack, Parcel) recognise and bundle as a worker entry; a plain page loads it as is.
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }) => {
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
       if (data.trapped) worker.terminate();
       else this.#idle.push(worker);
-      if (job && job.id === data.id) {
-        const error = data.ok ? null : Object.assign(new Error(data.error.message), { name: data.error.name });
-        this.#settle(job, data.result, error);
-      }
+      if (job && job.id === data.id) this.#settle(job, data.result, data.ok ? null : jobError(data.error, data.trapped));
       this.#pump();
     };
     worker.onerror = (event) => {
@@ -73,7 +85,8 @@ export class WorkerPool {
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
       worker.terminate();
-      if (job) this.#settle(job, null, new Error(`the compression worker failed: ${event.message ?? 'unknown error'}`));
+      const error = Object.assign(new Error(`the compression worker failed: ${event.message ?? 'it could not be loaded'}`), { name: 'WorkerError' });
+      if (job) this.#settle(job, null, error);
       this.#pump();
     };
     return worker;
@@ -100,9 +113,4 @@ export class WorkerPool {
     if (error) job.reject(error);
     else job.resolve(result);
   }
-}
-
-function defaultSize() {
-  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  return Math.min(4, Math.max(1, cores - 1));
 }

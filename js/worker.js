@@ -1,13 +1,20 @@
 // Hosts the wasm module off the main thread. One job at a time; results are transferred, not copied.
 // A trap (wasm `unreachable`, out of memory) leaves the instance dead: the reply says so and the pool
 // replaces this worker.
-import { init, compress, encode, decode, formats } from './core.js';
+import * as core from './core.js';
 
-const ops = { compress, encode, decode, formats };
+const ops = {
+  compress: core.compress,
+  encode: core.encode,
+  decode: core.decode,
+  measure: core.measure,
+  formats: core.formats,
+  __trapForTests: core.__trapForTests,
+};
 
-self.onmessage = async ({ data: { id, op, args, wasmUrl } }) => {
+self.onmessage = async ({ data: { id, op, args, wasm } }) => {
   try {
-    await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+    await core.init(wasm);
     const fn = ops[op];
     if (!fn) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
     const result = fn(...args);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: set-up (with the browser), then every test: native cargo tests, wasm-bindgen tests in
-# headless Chromium, a fresh wasm build, and the end-to-end tests that drive the page.
+# headless Chromium, a fresh wasm build, the package's Node tests, and the end-to-end tests that drive
+# the page and the packed package in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -20,5 +21,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "build the wasm package"
 node scripts/build.mjs
 
-step "end-to-end tests in headless Chromium"
+step "the npm package in Node: tarball contents, notices, typings, Node consumer"
+node --test tests/node/
+
+step "end-to-end tests in headless Chromium: the page, the package in a plain page and in a Vite build"
 node --test tests/e2e/

@@ -1,0 +1,213 @@
+// The public API of pixsqueeze. The option types come from js/options.d.ts, generated from the wasm's own
+// meta; everything here is checked by tsc against tests/node/types-usage.ts in `npm test`.
+import type { Format, FormatOptions, ResolvedOptions } from './options.js';
+
+export type { Format, FormatOptions, ResolvedOptions };
+
+/** An image file's bytes. A `File` is a `Blob`; a Node `Buffer` is a `Uint8Array`. */
+export type Input = Blob | ArrayBuffer | ArrayBufferView;
+
+/**
+ * Limits for untrusted input, checked from the file's header before any pixel buffer is allocated.
+ * Over a limit, the call fails with a `LimitExceeded` error.
+ */
+export interface Limits {
+  /** Widest image accepted, in pixels. @default 32768 */
+  maxWidth?: number;
+  /** Tallest image accepted, in pixels. @default 32768 */
+  maxHeight?: number;
+  /** Most pixels accepted (width × height). @default 100000000 */
+  maxPixels?: number;
+  /** Largest file accepted, in bytes. @default 268435456 (256 MiB) */
+  maxInputBytes?: number;
+}
+
+/** How a call runs; none of these reach the encoder. */
+export interface RunOptions {
+  /**
+   * Cancels the call: it rejects with the signal's reason (an `AbortError` by default), and a job that was
+   * running in a worker is stopped by terminating that worker.
+   */
+  signal?: AbortSignal;
+  /**
+   * Run on the calling thread instead of a Web Worker. Worth it inside a worker of your own; on a page it
+   * blocks the page while it runs. Node always runs on the calling thread.
+   * @default false
+   */
+  mainThread?: boolean;
+  /**
+   * Hand your `ArrayBuffer` (or a `Uint8Array` covering its whole buffer) to the worker instead of copying it:
+   * saves a copy of the file, and detaches your buffer. `Blob` inputs are never copied twice either way.
+   * @default false
+   */
+  transfer?: boolean;
+}
+
+/** Options of {@link compress}: the encoding options, input limits and how the call runs. */
+export interface CompressOptions extends FormatOptions, RunOptions {
+  /** Input limits for this call; fields left out keep their defaults. */
+  limits?: Limits;
+}
+
+/** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
+export interface EncodeOptions extends FormatOptions, RunOptions {}
+
+/** What {@link compress} resolves to. */
+export interface Result {
+  /** The compressed file. */
+  data: Uint8Array;
+  /** The compressed file as a `Blob` of type `mimeType`, ready for `URL.createObjectURL`. Browsers only. */
+  blob?: Blob;
+  /** e.g. `image/jpeg`. */
+  mimeType: string;
+  format: Format;
+  /** Size of the result, in pixels (after any `maxWidth`/`maxHeight` resize). */
+  width: number;
+  height: number;
+  /** Size of the input file, in bytes. */
+  originalBytes: number;
+  /** Size of `data`, in bytes. */
+  compressedBytes: number;
+  /** originalBytes / compressedBytes. */
+  ratio: number;
+  /** Mean squared error against the original over R, G, B (8-bit), both composited over white. */
+  mse: number;
+  /** Peak signal-to-noise ratio in dB (peak 255); `Infinity` for identical pixels. */
+  psnr: number;
+  /**
+   * SSIMULACRA2 perceptual score against the original: 100 is identical, about 90 is visually lossless,
+   * about 70 is good web quality. Absent only with a wasm build older than the package.
+   */
+  ssimulacra2: number;
+  /** The quality used, or `null` for formats without one. */
+  quality: number | null;
+  /** Every option actually used, defaults filled in. */
+  options: ResolvedOptions;
+}
+
+/** One entry of {@link compressAll}'s result, in input order: as `Promise.allSettled` reports. */
+export type BatchItem = PromiseSettledResult<Result>;
+
+/** Reported after each finished item of a batch (and, later, each step of a search). */
+export interface Progress {
+  /** Items finished so far, successful or not. */
+  done: number;
+  /** Items in all. */
+  total: number;
+  /** Index in the input list of the item that just finished. */
+  index: number;
+  /** Its result, when it succeeded. */
+  result?: Result;
+  /** Its error, when it failed. */
+  error?: Error;
+}
+
+/** Options of {@link compressAll}: those of compress, applied to every input, and a progress callback. */
+export interface BatchOptions extends CompressOptions {
+  /** Called after each input finishes, in completion order. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Decoded pixels: RGBA, 8 bits per channel, row by row, no padding. */
+export interface Pixels {
+  width: number;
+  height: number;
+  /** `width * height * 4` bytes. */
+  data: Uint8Array;
+}
+
+/** What {@link measure} resolves to. */
+export interface Metrics {
+  /** Mean squared error over R, G, B. */
+  mse: number;
+  /** Peak signal-to-noise ratio in dB; `Infinity` for identical images. */
+  psnr: number;
+  /** SSIMULACRA2 perceptual score, 100 for identical images. */
+  ssimulacra2: number;
+}
+
+/** A format's description, for building a UI: from the same meta the encoder reads. */
+export interface FormatMeta {
+  id: Format;
+  label: string;
+  mimeType: string;
+  /** File name extension, without the dot. */
+  extension: string;
+  lossy: boolean;
+  /** Default quality, or `null` for formats without one. */
+  defaultQuality: number | null;
+  /** Every option this format reads: its own, then the common ones. */
+  options: OptionMeta[];
+}
+
+/** One option of a format, enough to build a control for it. */
+export type OptionMeta =
+  | (OptionMetaBase & { type: 'integer'; min: number; max: number; default: number })
+  | (OptionMetaBase & { type: 'choice'; choices: string[]; default: string })
+  | (OptionMetaBase & { type: 'boolean'; default: boolean });
+
+export interface OptionMetaBase {
+  /** The field name in the options object. */
+  name: keyof FormatOptions;
+  label: string;
+  /** One sentence for a tooltip. */
+  description: string;
+}
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /**
+   * Where to load the wasm from, for hosts where the default (`pkg/pixsqueeze_bg.wasm` beside the package's
+   * JavaScript) cannot be fetched: a URL, a `Response`, the bytes, or a compiled `WebAssembly.Module`. In Node
+   * also a file path. The first source loaded wins.
+   */
+  module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
+  /** How many workers the pool may run at once (set before the first call). @default navigator.hardwareConcurrency - 1, from 1 to 4 */
+  workers?: number;
+}
+
+/**
+ * Optional: loads and compiles the wasm now (it is otherwise loaded on the first call), from a source of
+ * your choice, and sizes the worker pool. Rejects if the wasm cannot be loaded.
+ */
+export function init(options?: InitOptions): Promise<void>;
+
+/** Decodes an image file (JPEG or PNG), encodes it as `options` say, and measures the result against the original. */
+export function compress(input: Input, options: CompressOptions): Promise<Result>;
+
+/**
+ * Compresses many files with the same options, as many at once as there are workers (one at a time on the
+ * main thread), so only that many files are in memory. One bad file does not stop the others: each entry
+ * says `fulfilled` or `rejected`. Aborting `signal` rejects the whole call.
+ */
+export function compressAll(inputs: Iterable<Input>, options: BatchOptions): Promise<BatchItem[]>;
+
+/** Encodes raw RGBA8 pixels into a file of `options.format`. */
+export function encode(rgba: Input, width: number, height: number, options: EncodeOptions): Promise<Uint8Array>;
+
+/** Decodes an image file into RGBA8 pixels. */
+export function decode(input: Input, options?: RunOptions): Promise<Pixels>;
+
+/** Compares two RGBA8 images of the same size. Rejects with `Unsupported` on a wasm build older than the package. */
+export function measure(original: Input, result: Input, width: number, height: number, options?: RunOptions): Promise<Metrics>;
+
+/** The output formats and every option each reads. */
+export function formats(options?: Pick<RunOptions, 'mainThread'>): Promise<FormatMeta[]>;
+
+/** Stops every worker and frees its memory; running and queued calls reject. The next call starts afresh. */
+export function terminate(): void;
+
+/**
+ * The `name` of every error pixsqueeze rejects with (all are `Error`s):
+ * - `DecodeError`: the input is not a readable image (corrupt, truncated, empty, not an image);
+ * - `EncodeError`: the encoder failed on valid pixels;
+ * - `InvalidInput`: bad options or arguments, e.g. an unknown option name or a buffer of the wrong size;
+ * - `LimitExceeded`: the input is over a {@link Limits limit};
+ * - `Unsupported`: a valid request for something this build does not do;
+ * - `AbortError`: the call's `signal` was aborted (a `DOMException`, or the signal's own reason);
+ * - `RuntimeError`: the wasm crashed (a bug: please report it); a worker that crashed is replaced;
+ * - `WorkerError`: the worker or the wasm could not be loaded (check the URLs and your CSP).
+ */
+export type ErrorName =
+  | 'DecodeError' | 'EncodeError' | 'InvalidInput' | 'LimitExceeded' | 'Unsupported'
+  | 'AbortError' | 'RuntimeError' | 'WorkerError';

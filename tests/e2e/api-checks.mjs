@@ -1,0 +1,177 @@
+// The checks every browser consumer of the package must pass, run inside its page through
+// `window.pixsqueeze` (the package's public API as the app imported it). Measurements are printed, never
+// asserted against timings.
+import assert from 'node:assert/strict';
+import { b64 } from './consumer.mjs';
+
+/** A person's path through the consumer app: choose a file, see the compressed result. */
+export async function pickFile(page, path) {
+  await page.evaluate(() => { document.getElementById('out').textContent = 'waiting'; });
+  await page.setInputFiles('#file', path);
+  await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('out').textContent));
+  const text = await page.textContent('#out');
+  assert.match(text, /^done: image\/jpeg \d+×\d+ \d+ → \d+ bytes/);
+  console.log(`  app: ${text}`);
+}
+
+/** compress() on every input kind: the result's fields, its Blob, and buffers transferred not copied. */
+export async function compressInputs(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const { compress } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const inputs = {
+      File: new File([bytes], 'photo.png', { type: 'image/png' }),
+      Blob: new Blob([bytes]),
+      ArrayBuffer: bytes.slice().buffer,
+      Uint8Array: bytes.slice(),
+    };
+    const results = {};
+    for (const [kind, input] of Object.entries(inputs)) {
+      const r = await compress(input, { format: 'jpeg', quality: 60 });
+      const head = [...r.data.subarray(0, 3)];
+      results[kind] = { ...r, data: undefined, head, blobSize: r.blob.size, blobType: r.blob.type, blob: undefined,
+        inputIntact: input.byteLength ?? input.size };
+    }
+    // transfer: true hands the buffer over (it is detached here) instead of copying it.
+    const handed = bytes.slice();
+    await compress(handed, { format: 'jpeg', transfer: true });
+    return { results, originalLength: bytes.length, handedLength: handed.byteLength };
+  }, b64(png));
+
+  for (const [kind, r] of Object.entries(out.results)) {
+    assert.deepEqual(r.head, [0xff, 0xd8, 0xff], `${kind}: a JPEG`);
+    assert.equal(r.mimeType, 'image/jpeg');
+    assert.equal(r.format, 'jpeg');
+    assert.equal(r.blobSize, r.compressedBytes, `${kind}: the Blob holds the result`);
+    assert.equal(r.blobType, 'image/jpeg');
+    assert.equal(r.originalBytes, out.originalLength);
+    assert.ok(Math.abs(r.ratio - r.originalBytes / r.compressedBytes) < 1e-9);
+    assert.ok(Number.isFinite(r.psnr) && r.psnr > 20, `${kind}: psnr ${r.psnr}`);
+    assert.ok(r.mse > 0);
+    assert.equal(r.quality, 60);
+    assert.equal(r.options.quality, 60);
+    assert.equal(r.options.format, 'jpeg');
+    assert.equal(r.inputIntact, out.originalLength, `${kind}: the caller's input is left intact`);
+    if ('ssimulacra2' in r) assert.equal(typeof r.ssimulacra2, 'number');
+  }
+  if (!('ssimulacra2' in out.results.File)) console.log('  SKIP ssimulacra2: this wasm build does not report it yet');
+  assert.equal(out.handedLength, 0, 'with transfer: true the buffer moved to the worker');
+  const r = out.results.File;
+  console.log(`  compress: ${r.width}×${r.height}, ${r.originalBytes} → ${r.compressedBytes} bytes, PSNR ${r.psnr.toFixed(2)} dB`
+    + (r.ssimulacra2 === undefined ? '' : `, SSIMULACRA2 ${r.ssimulacra2.toFixed(2)}`));
+}
+
+/** decode, encode, measure and formats, with the raw wasm API's shapes. */
+export async function rawApi(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const { decode, encode, measure, formats } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const pixels = await decode(bytes);
+    const again = await decode(await encode(pixels.data, pixels.width, pixels.height, { format: 'png' }));
+    const same = again.data.length === pixels.data.length && again.data.every((v, i) => v === pixels.data[i]);
+    let metrics;
+    try {
+      metrics = await measure(pixels.data, again.data, pixels.width, pixels.height);
+    } catch (e) {
+      metrics = { error: e.name };
+    }
+    return { width: pixels.width, height: pixels.height, length: pixels.data.length, same, metrics, formats: await formats() };
+  }, b64(png));
+  assert.equal(out.length, out.width * out.height * 4);
+  assert.ok(out.same, 'PNG round trip is lossless');
+  if (out.metrics.error) {
+    assert.equal(out.metrics.error, 'Unsupported');
+    console.log('  SKIP measure: this wasm build has no measure() yet (the package reports Unsupported)');
+  } else {
+    assert.equal(out.metrics.mse, 0);
+    assert.equal(out.metrics.psnr, null); // Infinity crosses page.evaluate as null
+  }
+  const jpeg = out.formats.find((f) => f.id === 'jpeg');
+  assert.equal(jpeg.mimeType, 'image/jpeg');
+  assert.ok(jpeg.options.some((o) => o.name === 'quality' && o.type === 'integer' && o.default === 75));
+}
+
+/** Failures reject with the stable error names. */
+export async function errors(page, png) {
+  const names = await page.evaluate(async (s) => {
+    const { compress } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const name = (p) => p.then(() => 'resolved', (e) => e.name);
+    return {
+      notAnImage: await name(compress(new TextEncoder().encode('not an image'), { format: 'jpeg' })),
+      overLimit: await name(compress(bytes, { format: 'jpeg', limits: { maxPixels: 100 } })),
+      notInput: await name(compress('photo.png', { format: 'jpeg' })),
+    };
+  }, b64(png));
+  assert.deepEqual(names, { notAnImage: 'DecodeError', overLimit: 'LimitExceeded', notInput: 'InvalidInput' });
+}
+
+/**
+ * A misspelt option name must fail loudly. Known gap: the wasm accepts unknown names today
+ * (serde-wasm-bindgen does not apply `deny_unknown_fields` to JS objects), so the tests mark this `todo`.
+ */
+export const UNKNOWN_OPTION_TODO = 'the wasm accepts unknown option names (serde-wasm-bindgen ignores deny_unknown_fields): needs a fix in src/wasm.rs';
+
+export async function unknownOption(page, png) {
+  const name = await page.evaluate(async (s) => {
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    return window.pixsqueeze.compress(bytes, { format: 'jpeg', qualty: 80 }).then(() => 'resolved', (e) => e.name);
+  }, b64(png));
+  assert.equal(name, 'InvalidInput');
+}
+
+/** compressAll: results in input order, one bad file does not stop the batch, progress per item. */
+export async function batch(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const { compressAll } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const progress = [];
+    const items = await compressAll([bytes, new Blob([bytes]), new Uint8Array([1, 2, 3]), bytes], {
+      format: 'jpeg',
+      onProgress: ({ done, total, index, result, error }) => progress.push({ done, total, index, ok: !!result, error: error?.name }),
+    });
+    return { statuses: items.map((i) => i.status), reason: items[2].reason?.name, progress };
+  }, b64(png));
+  assert.deepEqual(out.statuses, ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  assert.equal(out.reason, 'DecodeError');
+  assert.deepEqual(out.progress.map((p) => p.done), [1, 2, 3, 4]);
+  assert.ok(out.progress.every((p) => p.total === 4));
+  assert.deepEqual(out.progress.map((p) => p.index).sort(), [0, 1, 2, 3]);
+  assert.equal(out.progress.find((p) => p.index === 2).error, 'DecodeError');
+}
+
+/**
+ * Aborting a running job terminates its worker, and the next job succeeds. The abort fires right after the
+ * job is posted to its worker, in the same task, so the job is certainly still running: no timing involved.
+ */
+export async function abort(page, nextWorkerClose, png) {
+  const closed = nextWorkerClose();
+  const out = await page.evaluate(async (s) => {
+    const { compress } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const controller = new AbortController();
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (...args) {
+      Worker.prototype.postMessage = post;
+      post.apply(this, args);
+      controller.abort();
+    };
+    const aborted = await compress(bytes, { format: 'png', effort: 'max', signal: controller.signal }).then(() => 'resolved', (e) => e.name);
+    const next = await compress(bytes, { format: 'jpeg' });
+    return { aborted, next: next.compressedBytes };
+  }, b64(png));
+  assert.equal(out.aborted, 'AbortError');
+  await closed; // Chromium reports the aborted job's worker closed
+  assert.ok(out.next > 0, 'the next job succeeds');
+}
+
+/** mainThread: true runs the same API on the page's thread. */
+export async function mainThread(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const { compress } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const r = await compress(bytes, { format: 'jpeg', mainThread: true });
+    return { head: [...r.data.subarray(0, 2)], hasBlob: r.blob instanceof Blob };
+  }, b64(png));
+  assert.deepEqual(out, { head: [0xff, 0xd8], hasBlob: true });
+}

@@ -1,0 +1,70 @@
+// What `npm pack` ships: exactly the files a user needs, under licences we may ship, with notices that
+// match the crates compiled into the wasm. Sizes are printed (for the release note), not asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { root } from '../e2e/support.mjs';
+import { pack } from '../e2e/consumer.mjs';
+import { noticesFile, notices, wasmCrates } from '../../scripts/notices.mjs';
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+test('the tarball holds exactly the wasm, glue, wrapper, types, README and licences', () => {
+  const { files, size, unpackedSize, tarball } = pack();
+  const paths = files.map((f) => f.path).sort();
+  assert.deepEqual(paths, [
+    'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'THIRD-PARTY-NOTICES.md',
+    'js/api.js', 'js/core.js', 'js/index.d.ts', 'js/index.js', 'js/node.js', 'js/options.d.ts', 'js/pool.js', 'js/worker.js',
+    'package.json', 'pkg/pixsqueeze.js', 'pkg/pixsqueeze_bg.wasm',
+  ]);
+  console.log(`  ${tarball}: ${kib(size)} packed, ${kib(unpackedSize)} unpacked`);
+  for (const f of files) console.log(`    ${f.path.padEnd(26)} ${String(f.size).padStart(8)} bytes`);
+  const wasm = readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm'));
+  console.log(`  the wasm a browser downloads: ${kib(wasm.length)}, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
+});
+
+test('package.json points every entry at shipped files', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.name, 'pixsqueeze');
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.exports['./wasm'], './pkg/pixsqueeze_bg.wasm');
+  assert.deepEqual(pkg.exports['.'], { types: './js/index.d.ts', node: './js/node.js', default: './js/index.js' });
+  assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
+});
+
+test('THIRD-PARTY-NOTICES.md lists the crates compiled into the wasm, and the IJG notice', (t) => {
+  let crates;
+  try {
+    crates = wasmCrates();
+  } catch (e) {
+    t.skip(`cargo tree did not run (${e.message.split('\n')[0]})`);
+    return;
+  }
+  const text = readFileSync(noticesFile, 'utf8');
+  assert.equal(text, notices(crates), 'THIRD-PARTY-NOTICES.md is stale: run `npm run notices` and commit it');
+  assert.match(text, /this software is based in part on the work of the Independent JPEG Group/);
+  const copyleft = crates.filter((c) => /\b(A|L)?GPL\b/i.test(c.license));
+  assert.deepEqual(copyleft, [], 'no GPL-family licence in what ships');
+});
+
+test('README documents installing, every environment, errors, limits and notices', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  for (const heading of ['## Install', '### In a plain page', '### With a bundler', '### In Node', '### In a worker of your own',
+    '### Options', '### Errors', '### Limits', '## Third-party notices']) {
+    assert.ok(readme.includes(`\n${heading}`), `README.md has a "${heading}" section`);
+  }
+  for (const name of ['DecodeError', 'EncodeError', 'InvalidInput', 'LimitExceeded', 'Unsupported', 'AbortError', 'RuntimeError', 'WorkerError']) {
+    assert.ok(readme.includes(`\`${name}\``), `README.md documents ${name}`);
+  }
+  assert.match(readme, /this software is based in part on the work of the Independent JPEG Group/);
+});
+
+test('the browser entry imports nothing from Node', () => {
+  for (const f of ['index.js', 'api.js', 'core.js', 'pool.js', 'worker.js']) {
+    assert.doesNotMatch(readFileSync(join(root, 'js', f), 'utf8'), /from 'node:/, `js/${f}`);
+  }
+  assert.doesNotMatch(execFileSync('git', ['ls-files', 'pkg', 'dist', 'node_modules'], { cwd: root, encoding: 'utf8' }), /./, 'no build output in git');
+});
