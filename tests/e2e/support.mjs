@@ -1,8 +1,8 @@
 // Shared by the end-to-end tests: the page's server, Debian's Chromium through playwright-core, the
 // shared corpus where it exists, and fixtures made in code where it does not.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
@@ -29,6 +29,7 @@ export async function launch() {
   return {
     origin,
     browser,
+    server,
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
@@ -72,4 +73,76 @@ export function photoLikePng(width = 320, height = 240) {
     clamp(128 + Math.round(60 * Math.sin(x / 9) * Math.cos(y / 13)) + noise()),
     255,
   ]);
+}
+
+/** `{ name, mimeType, buffer }` for a file on disk, as a test hands it to the page. */
+export function fileSpec(path, name = basename(path)) {
+  const types = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+  return { name, mimeType: types[extname(path).toLowerCase()] ?? 'application/octet-stream', buffer: readFileSync(path) };
+}
+
+/**
+ * Drops files on the page as a person dragging them from a file manager would: a `drop` event whose
+ * DataTransfer holds the files. Resolves to the page's clock (performance.now()) at the drop.
+ */
+export async function dropFiles(page, files) {
+  const specs = files.map((f) => ({ name: f.name, type: f.mimeType, base64: Buffer.from(f.buffer).toString('base64') }));
+  return page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    const target = document.getElementById('drop');
+    target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    const t0 = performance.now();
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return t0;
+  }, specs);
+}
+
+let wasmReady = null;
+
+/** Decodes an image file with the package's own wasm, in Node: `{ width, height, data }`. */
+export async function decodeInNode(bytes) {
+  const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze.js')).href);
+  wasmReady ??= glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')) });
+  await wasmReady;
+  return glue.decode(new Uint8Array(bytes));
+}
+
+/** The entries of a ZIP file, read from its central directory; each CRC-32 is checked. */
+export function readZip(buffer) {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('no end of central directory: not a ZIP');
+  const count = buffer.readUInt16LE(eocd + 10);
+  let at = buffer.readUInt32LE(eocd + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (buffer.readUInt32LE(at) !== 0x02014b50) throw new Error(`central directory entry ${i} is damaged`);
+    const method = buffer.readUInt16LE(at + 10);
+    const crc = buffer.readUInt32LE(at + 16);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extraLength = buffer.readUInt16LE(at + 30);
+    const commentLength = buffer.readUInt16LE(at + 32);
+    const offset = buffer.readUInt32LE(at + 42);
+    const name = buffer.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    if (buffer.readUInt32LE(offset) !== 0x04034b50) throw new Error(`${name}: no local header`);
+    const start = offset + 30 + buffer.readUInt16LE(offset + 26) + buffer.readUInt16LE(offset + 28);
+    const data = buffer.subarray(start, start + size);
+    if (method !== 0) throw new Error(`${name}: method ${method}, expected store`);
+    if (crc32(data) !== crc) throw new Error(`${name}: CRC-32 mismatch`);
+    entries.push({ name, data });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** Page bytes as the figures show them ("41.0 kB", "2.80 MB", "512 B"), to compare with a file's size. */
+export function shownBytes(text) {
+  const n = Number.parseFloat(text);
+  if (text.endsWith('MB')) return n * 1e6;
+  if (text.endsWith('kB')) return n * 1e3;
+  return n;
 }
