@@ -239,6 +239,7 @@ function rowState(item) {
 
 function renderBatch() {
   ui.batch.hidden = items.length === 0;
+  document.body.classList.toggle('has-files', items.length > 0);
   const rows = items.map((item) => {
     const { state, message, entry } = rowState(item);
     return {
