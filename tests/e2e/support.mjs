@@ -146,3 +146,40 @@ export function shownBytes(text) {
   if (text.endsWith('kB')) return n * 1e3;
   return n;
 }
+
+/**
+ * Presses keys a person would (zoom in and out on the viewer) every `everyMs` for `forMs`, and
+ * measures each press from the input event to the next frame, plus the browser's own Event Timing
+ * entries (input to next paint, reported from 16 ms up); stops early once `until()` resolves true.
+ * Resolves to figures in milliseconds.
+ */
+export async function measureInputLag(page, { forMs = 5000, everyMs = 150, until } = {}) {
+  await page.evaluate(() => {
+    window.lagProbe = { frames: [], events: [] };
+    document.getElementById('stage').addEventListener('keydown', (e) => {
+      const t = e.timeStamp;
+      requestAnimationFrame(() => window.lagProbe.frames.push(performance.now() - t));
+    });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name.startsWith('key')) window.lagProbe.events.push(e.duration);
+    }).observe({ type: 'event', durationThreshold: 16, buffered: false });
+  });
+  await page.focus('#stage');
+  const end = Date.now() + forMs;
+  for (let i = 0; Date.now() < end && !(await until?.()); i++) {
+    await page.keyboard.press(i % 2 ? '-' : '+');
+    await page.waitForTimeout(everyMs);
+  }
+  await page.waitForTimeout(200);
+  const { frames, events } = await page.evaluate(() => window.lagProbe);
+  const sorted = [...frames].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return {
+    presses: frames.length, median: pct(0.5), p95: pct(0.95), max: sorted.at(-1) ?? NaN,
+    slowEvents: events.length, slowestEvent: events.length ? Math.max(...events) : 0,
+  };
+}
+
+export const formatLag = (l) => `${l.presses} key presses: input to next frame median ${l.median.toFixed(1)} ms, `
+  + `p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; Event Timing entries over 16 ms: ${l.slowEvents}`
+  + `${l.slowEvents ? ` (slowest ${l.slowestEvent} ms)` : ''}`;
