@@ -136,9 +136,12 @@ function commit() {
   refresh();
 }
 
-function outputName(item, withPath) {
+/** The download's name: the file's, with the extension of the format the result is in. */
+function outputName(entry, withPath) {
+  const { item, result } = entry;
   const name = withPath ? (item.file.relativePath || item.name) : item.name;
-  return `${name.replace(/\.[^./]*$/, '') || 'image'}.${settings.format.extension}`;
+  const format = settings.formats.find((f) => f.id === result.format) ?? settings.format;
+  return `${name.replace(/\.[^./]*$/, '') || 'image'}.${format.extension}`;
 }
 
 function setStatus(text, isError = false) {
@@ -165,7 +168,7 @@ function showFigures(entry) {
   ui.figures.dataset.quality = r && hasQuality() ? String(entry.options.quality) : '';
   if (r) {
     ui.download.href = entryUrl(entry);
-    ui.download.download = outputName(entry.item, false);
+    ui.download.download = outputName(entry, false);
     ui.download.setAttribute('aria-disabled', 'false');
   } else {
     ui.download.removeAttribute('href');
@@ -244,7 +247,7 @@ function renderBatch() {
     const { state, message, entry } = rowState(item);
     return {
       item, state, message, current: item.id === currentId, originalBytes: item.file.size,
-      result: entry?.result, url: entry && entryUrl(entry), downloadName: outputName(item, false),
+      result: entry?.result, url: entry && entryUrl(entry), downloadName: entry ? outputName(entry, false) : '',
     };
   });
   list.update(rows);
@@ -312,8 +315,8 @@ async function downloadAll() {
     const entry = results.get(resultKey(item, committed));
     if (!entry?.result) continue;
     // Two files may end the same once their extension changes: number the later ones.
-    let name = outputName(item, true);
-    for (let n = 2; names.has(name.toLowerCase()); n++) name = outputName(item, true).replace(/(\.[^.]+)$/, ` (${n})$1`);
+    let name = outputName(entry, true);
+    for (let n = 2; names.has(name.toLowerCase()); n++) name = outputName(entry, true).replace(/(\.[^.]+)$/, ` (${n})$1`);
     names.add(name.toLowerCase());
     entries.push({ name, data: entry.result.data });
   }

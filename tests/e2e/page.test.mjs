@@ -268,3 +268,19 @@ test('phone-sized viewport: usable, labelled, no sideways scrolling', async () =
   await page.screenshot({ path: join(shots, 'phone-390x844.png'), fullPage: true });
   await page.close();
 });
+
+test('cancel stops the batch; resume finishes it', async () => {
+  const { page } = await openPage();
+  const big = photoLikePng(2400, 1600);
+  await dropFiles(page, [1, 2, 3, 4].map((i) => ({ name: `big-${i}.png`, mimeType: 'image/png', buffer: big })));
+  await page.click('#cancel');
+  assert.equal(await page.textContent('#cancel'), 'Resume');
+  let list = await rows(page);
+  assert.ok(list.some((r) => r.state === 'cancelled'), JSON.stringify(list.map((r) => r.state)));
+  assert.ok(list.every((r) => r.state !== 'working'), 'nothing runs after cancel');
+  await page.click('#cancel');
+  list = await allFinished(page);
+  assert.deepEqual(list.map((r) => r.state), ['done', 'done', 'done', 'done']);
+  assert.match(await page.textContent('#progress-text'), /^4 of 4 done/);
+  await page.close();
+});
