@@ -180,11 +180,16 @@ function renderView() {
   const item = current();
   const entry = item && results.get(resultKey(item, committed));
   if (entry) entry.used = performance.now();
+  const replace = (next) => {
+    // An entry evicted while on screen kept its URL for the screen's sake: free it now.
+    if (shown?.url && !results.has(shown.key)) URL.revokeObjectURL(shown.url);
+    shown = next;
+  };
   if (entry?.result && entry !== shown) {
-    shown = entry;
+    replace(entry);
     ui.result.src = entryUrl(entry);
   } else if (!item || (shown && shown.item !== item)) {
-    shown = null;
+    replace(null);
     ui.result.removeAttribute('src');
   }
   const working = item && !item.error && !entry;
@@ -256,7 +261,9 @@ function renderBatch() {
   ui.progress.max = Math.max(1, rows.length);
   ui.progress.value = finished;
   const savedBytes = rows.reduce((n, r) => n + (r.result ? r.originalBytes - r.result.compressedBytes : 0), 0);
-  ui.progressText.textContent = `${finished} of ${rows.length} done${done ? `, ${fmt.formatBytes(Math.max(0, savedBytes))} saved` : ''}`;
+  const failed = finished - done;
+  ui.progressText.textContent = `${finished} of ${rows.length} done${failed ? ` (${failed} failed)` : ''}`
+    + `${done ? `, ${fmt.formatBytes(Math.max(0, savedBytes))} saved` : ''}`;
   const busy = finished < rows.length;
   ui.cancel.textContent = paused ? 'Resume' : 'Cancel';
   ui.cancel.disabled = !paused && !busy;
@@ -271,8 +278,8 @@ function render() {
   renderBatch();
 }
 
-function select(id) {
-  if (id === currentId) return;
+function select(id, { force = false } = {}) {
+  if (id === currentId && !force) return;
   currentId = id;
   viewStopped = false;
   if (originalUrl) URL.revokeObjectURL(originalUrl);
@@ -301,8 +308,7 @@ function remove(id) {
   const [item] = items.splice(index, 1);
   for (const entry of [...results.values()]) if (entry.item === item) dropEntry(entry);
   if (currentId === id) {
-    currentId = null; // select() below must not take this as "already showing"
-    select(items[Math.min(index, items.length - 1)]?.id ?? null);
+    select(items[Math.min(index, items.length - 1)]?.id ?? null, { force: true });
   } else {
     refresh();
   }

@@ -269,7 +269,7 @@ test('phone-sized viewport: usable, labelled, no sideways scrolling', async () =
   await page.close();
 });
 
-test('cancel stops the batch; resume finishes it', async () => {
+test('cancel stops the batch, resume finishes it, files can be removed', async () => {
   const { page } = await openPage();
   const big = photoLikePng(2400, 1600);
   await dropFiles(page, [1, 2, 3, 4].map((i) => ({ name: `big-${i}.png`, mimeType: 'image/png', buffer: big })));
@@ -282,5 +282,12 @@ test('cancel stops the batch; resume finishes it', async () => {
   list = await allFinished(page);
   assert.deepEqual(list.map((r) => r.state), ['done', 'done', 'done', 'done']);
   assert.match(await page.textContent('#progress-text'), /^4 of 4 done/);
+
+  await page.click('#files .file:nth-child(1) .file-remove');
+  assert.equal((await rows(page)).length, 3);
+  await page.click('#clear');
+  assert.equal((await rows(page)).length, 0);
+  assert.equal(await page.textContent('#status'), 'Open a photo to start.');
+  assert.equal(await page.getAttribute('#original', 'src'), null);
   await page.close();
 });
