@@ -28,11 +28,15 @@ export function startServer(port = Number(process.env.PORT ?? 8080), host = '127
     }
     try {
       const body = await readFile(join(root, rel));
-      res.writeHead(200, {
+      const headers = {
         'content-type': types[extname(rel)] ?? 'application/octet-stream',
         'content-security-policy': csp,
         'cache-control': 'no-cache',
-      });
+      };
+      // The page's service worker may control the whole site, so the package's worker (js/) and the
+      // wasm (pkg/) it loads are served offline too.
+      if (rel === join('www', 'sw.js')) headers['service-worker-allowed'] = '/';
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

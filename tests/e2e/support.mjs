@@ -1,8 +1,8 @@
 // Shared by the end-to-end tests: the page's server, Debian's Chromium through playwright-core, the
 // shared corpus where it exists, and fixtures made in code where it does not.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
@@ -29,6 +29,7 @@ export async function launch() {
   return {
     origin,
     browser,
+    server,
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
@@ -73,3 +74,112 @@ export function photoLikePng(width = 320, height = 240) {
     255,
   ]);
 }
+
+/** `{ name, mimeType, buffer }` for a file on disk, as a test hands it to the page. */
+export function fileSpec(path, name = basename(path)) {
+  const types = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+  return { name, mimeType: types[extname(path).toLowerCase()] ?? 'application/octet-stream', buffer: readFileSync(path) };
+}
+
+/**
+ * Drops files on the page as a person dragging them from a file manager would: a `drop` event whose
+ * DataTransfer holds the files. Resolves to the page's clock (performance.now()) at the drop.
+ */
+export async function dropFiles(page, files) {
+  const specs = files.map((f) => ({ name: f.name, type: f.mimeType, base64: Buffer.from(f.buffer).toString('base64') }));
+  return page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    const target = document.getElementById('drop');
+    target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    const t0 = performance.now();
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return t0;
+  }, specs);
+}
+
+let wasmReady = null;
+
+/** Decodes an image file with the package's own wasm, in Node: `{ width, height, data }`. */
+export async function decodeInNode(bytes) {
+  const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze.js')).href);
+  wasmReady ??= glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')) });
+  await wasmReady;
+  return glue.decode(new Uint8Array(bytes));
+}
+
+/** The entries of a ZIP file, read from its central directory; each CRC-32 is checked. */
+export function readZip(buffer) {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('no end of central directory: not a ZIP');
+  const count = buffer.readUInt16LE(eocd + 10);
+  let at = buffer.readUInt32LE(eocd + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (buffer.readUInt32LE(at) !== 0x02014b50) throw new Error(`central directory entry ${i} is damaged`);
+    const method = buffer.readUInt16LE(at + 10);
+    const crc = buffer.readUInt32LE(at + 16);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extraLength = buffer.readUInt16LE(at + 30);
+    const commentLength = buffer.readUInt16LE(at + 32);
+    const offset = buffer.readUInt32LE(at + 42);
+    const name = buffer.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    if (buffer.readUInt32LE(offset) !== 0x04034b50) throw new Error(`${name}: no local header`);
+    const start = offset + 30 + buffer.readUInt16LE(offset + 26) + buffer.readUInt16LE(offset + 28);
+    const data = buffer.subarray(start, start + size);
+    if (method !== 0) throw new Error(`${name}: method ${method}, expected store`);
+    if (crc32(data) !== crc) throw new Error(`${name}: CRC-32 mismatch`);
+    entries.push({ name, data });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** Page bytes as the figures show them ("41.0 kB", "2.80 MB", "512 B"), to compare with a file's size. */
+export function shownBytes(text) {
+  const n = Number.parseFloat(text);
+  if (text.endsWith('MB')) return n * 1e6;
+  if (text.endsWith('kB')) return n * 1e3;
+  return n;
+}
+
+/**
+ * Presses keys a person would (zoom in and out on the viewer) every `everyMs` for `forMs`, and
+ * measures each press from the input event to the next frame, plus the browser's own Event Timing
+ * entries (input to next paint, reported from 16 ms up); stops early once `until()` resolves true.
+ * Resolves to figures in milliseconds.
+ */
+export async function measureInputLag(page, { forMs = 5000, everyMs = 150, until } = {}) {
+  await page.evaluate(() => {
+    window.lagProbe = { frames: [], events: [] };
+    document.getElementById('stage').addEventListener('keydown', (e) => {
+      const t = e.timeStamp;
+      requestAnimationFrame(() => window.lagProbe.frames.push(performance.now() - t));
+    });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name.startsWith('key')) window.lagProbe.events.push(e.duration);
+    }).observe({ type: 'event', durationThreshold: 16, buffered: false });
+  });
+  await page.focus('#stage');
+  const end = Date.now() + forMs;
+  for (let i = 0; Date.now() < end && !(await until?.()); i++) {
+    await page.keyboard.press(i % 2 ? '-' : '+');
+    await page.waitForTimeout(everyMs);
+  }
+  await page.waitForTimeout(200);
+  const { frames, events } = await page.evaluate(() => window.lagProbe);
+  const sorted = [...frames].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return {
+    presses: frames.length, median: pct(0.5), p95: pct(0.95), max: sorted.at(-1) ?? NaN,
+    slowEvents: events.length, slowestEvent: events.length ? Math.max(...events) : 0,
+  };
+}
+
+export const formatLag = (l) => `${l.presses} key presses: input to next frame median ${l.median.toFixed(1)} ms, `
+  + `p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; Event Timing entries over 16 ms: ${l.slowEvents}`
+  + `${l.slowEvents ? ` (slowest ${l.slowestEvent} ms)` : ''}`;

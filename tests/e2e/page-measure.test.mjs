@@ -1,0 +1,73 @@
+// Measures and prints what the issue asks to be measured; asserts no timings (machines differ):
+// the page's transfer size on first load, the time from dropping a 12 MP photo to its result on the
+// screen, and input lag while a batch runs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launch, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag, root } from './support.mjs';
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+test('first load: bytes transferred', async () => {
+  const sockets = new Set();
+  const served = [];
+  const onConnection = (s) => sockets.add(s);
+  const onRequest = (req, res) => res.on('finish', () => served.push(new URL(req.url, 'http://x').pathname));
+  env.server.on('connection', onConnection);
+  env.server.on('request', onRequest);
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForTimeout(500); // the service worker's caching of what the page loaded
+  const bytes = [...sockets].reduce((n, s) => n + s.bytesWritten, 0);
+  env.server.off('connection', onConnection);
+  env.server.off('request', onRequest);
+  const files = [...new Set(served)].filter((p) => /^\/(www|js|pkg)\//.test(p)).map((p) => join(root, p.endsWith('/') ? `${p}index.html` : p));
+  const raw = files.reduce((n, f) => n + readFileSync(f).length, 0);
+  const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  console.log(`first load: ${(bytes / 1024).toFixed(1)} KiB over the wire (scripts/serve.mjs, no compression, headers included), `
+    + `${served.length} requests for ${files.length} files (${(raw / 1024).toFixed(1)} KiB; ${(gz / 1024).toFixed(1)} KiB gzipped)`);
+  assert.ok(bytes > 0);
+  await context.close();
+});
+
+test('a 12 MP camera photo: drop to first result on screen', async (t) => {
+  const path = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
+  if (!path) return t.skip('shared corpus not present');
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${env.origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const t0 = await dropFiles(page, [fileSpec(path)]);
+  const shownAt = await page.evaluate(async () => {
+    while (!performance.getEntriesByName('pixsqueeze:result-shown').length) await new Promise((r) => setTimeout(r, 20));
+    await document.getElementById('result').decode();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now();
+  });
+  const ms = shownAt - t0;
+  const figures = await page.evaluate(() => `${document.getElementById('result-size').textContent}, PSNR ${document.getElementById('psnr').textContent}`);
+  console.log(`12 MP JPEG (${path.split('/').pop()}): drop to first result on screen ${(ms / 1000).toFixed(2)} s (JPEG q75: ${figures})`);
+  await page.close();
+});
+
+test('input lag while a batch runs', async () => {
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${env.origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const kodak = ['photos/kodim01.png', 'photos/kodim05.png', 'photos/kodim13.png', 'photos/kodim19.png', 'photos/kodim21.png', 'photos/kodim15.png'];
+  // One camera photo keeps the batch busy for the whole measurement.
+  const paths = [...kodak, 'photos/camera-samsung-galaxy-s7-edge-12mp.jpg'].map(corpusFile).filter(Boolean);
+  const files = paths.length ? paths.map((p) => fileSpec(p)) : [1, 2, 3, 4].map((i) => ({ name: `fixture-${i}.png`, mimeType: 'image/png', buffer: photoLikePng(640, 480) }));
+  await dropFiles(page, files);
+  const lag = await measureInputLag(page, { forMs: 4000 });
+  const progress = await page.textContent('#progress-text');
+  console.log(`during a batch of ${files.length} photos (${progress} when measuring stopped): ${formatLag(lag)}`);
+  assert.ok(lag.presses > 0);
+  await page.close();
+});

@@ -1,0 +1,108 @@
+// The list of loaded files: thumbnail, name, status, sizes, saving and PSNR, and per-file download and
+// remove. Rows are kept and updated in place, so a long batch does not rebuild the DOM on every result.
+import { formatBytes, formatPsnr, formatSaved } from './figures.js';
+
+const THUMB = 96; // px, twice the shown size for sharp thumbnails on dense screens
+
+// One thumbnail at a time: decoding a dozen camera photos at once would compete with compression.
+let thumbQueue = Promise.resolve();
+
+function drawThumbnail(canvas, file) {
+  thumbQueue = thumbQueue.then(async () => {
+    try {
+      const bitmap = await createImageBitmap(file, { resizeWidth: THUMB, resizeQuality: 'medium' });
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      canvas.getContext('bitmaprenderer').transferFromImageBitmap(bitmap);
+    } catch {
+      canvas.classList.add('broken'); // the row's message says why
+    }
+  });
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+export class BatchList {
+  #list;
+  #rows = new Map(); // id -> { li, ... }
+  #onSelect;
+  #onRemove;
+
+  constructor(list, { onSelect, onRemove }) {
+    this.#list = list;
+    this.#onSelect = onSelect;
+    this.#onRemove = onRemove;
+  }
+
+  #row(item) {
+    let row = this.#rows.get(item.id);
+    if (row) return row;
+    const li = el('li', 'file');
+    li.dataset.id = item.id;
+    const thumb = el('canvas', 'thumb');
+    thumb.width = thumb.height = 1;
+    thumb.setAttribute('aria-hidden', 'true');
+    const name = el('button', 'name', item.name);
+    name.type = 'button';
+    name.title = `Show ${item.name}`;
+    name.addEventListener('click', () => this.#onSelect(item.id));
+    const status = el('span', 'file-status');
+    const sizes = el('span', 'file-sizes');
+    const psnr = el('span', 'file-psnr');
+    const download = el('a', 'file-download button small', 'Download');
+    download.setAttribute('aria-disabled', 'true');
+    const remove = el('button', 'file-remove', '×');
+    remove.type = 'button';
+    remove.setAttribute('aria-label', `Remove ${item.name}`);
+    remove.addEventListener('click', () => this.#onRemove(item.id));
+    const info = el('div', 'file-info');
+    info.append(name, status, sizes, psnr);
+    li.append(thumb, info, download, remove);
+    this.#list.append(li);
+    drawThumbnail(thumb, item.file);
+    row = { li, name, status, sizes, psnr, download };
+    this.#rows.set(item.id, row);
+    return row;
+  }
+
+  /**
+   * `rows`: `[{ item, current, state: 'queued'|'working'|'done'|'error'|'cancelled', message, result,
+   * originalBytes, url, downloadName }]` in list order.
+   */
+  update(rows) {
+    const ids = new Set(rows.map((r) => r.item.id));
+    for (const [id, row] of this.#rows) {
+      if (!ids.has(id)) {
+        row.li.remove();
+        this.#rows.delete(id);
+      }
+    }
+    for (const r of rows) {
+      const row = this.#row(r.item);
+      row.li.dataset.state = r.state;
+      row.li.classList.toggle('current', r.current);
+      if (r.current) row.name.setAttribute('aria-current', 'true');
+      else row.name.removeAttribute('aria-current');
+      row.status.textContent = r.message;
+      const result = r.state === 'done' ? r.result : null;
+      row.sizes.textContent = result
+        ? `${formatBytes(r.originalBytes)} → ${formatBytes(result.compressedBytes)} (${formatSaved(r.originalBytes, result.compressedBytes)} saved)`
+        : formatBytes(r.originalBytes);
+      row.psnr.textContent = result ? `PSNR ${formatPsnr(result.psnr)}` : '';
+      if (result && r.url) {
+        row.download.href = r.url;
+        row.download.download = r.downloadName;
+        row.download.setAttribute('aria-disabled', 'false');
+        row.download.setAttribute('aria-label', `Download ${r.downloadName}`);
+      } else {
+        row.download.removeAttribute('href');
+        row.download.setAttribute('aria-disabled', 'true');
+      }
+    }
+  }
+}

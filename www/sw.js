@@ -1,0 +1,70 @@
+// Makes the page work offline once it has loaded: every same-origin GET goes to the network first (so
+// a new version shows as soon as it is served) and falls back to the copy cached here.
+// Nothing here ever talks to another origin; the page has nothing to send anywhere.
+
+const CACHE = 'pixsqueeze-v1';
+const NETWORK_TIMEOUT_MS = 4000;
+// What the page and the package's worker load. The page also sends the list of what it actually
+// loaded, so a renamed module is picked up without editing this list.
+const PRECACHE = [
+  './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
+  './input.js', './scheduler.js', './settings.js', './zip.js',
+  '../js/index.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
+  '../pkg/pixsqueeze.js', '../pkg/pixsqueeze_bg.wasm',
+];
+
+async function store(urls) {
+  const cache = await caches.open(CACHE);
+  await Promise.all(urls.map(async (url) => {
+    const target = new URL(url, self.location.href);
+    if (target.origin !== self.location.origin) return;
+    try {
+      // force-cache: take what the browser just downloaded for the page rather than download it twice.
+      const response = await fetch(target, { cache: 'force-cache' });
+      if (response.ok) await cache.put(target, response);
+    } catch {
+      // One missing file must not stop the rest from being cached.
+    }
+  }));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(store(PRECACHE).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (Array.isArray(event.data?.cache)) event.waitUntil(store(event.data.cache));
+});
+
+async function networkFirst(event) {
+  const { request } = event;
+  const cache = await caches.open(CACHE);
+  const cached = () => cache.match(request, { ignoreSearch: true });
+  const network = fetch(request).then((response) => {
+    if (response.ok) event.waitUntil(cache.put(request, response.clone()));
+    return response;
+  });
+  network.catch(() => {}); // handled below, or moot once a cached copy answered
+  try {
+    // A network that hangs (a captive portal, a dying link) should not hang the page when a copy exists.
+    const first = await Promise.race([network, new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS, null))]);
+    return first ?? (await cached()) ?? (await network);
+  } catch (e) {
+    const copy = await cached();
+    if (copy) return copy;
+    throw e;
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(networkFirst(event));
+});
