@@ -44,9 +44,9 @@ export interface FormatOptions {
    */
   keepMetadata?: boolean;
   /**
-   * Background: The colour transparent areas get, as #rrggbb (any colour is accepted).
+   * Background: The colour transparent areas are composited over, as #rrggbb.
    *
-   * A colour `#rrggbb`, e.g. `#ffffff`, `#000000`. Used by jpeg.
+   * A colour `#rrggbb`. Used by jpeg.
    * @default "#ffffff"
    */
   background?: `#${string}`;

@@ -1,5 +1,5 @@
 // Getting images in: the file picker, a folder picker, drag-and-drop of files and folders, and paste.
-// Also the route for files the core cannot read but the browser can (AVIF, HEIC on Safari, GIF…):
+// Also the route for files the core cannot read but the browser can (AVIF, HEIC on Safari, ICO…):
 // the browser decodes them and the core gets their pixels as a lossless PNG.
 import { encode } from '../js/index.js';
 
@@ -88,10 +88,14 @@ export function listen({ fileInput, folderInput, dropZone }, onFiles) {
 
 /** Does the file start like a JPEG or a PNG, the formats the core reads itself? */
 export async function coreReadable(file) {
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
-  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  const png = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
-  return jpeg || png;
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const ascii = (from, to) => String.fromCharCode(...head.subarray(from, to));
+  return (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) // JPEG
+    || (head[0] === 0x89 && ascii(1, 4) === 'PNG')
+    || (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
+    || ascii(0, 4) === 'GIF8'
+    || ascii(0, 2) === 'BM'
+    || ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*'; // TIFF
 }
 
 /**

@@ -84,7 +84,8 @@ export async function rawApi(page, png) {
     console.log('  SKIP measure: this wasm build has no measure() yet (the package reports Unsupported)');
   } else {
     assert.equal(out.metrics.mse, 0);
-    assert.equal(out.metrics.psnr, null); // Infinity crosses page.evaluate as null
+    assert.equal(out.metrics.psnr, Infinity);
+    assert.equal(out.metrics.ssimulacra2, 100);
   }
   const jpeg = out.formats.find((f) => f.id === 'jpeg');
   assert.equal(jpeg.mimeType, 'image/jpeg');
@@ -110,7 +111,6 @@ export async function errors(page, png) {
  * A misspelt option name must fail loudly. Known gap: the wasm accepts unknown names today
  * (serde-wasm-bindgen does not apply `deny_unknown_fields` to JS objects), so the tests mark this `todo`.
  */
-export const UNKNOWN_OPTION_TODO = 'the wasm accepts unknown option names (serde-wasm-bindgen ignores deny_unknown_fields): needs a fix in src/wasm.rs';
 
 export async function unknownOption(page, png) {
   const name = await page.evaluate(async (s) => {
