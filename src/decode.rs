@@ -37,7 +37,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
     Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF) at its own precision.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP) at its own precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
@@ -72,7 +72,10 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
     } else if starts(b"BM") {
         Ok(ImageFormat::Bmp)
     } else if starts(b"II*\0") || starts(b"MM\0*") {
-        Ok(ImageFormat::Tiff)
+        Err(Error::Unsupported(
+            "TIFF is not decoded by pixsqueeze's core: it would add about 250 KB to the download"
+                .into(),
+        ))
     } else if bytes.get(4..8) == Some(b"ftyp") {
         Err(Error::Unsupported(
             "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
@@ -81,7 +84,7 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
         ))
     } else {
         Err(Error::Decode(
-            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF, BMP or TIFF)".into(),
+            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF or BMP)".into(),
         ))
     }
 }

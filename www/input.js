@@ -94,8 +94,7 @@ export async function coreReadable(file) {
     || (head[0] === 0x89 && ascii(1, 4) === 'PNG')
     || (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
     || ascii(0, 4) === 'GIF8'
-    || ascii(0, 2) === 'BM'
-    || ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*'; // TIFF
+    || ascii(0, 2) === 'BM';
 }
 
 /**
