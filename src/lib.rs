@@ -33,5 +33,5 @@ pub use options::{
     ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
 pub use pipeline::{compress, compress_with_progress, encode, Compressed};
-pub use pixels::{Image, Rgba16, Rgba8};
+pub use pixels::{Image, Rgba, Rgba16, Rgba8};
 pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};

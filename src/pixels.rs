@@ -5,82 +5,39 @@ use std::borrow::Cow;
 use crate::error::{Error, Result};
 use crate::limits::rgba_len;
 
-/// An RGBA8 image whose buffer length is guaranteed to match its dimensions.
+/// An RGBA image whose buffer length is guaranteed to match its dimensions: 4 samples a pixel.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rgba8 {
+pub struct Rgba<T> {
     width: u32,
     height: u32,
-    data: Vec<u8>,
+    data: Vec<T>,
 }
 
-/// An RGBA image at 16 bits a sample, for inputs whose precision lossless output must keep.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rgba16 {
-    width: u32,
-    height: u32,
-    data: Vec<u16>,
-}
+/// 8 bits a sample: what every lossy path and every metric works on.
+pub type Rgba8 = Rgba<u8>;
 
-fn check_buffer(width: u32, height: u32, len: usize) -> Result<()> {
-    if width == 0 || height == 0 {
-        return Err(Error::InvalidInput(format!(
-            "an image needs at least one pixel, got {width} x {height}"
-        )));
-    }
-    let expected = rgba_len(width, height)?;
-    if len != expected {
-        return Err(Error::InvalidInput(format!(
-            "a {width} x {height} RGBA image needs {expected} samples, got {len}"
-        )));
-    }
-    Ok(())
-}
+/// 16 bits a sample, for inputs whose precision lossless output must keep.
+pub type Rgba16 = Rgba<u16>;
 
-impl Rgba8 {
-    /// Wraps `data` as a `width` x `height` image.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] if either dimension is zero or `data` is not `width * height * 4` bytes.
-    pub fn new(width: u32, height: u32, data: Vec<u8>) -> Result<Self> {
-        check_buffer(width, height, data.len())?;
-        Ok(Rgba8 {
-            width,
-            height,
-            data,
-        })
-    }
-
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-
-    /// The pixels, 4 bytes each.
-    pub fn data(&self) -> &[u8] {
-        &self.data
-    }
-
-    pub fn into_data(self) -> Vec<u8> {
-        self.data
-    }
-
-    /// Whether any pixel is less than fully opaque.
-    pub fn has_transparency(&self) -> bool {
-        self.data.chunks_exact(4).any(|p| p[3] != 255)
-    }
-}
-
-impl Rgba16 {
+impl<T> Rgba<T> {
     /// Wraps `data` as a `width` x `height` image.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] if either dimension is zero or `data` is not `width * height * 4` samples.
-    pub fn new(width: u32, height: u32, data: Vec<u16>) -> Result<Self> {
-        check_buffer(width, height, data.len())?;
-        Ok(Rgba16 {
+    pub fn new(width: u32, height: u32, data: Vec<T>) -> Result<Self> {
+        if width == 0 || height == 0 {
+            return Err(Error::InvalidInput(format!(
+                "an image needs at least one pixel, got {width} x {height}"
+            )));
+        }
+        let expected = rgba_len(width, height)?;
+        if data.len() != expected {
+            return Err(Error::InvalidInput(format!(
+                "a {width} x {height} RGBA image needs {expected} samples, got {}",
+                data.len()
+            )));
+        }
+        Ok(Rgba {
             width,
             height,
             data,
@@ -96,21 +53,29 @@ impl Rgba16 {
     }
 
     /// The samples, 4 per pixel.
-    pub fn data(&self) -> &[u16] {
+    pub fn data(&self) -> &[T] {
         &self.data
     }
 
-    pub fn into_data(self) -> Vec<u16> {
+    pub fn into_data(self) -> Vec<T> {
         self.data
     }
+}
 
+impl Rgba8 {
+    /// Whether any pixel is less than fully opaque.
+    pub fn has_transparency(&self) -> bool {
+        self.data.chunks_exact(4).any(|p| p[3] != 255)
+    }
+}
+
+impl Rgba16 {
     /// The nearest 8-bit image (rounded, not truncated).
     pub fn to_rgba8(&self) -> Rgba8 {
-        let data = self.data.iter().map(|&v| to_u8(v)).collect();
-        Rgba8 {
+        Rgba {
             width: self.width,
             height: self.height,
-            data,
+            data: self.data.iter().map(|&v| to_u8(v)).collect(),
         }
     }
 }
