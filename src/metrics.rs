@@ -56,7 +56,7 @@ pub fn measure(original: &Rgba8, result: &Rgba8) -> Result<Metrics> {
     })
 }
 
-fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
+pub(crate) fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
     let mut sum = 0u64;
     for (a, b) in original
         .data()
