@@ -69,7 +69,8 @@ fn compress_peaks_within_budget_for_a_12_megapixel_photo() {
     );
     let budget = |f: Format| if f == Format::Jpeg { 4.1 } else { 3.4 };
     let mut over = Vec::new();
-    for format in Format::ALL {
+    // The four encoders; `auto` runs several of them and is not a format of its own.
+    for format in [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp] {
         let (result, peak) = peak_of(|| compress(&photo, &Options::new(format)));
         result.expect("compresses");
         let times = peak as f64 / rgba;

@@ -62,7 +62,8 @@ pub fn compress(data: &[u8]) {
     let [select, level, file @ ..] = data else {
         return;
     };
-    let format = Format::ALL[usize::from(select & 3)];
+    // Low bits pick the format (they also feed the options below: overlap is fine for a fuzzer).
+    let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
     let mut options = Options::new(format);
     options.quality = Some(f64::from(level % 100 + 1));
     options.colors = Some(f64::from(*level).max(2.0));
