@@ -5,11 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# --test: also what `npm test` needs (Chromium, djpeg, cargo-deny); --fuzz: also what scripts/fuzz.sh
+# needs (the nightly toolchain and cargo-fuzz).
 want_browser=0
-[ "${1:-}" = "--test" ] && want_browser=1
+want_fuzz=0
+case "${1:-}" in
+  --test) want_browser=1 ;;
+  --fuzz) want_fuzz=1 ;;
+esac
 
-# Pinned here, not in a lockfile: wasm-pack is a tool, not a dependency of the crate.
+# Pinned here, not in a lockfile: these are tools, not dependencies of the crate.
 WASM_PACK_VERSION=0.15.1
+CARGO_DENY_VERSION=0.20.2
+CARGO_FUZZ_VERSION=0.13.2
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -53,6 +61,24 @@ if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/ch
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver libjpeg-turbo-progs >/dev/null
+fi
+
+# Licence, ban and source checks of the dependency tree (deny.toml); slow to build, so only for tests.
+if [ "$want_browser" = 1 ] && [ "$(cargo-deny --version 2>/dev/null || true)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+  say "installing cargo-deny $CARGO_DENY_VERSION (cargo install, several minutes)"
+  cargo_install cargo-deny "$CARGO_DENY_VERSION"
+fi
+
+# libFuzzer builds need nightly (sanitizer flags); rustup fetches it from its own server.
+if [ "$want_fuzz" = 1 ]; then
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly toolchain"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if [ "$(cargo-fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install)"
+    cargo_install cargo-fuzz "$CARGO_FUZZ_VERSION"
+  fi
 fi
 
 # npm ci only when the installed tree is missing or older than the lockfile; binaryen (wasm-opt) and

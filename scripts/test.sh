@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: set-up (with the browser), then every test: native cargo tests, wasm-bindgen tests in
-# headless Chromium, a fresh wasm build, the package's Node tests, and the end-to-end tests that drive
-# the page and the packed package in Chromium.
+# `npm test`: set-up (with the browser), then every test: licence and supply-chain checks, native cargo
+# tests (the fuzz regression inputs included), wasm-bindgen tests in headless Chromium, a fresh wasm
+# build, the package's Node tests, and the end-to-end tests that drive the page and the packed package in
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -9,6 +10,12 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 bash scripts/setup.sh --test
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "supply chain: licences, bans and sources of what ships (deny.toml); npm advisories"
+# RustSec advisories (`cargo deny check advisories`) need a database fetched from GitHub, which these
+# machines cannot reach: run that where GitHub is reachable (README, "Supply chain").
+cargo deny --locked check licenses bans sources
+npm audit --omit=dev
 
 step "cargo test (native)"
 cargo test --locked

@@ -48,7 +48,11 @@ pub fn decode_full(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     if bytes.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
-    let mut decoded = match sniff(bytes)? {
+    let format = sniff(bytes)?;
+    if let Some((width, height)) = declared_size(bytes, format) {
+        limits.check_dimensions(width, height)?;
+    }
+    let mut decoded = match format {
         ImageFormat::Jpeg => decode_jpeg(bytes, limits)?,
         format => decode_with_image(bytes, format, limits)?,
     };
@@ -86,6 +90,19 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
         Err(Error::Decode(
             "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF or BMP)".into(),
         ))
+    }
+}
+
+/// The size a PNG (IHDR) or GIF (logical screen) declares in its first bytes. Their decoders read on to
+/// the first image data before they report a size, so a header with nothing after it would fail as
+/// damaged rather than as too large.
+fn declared_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
+    let be = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    match format {
+        ImageFormat::Png if bytes.get(12..16)? == b"IHDR" => Some((be(16)?, be(20)?)),
+        ImageFormat::Gif => Some((le16(6)?.into(), le16(8)?.into())),
+        _ => None,
     }
 }
 

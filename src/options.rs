@@ -329,7 +329,8 @@ fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
         ))
     };
     let hex = s.strip_prefix('#').ok_or_else(bad)?;
-    if hex.len() != 6 || !hex.is_ascii() {
+    // Hex digits only: `from_str_radix` alone would also take a sign, so "#+1+2+3" passed.
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
     let mut rgb = [0u8; 3];

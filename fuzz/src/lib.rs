@@ -1,0 +1,199 @@
+//! The bodies of pixsqueeze's fuzz targets, one function per target. `fuzz_targets/*.rs` hand them
+//! libFuzzer's inputs; `tests/fuzz_regressions.rs` in the main crate includes this file and replays the
+//! saved inputs in `fuzz/regressions/<target>/` through the same functions on stable Rust.
+//!
+//! A target fails by panicking: any panic in the core is a bug (in wasm it kills the instance), and so
+//! is an error of the wrong kind, a lossless result that is not, or our own output that does not decode.
+
+use pixsqueeze::{
+    compress as compress_file, decode_full, encode, Effort, Error, Format, Image, LimitOptions,
+    Limits, Options, Rgba16, Rgba8, Subsampling,
+};
+
+/// Tight bounds so that one input costs milliseconds and a few MB: a larger declared image must be
+/// refused from its header, so an allocation past `-malloc_limit_mb` is a limit that was bypassed.
+pub const MAX_SIDE: u32 = 2048;
+pub const MAX_PIXELS: u64 = 1 << 18;
+pub const MAX_INPUT_BYTES: u64 = 1 << 20;
+
+pub fn limits() -> Limits {
+    Limits {
+        max_width: MAX_SIDE,
+        max_height: MAX_SIDE,
+        max_pixels: MAX_PIXELS,
+        max_input_bytes: MAX_INPUT_BYTES,
+    }
+}
+
+fn limit_options() -> LimitOptions {
+    LimitOptions {
+        max_width: Some(f64::from(MAX_SIDE)),
+        max_height: Some(f64::from(MAX_SIDE)),
+        max_pixels: Some(MAX_PIXELS as f64),
+        max_input_bytes: Some(MAX_INPUT_BYTES as f64),
+    }
+}
+
+/// An error must say something a person can act on.
+fn check_error(e: &Error) {
+    assert!(
+        e.message().len() >= 10,
+        "uninformative {} message: {:?}",
+        e.name(),
+        e.message()
+    );
+}
+
+fn pixel_count(image: &Image) -> u64 {
+    u64::from(image.width()) * u64::from(image.height())
+}
+
+/// `decode`: any bytes give an image within the limits or a typed error.
+pub fn decode(data: &[u8]) {
+    match decode_full(data, &limits()) {
+        Ok(decoded) => assert!(pixel_count(&decoded.image) <= MAX_PIXELS),
+        Err(e) => check_error(&e),
+    }
+}
+
+/// `compress`: the first byte picks the format and its options, the second the quality (or colours),
+/// the rest is the file. Lossless formats must reproduce the decoded original exactly.
+pub fn compress(data: &[u8]) {
+    let [select, level, file @ ..] = data else {
+        return;
+    };
+    // Low bits pick the format (they also feed the options below: overlap is fine for a fuzzer).
+    let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
+    let mut options = Options::new(format);
+    options.quality = Some(f64::from(level % 100 + 1));
+    options.colors = Some(f64::from(*level).max(2.0));
+    options.subsampling = Some(
+        [
+            Subsampling::Auto,
+            Subsampling::S444,
+            Subsampling::S422,
+            Subsampling::S420,
+        ][usize::from(select >> 2 & 3)],
+    );
+    options.progressive = Some(select & 16 != 0);
+    // `max` effort is many times slower per input and exercises the same code: left to `roundtrip`.
+    options.effort = Some(if select & 32 != 0 {
+        Effort::Fast
+    } else {
+        Effort::Default
+    });
+    options.dither = Some(select & 64 != 0);
+    options.keep_metadata = Some(select & 128 != 0);
+    options.limits = Some(limit_options());
+    match compress_file(file, &options) {
+        Ok(r) => {
+            assert!(!r.data.is_empty());
+            assert!(r.mse.is_finite() && r.mse >= 0.0, "mse {}", r.mse);
+            if matches!(format, Format::Png | Format::Webp) {
+                assert_eq!(r.mse, 0.0, "{format:?} is lossless");
+            }
+        }
+        Err(e) => check_error(&e),
+    }
+}
+
+/// `roundtrip`: arbitrary pixels encoded losslessly and decoded again come back identical, alpha and
+/// the colour under transparent pixels included. First byte: format, depth and effort; second: width.
+pub fn roundtrip(data: &[u8]) {
+    let [select, width, pixels @ ..] = data else {
+        return;
+    };
+    let format = if select & 1 != 0 {
+        Format::Webp
+    } else {
+        Format::Png
+    };
+    let deep = format == Format::Png && select & 2 != 0;
+    let effort = [Effort::Fast, Effort::Default, Effort::Max][usize::from(select >> 2) % 3];
+    let width = u32::from(*width % 64) + 1;
+    let bytes_per_pixel = if deep { 8 } else { 4 };
+    let height = pixels.len() / (width as usize * bytes_per_pixel);
+    let Ok(height) = u32::try_from(height) else {
+        return;
+    };
+    if height == 0 {
+        return;
+    }
+    let used = &pixels[..(width * height) as usize * bytes_per_pixel];
+    let image: Image = if deep {
+        let samples = used
+            .chunks_exact(2)
+            .map(|s| u16::from_le_bytes([s[0], s[1]]))
+            .collect();
+        Rgba16::new(width, height, samples)
+            .expect("sized above")
+            .into()
+    } else {
+        Rgba8::new(width, height, used.to_vec())
+            .expect("sized above")
+            .into()
+    };
+    let mut options = Options::new(format);
+    options.effort = Some(effort);
+    let file = encode(&image, &options).expect("valid pixels must encode");
+    let back = decode_full(&file, &limits())
+        .expect("our own output must decode")
+        .image;
+    // Compared as 16-bit values: a 16-bit image whose samples all fit in 8 bits is written at 8 bits
+    // on purpose (v * 257 decodes back to v), which is the same pixels, not a different image.
+    assert!(
+        samples16(&back) == samples16(&image),
+        "{format:?} (effort {effort:?}) changed pixels"
+    );
+}
+
+fn samples16(image: &Image) -> (u32, u32, Vec<u16>) {
+    let samples = match image {
+        Image::Rgba8(i) => i.data().iter().map(|&v| u16::from(v) * 257).collect(),
+        Image::Rgba16(i) => i.data().to_vec(),
+    };
+    (image.width(), image.height(), samples)
+}
+
+/// `options`: any JSON parses to options or fails; options that resolve encode a small image or fail
+/// with a typed error, and options that do not resolve say why as `InvalidInput`.
+pub fn options(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(options) = serde_json::from_str::<Options>(text) else {
+        return;
+    };
+    match options.resolve() {
+        Ok(settings) => {
+            serde_json::to_string(&settings).expect("settings serialise");
+            match encode(&small_image(), &options) {
+                Ok(file) => {
+                    decode_full(&file, &limits()).expect("our own output must decode");
+                }
+                Err(e) => check_error(&e),
+            }
+        }
+        Err(e) => {
+            assert!(matches!(e, Error::InvalidInput(_)), "{e}");
+            check_error(&e);
+        }
+    }
+}
+
+/// 19 x 13 with transparency: odd sides, so resizing and subsampling meet partial blocks.
+fn small_image() -> Image {
+    let (w, h) = (19u32, 13u32);
+    let data = (0..w * h)
+        .flat_map(|i| {
+            let (x, y) = (i % w, i / w);
+            [
+                (x * 13) as u8,
+                (y * 19) as u8,
+                ((x + y) * 7) as u8,
+                (x * 40) as u8,
+            ]
+        })
+        .collect();
+    Rgba8::new(w, h, data).expect("sized above").into()
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs each fuzz target (fuzz/fuzz_targets/) for a set time, one after another:
+#   scripts/fuzz.sh [seconds per target, default 300] [target ...]
+# Not part of `npm test`. Every target runs even if an earlier one crashed; the exit status says if any did. The working corpus grows in target/fuzz-corpus/<target> (kept between runs);
+# the shared test corpus, where present, seeds it read-only. A crash ends that target and leaves its input in
+# fuzz/artifacts/<target>/: minimise it (`cargo +nightly fuzz tmin <target> <file>`), fix the cause, and
+# commit the minimised input to fuzz/regressions/<target>/ so that `cargo test` replays it from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+seconds=${1:-300}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(decode compress roundtrip options)
+
+bash scripts/setup.sh --fuzz
+
+seeds=()
+for sub in bad pngsuite special photos; do
+  [ -d "../shared/corpus/$sub" ] && seeds+=("$PWD/../shared/corpus/$sub")
+done
+[ ${#seeds[@]} -gt 0 ] || echo "[fuzz] ../shared/corpus is absent: starting from fuzz/regressions only"
+
+failed=()
+for t in "${targets[@]}"; do
+  mkdir -p "target/fuzz-corpus/$t"
+  dirs=("$PWD/target/fuzz-corpus/$t" "$PWD/fuzz/regressions/$t")
+  # Image files seed the targets whose input is a file; the other two start from their regressions.
+  case $t in
+    decode | compress) dirs+=("${seeds[@]}") ;;
+  esac
+  echo "[fuzz] $t for ${seconds}s"
+  # -malloc_limit_mb: every target decodes under limits of 2^18 pixels, so a far bigger allocation means
+  # a limit was bypassed. -max_len keeps inputs small enough to mutate quickly (seeds are truncated).
+  set +e
+  (cd fuzz && cargo +nightly fuzz run "$t" "${dirs[@]}" -- \
+    -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -print_final_stats=1) >"target/fuzz-$t.log" 2>&1
+  status=$?
+  set -e
+  grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|SUMMARY|==[0-9]+== ?ERROR|Test unit written)' \
+    "target/fuzz-$t.log" || true
+  [ "$status" = 0 ] || { echo "[fuzz] $t crashed (exit $status): see target/fuzz-$t.log"; failed+=("$t"); }
+done
+[ ${#failed[@]} = 0 ] || { echo "[fuzz] crashed: ${failed[*]}"; exit 1; }

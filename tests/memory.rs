@@ -1,0 +1,87 @@
+//! Peak heap use of `compress` on a 12-megapixel photo, per output format, counted natively with a
+//! tracking allocator: the same allocations the wasm build makes, without the allocator's slack (the wasm
+//! figures, measured from `WebAssembly.Memory`, are in `tests/node/memory.test.mjs`). The aim is about
+//! three times the photo's RGBA size; the budgets below are what each format needs today, so that any
+//! growth fails here. JPEG is over the aim: our RGB copy for jpeg-encoder (0.75x) and the encoder's own
+//! whole-image coefficient buffers sit beside the reference image (README, "Memory").
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Mutex;
+
+use pixsqueeze::{compress, decode_full, encode, Format, Limits, Options};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Tests in one binary share the counters: one measurement at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Peak bytes allocated while `f` runs, above what was live when it started.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let out = f();
+    (out, PEAK.load(Relaxed) - base)
+}
+
+const MB: f64 = 1e6;
+
+#[test]
+fn compress_peaks_within_budget_for_a_12_megapixel_photo() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (4_032, 3_024);
+    let rgba = f64::from(w) * f64::from(h) * 4.0;
+    let photo = encode(
+        &common::photo_like(w, h),
+        &serde_json::from_str::<Options>(r#"{"format":"jpeg","quality":92}"#).unwrap(),
+    )
+    .expect("the fixture encodes");
+    let (_, decode_peak) = peak_of(|| decode_full(&photo, &Limits::default()).expect("decodes"));
+    println!(
+        "12 MP ({w} x {h}, RGBA {:.1} MB): decode alone peaks at {:.1} MB ({:.2}x)",
+        rgba / MB,
+        decode_peak as f64 / MB,
+        decode_peak as f64 / rgba
+    );
+    let budget = |f: Format| if f == Format::Jpeg { 4.1 } else { 3.4 };
+    let mut over = Vec::new();
+    // The four encoders; `auto` runs several of them and is not a format of its own.
+    for format in [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp] {
+        let (result, peak) = peak_of(|| compress(&photo, &Options::new(format)));
+        result.expect("compresses");
+        let times = peak as f64 / rgba;
+        println!(
+            "compress to {:<11}: peak {:6.1} MB = {times:.2}x RGBA",
+            format.meta().id,
+            peak as f64 / MB
+        );
+        if times > budget(format) {
+            over.push(format.meta().id);
+        }
+    }
+    assert!(over.is_empty(), "over budget: {over:?}");
+}
