@@ -4,17 +4,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { root, corpusDir, plan } from './plan.mjs';
 import { summarise, markdown } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
+// `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
+const pkgArg = process.argv.indexOf('--pkg');
+const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
 const p = plan(quick);
 const log = (...a) => console.log('[bench]', ...a);
 
-if (!existsSync(join(root, 'pkg', 'pixsqueeze_bg.wasm'))) {
+if (!existsSync(join(pkgDir, 'pixsqueeze_bg.wasm'))) {
   console.error('[bench] pkg/ is not built: run `node scripts/build.mjs` first (`npm run bench` does)');
   process.exit(1);
 }
@@ -106,11 +109,11 @@ async function openPage() {
 
 function wasmSizes() {
   const gz = (rel) => {
-    const bytes = readFileSync(join(root, rel));
-    return { path: rel, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    const bytes = readFileSync(resolve(root, rel));
+    return { path: relative(root, resolve(root, rel)), bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
   return {
-    ours: [gz('pkg/pixsqueeze_bg.wasm'), gz('pkg/pixsqueeze.js')],
+    ours: [gz(join(pkgDir, 'pixsqueeze_bg.wasm')), gz(join(pkgDir, 'pixsqueeze.js'))],
     mozjpeg: [gz('node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm')],
     oxipng: [gz('node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm')],
   };
@@ -120,7 +123,7 @@ function wasmSizes() {
 function serve() {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
   const mounts = {
-    bench: join(root, 'bench'), pkg: join(root, 'pkg'),
+    bench: join(root, 'bench'), pkg: pkgDir,
     'node_modules/@jsquash': join(root, 'node_modules', '@jsquash'), corpus: corpusDir,
   };
   const s = createServer((req, res) => {
