@@ -66,16 +66,16 @@ function useWorkers(mainThread) {
   return !mainThread && typeof Worker === 'function';
 }
 
-async function run(op, args, transfer, { signal, mainThread }) {
+async function run(op, args, transfer, { signal, mainThread }, onProgress) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
     pool ??= new WorkerPool({ wasm: module, size: poolSize ?? defaultPoolSize() });
-    return pool.run(op, args, { signal, transfer });
+    return pool.run(op, args, { signal, transfer, onProgress });
   }
   await core.init(module);
   signal?.throwIfAborted();
-  return core[op](...args);
+  return core[op](...args, ...(onProgress ? [onProgress] : []));
 }
 
 /**
@@ -102,7 +102,8 @@ function split(options = {}) {
 export async function compress(input, options) {
   const o = split(options);
   const bytes = await inputBytes(input, o);
-  const result = await run('compress', [bytes, o.wasmOptions], [bytes.buffer], o.run);
+  // A smart-mode search reports each probe (format, quality, size, bytes, score) as it goes.
+  const result = await run('compress', [bytes, o.wasmOptions], [bytes.buffer], o.run, o.onProgress);
   if (platform.blobs && typeof Blob === 'function') result.blob = new Blob([result.data], { type: result.mimeType });
   return result;
 }
@@ -123,7 +124,8 @@ export async function compressAll(inputs, options) {
       o.run.signal?.throwIfAborted();
       const index = next++;
       try {
-        items[index] = { status: 'fulfilled', value: await compress(list[index], options) };
+        // onProgress here reports the batch; each file's own search progress is not forwarded.
+        items[index] = { status: 'fulfilled', value: await compress(list[index], { ...options, onProgress: undefined }) };
       } catch (reason) {
         if (o.run.signal?.aborted) throw abortError(o.run.signal);
         items[index] = { status: 'rejected', reason };

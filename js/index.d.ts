@@ -47,6 +47,8 @@ export interface RunOptions {
 export interface CompressOptions extends FormatOptions, RunOptions {
   /** Input limits for this call; fields left out keep their defaults. */
   limits?: Limits;
+  /** Called after each encode a smart-mode search tries (`maxBytes`, `minScore`, `minPsnr`, `auto`). */
+  onProgress?: (probe: Probe) => void;
 }
 
 /** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
@@ -76,19 +78,46 @@ export interface Result {
   psnr: number;
   /**
    * SSIMULACRA2 perceptual score against the original: 100 is identical, about 90 is visually lossless,
-   * about 70 is good web quality. Absent only with a wasm build older than the package.
+   * about 70 is good web quality. `null` for images under 8 pixels a side, which it cannot score.
    */
-  ssimulacra2: number;
+  ssimulacra2: number | null;
   /** The quality used, or `null` for formats without one. */
   quality: number | null;
-  /** Every option actually used, defaults filled in. */
+  /** Every option actually used, defaults filled in (after a search: the format, quality and size it chose). */
   options: ResolvedOptions;
+  /** What a smart mode (`maxBytes`, `minScore`, `minPsnr`, `format: "auto"`) tried and why; `null` otherwise. */
+  search: SearchReport | null;
+}
+
+/** One encode a smart-mode search tried; also what `onProgress` receives during a search. */
+export interface Probe {
+  format: Exclude<Format, 'auto'>;
+  /** JPEG quality (JPEG probes). */
+  quality?: number;
+  /** Palette size (png-palette probes). */
+  colors?: number;
+  width: number;
+  height: number;
+  bytes: number;
+  /** SSIMULACRA2, where the search measured it. */
+  score?: number;
+  /** PSNR in dB, where the search measured it. */
+  psnr?: number;
+}
+
+/** What a smart-mode search did. */
+export interface SearchReport {
+  /** `auto`, `maxBytes`, `minScore`, `minPsnr`, joined with `+` when combined. */
+  mode: string;
+  probes: Probe[];
+  /** Which setting won and why, in one sentence. */
+  reason: string;
 }
 
 /** One entry of {@link compressAll}'s result, in input order: as `Promise.allSettled` reports. */
 export type BatchItem = PromiseSettledResult<Result>;
 
-/** Reported after each finished item of a batch (and, later, each step of a search). */
+/** Reported after each finished item of a batch. */
 export interface Progress {
   /** Items finished so far, successful or not. */
   done: number;
@@ -103,7 +132,7 @@ export interface Progress {
 }
 
 /** Options of {@link compressAll}: those of compress, applied to every input, and a progress callback. */
-export interface BatchOptions extends CompressOptions {
+export interface BatchOptions extends Omit<CompressOptions, 'onProgress'> {
   /** Called after each input finishes, in completion order. */
   onProgress?: (progress: Progress) => void;
 }

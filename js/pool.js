@@ -35,11 +35,14 @@ export class WorkerPool {
     return this.#size;
   }
 
-  /** Runs `op(...args)` in a worker; `transfer` lists buffers to move rather than copy. */
-  run(op, args, { signal, transfer = [] } = {}) {
+  /**
+   * Runs `op(...args)` in a worker; `transfer` lists buffers to move rather than copy; `onProgress`
+   * receives the progress messages the job posts before its result.
+   */
+  run(op, args, { signal, transfer = [], onProgress } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, resolve, reject, onAbort: null };
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -72,6 +75,11 @@ export class WorkerPool {
     // (Vite, webpack, Parcel) recognise and bundle as a worker entry; a plain page loads it as is.
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }) => {
+      if ('progress' in data) {
+        const running = this.#busy.get(worker);
+        if (running?.id === data.id) running.onProgress?.(data.progress);
+        return;
+      }
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
       if (data.trapped) worker.terminate();

@@ -17,7 +17,9 @@ self.onmessage = async ({ data: { id, op, args, wasm } }) => {
     await core.init(wasm);
     const fn = ops[op];
     if (!fn) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
-    const result = fn(...args);
+    // A search reports each probe as it goes; the pool hands them to the caller's onProgress.
+    const progress = op === 'compress' ? [(probe) => self.postMessage({ id, progress: probe })] : [];
+    const result = fn(...args, ...progress);
     const bytes = result instanceof Uint8Array ? result : result?.data;
     self.postMessage({ id, ok: true, result }, bytes ? [bytes.buffer] : []);
   } catch (e) {

@@ -19,6 +19,7 @@ mod pipeline;
 mod pixels;
 mod quantize;
 mod resize;
+mod search;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -31,5 +32,6 @@ pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
 pub use options::{
     ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
-pub use pipeline::{compress, encode, Compressed};
+pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba16, Rgba8};
+pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};

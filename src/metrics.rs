@@ -23,10 +23,11 @@ const WHOLE_MAX_PIXELS: usize = 1 << 20;
 
 /// Larger images are scored on square tiles of this side, at full resolution, spread evenly over the
 /// image and averaged by area, up to [`SAMPLED_PIXELS`] in all. Scoring a 12-megapixel photo whole
-/// needs about 1 GB of float planes and 9 s (native); the sample needs a tenth of both, and compression
-/// artefacts are spread over a photo evenly enough that it lands within about a point of the whole.
+/// needs about 1 GB of float planes and 9 s (native); the sample needs a tenth of the memory and time.
+/// Measured at q75: iPhone 12 MP photo 77.7 whole, 79.4 on a 2 MP sample; Canon 12 MP photo 80.1 on
+/// 2 MP, 80.9 on 1 MP. A megapixel keeps a 12 MP compress in wasm at 2.1 s instead of 3.6 s.
 const TILE: usize = 512;
-const SAMPLED_PIXELS: usize = 1 << 21;
+const SAMPLED_PIXELS: usize = 1 << 20;
 
 /// MSE, PSNR and SSIMULACRA2 of two equally sized images. Both are first composited over white, as a
 /// viewer shows them, so that colour hidden under fully transparent pixels does not count as error.
@@ -56,7 +57,7 @@ pub fn measure(original: &Rgba8, result: &Rgba8) -> Result<Metrics> {
     })
 }
 
-fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
+pub(crate) fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
     let mut sum = 0u64;
     for (a, b) in original
         .data()

@@ -22,11 +22,19 @@ pub enum Format {
     PngPalette,
     /// Lossless WebP.
     Webp,
+    /// Whichever of the others gives the smallest file that meets the quality target.
+    Auto,
 }
 
 impl Format {
     /// Every output format, in the order a UI lists them.
-    pub const ALL: [Format; 4] = [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp];
+    pub const ALL: [Format; 5] = [
+        Format::Jpeg,
+        Format::Png,
+        Format::PngPalette,
+        Format::Webp,
+        Format::Auto,
+    ];
 }
 
 /// JPEG chroma subsampling.
@@ -106,6 +114,18 @@ pub struct Options {
     pub background: Option<String>,
     /// Decoding limits for untrusted input.
     pub limits: Option<LimitOptions>,
+    /// Target size: the highest quality whose file fits in this many bytes (0: no budget).
+    pub max_bytes: Option<f64>,
+    /// Target quality: the smallest file whose SSIMULACRA2 reaches this score, 0–100 (0: none).
+    pub min_score: Option<f64>,
+    /// Target quality: the smallest file whose PSNR reaches this many dB (0: none).
+    pub min_psnr: Option<f64>,
+    /// Whether a size budget may shrink the image when even the lowest quality does not fit
+    /// (default false).
+    pub allow_resize: Option<bool>,
+    /// The smallest width and height such shrinking may reach (default 1).
+    pub min_width: Option<f64>,
+    pub min_height: Option<f64>,
 }
 
 /// Default JPEG quality: the one Squoosh and MozJPEG users know.
@@ -134,6 +154,22 @@ pub struct Settings {
     pub background: [u8; 3],
     #[serde(skip)]
     pub limits: Limits,
+    pub max_bytes: Option<u64>,
+    pub min_score: Option<f64>,
+    pub min_psnr: Option<f64>,
+    pub allow_resize: bool,
+    pub min_width: u32,
+    pub min_height: u32,
+}
+
+impl Settings {
+    /// Whether a search (target size, target quality or auto format) decides the encoding.
+    pub fn searches(&self) -> bool {
+        self.format == Format::Auto
+            || self.max_bytes.is_some()
+            || self.min_score.is_some()
+            || self.min_psnr.is_some()
+    }
 }
 
 impl LimitOptions {
@@ -161,6 +197,12 @@ impl Options {
         "colorProfile",
         "background",
         "limits",
+        "maxBytes",
+        "minScore",
+        "minPsnr",
+        "allowResize",
+        "minWidth",
+        "minHeight",
     ];
 
     /// Options for `format` with every default.
@@ -181,6 +223,12 @@ impl Options {
             color_profile: None,
             background: None,
             limits: None,
+            max_bytes: None,
+            min_score: None,
+            min_psnr: None,
+            allow_resize: None,
+            min_width: None,
+            min_height: None,
         }
     }
 
@@ -230,7 +278,26 @@ impl Options {
                 Some(s) => parse_hex_color(s)?,
             },
             limits,
+            max_bytes: whole("maxBytes", self.max_bytes, 0, MAX_SAFE)?.filter(|&b| b > 0),
+            min_score: target("minScore", self.min_score, 100.0)?,
+            min_psnr: target("minPsnr", self.min_psnr, 100.0)?,
+            allow_resize: self.allow_resize.unwrap_or(false),
+            min_width: whole("minWidth", self.min_width, 1, u32::MAX.into())?
+                .map_or(1, |v| v as u32),
+            min_height: whole("minHeight", self.min_height, 1, u32::MAX.into())?
+                .map_or(1, |v| v as u32),
         })
+    }
+}
+
+/// A quality target in `0..=max`; absent or 0 means none.
+fn target(name: &str, value: Option<f64>, max: f64) -> Result<Option<f64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if (0.0..=max).contains(&v) => Ok(Some(v).filter(|&v| v > 0.0)),
+        Some(v) => Err(Error::InvalidInput(format!(
+            "{name} must be a number from 0 to {max}, got {v}"
+        ))),
     }
 }
 

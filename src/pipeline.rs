@@ -3,14 +3,14 @@
 
 use crate::codecs::{encode_image, Extras};
 use crate::color::{convert_to_srgb, is_rgb_profile};
-use crate::decode::{decode, decode_full, Decoded};
+use crate::decode::{decode_full, Decoded};
 use crate::error::Result;
 use crate::exif;
-use crate::limits::Limits;
-use crate::metrics::{measure, ratio};
+use crate::metrics::ratio;
 use crate::options::{ColorProfile, Format, Options, Settings};
 use crate::pixels::Image;
 use crate::resize;
+use crate::search::{self, measure_file, Probe, SearchReport};
 
 /// A compressed file and what it cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +31,11 @@ pub struct Compressed {
     pub psnr: f64,
     /// SSIMULACRA2 score (100 = identical); `None` below 8 pixels a side.
     pub ssimulacra2: Option<f64>,
-    /// The options actually used, every default filled in.
+    /// The options actually used, every default filled in (after a search: the format, quality and
+    /// size it chose).
     pub settings: Settings,
+    /// What a smart mode tried and why it chose what it did.
+    pub search: Option<SearchReport>,
 }
 
 /// Encodes pixels as `options` say (no metadata is written).
@@ -42,6 +45,9 @@ pub struct Compressed {
 /// dimensions the format cannot hold; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
 pub fn encode(image: &Image, options: &Options) -> Result<Vec<u8>> {
     let settings = options.resolve()?;
+    if settings.searches() {
+        return Ok(search::run(image, Extras::default(), &settings, &mut |_| {})?.data);
+    }
     let (w, h) = (image.width(), image.height());
     if resize::fitted_size(w, h, settings.max_width, settings.max_height) == (w, h) {
         return encode_image(image, &Extras::default(), &settings);
@@ -97,27 +103,44 @@ fn prepare(decoded: Decoded, settings: &Settings) -> Result<Prepared> {
 ///
 /// # Errors
 /// Option errors first ([`Error::InvalidInput`](crate::Error::InvalidInput)), then any error of
-/// [`decode_full`](crate::decode_full) or [`encode`].
+/// [`decode_full`](crate::decode_full) or [`encode`]; a size budget or quality target no setting meets
+/// is [`Error::LimitExceeded`](crate::Error::LimitExceeded), naming the best achievable.
 pub fn compress(bytes: &[u8], options: &Options) -> Result<Compressed> {
+    compress_with_progress(bytes, options, &mut |_| {})
+}
+
+/// [`compress`], calling `progress` after every encode a smart mode tries.
+///
+/// # Errors
+/// As [`compress`].
+pub fn compress_with_progress(
+    bytes: &[u8],
+    options: &Options,
+    progress: &mut dyn FnMut(&Probe),
+) -> Result<Compressed> {
     let settings = options.resolve()?;
     let prepared = prepare(decode_full(bytes, &settings.limits)?, &settings)?;
     let extras = Extras {
         icc: prepared.icc.as_deref(),
         exif: prepared.exif.as_deref(),
     };
-    let data = encode_image(&prepared.image, &extras, &settings)?;
-    // One 8-bit reference and one decoded result at a time: the 16-bit copy goes first.
-    let reference = prepared.image.into_rgba8();
-    let result_limits = Limits {
-        max_input_bytes: u64::MAX,
-        ..settings.limits
+    let (data, settings, image, metrics, search) = if settings.searches() {
+        let o = search::run(&prepared.image, extras, &settings, progress)?;
+        (o.data, o.settings, o.image, o.metrics, Some(o.report))
+    } else {
+        let data = encode_image(&prepared.image, &extras, &settings)?;
+        (data, settings, prepared.image, None, None)
     };
-    let result = decode(&data, &result_limits)?;
-    let metrics = measure(&reference, &result)?;
+    drop(prepared.icc);
+    drop(prepared.exif);
+    let metrics = match metrics {
+        Some(m) => m,
+        None => measure_file(&image, &data, &settings)?,
+    };
     Ok(Compressed {
         mime_type: settings.format.meta().mime_type,
-        width: reference.width(),
-        height: reference.height(),
+        width: image.width(),
+        height: image.height(),
         original_bytes: bytes.len(),
         compressed_bytes: data.len(),
         ratio: ratio(bytes.len(), data.len()),
@@ -126,5 +149,6 @@ pub fn compress(bytes: &[u8], options: &Options) -> Result<Compressed> {
         ssimulacra2: metrics.ssimulacra2,
         data,
         settings,
+        search,
     })
 }

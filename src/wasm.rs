@@ -81,13 +81,25 @@ pub fn decode(bytes: &[u8]) -> JsResult<Object> {
     Ok(out)
 }
 
-/// `compress(bytes, options) → { data, mimeType, format, width, height, originalBytes,
-/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options }`: decodes a file, encodes it as `options` say
-/// and measures the result. `options` in the result is every option actually used, defaults filled in.
+/// `compress(bytes, options, onProgress?) → { data, mimeType, format, width, height, originalBytes,
+/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options, search }`: decodes a file, encodes
+/// it as `options` say and measures the result. `options` in the result is every option actually used,
+/// defaults filled in; `search` (smart modes only) lists every probe and the reason for the pick, and
+/// `onProgress(probe)` is called after each probe.
 #[wasm_bindgen]
-pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
+pub fn compress(
+    bytes: &[u8],
+    options: JsValue,
+    on_progress: Option<js_sys::Function>,
+) -> JsResult<Object> {
     let options = parse_options(options).map_err(js_error)?;
-    let r = crate::compress(bytes, &options).map_err(js_error)?;
+    let mut progress = |probe: &crate::Probe| {
+        if let (Some(f), Ok(p)) = (&on_progress, to_js(probe)) {
+            // A throwing callback must not abort the search.
+            let _ = f.call1(&JsValue::NULL, &p);
+        }
+    };
+    let r = crate::compress_with_progress(bytes, &options, &mut progress).map_err(js_error)?;
     let meta = r.settings.format.meta();
     let out = Object::new();
     set(&out, "data", Uint8Array::from(r.data.as_slice()))?;
@@ -112,6 +124,8 @@ pub fn compress(bytes: &[u8], options: JsValue) -> JsResult<Object> {
         quality.map_or(JsValue::NULL, JsValue::from),
     )?;
     set(&out, "options", to_js(&r.settings)?)?;
+    let search = r.search.as_ref().map(to_js).transpose()?;
+    set(&out, "search", search.unwrap_or(JsValue::NULL))?;
     Ok(out)
 }
 

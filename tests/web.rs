@@ -42,7 +42,7 @@ fn encode_decode_and_compress_round_trip() {
     let data: Uint8Array = get(&decoded, "data").dyn_into().unwrap();
     assert_eq!(data.to_vec(), gradient());
 
-    let r: JsValue = wasm::compress(&png.to_vec(), options("jpeg", Some(80.0)))
+    let r: JsValue = wasm::compress(&png.to_vec(), options("jpeg", Some(80.0)), None)
         .unwrap()
         .into();
     assert_eq!(
@@ -67,7 +67,7 @@ fn encode_decode_and_compress_round_trip() {
     assert_eq!(get(&m, "psnr").as_f64(), Some(f64::INFINITY));
     assert_eq!(get(&m, "ssimulacra2").as_f64(), Some(100.0));
 
-    let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None))
+    let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None), None)
         .unwrap()
         .into();
     assert_eq!(get(&lossless, "psnr").as_f64(), Some(f64::INFINITY));
@@ -94,9 +94,9 @@ fn errors_carry_stable_names() {
     Reflect::set(&nested, &"limits".into(), &limits).unwrap();
     let e = wasm::encode(gradient(), 48, 32, nested).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
-    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED).unwrap_err();
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED, None).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
-    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None)).unwrap_err();
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None), None).unwrap_err();
     assert_eq!(error_name(e), "DecodeError");
 }
 
@@ -107,5 +107,23 @@ fn formats_lists_every_output_format() {
         .iter()
         .map(|f| get(&f, "id").as_string().unwrap())
         .collect();
-    assert_eq!(ids, ["jpeg", "png", "png-palette", "webp"]);
+    assert_eq!(ids, ["jpeg", "png", "png-palette", "webp", "auto"]);
+}
+
+#[wasm_bindgen_test]
+fn a_budget_search_reports_progress_and_fits() {
+    let png = wasm::encode(gradient(), 48, 32, options("png", None)).unwrap();
+    let opts = options("jpeg", None);
+    Reflect::set(&opts, &"maxBytes".into(), &900.into()).unwrap();
+    let calls = js_sys::Array::new();
+    let record = js_sys::Function::new_with_args("probe", "this.push(probe)").bind0(&calls);
+    let r: JsValue = wasm::compress(&png.to_vec(), opts, Some(record))
+        .unwrap()
+        .into();
+    assert!(get(&r, "compressedBytes").as_f64().unwrap() <= 900.0);
+    let search = get(&r, "search");
+    let probes: js_sys::Array = get(&search, "probes").dyn_into().unwrap();
+    assert!(probes.length() > 0);
+    assert_eq!(calls.length(), probes.length());
+    assert!(get(&search, "reason").as_string().unwrap().contains("jpeg"));
 }

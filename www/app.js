@@ -73,9 +73,15 @@ function evict() {
 
 /** Compresses `item` with `options`; files the core cannot read go through the browser's decoder. */
 async function compressItem(item, options, signal) {
+  // Smart modes (a size budget, a quality target, auto format) report each setting they try.
+  const onProgress = (probe) => {
+    item.probe = { ...probe, count: (item.probe?.count ?? 0) + 1 };
+    if (item === current()) renderView();
+  };
+  item.probe = null;
   if (!item.needsBrowser) {
     try {
-      return await compress(item.file, { ...options, signal });
+      return await compress(item.file, { ...options, signal, onProgress });
     } catch (e) {
       if (!['DecodeError', 'Unsupported'].includes(e.name) || (await coreReadable(item.file))) throw e;
       item.needsBrowser = true;
@@ -88,7 +94,7 @@ async function compressItem(item, options, signal) {
   });
   const png = await item.prepared;
   signal.throwIfAborted();
-  const r = await compress(png, { ...options, signal });
+  const r = await compress(png, { ...options, signal, onProgress });
   // The core saw the browser's lossless PNG; the saving must be against the file the person has.
   return { ...r, originalBytes: item.file.size, ratio: item.file.size / r.compressedBytes };
 }
@@ -203,9 +209,15 @@ function renderView() {
   else if (entry) {
     const r = entry.result;
     const via = item.needsBrowser ? ', decoded by the browser' : '';
-    setStatus(`Done: ${r.width} × ${r.height}, ${settings.format.label}${via}.`);
+    const label = settings.formats.find((f) => f.id === r.format)?.label ?? settings.format.label;
+    const why = r.search ? ` Search: ${r.search.reason}.` : '';
+    setStatus(`Done: ${r.width} × ${r.height}, ${label}${via}.${why}`);
   } else if (viewStopped) setStatus(`${item.name}: cancelled. Change a setting to compress again.`);
-  else setStatus(`Compressing ${item.name}…`);
+  else if (item.probe) {
+    const p = item.probe;
+    const knob = p.quality ? ` quality ${p.quality}` : p.colors ? ` ${p.colors} colours` : '';
+    setStatus(`Searching ${item.name}: ${p.count} tried, last ${p.format}${knob} at ${p.width} × ${p.height} → ${fmt.formatBytes(p.bytes)}…`);
+  } else setStatus(`Compressing ${item.name}…`);
 }
 
 /** A PSNR axis in whole 5 dB steps around the points, so the curve's shape shows. */

@@ -5,7 +5,7 @@ mod jpeg;
 mod png;
 mod webp;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
 
@@ -98,6 +98,62 @@ pub const COMMON_OPTIONS: &[OptionMeta] = &[
         },
         description: "Keep the photo's embedded ICC profile, or convert the pixels to sRGB.",
     },
+    OptionMeta {
+        name: "maxBytes",
+        label: "Fit in (bytes)",
+        kind: OptionKind::Integer {
+            min: 0,
+            max: 1_000_000_000,
+            default: 0,
+        },
+        description: "Target size: the best quality whose file fits in this many bytes (0: off).",
+    },
+    OptionMeta {
+        name: "minScore",
+        label: "At least SSIMULACRA2",
+        kind: OptionKind::Integer {
+            min: 0,
+            max: 100,
+            default: 0,
+        },
+        description: "Target quality: the smallest file scoring at least this (90 ≈ visually lossless; 0: off).",
+    },
+    OptionMeta {
+        name: "minPsnr",
+        label: "At least PSNR (dB)",
+        kind: OptionKind::Integer {
+            min: 0,
+            max: 100,
+            default: 0,
+        },
+        description: "Target quality: the smallest file whose PSNR reaches this (0: off).",
+    },
+    OptionMeta {
+        name: "allowResize",
+        label: "Shrink to fit",
+        kind: OptionKind::Boolean { default: false },
+        description: "Let a size budget shrink the image when even the lowest quality is too big.",
+    },
+    OptionMeta {
+        name: "minWidth",
+        label: "Shrink no narrower than",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: 65_535,
+            default: 1,
+        },
+        description: "The smallest width shrinking to fit may reach.",
+    },
+    OptionMeta {
+        name: "minHeight",
+        label: "Shrink no shorter than",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: 65_535,
+            default: 1,
+        },
+        description: "The smallest height shrinking to fit may reach.",
+    },
 ];
 
 impl Format {
@@ -108,9 +164,20 @@ impl Format {
             Format::Png => &png::META,
             Format::PngPalette => &png::PALETTE_META,
             Format::Webp => &webp::META,
+            Format::Auto => &AUTO_META,
         }
     }
 }
+
+const AUTO_META: FormatMeta = FormatMeta {
+    id: "auto",
+    label: "Auto (smallest good file)",
+    mime_type: "image/*",
+    extension: "",
+    lossy: true,
+    default_quality: None,
+    options: &[],
+};
 
 /// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -132,5 +199,8 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
         Format::Webp => webp::encode(&image.rgba8(), extras),
+        Format::Auto => Err(Error::InvalidInput(
+            "format \"auto\" is decided by a search; encode with a concrete format".into(),
+        )),
     }
 }

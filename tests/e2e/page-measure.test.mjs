@@ -31,7 +31,7 @@ test('first load: bytes transferred', async () => {
   const files = [...new Set(served)].filter((p) => /^\/(www|js|pkg)\//.test(p)).map((p) => join(root, p.endsWith('/') ? `${p}index.html` : p));
   const raw = files.reduce((n, f) => n + readFileSync(f).length, 0);
   const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  console.log(`first load: ${(bytes / 1024).toFixed(1)} KiB over the wire (scripts/serve.mjs, no compression, headers included), `
+  console.log(`first load: ${(bytes / 1024).toFixed(1)} KiB over the wire (scripts/serve.mjs, gzip, headers included), `
     + `${served.length} requests for ${files.length} files (${(raw / 1024).toFixed(1)} KiB; ${(gz / 1024).toFixed(1)} KiB gzipped)`);
   assert.ok(bytes > 0);
   await context.close();

@@ -303,3 +303,34 @@ test('cancel stops the batch, resume finishes it, files can be removed', async (
   assert.equal(await page.getAttribute('#original', 'src'), null);
   await page.close();
 });
+
+test('smart modes: a size budget and auto format, with the search shown', async () => {
+  const { page, problems } = await openPage();
+  const [photo] = twoPhotos();
+  await dropFiles(page, [photo]);
+  await shownResult(page, 'jpeg', 75);
+  const budget = 20_000;
+  await page.click('#more-options summary');
+  await page.fill('#opt-maxBytes-number', String(budget));
+  await page.dispatchEvent('#opt-maxBytes-number', 'change');
+  await page.waitForFunction(() => /Search: jpeg/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+  const [fitted] = await rows(page);
+  const shown = await figures(page);
+  assert.match(shown.status, /Search: jpeg at \d+x\d+, quality \d+/);
+  const { bytes } = await download(page, '#download');
+  assert.ok(bytes.length <= budget, `${bytes.length} > ${budget}`);
+  assert.ok(fitted.sizes.includes('→'));
+  await page.screenshot({ path: join(shots, 'smart-budget.png') });
+
+  // Auto: the status says which format won, and the download is named after it.
+  await page.fill('#opt-maxBytes-number', '0');
+  await page.dispatchEvent('#opt-maxBytes-number', 'change');
+  await page.selectOption('#format', 'auto');
+  await page.waitForFunction(() => /Search: (jpeg|png|png-palette|webp) at/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+  const auto = await figures(page);
+  const won = auto.status.match(/Search: ([a-z-]+) at/)[1];
+  const file = await download(page, '#download');
+  assert.ok(file.name.endsWith(won === 'jpeg' ? '.jpg' : won === 'webp' ? '.webp' : '.png'), `${file.name} for ${won}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -2,14 +2,16 @@
 // through the package's own name and `exports`, and mistakes the typings must reject.
 import {
   init, compress, compressAll, encode, decode, measure, formats, terminate,
-  type Result, type BatchItem, type Progress, type FormatMeta, type Metrics, type Pixels, type ErrorName,
+  type Result, type Probe, type BatchItem, type Progress, type FormatMeta, type Metrics, type Pixels, type ErrorName,
 } from 'pixsqueeze';
 
 export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal: AbortSignal): Promise<void> {
   await init({ module_or_path: new URL('https://example.invalid/pixsqueeze_bg.wasm'), workers: 2 });
   const r: Result = await compress(file, { format: 'jpeg', quality: 80, subsampling: '4:2:0', background: '#102030', signal });
   const used: number | null = r.options.maxWidth;
-  const score: number = r.ssimulacra2 + r.psnr + r.mse + r.ratio + used!;
+  const score: number = (r.ssimulacra2 ?? 0) + r.psnr + r.mse + r.ratio + used!;
+  const smart: Result = await compress(file, { format: 'auto', maxBytes: 500_000, minScore: 80, allowResize: true, onProgress: (p: Probe) => void [p.format, p.quality, p.bytes, p.score] });
+  void smart.search?.reason;
   const blob: Blob | undefined = r.blob;
   await compress(buffer.buffer, { format: 'png', effort: 'max', limits: { maxPixels: 1e6 }, mainThread: true, transfer: true });
 

@@ -1,0 +1,479 @@
+//! Smart modes: a file-size budget (`maxBytes`), a quality target (`minScore` on SSIMULACRA2,
+//! `minPsnr`), and `format: "auto"`. Every mode encodes the same decoded, colour-converted pixels
+//! again and again with one knob changed (JPEG quality, palette size, image size), so decoding and
+//! colour conversion happen once per search, and resized copies once per size.
+//!
+//! The knob searches assume the property grows with the knob (bytes and scores with quality), which
+//! holds closely but not exactly for JPEG. They bracket the crossing and interpolate inside the
+//! bracket (log-bytes for sizes, scores linearly), falling back to bisection, and stop when the
+//! bracket is one step wide, so the answer is within one step of the best a full sweep finds.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::codecs::{encode_image, Extras};
+use crate::decode::decode;
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::metrics::{measure, mse, psnr_from_mse, Metrics};
+use crate::options::{Format, Settings};
+use crate::pixels::{Image, Rgba8};
+use crate::resize;
+
+/// One encode a search tried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probe {
+    pub format: Format,
+    /// JPEG quality (JPEG probes only).
+    pub quality: Option<u8>,
+    /// Palette size (png-palette probes only).
+    pub colors: Option<u16>,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+    /// SSIMULACRA2, where the search measured it.
+    pub score: Option<f64>,
+    /// PSNR in dB, where the search measured it.
+    pub psnr: Option<f64>,
+}
+
+/// What a search did and why it chose what it chose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchReport {
+    /// `maxBytes`, `minScore`, `minPsnr` or `auto` (with the others it combined).
+    pub mode: String,
+    pub probes: Vec<Probe>,
+    /// One sentence a person can read.
+    pub reason: String,
+}
+
+/// The search's pick: the file, the concrete settings it used and the pixels it encoded.
+pub struct Outcome {
+    pub data: Vec<u8>,
+    pub settings: Settings,
+    pub image: Image,
+    /// Metrics of the chosen file, when the search already measured them.
+    pub metrics: Option<Metrics>,
+    pub report: SearchReport,
+}
+
+/// The knob a format turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Knob {
+    Quality,
+    Colors,
+    Fixed,
+}
+
+fn knob(format: Format) -> Knob {
+    match format {
+        Format::Jpeg => Knob::Quality,
+        Format::PngPalette => Knob::Colors,
+        _ => Knob::Fixed,
+    }
+}
+
+fn knob_range(k: Knob) -> (u32, u32) {
+    match k {
+        Knob::Quality => (1, 100),
+        Knob::Colors => (2, 256),
+        Knob::Fixed => (0, 0),
+    }
+}
+
+/// What is measured of each probe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Goal {
+    Bytes(u64),
+    Score(f64),
+    Psnr(f64),
+}
+
+/// A candidate file with what is known of it.
+struct Candidate {
+    data: Vec<u8>,
+    settings: Settings,
+    size: (u32, u32),
+    metrics: Option<Metrics>,
+}
+
+struct Searcher<'a> {
+    full: &'a Image,
+    extras: Extras<'a>,
+    base: &'a Settings,
+    resized: HashMap<(u32, u32), Image>,
+    probes: Vec<Probe>,
+    progress: &'a mut dyn FnMut(&Probe),
+}
+
+impl Searcher<'_> {
+    fn image(&mut self, size: (u32, u32)) -> Result<&Image> {
+        if size == (self.full.width(), self.full.height()) {
+            return Ok(self.full);
+        }
+        if !self.resized.contains_key(&size) {
+            let small = resize::fit(
+                self.full.clone(),
+                Some(size.0),
+                Some(size.1),
+                self.base.linear_resize,
+            )?;
+            self.resized.insert(size, small);
+        }
+        Ok(&self.resized[&size])
+    }
+
+    /// Encodes `format` at knob value `k` and size, measuring as `goal` needs.
+    fn probe(
+        &mut self,
+        format: Format,
+        k: u32,
+        size: (u32, u32),
+        goal: Option<Goal>,
+    ) -> Result<Candidate> {
+        let mut settings = self.base.clone();
+        settings.format = format;
+        match knob(format) {
+            Knob::Quality => settings.quality = k as u8,
+            Knob::Colors => settings.colors = k as u16,
+            Knob::Fixed => {}
+        }
+        let extras = self.extras;
+        let image = self.image(size)?;
+        let data = encode_image(image, &extras, &settings)?;
+        let metrics = match goal {
+            Some(Goal::Score(_)) => Some(measure_file(image, &data, &settings)?),
+            Some(Goal::Psnr(_)) => {
+                let result = decode(&data, &result_limits(&settings))?;
+                let mse = mse(&image.rgba8(), &result);
+                Some(Metrics {
+                    mse,
+                    psnr: psnr_from_mse(mse),
+                    ssimulacra2: None,
+                })
+            }
+            _ => None,
+        };
+        let probe = Probe {
+            format,
+            quality: (knob(format) == Knob::Quality).then_some(settings.quality),
+            colors: (knob(format) == Knob::Colors).then_some(settings.colors),
+            width: size.0,
+            height: size.1,
+            bytes: data.len(),
+            score: metrics.and_then(|m| m.ssimulacra2),
+            psnr: metrics.map(|m| m.psnr),
+        };
+        (self.progress)(&probe);
+        self.probes.push(probe);
+        Ok(Candidate {
+            data,
+            settings,
+            size,
+            metrics,
+        })
+    }
+
+    /// The knob value that best meets `goal` for `format` at `size`: the highest that fits a byte
+    /// budget, or the lowest that reaches a score. `Ok(None)` when no value can.
+    fn knob_search(
+        &mut self,
+        format: Format,
+        size: (u32, u32),
+        goal: Goal,
+    ) -> Result<Option<Candidate>> {
+        let k = knob(format);
+        if k == Knob::Fixed {
+            let c = self.probe(format, 0, size, Some(goal))?;
+            return Ok(meets(&c, goal).then_some(c));
+        }
+        let (min, max) = knob_range(k);
+        // `pass` is monotone in the knob: false then true. Budgets pass when they overflow.
+        let pass = |c: &Candidate| match goal {
+            Goal::Bytes(_) => !meets(c, goal),
+            _ => meets(c, goal),
+        };
+        let value = |c: &Candidate| -> f64 {
+            match goal {
+                Goal::Bytes(_) => (c.data.len() as f64).ln(),
+                Goal::Score(_) => c.metrics.and_then(|m| m.ssimulacra2).unwrap_or(0.0),
+                Goal::Psnr(_) => c.metrics.map_or(0.0, |m| m.psnr.min(200.0)),
+            }
+        };
+        let target = match goal {
+            Goal::Bytes(b) => (b as f64).ln(),
+            Goal::Score(s) | Goal::Psnr(s) => s,
+        };
+        // Bracket: `below` fails `pass`, `above` passes.
+        let mut below: Option<(u32, f64, Candidate)> = None;
+        let mut above: Option<(u32, f64, Candidate)> = None;
+        let mut next = match (k, goal) {
+            (Knob::Quality, _) => 75,
+            (_, _) => max,
+        };
+        loop {
+            let c = self.probe(format, next, size, Some(goal))?;
+            let v = value(&c);
+            if pass(&c) {
+                above = Some((next, v, c));
+            } else {
+                below = Some((next, v, c));
+            }
+            let lo = below.as_ref().map(|b| b.0);
+            let hi = above.as_ref().map(|a| a.0);
+            next = match (lo, hi) {
+                (Some(l), Some(h)) if h <= l + 1 => break,
+                (Some(l), Some(h)) => {
+                    let (vl, vh) = (
+                        below.as_ref().map_or(0.0, |b| b.1),
+                        above.as_ref().map_or(0.0, |a| a.1),
+                    );
+                    let t = if vh > vl {
+                        (target - vl) / (vh - vl)
+                    } else {
+                        0.5
+                    };
+                    let guess = l as f64 + t.clamp(0.0, 1.0) * f64::from(h - l);
+                    (guess.round() as u32).clamp(l + 1, h - 1)
+                }
+                (Some(l), None) if l >= max => break,
+                (Some(l), None) => (l + (max - l).div_ceil(2)).min(max),
+                (None, Some(h)) if h <= min => break,
+                (None, Some(h)) => (min + (h - min) / 2).max(min),
+                (None, None) => break,
+            };
+        }
+        Ok(match goal {
+            Goal::Bytes(_) => below.map(|b| b.2),
+            _ => above.map(|a| a.2),
+        })
+    }
+}
+
+fn meets(c: &Candidate, goal: Goal) -> bool {
+    match goal {
+        Goal::Bytes(b) => c.data.len() as u64 <= b,
+        Goal::Score(s) => c
+            .metrics
+            .and_then(|m| m.ssimulacra2)
+            .is_some_and(|v| v >= s),
+        Goal::Psnr(p) => c.metrics.is_some_and(|m| m.psnr >= p),
+    }
+}
+
+fn result_limits(settings: &Settings) -> Limits {
+    Limits {
+        max_input_bytes: u64::MAX,
+        ..settings.limits
+    }
+}
+
+/// Decodes `data` and measures it against `image`.
+pub(crate) fn measure_file(image: &Image, data: &[u8], settings: &Settings) -> Result<Metrics> {
+    let result = decode(data, &result_limits(settings))?;
+    measure(&image.rgba8(), &result)
+}
+
+/// The quality target when the caller gave none: "high quality" on SSIMULACRA2's scale.
+pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
+
+/// Formats `auto` weighs for an image: lossless ones always, JPEG only for opaque images, a palette
+/// where one is not already exact (lossless PNG holds ≤ 256 colours exactly).
+fn auto_candidates(image: &Rgba8) -> Vec<Format> {
+    let mut formats = vec![Format::Png, Format::Webp];
+    if !image.has_transparency() {
+        formats.push(Format::Jpeg);
+    }
+    formats.push(Format::PngPalette);
+    formats
+}
+
+/// Runs the search `settings` asks for over `image` (upright, colour-converted).
+///
+/// # Errors
+/// [`Error::LimitExceeded`] when no setting meets the budget or target, naming the best achievable;
+/// any encode or decode error of a probe.
+pub fn run(
+    image: &Image,
+    extras: Extras,
+    settings: &Settings,
+    progress: &mut dyn FnMut(&Probe),
+) -> Result<Outcome> {
+    let mut s = Searcher {
+        full: image,
+        extras,
+        base: settings,
+        resized: HashMap::new(),
+        probes: Vec::new(),
+        progress,
+    };
+    let size = (image.width(), image.height());
+    let quality_goal = match (settings.min_score, settings.min_psnr) {
+        (Some(score), _) => Some(Goal::Score(score)),
+        (None, Some(psnr)) => Some(Goal::Psnr(psnr)),
+        (None, None) if settings.format == Format::Auto => Some(Goal::Score(DEFAULT_AUTO_SCORE)),
+        (None, None) => None,
+    };
+    let formats = if settings.format == Format::Auto {
+        auto_candidates(&image.rgba8())
+    } else {
+        vec![settings.format]
+    };
+
+    let mut mode: Vec<&str> = Vec::new();
+    if settings.format == Format::Auto {
+        mode.push("auto");
+    }
+    if settings.max_bytes.is_some() {
+        mode.push("maxBytes");
+    }
+    match quality_goal {
+        Some(Goal::Score(_)) => mode.push("minScore"),
+        Some(Goal::Psnr(_)) => mode.push("minPsnr"),
+        _ => {}
+    }
+
+    // Each format's best file under the quality target, then the smallest of them.
+    let mut best: Option<Candidate> = None;
+    let mut notes = Vec::new();
+    if let Some(goal) = quality_goal {
+        for &format in &formats {
+            match s.knob_search(format, size, goal)? {
+                Some(c) => {
+                    notes.push(format!("{} {} bytes", format.meta().id, c.data.len()));
+                    if best.as_ref().is_none_or(|b| c.data.len() < b.data.len()) {
+                        best = Some(c);
+                    }
+                }
+                None => notes.push(format!("{} cannot reach the target", format.meta().id)),
+            }
+        }
+        if best.is_none() {
+            let top = s
+                .probes
+                .iter()
+                .filter_map(|p| p.score.or(p.psnr))
+                .fold(f64::NEG_INFINITY, f64::max);
+            return Err(Error::LimitExceeded(format!(
+                "no setting reaches the quality target (the best reached was {top:.2}); lower minScore/minPsnr"
+            )));
+        }
+    }
+
+    // A byte budget: the target-quality pick if it fits, otherwise the highest quality that fits.
+    if let Some(budget) = settings.max_bytes {
+        let fits = best.as_ref().is_some_and(|b| b.data.len() as u64 <= budget);
+        if !fits {
+            if best.is_some() {
+                notes.push(format!("the quality target needs more than {budget} bytes"));
+            }
+            best = fit_budget(&mut s, &formats, budget)?;
+        }
+    }
+
+    let Some(chosen) = best else {
+        return Err(Error::InvalidInput(
+            "a search needs maxBytes, minScore, minPsnr or format \"auto\"".into(),
+        ));
+    };
+    let reason = format!(
+        "{} at {}x{}{}{}: {} bytes ({})",
+        chosen.settings.format.meta().id,
+        chosen.size.0,
+        chosen.size.1,
+        match knob(chosen.settings.format) {
+            Knob::Quality => format!(", quality {}", chosen.settings.quality),
+            Knob::Colors => format!(", {} colours", chosen.settings.colors),
+            Knob::Fixed => String::new(),
+        },
+        if chosen.size == size {
+            ""
+        } else {
+            " (shrunk to fit)"
+        },
+        chosen.data.len(),
+        if notes.is_empty() {
+            format!("{} probes", s.probes.len())
+        } else {
+            notes.join("; ")
+        },
+    );
+    let image = s.image(chosen.size)?.clone();
+    Ok(Outcome {
+        data: chosen.data,
+        settings: chosen.settings,
+        image,
+        metrics: chosen.metrics.filter(|m| m.ssimulacra2.is_some()),
+        report: SearchReport {
+            mode: mode.join("+"),
+            probes: s.probes,
+            reason,
+        },
+    })
+}
+
+/// The highest-quality file within `budget` over `formats`, shrinking the image step by step when
+/// allowed and even the lowest quality does not fit.
+fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Option<Candidate>> {
+    let goal = Goal::Bytes(budget);
+    let mut size = (s.full.width(), s.full.height());
+    loop {
+        // Lossy formats first: among files that fit, the one with the most quality is the one whose
+        // knob is highest; lossless ones fit exactly or not at all.
+        let mut fitting: Vec<Candidate> = Vec::new();
+        let mut smallest = u64::MAX;
+        for &format in formats {
+            if let Some(c) = s.knob_search(format, size, goal)? {
+                fitting.push(c);
+            }
+            smallest = smallest.min(
+                s.probes
+                    .iter()
+                    .filter(|p| p.format == format && (p.width, p.height) == size)
+                    .map(|p| p.bytes as u64)
+                    .min()
+                    .unwrap_or(u64::MAX),
+            );
+        }
+        // Prefer exact files, then the largest file that fits (the most quality the budget buys).
+        fitting.sort_by_key(|c| {
+            (
+                knob(c.settings.format) != Knob::Fixed,
+                std::cmp::Reverse(c.data.len()),
+            )
+        });
+        if let Some(c) = fitting.into_iter().next() {
+            return Ok(Some(c));
+        }
+        let can_shrink =
+            s.base.allow_resize && (size.0 > s.base.min_width || size.1 > s.base.min_height);
+        if !can_shrink {
+            return Err(Error::LimitExceeded(format!(
+                "cannot fit in {budget} bytes: the smallest file possible at {}x{} is {smallest} bytes{}",
+                size.0,
+                size.1,
+                if s.base.allow_resize { " at the smallest size allowed" } else { " (allowResize would let it shrink)" }
+            )));
+        }
+        // Bytes scale roughly with pixels: aim a little under the budget, but always shrink by at
+        // least a tenth so the loop ends.
+        let scale = ((budget as f64 / smallest as f64).sqrt() * 0.95).min(0.9);
+        let w = ((f64::from(size.0) * scale).round() as u32)
+            .max(s.base.min_width)
+            .max(1);
+        let h = ((f64::from(size.1) * scale).round() as u32)
+            .max(s.base.min_height)
+            .max(1);
+        let next = resize::fitted_size(s.full.width(), s.full.height(), Some(w), Some(h));
+        if next == size {
+            return Err(Error::LimitExceeded(format!(
+                "cannot fit in {budget} bytes: the smallest file possible is {smallest} bytes at {}x{}",
+                size.0, size.1
+            )));
+        }
+        size = next;
+    }
+}
