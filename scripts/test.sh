@@ -2,7 +2,7 @@
 # `npm test`: set-up (with the browser), then every test: licence and supply-chain checks, native cargo
 # tests (the fuzz regression inputs included), wasm-bindgen tests in headless Chromium, a fresh wasm
 # build, the package's Node tests, and the end-to-end tests that drive the page and the packed package in
-# Chromium.
+# Chromium; last, the benchmark in quick mode (figures, no thresholds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -33,3 +33,6 @@ node --test tests/node/
 
 step "end-to-end tests in headless Chromium: the page, the package in a plain page and in a Vite build"
 node --test tests/e2e/
+
+step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
+node bench/run.mjs --quick

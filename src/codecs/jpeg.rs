@@ -1,6 +1,6 @@
 //! JPEG output through jpeg-encoder.
 
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{ColorType, Encoder, QuantizationTableType, SamplingFactor};
 
 use super::{Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
@@ -72,6 +72,13 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
     }
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, settings.quality);
+    // Klein, Silverstein and Carney's table (for luma and chroma alike), scaled by quality as libjpeg
+    // does: of jpeg-encoder's nine tables it needs the fewest bytes for equal SSIMULACRA2, 9 % fewer than
+    // Annex K's on Kodak (jpeg-notes.md).
+    encoder.set_quantization_tables(
+        QuantizationTableType::KleinSilversteinCarney,
+        QuantizationTableType::KleinSilversteinCarney,
+    );
     encoder.set_sampling_factor(match settings.subsampling.for_quality(settings.quality) {
         Subsampling::S444 | Subsampling::Auto => SamplingFactor::R_4_4_4,
         Subsampling::S422 => SamplingFactor::R_4_2_2,

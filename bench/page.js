@@ -1,0 +1,104 @@
+// The benchmark's side in Chromium: every codec encodes the same RGBA, and one decoder and one scorer
+// (a second, separate instance of our own wasm) judge every result, so scores are comparable and the
+// encoder instance's memory holds only what encoding needed. Images stay in the page; the runner
+// only sees figures.
+import initOurs, * as ours from '/pkg/pixsqueeze.js';
+import initScorer, * as scorer from '/pkg/pixsqueeze.js?scorer';
+import mozEncode, { init as mozInit } from '/node_modules/@jsquash/jpeg/encode.js';
+import initOxipng, { optimise_raw as oxipngRaw } from '/node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng.js';
+
+const images = new Map();
+let oursExports;
+
+const codecs = {
+  // q: 1–100 on every codec's own scale.
+  ours: (img, q) => ours.encode(img.data, img.width, img.height, { format: 'jpeg', quality: q }),
+  mozjpeg: async (img, q) => new Uint8Array(await mozEncode(
+    new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height),
+    { quality: q },
+  )),
+  canvas: async (img, q) => {
+    const canvas = new OffscreenCanvas(img.width, img.height);
+    canvas.getContext('2d').putImageData(
+      new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height), 0, 0);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: q / 100 });
+    return new Uint8Array(await blob.arrayBuffer());
+  },
+  'ours-png-fast': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'fast' }),
+  'ours-png': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'default' }),
+  'ours-png-max': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'max' }),
+  'oxipng-2': (img) => oxipngRaw(img.data, img.width, img.height, 2, false, false),
+};
+
+window.bench = {
+  async init() {
+    oursExports = await initOurs({ module_or_path: '/pkg/pixsqueeze_bg.wasm' });
+    await initScorer({ module_or_path: '/pkg/pixsqueeze_bg.wasm' });
+    await mozInit();
+    await initOxipng();
+    return { oursMemory: oursExports.memory.buffer.byteLength };
+  },
+
+  /** Decodes a file served at `url` (or makes a photo-like image when url is null) and keeps its RGBA. */
+  async load(name, url) {
+    let img;
+    if (url) {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      img = scorer.decode(bytes);
+    } else {
+      img = synthetic(768, 512);
+    }
+    images.set(name, img);
+    return { width: img.width, height: img.height };
+  },
+
+  drop(name) { images.delete(name); },
+
+  /** Encodes once and scores the decoded result against the original. */
+  async point(name, codec, q) {
+    const img = images.get(name);
+    const t0 = performance.now();
+    const out = await codecs[codec](img, q);
+    const ms = performance.now() - t0;
+    const back = scorer.decode(out);
+    const m = scorer.measure(img.data, back.data, img.width, img.height);
+    return { bytes: out.length, ms, psnr: m.psnr, ssimulacra2: m.ssimulacra2, mse: m.mse };
+  },
+
+  /** Encode times in ms: `warmup` untimed runs, then `runs` timed ones. */
+  async time(name, codec, q, warmup, runs) {
+    const img = images.get(name);
+    for (let i = 0; i < warmup; i++) await codecs[codec](img, q);
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const out = await codecs[codec](img, q);
+      times.push(performance.now() - t0);
+      bytes = out.length;
+    }
+    return { times, bytes };
+  },
+
+  /** Peak (= current: wasm memory never shrinks) linear memory of our encoder's instance. */
+  oursMemory() { return oursExports.memory.buffer.byteLength; },
+};
+
+/** Smooth gradients with deterministic noise: stands in for a photo when the corpus is absent. */
+function synthetic(width, height) {
+  const data = new Uint8Array(width * height * 4);
+  let s = 0x2545f491;
+  const noise = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return ((s >>> 0) % 17) - 8; };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      data[i] = (x / width) * 255 + noise();
+      data[i + 1] = (y / height) * 255 + noise();
+      data[i + 2] = 128 + 60 * Math.sin(x / 9) * Math.cos(y / 13) + noise();
+      data[i + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
+window.benchReady = true;

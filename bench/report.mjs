@@ -1,0 +1,118 @@
+// Turns the benchmark's raw figures into BD-rates, speed ratios and totals, and those into markdown.
+import { bdRate } from './bdrate.mjs';
+
+const peers = ['mozjpeg', 'canvas'];
+const metrics = ['psnr', 'ssimulacra2'];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+export function summarise(r) {
+  const curve = (pts, metric) => pts.map((p) => ({ rate: p.bpp, quality: p[metric] }));
+  const bd = {};
+  for (const img of r.lossy) {
+    bd[img.name] = {};
+    for (const peer of peers) {
+      for (const m of metrics) {
+        bd[img.name][`${peer}.${m}`] = bdRate(curve(img.curves[peer], m), curve(img.curves.ours, m));
+      }
+    }
+  }
+  const average = {};
+  for (const key of Object.keys(Object.values(bd)[0] ?? {})) {
+    average[key] = mean(Object.values(bd).map((b) => b[key]).filter((v) => v !== null));
+  }
+  // Our quality scale beside MozJPEG's and the browser's: mean score and rate at each number.
+  const scale = r.qualities.map((q, i) => {
+    const row = { q };
+    for (const codec of ['ours', ...peers]) {
+      row[codec] = {
+        ssimulacra2: mean(r.lossy.map((img) => img.curves[codec][i].ssimulacra2)),
+        psnr: mean(r.lossy.map((img) => img.curves[codec][i].psnr)),
+        bpp: mean(r.lossy.map((img) => img.curves[codec][i].bpp)),
+      };
+    }
+    return row;
+  });
+  const mp = (r.speed.width * r.speed.height) / 1e6;
+  const speed = {};
+  for (const [codec, t] of Object.entries(r.speed.codecs)) {
+    speed[codec] = { medianMs: median(t.times), msPerMp: median(t.times) / mp, bytes: t.bytes };
+  }
+  for (const peer of peers) speed[peer].oursFasterBy = speed[peer].medianMs / speed.ours.medianMs;
+  const lossless = {};
+  for (const img of r.lossless) {
+    for (const [codec, x] of Object.entries(img.codecs)) {
+      lossless[codec] ??= { bytes: 0, ms: 0 };
+      lossless[codec].bytes += x.bytes;
+      lossless[codec].ms += x.ms;
+    }
+  }
+  return { bd, average, scale, speed, lossless };
+}
+
+const pct = (v) => (v === null || v === undefined ? 'n/a' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} %`);
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const num = (v, d = 2) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+
+export function markdown(r) {
+  const s = r.summary;
+  const out = [];
+  out.push(`# pixsqueeze benchmark (${r.mode})`, '');
+  out.push(`${r.date}; Chromium ${r.chromium}; ${r.cpu}; ${r.seconds.toFixed(0)} s in all.`,
+    'Every codec encodes the same RGBA; every result is decoded by our decoder and scored by our `measure` '
+    + '(PSNR over RGB; SSIMULACRA2, on 512-px tiles above 1 MP). BD-rate: Bjøntegaard, cubic fit of ln(bpp) on '
+    + 'the score, over the shared score range; negative means ours needs fewer bytes for the same score.',
+    `Qualities: ${r.qualities.join(', ')}. MozJPEG = @jsquash/jpeg (Squoosh defaults: progressive, trellis, `
+    + '4:2:0); canvas = OffscreenCanvas.convertToBlob(image/jpeg).', '');
+
+  out.push('## JPEG BD-rate of ours', '',
+    '| image | size | vs MozJPEG, PSNR | vs MozJPEG, SSIMULACRA2 | vs canvas, PSNR | vs canvas, SSIMULACRA2 |',
+    '|---|---|---|---|---|---|');
+  for (const img of r.lossy) {
+    const b = s.bd[img.name];
+    out.push(`| ${img.name} | ${img.width}x${img.height} | ${pct(b['mozjpeg.psnr'])} | ${pct(b['mozjpeg.ssimulacra2'])} `
+      + `| ${pct(b['canvas.psnr'])} | ${pct(b['canvas.ssimulacra2'])} |`);
+  }
+  const a = s.average;
+  out.push(`| **average** | ${r.lossy.length} images | **${pct(a['mozjpeg.psnr'])}** | **${pct(a['mozjpeg.ssimulacra2'])}** `
+    + `| **${pct(a['canvas.psnr'])}** | **${pct(a['canvas.ssimulacra2'])}** |`, '');
+
+  out.push('## Quality scale (means over the lossy images)', '',
+    '| quality | ours bpp | ours SSIMULACRA2 | ours PSNR | MozJPEG bpp | MozJPEG SSIMULACRA2 | MozJPEG PSNR | canvas bpp | canvas SSIMULACRA2 | canvas PSNR |',
+    '|---|---|---|---|---|---|---|---|---|---|');
+  for (const row of s.scale) {
+    out.push(`| ${row.q} | ${['ours', ...peers].map((c) => `${num(row[c].bpp, 3)} | ${num(row[c].ssimulacra2)} | ${num(row[c].psnr)}`).join(' | ')} |`);
+  }
+  out.push('');
+
+  const sp = r.speed;
+  out.push(`## JPEG encode speed: ${sp.name} (${sp.width}x${sp.height}), quality ${sp.quality}, median of ${sp.runs} after ${sp.warmup} warm-up`, '',
+    '| codec | median ms | ms per MP | bytes | ours faster by |', '|---|---|---|---|---|');
+  for (const [codec, x] of Object.entries(s.speed)) {
+    out.push(`| ${codec} | ${x.medianMs.toFixed(0)} | ${x.msPerMp.toFixed(1)} | ${x.bytes} | ${x.oursFasterBy ? `${x.oursFasterBy.toFixed(2)}×` : '—'} |`);
+  }
+  out.push('');
+
+  const ox = s.lossless['oxipng-2'];
+  out.push(`## Lossless PNG: ${r.lossless.length} images, one run each, every result checked pixel-exact`, '',
+    '| codec | total bytes | vs oxipng 2 | total ms | time vs oxipng 2 |', '|---|---|---|---|---|');
+  for (const [codec, x] of Object.entries(s.lossless)) {
+    out.push(`| ${codec} | ${x.bytes} | ${pct(x.bytes / ox.bytes - 1)} | ${x.ms.toFixed(0)} | ${(x.ms / ox.ms).toFixed(2)}× |`);
+  }
+  out.push('', '| image | size | ' + Object.keys(s.lossless).join(' | ') + ' |', `|---|---|${Object.keys(s.lossless).map(() => '---').join('|')}|`);
+  for (const img of r.lossless) {
+    out.push(`| ${img.name} | ${img.width}x${img.height} | ${Object.values(img.codecs).map((x) => `${x.bytes} (${x.ms.toFixed(0)} ms)`).join(' | ')} |`);
+  }
+  out.push('');
+
+  out.push('## Download size and memory', '', '| codec | file | bytes | gzipped |', '|---|---|---|---|');
+  for (const [codec, files] of Object.entries(r.wasm)) {
+    for (const f of files) out.push(`| ${codec} | ${f.path} | ${kb(f.bytes)} | ${kb(f.gzip)} |`);
+  }
+  out.push('', `Peak wasm linear memory of our encoder instance: ${(r.memory.jpeg / 2 ** 20).toFixed(1)} MiB after the JPEG speed runs on `
+    + `${r.memory.jpegImage}; ${(r.memory.all / 2 ** 20).toFixed(1)} MiB after the lossless runs (fresh instance).`, '');
+  return out.join('\n');
+}

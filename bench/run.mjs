@@ -1,0 +1,141 @@
+// `npm run bench [-- --quick]`: ours against MozJPEG, oxipng and the browser's canvas encoder, in
+// headless Chromium, on the shared corpus (or a made-up photo where it is absent). Writes
+// target/bench/report.md and report.json (plus a dated copy of the JSON, to compare runs over time).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus } from 'node:os';
+import { extname, join, normalize, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { root, corpusDir, plan } from './plan.mjs';
+import { summarise, markdown } from './report.mjs';
+
+const quick = process.argv.includes('--quick');
+// `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
+const pkgArg = process.argv.indexOf('--pkg');
+const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
+const p = plan(quick);
+const log = (...a) => console.log('[bench]', ...a);
+
+if (!existsSync(join(pkgDir, 'pixsqueeze_bg.wasm'))) {
+  console.error('[bench] pkg/ is not built: run `node scripts/build.mjs` first (`npm run bench` does)');
+  process.exit(1);
+}
+if (!p.corpus) log(`SKIP corpus: ${corpusDir} not found; benchmarking one made-up 768x512 photo instead`);
+
+const server = await serve();
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-dev-shm-usage', '--no-first-run', '--disable-sync'],
+});
+const started = Date.now();
+const results = {
+  date: new Date().toISOString(), mode: quick ? 'quick' : 'full', chromium: browser.version(),
+  cpu: `${cpus()[0]?.model ?? '?'} x ${cpus().length}`, qualities: p.qualities,
+  lossy: [], speed: null, lossless: [], wasm: wasmSizes(), memory: {},
+};
+try {
+  // A fresh page per stage: the speed stage's memory figure then holds only what encoding needed.
+  let page = await openPage();
+  for (const img of p.lossy) {
+    const dims = await page.evaluate(([n, u]) => bench.load(n, u), [img.name, img.url]);
+    const entry = { name: img.name, ...dims, curves: {} };
+    for (const codec of ['ours', 'mozjpeg', 'canvas']) {
+      entry.curves[codec] = [];
+      for (const q of p.qualities) {
+        const r = await page.evaluate(([n, c, qq]) => bench.point(n, c, qq), [img.name, codec, q]);
+        entry.curves[codec].push({ q, ...r, bpp: (r.bytes * 8) / (dims.width * dims.height) });
+      }
+    }
+    await page.evaluate((n) => bench.drop(n), img.name);
+    results.lossy.push(entry);
+    log(`lossy ${img.name} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  await page.close();
+
+  page = await openPage();
+  const s = p.speed;
+  const dims = await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
+  results.speed = { name: s.name, ...dims, quality: s.quality, warmup: s.warmup, runs: s.runs, codecs: {} };
+  for (const codec of ['ours', 'mozjpeg', 'canvas']) {
+    results.speed.codecs[codec] = await page.evaluate(
+      ([n, c, q, w, r]) => bench.time(n, c, q, w, r), [s.name, codec, s.quality, s.warmup, s.runs]);
+    if (codec === 'ours') results.memory.jpeg = await page.evaluate(() => bench.oursMemory());
+  }
+  results.memory.jpegImage = `${s.name} (${dims.width}x${dims.height})`;
+  log(`speed done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  await page.close();
+
+  page = await openPage();
+  for (const img of p.lossless) {
+    const dims2 = await page.evaluate(([n, u]) => bench.load(n, u), [img.name, img.url]);
+    const entry = { name: img.name, ...dims2, codecs: {} };
+    for (const codec of p.losslessCodecs) {
+      entry.codecs[codec] = await page.evaluate(([n, c]) => bench.point(n, c, null), [img.name, codec]);
+      if (entry.codecs[codec].mse !== 0) throw new Error(`${codec} was not lossless on ${img.name}`);
+    }
+    await page.evaluate((n) => bench.drop(n), img.name);
+    results.lossless.push(entry);
+    log(`lossless ${img.name} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  results.memory.all = await page.evaluate(() => bench.oursMemory());
+  await page.close();
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.close(resolve));
+}
+results.seconds = (Date.now() - started) / 1000;
+results.summary = summarise(results);
+
+const outDir = join(root, 'target', 'bench');
+mkdirSync(outDir, { recursive: true });
+const md = markdown(results);
+writeFileSync(join(outDir, 'report.md'), md);
+writeFileSync(join(outDir, 'report.json'), JSON.stringify(results, null, 1));
+writeFileSync(join(outDir, `report-${results.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(results));
+console.log(md);
+log(`report: ${join(outDir, 'report.md')} (${results.seconds.toFixed(0)} s)`);
+
+async function openPage() {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('[bench page]', e));
+  await page.goto(`${origin}/bench/page.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+  await page.evaluate(() => bench.init());
+  return page;
+}
+
+function wasmSizes() {
+  const gz = (rel) => {
+    const bytes = readFileSync(resolve(root, rel));
+    return { path: relative(root, resolve(root, rel)), bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  return {
+    ours: [gz(join(pkgDir, 'pixsqueeze_bg.wasm')), gz(join(pkgDir, 'pixsqueeze.js'))],
+    mozjpeg: [gz('node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm')],
+    oxipng: [gz('node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm')],
+  };
+}
+
+/** Serves the bench page, our build, the peers from node_modules and the corpus (read in place). */
+function serve() {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  const mounts = {
+    bench: join(root, 'bench'), pkg: pkgDir,
+    'node_modules/@jsquash': join(root, 'node_modules', '@jsquash'), corpus: corpusDir,
+  };
+  const s = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    const mount = Object.keys(mounts).find((m) => path.startsWith(`${m}/`));
+    if (!mount || path.split('/').includes('..')) return res.writeHead(404).end();
+    try {
+      const body = readFileSync(join(mounts[mount], path.slice(mount.length + 1)));
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+}
