@@ -4,46 +4,27 @@
 //! `npm run bench`.
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use criterion::{criterion_group, Criterion, Throughput};
     use pixsqueeze::{decode, encode, measure, Effort, Format, Image, Limits, Options, Rgba8};
     use std::path::Path;
 
-    /// kodim23 (768x512) from the corpus, or smooth gradients with noise when the corpus is absent.
+    /// kodim23 (768x512) from the corpus, or the tests' photo-like fixture when the corpus is absent.
     fn photo() -> Rgba8 {
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos/kodim23.png");
-        if let Ok(bytes) = std::fs::read(&path) {
-            if let Ok(img) = decode(&bytes, &Limits::default()) {
-                return img;
-            }
+        if let Ok(Ok(img)) = std::fs::read(&path).map(|b| decode(&b, &Limits::default())) {
+            return img;
         }
         println!(
             "SKIP corpus: {} not found; benching a made-up photo",
             path.display()
         );
-        let (w, h) = (768u32, 512u32);
-        let mut seed = 0x2545_f491u32;
-        let mut data = Vec::with_capacity((w * h * 4) as usize);
-        for y in 0..h {
-            for x in 0..w {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                let n = (seed % 17) as i32 - 8;
-                let wave = (60.0 * (x as f32 / 9.0).sin() * (y as f32 / 13.0).cos()) as i32;
-                data.extend(
-                    [
-                        (x * 255 / w) as i32 + n,
-                        (y * 255 / h) as i32 + n,
-                        128 + wave + n,
-                        255,
-                    ]
-                    .map(|v| v.clamp(0, 255) as u8),
-                );
-            }
-        }
-        Rgba8::new(w, h, data).expect("sizes match")
+        super::common::photo_like(768, 512).into_rgba8()
     }
 
     fn benches(c: &mut Criterion) {
