@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode compress roundtrip options)
+[ ${#targets[@]} -gt 0 ] || targets=(decode compress search roundtrip options)
 
 bash scripts/setup.sh --fuzz
 
@@ -28,7 +28,7 @@ for t in "${targets[@]}"; do
   dirs=("$PWD/target/fuzz-corpus/$t" "$PWD/fuzz/regressions/$t")
   # Image files seed the targets whose input is a file; the other two start from their regressions.
   case $t in
-    decode | compress) dirs+=("${seeds[@]}") ;;
+    decode | compress | search) dirs+=("${seeds[@]}") ;;
   esac
   echo "[fuzz] $t for ${seconds}s"
   # -malloc_limit_mb: every target decodes under limits of 2^18 pixels, so a far bigger allocation means

@@ -47,3 +47,8 @@ fn roundtrip_regressions() {
 fn options_regressions() {
     replay("options", harness::options);
 }
+
+#[test]
+fn search_regressions() {
+    replay("search", harness::search);
+}

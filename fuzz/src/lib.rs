@@ -97,6 +97,51 @@ pub fn compress(data: &[u8]) {
     }
 }
 
+/// `search`: the smart modes. First byte: format (low 3 bits), mode (next 2: size budget, SSIMULACRA2
+/// target, PSNR target, none) and whether a budget may shrink the image; second: the target's value;
+/// the rest is the file. A result must meet the target it claims to meet; a miss must be a typed error.
+pub fn search(data: &[u8]) {
+    let [select, target, file @ ..] = data else {
+        return;
+    };
+    let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
+    let mut options = Options::new(format);
+    options.limits = Some(limit_options());
+    options.allow_resize = Some(select & 32 != 0);
+    let target = f64::from(*target);
+    match select >> 3 & 3 {
+        // Budgets from 64 bytes to about 65 kB: small enough that resizing and failures happen.
+        0 => options.max_bytes = Some(64.0 + target * target),
+        1 => options.min_score = Some(target * 100.0 / 255.0),
+        2 => options.min_psnr = Some(10.0 + target / 4.0),
+        _ => {}
+    }
+    match compress_file(file, &options) {
+        Ok(r) => {
+            if let Some(max) = options.max_bytes {
+                assert!(
+                    r.data.len() as f64 <= max,
+                    "{} bytes over a {max}-byte budget",
+                    r.data.len()
+                );
+            }
+            if let (Some(min), Some(score)) = (options.min_score, r.ssimulacra2) {
+                // The search measures at the size it returns; only a resize-free lossless answer is
+                // exempt from scoring, and that scores 100.
+                assert!(score >= min - 1e-6, "score {score} under the {min} target");
+            }
+            if let Some(min) = options.min_psnr {
+                assert!(
+                    r.psnr >= min - 1e-6,
+                    "PSNR {} under the {min} dB target",
+                    r.psnr
+                );
+            }
+        }
+        Err(e) => check_error(&e),
+    }
+}
+
 /// `roundtrip`: arbitrary pixels encoded losslessly and decoded again come back identical, alpha and
 /// the colour under transparent pixels included. First byte: format, depth and effort; second: width.
 pub fn roundtrip(data: &[u8]) {
