@@ -28,6 +28,7 @@ try {
   console.log(`batch of ${files.length} camera photos: ${await page.textContent('#progress-text')} in ${seconds.toFixed(1)} s `
     + `(${await page.evaluate(() => navigator.hardwareConcurrency)} cores reported)`);
   console.log(`input lag during the batch: ${formatLag(lag)}`);
+  console.log('longest animation frames (ms, of which rendering; scripts):', JSON.stringify(lag.longFrames, null, 1));
 } finally {
   await env.close();
 }

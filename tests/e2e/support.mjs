@@ -161,8 +161,23 @@ export async function measureInputLag(page, { forMs = 5000, everyMs = 150, until
       requestAnimationFrame(() => window.lagProbe.frames.push(performance.now() - t));
     });
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (e.name.startsWith('key')) window.lagProbe.events.push(e.duration);
+      for (const e of list.getEntries()) {
+        // Split each slow entry: waiting to run, running our handlers, then waiting for the frame to show.
+        if (e.name.startsWith('key')) window.lagProbe.events.push({
+          duration: e.duration, delay: e.processingStart - e.startTime,
+          handlers: e.processingEnd - e.processingStart, paint: e.startTime + e.duration - e.processingEnd,
+        });
+      }
     }).observe({ type: 'event', durationThreshold: 16, buffered: false });
+    window.lagProbe.frames50 = [];
+    new PerformanceObserver((list) => {
+      for (const f of list.getEntries()) {
+        window.lagProbe.frames50.push({
+          duration: Math.round(f.duration), render: Math.round(f.duration - (f.renderStart - f.startTime)),
+          scripts: f.scripts.map((s) => `${s.invoker} ${Math.round(s.duration)}ms`).join('; '),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false });
   });
   await page.focus('#stage');
   const end = Date.now() + forMs;
@@ -171,15 +186,16 @@ export async function measureInputLag(page, { forMs = 5000, everyMs = 150, until
     await page.waitForTimeout(everyMs);
   }
   await page.waitForTimeout(200);
-  const { frames, events } = await page.evaluate(() => window.lagProbe);
+  const { frames, events, frames50 } = await page.evaluate(() => window.lagProbe);
   const sorted = [...frames].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   return {
     presses: frames.length, median: pct(0.5), p95: pct(0.95), max: sorted.at(-1) ?? NaN,
-    slowEvents: events.length, slowestEvent: events.length ? Math.max(...events) : 0,
+    longFrames: frames50.sort((a, b) => b.duration - a.duration).slice(0, 5), slowEvents: events.length, slowest: events.sort((a, b) => b.duration - a.duration)[0],
   };
 }
 
 export const formatLag = (l) => `${l.presses} key presses: input to next frame median ${l.median.toFixed(1)} ms, `
   + `p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; Event Timing entries over 16 ms: ${l.slowEvents}`
-  + `${l.slowEvents ? ` (slowest ${l.slowestEvent} ms)` : ''}`;
+  + `${l.slowest ? ` (slowest ${l.slowest.duration} ms: ${l.slowest.delay.toFixed(0)} waiting, `
+    + `${l.slowest.handlers.toFixed(0)} in handlers, ${l.slowest.paint.toFixed(0)} until painted)` : ''}`;

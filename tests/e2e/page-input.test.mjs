@@ -1,0 +1,114 @@
+// The ways in besides a file drop: paste from the clipboard, the folder picker, and a dropped folder.
+// Each added image must be compressed, and the folder's paths must survive into the ZIP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, photoLikePng, readZip, decodeInNode } from './support.mjs';
+
+async function openPage(env) {
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 850 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${env.origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { context, page };
+}
+
+const rowNames = (page) => page.$$eval('#files .file .name', (names) => names.map((n) => n.textContent));
+
+async function allDone(page, count) {
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('#files .file')];
+    return rows.length === n && rows.every((li) => li.dataset.state === 'done');
+  }, count, { timeout: 120_000 });
+}
+
+async function zipEntries(page) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-all')]);
+  return readZip(readFileSync(await file.path()));
+}
+
+test('an image pasted with Ctrl+V is compressed', async () => {
+  const env = await launch();
+  try {
+    const { context, page } = await openPage(env);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.origin });
+    // Put a real PNG on the system clipboard, then paste it the way a person does.
+    const png = photoLikePng(160, 120).toString('base64');
+    await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+    }, png);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+V');
+    await allDone(page, 1);
+    const [name] = await rowNames(page);
+    assert.match(name, /^pasted-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.png$/);
+    assert.match(await page.textContent('#status'), /^Done: 160 × 120/);
+  } finally {
+    await env.close();
+  }
+});
+
+test('a folder chosen with the folder picker: its images, not its other files, keep their paths', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pixsqueeze-folder-'));
+  const folder = join(dir, 'holiday');
+  mkdirSync(join(folder, 'day 2'), { recursive: true });
+  writeFileSync(join(folder, 'beach.png'), photoLikePng(120, 80));
+  writeFileSync(join(folder, 'day 2', 'hills.png'), photoLikePng(90, 140));
+  writeFileSync(join(folder, 'notes.txt'), 'not an image');
+  const env = await launch();
+  try {
+    const { page } = await openPage(env);
+    await page.setInputFiles('#folder', folder);
+    await allDone(page, 2);
+    assert.deepEqual((await rowNames(page)).sort(), ['holiday/beach.png', 'holiday/day 2/hills.png']);
+    const entries = await zipEntries(page);
+    assert.deepEqual(entries.map((e) => e.name).sort(), ['holiday/beach.jpg', 'holiday/day 2/hills.jpg']);
+    for (const entry of entries) assert.ok((await decodeInNode(entry.data)).width > 0, entry.name);
+  } finally {
+    await env.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a dropped folder is walked, however many pieces its listing comes in', async () => {
+  // Automation cannot drag a real folder from the desktop, so the drop carries directory entries of
+  // the shape Chromium's webkitGetAsEntry() gives: what is tested is our walk of them.
+  const env = await launch();
+  try {
+    const { page } = await openPage(env);
+    const pngs = [photoLikePng(64, 48), photoLikePng(48, 64), photoLikePng(32, 32)].map((b) => b.toString('base64'));
+    await page.evaluate((b64s) => {
+      const file = (name, i) => new File([Uint8Array.from(atob(b64s[i]), (c) => c.charCodeAt(0))], name, { type: 'image/png' });
+      const fileEntry = (path, f) => ({ isFile: true, isDirectory: false, fullPath: path, file: (ok) => setTimeout(() => ok(f)) });
+      const dirEntry = (path, pieces) => ({
+        isFile: false, isDirectory: true, fullPath: path,
+        createReader() {
+          const left = [...pieces, []];
+          return { readEntries: (ok) => setTimeout(() => ok(left.shift())) };
+        },
+      });
+      const notes = new File(['text'], 'notes.txt', { type: 'text/plain' });
+      const root = dirEntry('/shots', [
+        [fileEntry('/shots/a.png', file('a.png', 0)), fileEntry('/shots/notes.txt', notes)],
+        [dirEntry('/shots/old', [[fileEntry('/shots/old/b.png', file('b.png', 1))]])],
+      ]);
+      const loose = file('loose.png', 2);
+      const items = [
+        { kind: 'file', webkitGetAsEntry: () => root, getAsFile: () => null },
+        { kind: 'file', webkitGetAsEntry: () => fileEntry('/loose.png', loose), getAsFile: () => loose },
+      ];
+      const drop = new Event('drop', { bubbles: true, cancelable: true });
+      Object.defineProperty(drop, 'dataTransfer', { value: { items, files: [] } });
+      document.getElementById('drop').dispatchEvent(drop);
+    }, pngs);
+    await allDone(page, 3);
+    assert.deepEqual((await rowNames(page)).sort(), ['loose.png', 'shots/a.png', 'shots/old/b.png']);
+    const names = (await zipEntries(page)).map((e) => e.name).sort();
+    assert.deepEqual(names, ['loose.jpg', 'shots/a.jpg', 'shots/old/b.jpg']);
+  } finally {
+    await env.close();
+  }
+});
