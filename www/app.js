@@ -38,7 +38,6 @@ let committed; // the options work runs with: the settings as they were when the
 let debounce = 0;
 const items = []; // { id, file, name, needsBrowser, prepared, error }
 let currentId = null;
-let originalUrl = null;
 let shown = null; // the result entry on screen
 let paused = false; // the batch was cancelled
 let viewStopped = false; // the current file's job was cancelled too, until the next change
@@ -193,10 +192,10 @@ function renderView() {
   };
   if (entry?.result && entry !== shown) {
     replace(entry);
-    ui.result.src = entryUrl(entry);
+    viewer.showResult(entry.result.blob);
   } else if (!item || (shown && shown.item !== item)) {
     replace(null);
-    ui.result.removeAttribute('src');
+    viewer.showResult(null);
   }
   const working = item && !item.error && !entry;
   ui.figures.dataset.state = !item ? 'idle' : working ? 'working' : entry?.result ? 'done' : 'error';
@@ -294,16 +293,9 @@ function select(id, { force = false } = {}) {
   if (id === currentId && !force) return;
   currentId = id;
   viewStopped = false;
-  if (originalUrl) URL.revokeObjectURL(originalUrl);
-  originalUrl = null;
   viewer.reset();
   const item = current();
-  if (item) {
-    originalUrl = URL.createObjectURL(item.file);
-    ui.original.src = originalUrl;
-  } else {
-    ui.original.removeAttribute('src');
-  }
+  if (item) viewer.showOriginal(item.file);
   refresh();
 }
 
@@ -384,7 +376,10 @@ async function start() {
   committed = settings.options();
   scheduler = new Scheduler({ onDone });
   list = new BatchList(ui.files, { onSelect: select, onRemove: remove });
-  viewer = new Viewer({ stage: ui.stage, original: ui.original, result: ui.result, divider: ui.divider, zoomLabel: $('zoom-level') });
+  viewer = new Viewer({
+    stage: ui.stage, original: ui.original, result: ui.result, divider: ui.divider, zoomLabel: $('zoom-level'),
+    onResultShown: () => performance.mark('pixsqueeze:result-shown'),
+  });
 
   for (const f of list0) ui.format.add(new Option(f.label, f.id));
   ui.format.value = settings.formatId;
@@ -412,7 +407,6 @@ async function start() {
     for (const item of [...items]) remove(item.id);
   });
   ui.downloadAll.addEventListener('click', () => downloadAll().catch((e) => setStatus(`The ZIP failed: ${e.message}`, true)));
-  ui.result.addEventListener('load', () => performance.mark('pixsqueeze:result-shown'));
 
   registerServiceWorker();
   render();
