@@ -28,7 +28,21 @@ for t in "${targets[@]}"; do
   dirs=("$PWD/target/fuzz-corpus/$t" "$PWD/fuzz/regressions/$t")
   # Image files seed the targets whose input is a file; the other two start from their regressions.
   case $t in
-    decode | compress | search) dirs+=("${seeds[@]}") ;;
+    decode) dirs+=("${seeds[@]}") ;;
+    compress | search)
+      # These targets read two bytes of settings before the file: seed them with the small images
+      # behind a few settings each, or every seed would start with a broken header.
+      prefixed="$PWD/target/fuzz-seeds/$t"
+      if [ ! -d "$prefixed" ] && [ ${#seeds[@]} -gt 0 ]; then
+        mkdir -p "$prefixed"
+        find "${seeds[@]}" -type f -size -64k | while read -r f; do
+          for select in 0 9 18 3 12 4 20; do
+            { printf "\\$(printf %03o "$select")\\x4b"; cat "$f"; } >"$prefixed/$select-$(basename "$f")"
+          done
+        done
+      fi
+      [ -d "$prefixed" ] && dirs+=("$prefixed")
+      ;;
   esac
   echo "[fuzz] $t for ${seconds}s"
   # -malloc_limit_mb: every target decodes under limits of 2^18 pixels, so a far bigger allocation means
