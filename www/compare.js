@@ -271,8 +271,9 @@ export class Viewer {
       const { bitmap, finer } = best;
       // The image's box on the canvas, in device pixels, then only the part of it that is visible.
       const k = dpr * scale;
-      const x0 = (pane.width / 2 - cx * scale) * dpr;
-      const y0 = (pane.height / 2 - cy * scale) * dpr;
+      // Whole device pixels: at 100 % every image pixel lands on one screen pixel, unresampled.
+      const x0 = Math.round((pane.width / 2 - cx * scale) * dpr);
+      const y0 = Math.round((pane.height / 2 - cy * scale) * dpr);
       const boxW = this.#size.width * k;
       const boxH = this.#size.height * k;
       const left = Math.max(0, x0);
