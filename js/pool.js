@@ -18,6 +18,8 @@ function jobError({ name, message }, trapped) {
   return Object.assign(new Error(text), { name });
 }
 
+const noFullModule = () => Object.assign(new Error('this job needs the full wasm module, and the pool was given no way to load it'), { name: 'WorkerError' });
+
 export class WorkerPool {
   #size;
   #wasm;
@@ -31,7 +33,7 @@ export class WorkerPool {
    * `wasm`: the core module, compiled, shared with every worker (compiled once, not per worker).
    * `loadFull()`: a promise of the full module, compiled, asked for when a job needs it (cache it).
    */
-  constructor({ wasm, loadFull, size = defaultPoolSize() }) {
+  constructor({ wasm, loadFull = () => Promise.reject(noFullModule()), size = defaultPoolSize() }) {
     this.#wasm = wasm;
     this.#loadFull = loadFull;
     this.#size = Math.max(1, size);
