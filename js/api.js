@@ -1,19 +1,25 @@
 // The public API, shared by the browser entry (index.js) and the Node entry (node.js). In browsers the
 // work runs in a pool of module Web Workers so the page never freezes; `mainThread: true`, hosts without
 // a Worker global (Node) and workers of the caller's own run it on the calling thread.
-import * as core from './core.js';
+import { core, full, needsFull } from './core.js';
 import { WorkerPool, abortError, defaultPoolSize } from './pool.js';
 
 /**
- * What differs between hosts. `loadWasm` gives the default wasm source when init() was given none:
- * browsers fetch the `.wasm` shipped beside this file; Node reads it from disk (see node.js).
+ * What differs between hosts. `loadWasm` and `loadFullWasm` give the default sources of the core and
+ * the full wasm modules when init() was given none: browsers fetch the `.wasm` files shipped beside this
+ * file; Node reads them from disk (see node.js).
  */
 export const platform = {
   loadWasm: () => new URL('../pkg/pixsqueeze_bg.wasm', import.meta.url),
+  loadFullWasm: () => new URL('../pkg/pixsqueeze_full_bg.wasm', import.meta.url),
   blobs: true,
 };
 
-let compiled = null; // Promise<WebAssembly.Module>: fetched and compiled once, shared by every worker
+// Promise<WebAssembly.Module> each: fetched and compiled once, shared by every worker. The core module
+// serves every call first; the full one (several times larger) only once core asks for it.
+let compiled = null;
+let compiledFull = null;
+let fullSource; // where init() said the full module is
 let poolSize;
 let pool = null;
 let formatList = null;
@@ -43,16 +49,27 @@ function wasmModule(source) {
   return compiled;
 }
 
+function fullWasmModule() {
+  compiledFull ??= compile(fullSource ?? platform.loadFullWasm()).catch((e) => {
+    compiledFull = null;
+    throw e;
+  });
+  return compiledFull;
+}
+
 /**
- * Optional set-up. `module_or_path`: where the wasm comes from when the default URL beside the package
- * cannot be fetched (a URL, a Response, bytes or a compiled WebAssembly.Module). `workers`: the pool's
- * size. The first source loaded wins, as with wasm-bindgen's own init; call terminate() to resize.
+ * Optional set-up. `module_or_path`: where the core wasm comes from when the default URL beside the
+ * package cannot be fetched (a URL, a Response, bytes or a compiled WebAssembly.Module);
+ * `full_module_or_path` the same for the full module, which is only loaded when a call needs it.
+ * `workers`: the pool's size. The first source loaded wins, as with wasm-bindgen's own init; call
+ * terminate() to resize.
  */
-export async function init({ module_or_path, workers } = {}) {
+export async function init({ module_or_path, full_module_or_path, workers } = {}) {
   if (workers !== undefined) {
     if (!Number.isInteger(workers) || workers < 1) throw named('InvalidInput', `workers must be a whole number from 1, got ${workers}`);
     poolSize = workers;
   }
+  if (full_module_or_path !== undefined) fullSource = full_module_or_path;
   await wasmModule(module_or_path);
 }
 
@@ -70,12 +87,21 @@ async function run(op, args, transfer, { signal, mainThread }, onProgress) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
-    pool ??= new WorkerPool({ wasm: module, size: poolSize ?? defaultPoolSize() });
+    pool ??= new WorkerPool({ wasm: module, loadFull: fullWasmModule, size: poolSize ?? defaultPoolSize() });
     return pool.run(op, args, { signal, transfer, onProgress });
   }
   await core.init(module);
   signal?.throwIfAborted();
-  return core[op](...args, ...(onProgress ? [onProgress] : []));
+  const extra = onProgress ? [onProgress] : [];
+  try {
+    return core[op](...args, ...extra);
+  } catch (e) {
+    if (!needsFull(e)) throw e;
+  }
+  // Core refused before doing any work: the same call on the full module, loaded now if not yet.
+  await full.init(await fullWasmModule());
+  signal?.throwIfAborted();
+  return full[op](...args, ...extra);
 }
 
 /**

@@ -186,11 +186,16 @@ export interface OptionMetaBase {
 /** Options of {@link init}. */
 export interface InitOptions {
   /**
-   * Where to load the wasm from, for hosts where the default (`pkg/pixsqueeze_bg.wasm` beside the package's
+   * Where to load the core wasm from, for hosts where the default (`pkg/pixsqueeze_bg.wasm` beside the package's
    * JavaScript) cannot be fetched: a URL, a `Response`, the bytes, or a compiled `WebAssembly.Module`. In Node
    * also a file path. The first source loaded wins.
    */
   module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
+  /**
+   * The same for the full module (`pkg/pixsqueeze_full_bg.wasm`: WebP, GIF, BMP, ICC colour conversion),
+   * which is loaded only when a call needs it.
+   */
+  full_module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
   /** How many workers the pool may run at once (set before the first call). @default navigator.hardwareConcurrency - 1, from 1 to 4 */
   workers?: number;
 }

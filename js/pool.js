@@ -1,4 +1,5 @@
-// A pool of module workers, each hosting its own wasm instance made from one compiled module. Jobs queue;
+// A pool of module workers, each hosting its own wasm instances made from shared compiled modules: the
+// core module for every job, the full one for jobs core cannot do (see worker.js). Jobs queue;
 // aborting a running job terminates its worker (the only way to stop wasm mid-call), and a worker whose
 // wasm trapped is dropped: the pool starts a fresh one for the next job.
 
@@ -17,17 +18,24 @@ function jobError({ name, message }, trapped) {
   return Object.assign(new Error(text), { name });
 }
 
+const noFullModule = () => Object.assign(new Error('this job needs the full wasm module, and the pool was given no way to load it'), { name: 'WorkerError' });
+
 export class WorkerPool {
   #size;
   #wasm;
+  #loadFull;
   #idle = [];
   #busy = new Map(); // worker -> job
   #queue = [];
   #nextId = 1;
 
-  /** `wasm`: a compiled `WebAssembly.Module`, shared with every worker (compiled once, not per worker). */
-  constructor({ wasm, size = defaultPoolSize() }) {
+  /**
+   * `wasm`: the core module, compiled, shared with every worker (compiled once, not per worker).
+   * `loadFull()`: a promise of the full module, compiled, asked for when a job needs it (cache it).
+   */
+  constructor({ wasm, loadFull = () => Promise.reject(noFullModule()), size = defaultPoolSize() }) {
     this.#wasm = wasm;
+    this.#loadFull = loadFull;
     this.#size = Math.max(1, size);
   }
 
@@ -80,6 +88,10 @@ export class WorkerPool {
         if (running?.id === data.id) running.onProgress?.(data.progress);
         return;
       }
+      if (data.needsFull) {
+        this.#sendFull(worker, data.id);
+        return;
+      }
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
       if (data.trapped) worker.terminate();
@@ -98,6 +110,21 @@ export class WorkerPool {
       this.#pump();
     };
     return worker;
+  }
+
+  /** Hands the full module to a worker whose job needs it; the worker stays busy with that job meanwhile. */
+  #sendFull(worker, id) {
+    const current = () => this.#busy.get(worker)?.id === id;
+    this.#loadFull().then((module) => {
+      if (current()) worker.postMessage({ fullModule: module });
+    }, (e) => {
+      if (!current()) return;
+      const job = this.#busy.get(worker);
+      this.#busy.delete(worker);
+      worker.terminate();
+      this.#settle(job, null, e);
+      this.#pump();
+    });
   }
 
   #abort(job) {

@@ -25,6 +25,7 @@ for (const build of config.build ?? []) {
     '--target', build.target, '--out-dir', build['out-dir'], '--out-name', build['out-name'],
     `--${build.profile ?? 'release'}`,
   ];
+  if (build['no-default-features']) args.push('--no-default-features');
   if (build.features?.length) args.push('--features', build.features.join(','));
   console.log(`[build] ${build.name}: wasm-pack ${args.join(' ')}`);
   execFileSync('wasm-pack', args, { cwd: root, stdio: 'inherit' });

@@ -2,15 +2,15 @@
 //! checked from the header before any pixel buffer exists.
 //!
 //! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
-//! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). Everything else goes
-//! through `image`'s decoders.
+//! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
+//! ([`png`]). WebP, GIF and BMP go through `image`'s decoders, in the full build only: the core wasm
+//! module refuses them with [`Error::NeedsFullModule`] before decoding anything.
 
-use std::io::Cursor;
+mod png;
 
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use jpeg_decoder::PixelFormat;
 
-use crate::color::cmyk_to_rgba;
+use crate::color::{self, cmyk_to_rgba};
 use crate::error::{Error, Result};
 use crate::exif;
 use crate::limits::{rgba_len, Limits};
@@ -44,6 +44,13 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
 /// any pixel buffer is allocated), [`Error::Unsupported`] for formats or codings pixsqueeze does not
 /// read, [`Error::Decode`] for damaged or truncated files.
 pub fn decode_full(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+    decode_for(bytes, limits, false)
+}
+
+/// [`decode_full`] for a caller that will convert the colours to sRGB when `to_srgb`: the core build
+/// then refuses, once the header is read and before any pixel is decoded, a file whose profile would
+/// need colour management.
+pub(crate) fn decode_for(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<Decoded> {
     limits.check_input_len(bytes.len())?;
     if bytes.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
@@ -53,8 +60,9 @@ pub fn decode_full(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         limits.check_dimensions(width, height)?;
     }
     let mut decoded = match format {
-        ImageFormat::Jpeg => decode_jpeg(bytes, limits)?,
-        format => decode_with_image(bytes, format, limits)?,
+        Container::Jpeg => decode_jpeg(bytes, limits, to_srgb)?,
+        Container::Png => png::decode(bytes, limits, to_srgb)?,
+        other => decode_other(bytes, other, limits)?,
     };
     if let Some(o) = decoded.exif.as_deref().and_then(exif::orientation) {
         decoded.image = orient::apply(decoded.image, o)?;
@@ -62,19 +70,29 @@ pub fn decode_full(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     Ok(decoded)
 }
 
+/// The file formats pixsqueeze reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Bmp,
+}
+
 /// The container format, from its signature bytes (file names and MIME types lie).
-fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
+fn sniff(bytes: &[u8]) -> Result<Container> {
     let starts = |sig: &[u8]| bytes.starts_with(sig);
     if starts(&[0xff, 0xd8, 0xff]) {
-        Ok(ImageFormat::Jpeg)
+        Ok(Container::Jpeg)
     } else if starts(b"\x89PNG\r\n\x1a\n") {
-        Ok(ImageFormat::Png)
+        Ok(Container::Png)
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        Ok(ImageFormat::WebP)
+        Ok(Container::Webp)
     } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Ok(ImageFormat::Gif)
+        Ok(Container::Gif)
     } else if starts(b"BM") {
-        Ok(ImageFormat::Bmp)
+        Ok(Container::Bmp)
     } else if starts(b"II*\0") || starts(b"MM\0*") {
         Err(Error::Unsupported(
             "TIFF is not decoded by pixsqueeze's core: it would add about 250 KB to the download"
@@ -96,17 +114,17 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat> {
 /// The size a PNG (IHDR) or GIF (logical screen) declares in its first bytes. Their decoders read on to
 /// the first image data before they report a size, so a header with nothing after it would fail as
 /// damaged rather than as too large.
-fn declared_size(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
+fn declared_size(bytes: &[u8], format: Container) -> Option<(u32, u32)> {
     let be = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
     let le16 = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
     match format {
-        ImageFormat::Png if bytes.get(12..16)? == b"IHDR" => Some((be(16)?, be(20)?)),
-        ImageFormat::Gif => Some((le16(6)?.into(), le16(8)?.into())),
+        Container::Png if bytes.get(12..16)? == b"IHDR" => Some((be(16)?, be(20)?)),
+        Container::Gif => Some((le16(6)?.into(), le16(8)?.into())),
         _ => None,
     }
 }
 
-fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+fn decode_jpeg(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<Decoded> {
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.read_info().map_err(jpeg_error)?;
     let info = decoder
@@ -114,6 +132,12 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         .ok_or_else(|| Error::Decode("the JPEG has no frame header".into()))?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
     limits.check_dimensions(width, height)?;
+    // Profiles sit in APP2 markers before the frame header, so they are known by now.
+    color::check_supported(
+        decoder.icc_profile().as_deref(),
+        info.pixel_format == PixelFormat::CMYK32,
+        to_srgb,
+    )?;
     // The decoder's own output buffer holds at most 4 bytes a pixel (CMYK): bound it by the limits.
     decoder.set_max_decoding_buffer_size(rgba_len(width, height)?);
     let raw = decoder.decode().map_err(jpeg_error)?;
@@ -144,7 +168,7 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
                 .collect(),
         )?),
         PixelFormat::CMYK32 => {
-            let rgba = cmyk_to_rgba(&raw, icc.as_deref());
+            let rgba = cmyk_to_rgba(&raw, icc.as_deref())?;
             // The pixels are sRGB now: a CMYK profile no longer describes them.
             return Ok(Decoded {
                 image: Image::Rgba8(Rgba8::new(width, height, rgba)?),
@@ -169,8 +193,19 @@ fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     }
 }
 
-fn decode_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<Decoded> {
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+/// WebP, GIF and BMP, through the `image` crate.
+#[cfg(feature = "full")]
+fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Decoded> {
+    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+    let format = match format {
+        Container::Webp => ImageFormat::WebP,
+        Container::Gif => ImageFormat::Gif,
+        Container::Bmp => ImageFormat::Bmp,
+        Container::Jpeg => ImageFormat::Jpeg,
+        Container::Png => ImageFormat::Png,
+    };
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits(limits));
     let mut decoder = reader.into_decoder()?;
     let (width, height) = decoder.dimensions();
@@ -187,7 +222,19 @@ fn decode_with_image(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Resu
     Ok(Decoded { image, icc, exif })
 }
 
+#[cfg(not(feature = "full"))]
+fn decode_other(_: &[u8], format: Container, _: &Limits) -> Result<Decoded> {
+    let name = match format {
+        Container::Webp => "WebP",
+        Container::Gif => "GIF",
+        Container::Bmp => "BMP",
+        Container::Jpeg | Container::Png => "this",
+    };
+    Err(Error::needs_full(&format!("reading {name} input")))
+}
+
 /// The same bounds expressed to the `image` crate, so its decoders refuse early too.
+#[cfg(feature = "full")]
 fn image_limits(limits: &Limits) -> image::Limits {
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_width);

@@ -16,6 +16,10 @@ pub enum Error {
     LimitExceeded(String),
     /// A valid request for something pixsqueeze does not do (yet).
     Unsupported(String),
+    /// A valid request that this build cannot serve but the full build can: the core wasm module
+    /// lacks WebP, GIF, BMP and ICC colour conversion. Raised before any heavy work; the JS package
+    /// catches it and runs the same call on the full module, so its users never see it.
+    NeedsFullModule(String),
 }
 
 impl Error {
@@ -27,6 +31,7 @@ impl Error {
             Error::InvalidInput(_) => "InvalidInput",
             Error::LimitExceeded(_) => "LimitExceeded",
             Error::Unsupported(_) => "Unsupported",
+            Error::NeedsFullModule(_) => "NeedsFullModule",
         }
     }
 
@@ -37,8 +42,16 @@ impl Error {
             | Error::Encode(m)
             | Error::InvalidInput(m)
             | Error::LimitExceeded(m)
-            | Error::Unsupported(m) => m,
+            | Error::Unsupported(m)
+            | Error::NeedsFullModule(m) => m,
         }
+    }
+
+    /// [`Error::NeedsFullModule`] for `what` (e.g. "WebP output").
+    pub fn needs_full(what: &str) -> Self {
+        Error::NeedsFullModule(format!(
+            "{what} needs pixsqueeze's full build; this is the core build"
+        ))
     }
 }
 
@@ -50,6 +63,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+#[cfg(feature = "full")]
 impl From<image::ImageError> for Error {
     fn from(e: image::ImageError) -> Self {
         use image::ImageError as E;

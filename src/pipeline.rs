@@ -1,9 +1,9 @@
 //! `encode` = resolve options → encode; `compress` = decode → colour → resize → encode → decode the
 //! result → measure.
 
-use crate::codecs::{encode_image, Extras};
+use crate::codecs::{check_available, encode_image, Extras};
 use crate::color::{convert_to_srgb, is_rgb_profile};
-use crate::decode::{decode_full, Decoded};
+use crate::decode::{decode_for, Decoded};
 use crate::error::Result;
 use crate::exif;
 use crate::metrics::ratio;
@@ -45,6 +45,7 @@ pub struct Compressed {
 /// dimensions the format cannot hold; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
 pub fn encode(image: &Image, options: &Options) -> Result<Vec<u8>> {
     let settings = options.resolve()?;
+    check_available(settings.format)?;
     if settings.searches() {
         return Ok(search::run(image, Extras::default(), &settings, &mut |_| {})?.data);
     }
@@ -119,7 +120,10 @@ pub fn compress_with_progress(
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
-    let prepared = prepare(decode_full(bytes, &settings.limits)?, &settings)?;
+    check_available(settings.format)?;
+    let to_srgb = settings.color_profile == ColorProfile::Srgb;
+    let decoded = decode_for(bytes, &settings.limits, to_srgb)?;
+    let prepared = prepare(decoded, &settings)?;
     let extras = Extras {
         icc: prepared.icc.as_deref(),
         exif: prepared.exif.as_deref(),

@@ -275,3 +275,39 @@ fn corpus_photos_compress_to_jpeg_and_png() {
         );
     }
 }
+
+/// The core build (`--no-default-features`: the wasm module the page loads first) refuses what it
+/// leaves to the full build with `NeedsFullModule`, which the JS layer answers by re-running the call
+/// on the full module; the full build (the default) does it all.
+#[test]
+fn the_core_build_hands_webp_and_auto_to_the_full_build() {
+    let image = photo_like(40, 30);
+    let rgba = image.rgba8();
+    let mut webp = Vec::new();
+    image_webp::WebPEncoder::new(&mut webp)
+        .encode(rgba.data(), 40, 30, image_webp::ColorType::Rgba8)
+        .expect("the fixture encodes");
+    let results = [
+        (
+            "webp output",
+            encode(&image, &Options::new(Format::Webp)).map(|_| ()),
+        ),
+        (
+            "auto",
+            encode(&image, &Options::new(Format::Auto)).map(|_| ()),
+        ),
+        ("webp input", decode(&webp, &Limits::default()).map(|_| ())),
+        (
+            "webp input to jpeg",
+            compress(&webp, &Options::new(Format::Jpeg)).map(|_| ()),
+        ),
+    ];
+    for (what, result) in results {
+        if cfg!(feature = "full") {
+            result.unwrap_or_else(|e| panic!("{what}: {e}"));
+        } else {
+            let e = result.expect_err(what);
+            assert_eq!(e.name(), "NeedsFullModule", "{what}: {e}");
+        }
+    }
+}

@@ -101,6 +101,10 @@ fn a_200_megapixel_declared_image_is_refused_with_the_size_it_needs() {
             compress(&file, &options(r#"{"format":"jpeg"}"#)).map(|_| ()),
         ];
         for refusal in refusals {
+            // The core build refuses the formats it leaves to the full build before their headers.
+            if matches!(refusal, Err(Error::NeedsFullModule(_))) && cfg!(not(feature = "full")) {
+                continue;
+            }
             let Err(Error::LimitExceeded(message)) = refusal else {
                 panic!("{kind}: expected LimitExceeded, got {refusal:?}");
             };
@@ -138,6 +142,7 @@ fn every_truncation_of_every_format_is_a_typed_error() {
     let image = common::alpha_ramp(23, 17);
     let mut files: Vec<(&str, Vec<u8>)> = Format::ALL
         .iter()
+        .filter(|&&f| common::writes(f))
         .map(|&f| {
             (
                 f.meta().id,
@@ -214,7 +219,7 @@ fn gps_does_not_survive_by_default_and_is_kept_only_when_asked() {
         decoded.exif.as_deref().is_some_and(|e| contains(e, CANARY)),
         "the fixture carries GPS the decoder sees"
     );
-    for format in Format::ALL {
+    for format in Format::ALL.into_iter().filter(|&f| common::writes(f)) {
         let id = format.meta().id;
         let out = compress(&tagged, &options(&format!(r#"{{"format":"{id}"}}"#))).expect("ok");
         assert!(

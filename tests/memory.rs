@@ -76,7 +76,8 @@ fn compress_peaks_within_budget_for_a_12_megapixel_photo() {
     };
     let mut over = Vec::new();
     // The four encoders; `auto` runs several of them and is not a format of its own.
-    for format in [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp] {
+    let formats = [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp];
+    for format in formats.into_iter().filter(|&f| common::writes(f)) {
         let (result, peak) = peak_of(|| compress(&photo, &Options::new(format)));
         result.expect("compresses");
         let times = peak as f64 / rgba;

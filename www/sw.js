@@ -2,15 +2,18 @@
 // a new version shows as soon as it is served) and falls back to the copy cached here.
 // Nothing here ever talks to another origin; the page has nothing to send anywhere.
 
-const CACHE = 'pixsqueeze-v1';
+const CACHE = 'pixsqueeze-v2';
 const NETWORK_TIMEOUT_MS = 4000;
 // What the page and the package's worker load. The page also sends the list of what it actually
 // loaded, so a renamed module is picked up without editing this list.
+// The full wasm module (WebP, GIF, BMP, ICC conversion: pkg/pixsqueeze_full_bg.wasm) is not here: it is
+// twice the core's size and most visits never need it. The first job that needs it fetches it through
+// this worker, which caches it like any other file, so from then on such jobs work offline too.
 const PRECACHE = [
   './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
   './input.js', './scheduler.js', './settings.js', './zip.js',
-  '../js/index.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
-  '../pkg/pixsqueeze.js', '../pkg/pixsqueeze_bg.wasm',
+  '../js/index.js', '../js/api.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
+  '../pkg/pixsqueeze.js', '../pkg/pixsqueeze_bg.wasm', '../pkg/pixsqueeze_full.js',
 ];
 
 async function store(urls) {

@@ -188,7 +188,11 @@ pub fn roundtrip(data: &[u8]) {
     };
     let mut options = Options::new(format);
     options.effort = Some(effort);
-    let file = encode(&image, &options).expect("valid pixels must encode");
+    let file = match encode(&image, &options) {
+        // The core build (`--no-default-features`) leaves WebP to the full one.
+        Err(e) if e.name() == "NeedsFullModule" => return,
+        other => other.expect("valid pixels must encode"),
+    };
     let back = decode_full(&file, &limits())
         .expect("our own output must decode")
         .image;

@@ -179,6 +179,20 @@ const AUTO_META: FormatMeta = FormatMeta {
     options: &[],
 };
 
+/// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
+/// WebP among its candidates.
+///
+/// # Errors
+/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`.
+pub fn check_available(format: Format) -> Result<()> {
+    match format {
+        Format::Webp | Format::Auto if cfg!(not(feature = "full")) => Err(Error::needs_full(
+            &format!("format \"{}\"", format.meta().id),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Extras<'a> {

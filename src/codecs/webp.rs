@@ -1,6 +1,9 @@
-//! Lossless WebP output through image-webp.
+//! Lossless WebP output through image-webp, in the full build only (the meta is in every build, so
+//! that each lists every format).
 
+#[cfg(feature = "full")]
 use image::codecs::webp::WebPEncoder;
+#[cfg(feature = "full")]
 use image::{ExtendedColorType, ImageEncoder};
 
 use super::{Extras, FormatMeta};
@@ -17,6 +20,12 @@ pub(super) const META: FormatMeta = FormatMeta {
     options: &[],
 };
 
+#[cfg(not(feature = "full"))]
+pub(super) fn encode(_: &Rgba8, _: &Extras) -> Result<Vec<u8>> {
+    Err(Error::needs_full("WebP output"))
+}
+
+#[cfg(feature = "full")]
 pub(super) fn encode(image: &Rgba8, extras: &Extras) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut encoder = WebPEncoder::new_lossless(&mut out);

@@ -212,3 +212,10 @@ fn parse_pnm(pnm: &[u8]) -> Rgba8 {
         .collect();
     Rgba8::new(w, h, data).expect("PNM buffer")
 }
+
+/// Whether this build writes `format`: the core build (`--no-default-features`, the first wasm module)
+/// leaves WebP, and `auto` which weighs it, to the full build.
+pub fn writes(format: pixsqueeze::Format) -> bool {
+    use pixsqueeze::Format;
+    cfg!(feature = "full") || !matches!(format, Format::Webp | Format::Auto)
+}

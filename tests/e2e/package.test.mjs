@@ -3,10 +3,11 @@
 // init() with a wasm URL of the host's choosing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { launch, corpusFile, photoLikePng, root } from './support.mjs';
-import { assertClean, installApp, openPage, pack, serveStatic } from './consumer.mjs';
+import { assertClean, b64, installApp, openPage, pack, serveStatic } from './consumer.mjs';
 import * as checks from './api-checks.mjs';
 
 const png = photoLikePng(320, 240);
@@ -14,6 +15,13 @@ let env;
 let app;
 let server;
 let ctx;
+
+/** The full module called directly in Node, as the single module of earlier versions was: the reference. */
+async function fullReference() {
+  const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze_full.js')).href);
+  await glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm')) });
+  return glue;
+}
 
 before(async () => {
   const { tarball } = pack();
@@ -60,6 +68,41 @@ test('a worker whose wasm trapped is replaced and the next job succeeds', async 
   await closed;
   assert.ok(out.formats > 0, 'the next job succeeded');
   assert.equal(ctx.seen.workers - workersBefore, 2, 'a fresh worker ran the next job');
+});
+
+test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the full one once, same results', async () => {
+  const fresh = await openPage(env.browser, `${server.origin}/`);
+  const wasmFetched = () => fresh.seen.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname.split('/').pop());
+  const run = (bytes, options) => fresh.page.evaluate(async ({ b64, options }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const r = await window.pixsqueeze.compress(bytes, options);
+    let binary = '';
+    for (let i = 0; i < r.data.length; i += 0x8000) binary += String.fromCharCode(...r.data.subarray(i, i + 0x8000));
+    return { format: r.format, data: btoa(binary) };
+  }, { b64: b64(bytes), options });
+
+  const jpeg = await run(png, { format: 'jpeg', quality: 70 });
+  assert.equal(jpeg.format, 'jpeg');
+  assert.deepEqual(wasmFetched(), ['pixsqueeze_bg.wasm'], 'a JPEG job needs only the core module');
+
+  const full = await fullReference();
+  const webp = await run(png, { format: 'webp' });
+  assert.equal(webp.format, 'webp');
+  assert.equal(webp.data, b64(full.compress(png, { format: 'webp' }).data), 'the same WebP as the full module makes');
+  const webpBytes = Buffer.from(webp.data, 'base64');
+  const fromWebp = await run(webpBytes, { format: 'png', mainThread: true });
+  assert.equal(fromWebp.data, b64(full.compress(webpBytes, { format: 'png' }).data), 'WebP input, on the main thread too');
+  const p3 = corpusFile('special/icc-displayp3-orientation6-iphone7-12mp.jpg');
+  if (p3) {
+    const bytes = readFileSync(p3);
+    const options = { format: 'jpeg', quality: 60, maxWidth: 400, colorProfile: 'srgb' };
+    assert.equal((await run(bytes, options)).data, b64(full.compress(bytes, options).data), 'Display-P3 converted to sRGB');
+  } else {
+    console.log('  SKIP Display-P3 photo: ../shared/corpus is absent');
+  }
+  assert.deepEqual(wasmFetched(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm'], 'the full module is fetched once, when needed');
+  await assertClean(assert, fresh, server.origin);
+  await fresh.page.close();
 });
 
 test('nothing left 127.0.0.1, no CSP violation, no console error', () => assertClean(assert, ctx, server.origin));

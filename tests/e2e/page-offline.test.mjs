@@ -1,6 +1,7 @@
 // Once loaded, the page works offline: the browser goes offline and the server goes away, the page is
 // reloaded and still compresses a photo (the page, the package's worker and the wasm all come from
-// the service worker's cache).
+// the service worker's cache). The full wasm module is not precached: a WebP job online fetches it
+// through the service worker, which keeps it, so the same WebP job works offline afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, photoLikePng, dropFiles } from './support.mjs';
@@ -20,6 +21,10 @@ test('works offline once loaded', async () => {
       }
     });
 
+    await page.selectOption('#format', 'webp');
+    await dropFiles(page, [{ name: 'online.png', mimeType: 'image/png', buffer: photoLikePng(120, 90) }]);
+    await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 30_000 });
+
     await context.setOffline(true);
     env.server.closeAllConnections();
     await new Promise((resolve) => env.server.close(resolve));
@@ -29,6 +34,7 @@ test('works offline once loaded', async () => {
     await dropFiles(page, [{ name: 'offline.png', mimeType: 'image/png', buffer: photoLikePng(200, 150) }]);
     await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 30_000 });
     assert.match(await page.textContent('#status'), /^Done: 200 × 150/);
+    assert.equal(await page.inputValue('#format'), 'webp', 'the WebP job ran on the cached full module');
     await context.close();
   } finally {
     await env.browser.close();

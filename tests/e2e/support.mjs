@@ -103,10 +103,10 @@ export async function dropFiles(page, files) {
 
 let wasmReady = null;
 
-/** Decodes an image file with the package's own wasm, in Node: `{ width, height, data }`. */
+/** Decodes an image file with the package's own (full) wasm, in Node: `{ width, height, data }`. */
 export async function decodeInNode(bytes) {
-  const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze.js')).href);
-  wasmReady ??= glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')) });
+  const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze_full.js')).href);
+  wasmReady ??= glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm')) });
   await wasmReady;
   return glue.decode(new Uint8Array(bytes));
 }

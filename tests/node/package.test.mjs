@@ -18,12 +18,14 @@ test('the tarball holds exactly the wasm, glue, wrapper, types, README and licen
   assert.deepEqual(paths, [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'THIRD-PARTY-NOTICES.md',
     'js/api.js', 'js/core.js', 'js/index.d.ts', 'js/index.js', 'js/node.js', 'js/options.d.ts', 'js/pool.js', 'js/worker.js',
-    'package.json', 'pkg/pixsqueeze.js', 'pkg/pixsqueeze_bg.wasm',
+    'package.json', 'pkg/pixsqueeze.js', 'pkg/pixsqueeze_bg.wasm', 'pkg/pixsqueeze_full.js', 'pkg/pixsqueeze_full_bg.wasm',
   ]);
   console.log(`  ${tarball}: ${kib(size)} packed, ${kib(unpackedSize)} unpacked`);
   for (const f of files) console.log(`    ${f.path.padEnd(26)} ${String(f.size).padStart(8)} bytes`);
-  const wasm = readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm'));
-  console.log(`  the wasm a browser downloads: ${kib(wasm.length)}, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
+  for (const [which, file] of [['core (always)', 'pixsqueeze_bg.wasm'], ['full (on demand)', 'pixsqueeze_full_bg.wasm']]) {
+    const wasm = readFileSync(join(root, 'pkg', file));
+    console.log(`  the ${which} wasm a browser downloads: ${kib(wasm.length)}, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
+  }
 });
 
 test('package.json points every entry at shipped files', () => {
@@ -31,6 +33,7 @@ test('package.json points every entry at shipped files', () => {
   assert.equal(pkg.name, 'pixsqueeze');
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.exports['./wasm'], './pkg/pixsqueeze_bg.wasm');
+  assert.equal(pkg.exports['./wasm-full'], './pkg/pixsqueeze_full_bg.wasm');
   assert.deepEqual(pkg.exports['.'], { types: './js/index.d.ts', node: './js/node.js', default: './js/index.js' });
   assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
 });

@@ -1,0 +1,108 @@
+//! PNG input through the `png` crate directly, set up as the `image` crate sets it up (palettes and
+//! low bit depths expanded, 16 bits kept): the same pixels without the `image` crate's weight in the
+//! core wasm module.
+
+use std::io::Cursor;
+
+use png::{BitDepth, ColorType, Transformations};
+
+use crate::color;
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::pixels::{Image, Rgba16, Rgba8};
+
+pub(super) fn decode(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<super::Decoded> {
+    // Room for the decoder's own buffers (up to 16-bit RGBA) plus our RGBA copy, as `image` allowed.
+    let bytes_limit =
+        usize::try_from(limits.max_pixels.saturating_mul(16 + 8)).unwrap_or(usize::MAX);
+    let mut decoder =
+        png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: bytes_limit });
+    // Text chunks are parsed (not skipped) so that a file fails or passes exactly as it did through
+    // `image`, which reads them for XMP.
+    decoder.set_ignore_text_chunk(false);
+    decoder.set_transformations(Transformations::EXPAND);
+    let mut reader = decoder.read_info().map_err(png_error)?;
+    let (width, height) = reader.info().size();
+    limits.check_dimensions(width, height)?;
+    let icc = reader.info().icc_profile.as_ref().map(|p| p.to_vec());
+    let exif = reader.info().exif_metadata.as_ref().map(|e| e.to_vec());
+    color::check_supported(icc.as_deref(), false, to_srgb)?;
+
+    let (color, depth) = reader.output_color_type();
+    let channels = match color {
+        ColorType::Grayscale => 1,
+        ColorType::GrayscaleAlpha => 2,
+        ColorType::Rgb => 3,
+        ColorType::Rgba => 4,
+        // EXPAND turns a palette into RGB(A); anything else is a decoder we do not know.
+        ColorType::Indexed => return Err(unsupported(color, depth)),
+    };
+    let deep = match depth {
+        BitDepth::Eight => false,
+        BitDepth::Sixteen => true,
+        _ => return Err(unsupported(color, depth)),
+    };
+    let len = reader
+        .output_buffer_size()
+        .ok_or_else(|| Error::LimitExceeded("the PNG's pixels do not fit in memory".into()))?;
+    let mut raw = Vec::new();
+    raw.try_reserve_exact(len)
+        .map_err(|_| Error::LimitExceeded("the PNG's pixels do not fit in memory".into()))?;
+    raw.resize(len, 0);
+    reader.next_frame(&mut raw).map_err(png_error)?;
+
+    let image = if deep {
+        let samples: Vec<u16> = raw
+            .chunks_exact(2)
+            .map(|s| u16::from_be_bytes([s[0], s[1]]))
+            .collect();
+        drop(raw);
+        Image::Rgba16(Rgba16::new(
+            width,
+            height,
+            to_rgba(samples, channels, u16::MAX),
+        )?)
+    } else {
+        Image::Rgba8(Rgba8::new(width, height, to_rgba(raw, channels, u8::MAX))?)
+    };
+    Ok(super::Decoded { image, icc, exif })
+}
+
+/// Gray, gray + alpha, RGB or RGBA samples to RGBA (gray copied to each colour channel). RGBA is
+/// returned as it is, so the common case costs no copy.
+fn to_rgba<T: Copy>(samples: Vec<T>, channels: usize, opaque: T) -> Vec<T> {
+    if channels == 4 {
+        return samples;
+    }
+    let mut out = Vec::with_capacity(samples.len() / channels * 4);
+    for p in samples.chunks_exact(channels) {
+        match *p {
+            [l] => out.extend([l, l, l, opaque]),
+            [l, a] => out.extend([l, l, l, a]),
+            [r, g, b] => out.extend([r, g, b, opaque]),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unsupported(color: ColorType, depth: BitDepth) -> Error {
+    Error::Unsupported(format!(
+        "unsupported PNG layout: {color:?} at {depth:?} bits"
+    ))
+}
+
+fn png_error(e: png::DecodingError) -> Error {
+    use png::DecodingError as E;
+    match e {
+        E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Decode("the image file is truncated (it ends before its data does)".into())
+        }
+        E::IoError(io) => Error::Decode(format!("could not read the image: {io}")),
+        E::Format(f) => Error::Decode(format!("the image is damaged or not valid: {f}")),
+        E::Parameter(p) => Error::InvalidInput(p.to_string()),
+        E::LimitsExceeded => {
+            Error::LimitExceeded("the PNG needs more memory than the limits allow".into())
+        }
+    }
+}

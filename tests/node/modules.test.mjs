@@ -1,0 +1,63 @@
+// The two wasm modules in Node: a JPEG job reads only the core module from disk; WebP in or out and a
+// Display-P3 photo converted to sRGB are refused by core (NeedsFullModule, never seen by the caller)
+// and run again on the full module, read once, with the same bytes the full module gives when called
+// directly. The wasm reads are observed by wrapping fs/promises' readFile before the package loads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fsp from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+import { corpusFile, photoLikePng, root } from '../e2e/support.mjs';
+
+const reads = [];
+const readFile = fsp.readFile;
+fsp.readFile = (path, ...rest) => {
+  reads.push(String(path));
+  return readFile(path, ...rest);
+};
+syncBuiltinESMExports();
+const px = await import('../../js/node.js');
+
+const wasmRead = () => reads.map((p) => p.split('/').pop()).filter((n) => n.endsWith('.wasm'));
+
+// The full module called directly, as the single module of earlier versions was: the reference result.
+const fullGlue = await import('../../pkg/pixsqueeze_full.js');
+await fullGlue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm')) });
+const reference = (bytes, options) => fullGlue.compress(bytes, options);
+
+const png = photoLikePng(160, 120);
+
+test('a JPEG job loads only the core module', async () => {
+  const r = await px.compress(png, { format: 'jpeg', quality: 70 });
+  assert.equal(r.format, 'jpeg');
+  assert.deepEqual(r.data, reference(png, { format: 'jpeg', quality: 70 }).data);
+  assert.ok((await px.formats()).some((f) => f.id === 'webp'), 'formats() lists what only the full module writes');
+  assert.deepEqual(wasmRead(), ['pixsqueeze_bg.wasm']);
+});
+
+test('WebP output, WebP input and an sRGB conversion run on the full module, read once', async () => {
+  const webp = await px.compress(png, { format: 'webp' });
+  assert.equal(webp.format, 'webp');
+  assert.deepEqual(webp.data, reference(png, { format: 'webp' }).data);
+
+  const fromWebp = await px.compress(webp.data, { format: 'png' });
+  assert.deepEqual(fromWebp.data, reference(webp.data, { format: 'png' }).data);
+  const decoded = await px.decode(webp.data);
+  assert.deepEqual([decoded.width, decoded.height], [160, 120]);
+
+  const p3 = corpusFile('special/icc-displayp3-orientation6-iphone7-12mp.jpg');
+  if (p3) {
+    const bytes = readFileSync(p3);
+    const options = { format: 'jpeg', quality: 60, maxWidth: 400, colorProfile: 'srgb' };
+    assert.deepEqual((await px.compress(bytes, options)).data, reference(bytes, options).data);
+  } else {
+    console.log('  SKIP Display-P3 photo: ../shared/corpus is absent');
+  }
+  assert.deepEqual(wasmRead(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm']);
+
+  // What core does itself stays on core; an error of the full module's own reaches the caller as it is.
+  await px.compress(png, { format: 'png' });
+  await assert.rejects(px.compress(webp.data.subarray(0, 40), { format: 'jpeg' }), { name: 'DecodeError' });
+  assert.deepEqual(wasmRead(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm']);
+});
