@@ -38,11 +38,21 @@ fn round_trip(image: &Image, json: &str) -> f64 {
         "{json}"
     );
     let ref_psnr = measure(&original, &reference).expect("same size").psnr;
-    assert!((ref_psnr - psnr).abs() < 1.5, "{json}: jpeg-decoder {ref_psnr} vs ours {psnr}");
+    assert!(
+        (ref_psnr - psnr).abs() < 1.5,
+        "{json}: jpeg-decoder {ref_psnr} vs ours {psnr}"
+    );
     if let Some(djpeg) = common::jpeg_reference(&jpeg) {
-        assert_eq!((djpeg.width(), djpeg.height()), (image.width(), image.height()), "{json}");
+        assert_eq!(
+            (djpeg.width(), djpeg.height()),
+            (image.width(), image.height()),
+            "{json}"
+        );
         let dj_psnr = measure(&original, &djpeg).expect("same size").psnr;
-        assert!((dj_psnr - psnr).abs() < 1.5, "{json}: djpeg {dj_psnr} vs ours {psnr}");
+        assert!(
+            (dj_psnr - psnr).abs() < 1.5,
+            "{json}: djpeg {dj_psnr} vs ours {psnr}"
+        );
     }
     psnr
 }

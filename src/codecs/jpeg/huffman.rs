@@ -19,7 +19,9 @@ impl HuffTable {
     pub(super) fn optimal(freq: &[u32; 256]) -> HuffTable {
         let lengths = code_lengths(freq);
         // Canonical order: by length, then symbol.
-        let mut symbols: Vec<u8> = (0..=255u8).filter(|&s| lengths[usize::from(s)] > 0).collect();
+        let mut symbols: Vec<u8> = (0..=255u8)
+            .filter(|&s| lengths[usize::from(s)] > 0)
+            .collect();
         symbols.sort_by_key(|&s| (lengths[usize::from(s)], s));
         let mut counts = [0u8; 17];
         for &s in &symbols {

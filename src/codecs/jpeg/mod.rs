@@ -19,8 +19,7 @@ use crate::pixels::Rgba8;
 use bits::BitWriter;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
-use quant::Quantizer;
-use scans::{Coefficients, Counter, Writer};
+use scans::{Coefficients, Counter, Scan, Writer};
 
 pub(super) const META: FormatMeta = FormatMeta {
     id: "jpeg",
@@ -89,7 +88,7 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
     };
     let layout = Layout::new(usize::from(width), usize::from(height), 3, h, v);
     let table = tables::scaled(settings.quality);
-    let coefs = quantise(image, settings.background, &layout, &table, settings.quality);
+    let coefs = quantise(image, settings.background, &layout, &table);
 
     let mut out = Vec::with_capacity(coefs.iter().map(Vec::len).sum::<usize>() * 8 + 1024);
     out.extend([0xff, 0xd8]);
@@ -111,22 +110,100 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
     let mut dqt = vec![0u8];
     dqt.extend(table.iter().map(|&q| q as u8));
     segment(&mut out, 0xdb, &dqt)?;
-    write_frame(&mut out, &layout, false)?;
-
-    let mut counter = Counter::new();
-    scans::sequential(&layout, &coefs, &mut counter);
-    let huff: Vec<HuffTable> = counter.freq.iter().map(HuffTable::optimal).collect();
-    let used = if layout.components == 1 { 2 } else { 4 };
-    write_dht(&mut out, &huff[..used])?;
-    write_sos(&mut out, &layout, &[0, 1, 2][..layout.components], 0, 63, 0, 0)?;
-    let mut writer = Writer {
-        tables: [&huff[0], &huff[1], &huff[2], &huff[3]],
-        out: BitWriter::new(&mut out),
-    };
-    scans::sequential(&layout, &coefs, &mut writer);
-    writer.out.finish();
+    write_frame(&mut out, &layout, settings.progressive)?;
+    if settings.progressive {
+        let script = if layout.components == 1 {
+            GRAY_SCANS
+        } else {
+            COLOR_SCANS
+        };
+        for scan in script {
+            let mut counter = Counter::new();
+            scans::progressive(&layout, &coefs, scan, &mut counter);
+            let huff: Vec<HuffTable> = counter.freq.iter().map(HuffTable::optimal).collect();
+            // DC refinement codes raw bits only; other scans define the tables they use.
+            if !(scan.ss == 0 && scan.ah > 0) {
+                let used: Vec<(usize, &HuffTable)> = huff
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| {
+                        scan.components.iter().any(|&c| {
+                            let first = if c == 0 { 0 } else { 2 };
+                            *i == first + usize::from(scan.ss > 0)
+                        })
+                    })
+                    .collect();
+                write_dht(&mut out, &used)?;
+            }
+            write_sos(
+                &mut out,
+                scan.components,
+                scan.ss,
+                scan.se,
+                scan.ah,
+                scan.al,
+            )?;
+            let mut writer = Writer {
+                tables: [&huff[0], &huff[1], &huff[2], &huff[3]],
+                out: BitWriter::new(&mut out),
+            };
+            scans::progressive(&layout, &coefs, scan, &mut writer);
+            writer.out.finish();
+        }
+    } else {
+        let mut counter = Counter::new();
+        scans::sequential(&layout, &coefs, &mut counter);
+        let huff: Vec<HuffTable> = counter.freq.iter().map(HuffTable::optimal).collect();
+        let used: Vec<(usize, &HuffTable)> = huff
+            .iter()
+            .enumerate()
+            .take(layout.components.min(2) * 2)
+            .collect();
+        write_dht(&mut out, &used)?;
+        write_sos(&mut out, &[0, 1, 2][..layout.components], 0, 63, 0, 0)?;
+        let mut writer = Writer {
+            tables: [&huff[0], &huff[1], &huff[2], &huff[3]],
+            out: BitWriter::new(&mut out),
+        };
+        scans::sequential(&layout, &coefs, &mut writer);
+        writer.out.finish();
+    }
     out.extend([0xff, 0xd9]);
     Ok(out)
+}
+
+/// libjpeg's progression for colour (`jpeg_simple_progression`): DC first at half precision, a
+/// few low luma frequencies, chroma, the rest of luma, then one more bit of everything.
+const COLOR_SCANS: &[Scan] = &[
+    scan(&[0, 1, 2], 0, 0, 0, 1),
+    scan(&[0], 1, 5, 0, 2),
+    scan(&[2], 1, 63, 0, 1),
+    scan(&[1], 1, 63, 0, 1),
+    scan(&[0], 6, 63, 0, 2),
+    scan(&[0], 1, 63, 2, 1),
+    scan(&[0, 1, 2], 0, 0, 1, 0),
+    scan(&[2], 1, 63, 1, 0),
+    scan(&[1], 1, 63, 1, 0),
+    scan(&[0], 1, 63, 1, 0),
+];
+
+const GRAY_SCANS: &[Scan] = &[
+    scan(&[0], 0, 0, 0, 1),
+    scan(&[0], 1, 5, 0, 2),
+    scan(&[0], 6, 63, 0, 2),
+    scan(&[0], 1, 63, 2, 1),
+    scan(&[0], 0, 0, 1, 0),
+    scan(&[0], 1, 63, 1, 0),
+];
+
+const fn scan(components: &'static [usize], ss: u8, se: u8, ah: u8, al: u8) -> Scan {
+    Scan {
+        components,
+        ss,
+        se,
+        ah,
+        al,
+    }
 }
 
 /// Transforms and quantises the whole image, strip by strip, into per-component block grids.
@@ -135,7 +212,6 @@ fn quantise(
     background: [u8; 3],
     layout: &Layout,
     table: &tables::QuantTable,
-    quality: u8,
 ) -> Coefficients {
     let divisors = fdct::divisors(table);
     let mut coefs: Coefficients = (0..layout.components)
@@ -144,7 +220,6 @@ fn quantise(
             vec![[0i16; 64]; gw * gh]
         })
         .collect();
-    let mut quantizer = Quantizer::new(lambda(quality));
     let mut strips = Strips::new(image, background, *layout);
     let mut samples = [0.0f32; 64];
     let mut steps = [0.0f32; 64];
@@ -161,22 +236,13 @@ fn quantise(
                         steps[zz] = samples[natural] * divisors[zz];
                     }
                     if let Some(block) = store.get_mut((my * v + by) * gw + bx) {
-                        quantizer.block(&steps, usize::from(c > 0), block);
+                        quant::block(&steps, block);
                     }
                 }
             }
         }
-        quantizer.refresh();
     }
     coefs
-}
-
-/// The trellis' exchange rate of bits for distortion (in squared quantiser steps).
-fn lambda(_quality: u8) -> f32 {
-    std::env::var("JPEG_LAMBDA")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0.0)
 }
 
 /// A marker segment with its length; `Err` if the payload does not fit in one.
@@ -230,9 +296,9 @@ fn write_frame(out: &mut Vec<u8>, layout: &Layout, progressive: bool) -> Result<
 }
 
 /// DHT for tables in the [`scans::Sink`] numbering: even DC, odd AC; 0–1 luma (id 0), 2–3 chroma (id 1).
-fn write_dht(out: &mut Vec<u8>, tables: &[HuffTable]) -> Result<()> {
+fn write_dht(out: &mut Vec<u8>, tables: &[(usize, &HuffTable)]) -> Result<()> {
     let mut p = Vec::new();
-    for (i, t) in tables.iter().enumerate() {
+    for &(i, t) in tables {
         p.push(((i & 1) << 4 | i >> 1) as u8);
         p.extend_from_slice(&t.counts[1..]);
         p.extend_from_slice(&t.symbols);
@@ -243,14 +309,12 @@ fn write_dht(out: &mut Vec<u8>, tables: &[HuffTable]) -> Result<()> {
 /// SOS for `components` (indices), spectral band `ss..=se`, successive approximation `ah`/`al`.
 fn write_sos(
     out: &mut Vec<u8>,
-    layout: &Layout,
     components: &[usize],
     ss: u8,
     se: u8,
     ah: u8,
     al: u8,
 ) -> Result<()> {
-    let _ = layout;
     let mut p = vec![components.len() as u8];
     for &c in components {
         let t = u8::from(c > 0);

@@ -82,7 +82,11 @@ impl<'a> Strips<'a> {
             image,
             background,
             layout,
-            full: [vec![0.0; full_len], vec![0.0; chroma_len], vec![0.0; chroma_len]],
+            full: [
+                vec![0.0; full_len],
+                vec![0.0; chroma_len],
+                vec![0.0; chroma_len],
+            ],
             sub: [vec![0.0; sub_len], vec![0.0; sub_len]],
             stride,
         }
@@ -97,7 +101,9 @@ impl<'a> Strips<'a> {
         let [y_plane, cb_plane, cr_plane] = &mut self.full;
         for r in 0..rows {
             let sy = (row * rows + r).min(l.height - 1);
-            let src = data.get(sy * l.width * 4..(sy + 1) * l.width * 4).unwrap_or(&[]);
+            let src = data
+                .get(sy * l.width * 4..(sy + 1) * l.width * 4)
+                .unwrap_or(&[]);
             let line = r * self.stride;
             let mut last = [0.0f32; 3];
             for x in 0..self.stride {
