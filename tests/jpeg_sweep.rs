@@ -16,7 +16,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pixsqueeze::{decode, encode, measure, Format, Image, Limits, Options};
+use pixsqueeze::{decode, encode, measure, Image, Limits, Options};
 
 const QUALITIES: [u8; 9] = [30, 40, 50, 60, 70, 75, 80, 90, 95];
 
@@ -30,9 +30,14 @@ struct Point {
 
 type Curves = BTreeMap<String, Vec<Point>>;
 
+#[allow(clippy::needless_range_loop)] // Gaussian elimination reads clearest with indices.
 fn polyfit3(xs: &[f64], ys: &[f64]) -> ([f64; 4], f64, f64) {
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-    let scale = xs.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max).max(1e-9);
+    let scale = xs
+        .iter()
+        .map(|x| (x - mean).abs())
+        .fold(0.0, f64::max)
+        .max(1e-9);
     let mut a = [[0.0f64; 5]; 4];
     for (x, y) in xs.iter().zip(ys) {
         let u = (x - mean) / scale;
@@ -77,7 +82,10 @@ fn integrate(fit: &([f64; 4], f64, f64), lo: f64, hi: f64) -> f64 {
 fn bd_rate(anchor: &[Point], test: &[Point], q: fn(&Point) -> f64) -> Option<f64> {
     let range = |p: &[Point]| {
         let qs: Vec<f64> = p.iter().map(q).collect();
-        (qs.iter().copied().fold(f64::MAX, f64::min), qs.iter().copied().fold(f64::MIN, f64::max))
+        (
+            qs.iter().copied().fold(f64::MAX, f64::min),
+            qs.iter().copied().fold(f64::MIN, f64::max),
+        )
     };
     let ((alo, ahi), (tlo, thi)) = (range(anchor), range(test));
     let (lo, hi) = (alo.max(tlo), ahi.min(thi));
@@ -147,7 +155,10 @@ fn sweep() {
     let out_dir = std::env::var_os("JSWEEP").map(PathBuf::from);
     let mut inputs: Vec<PathBuf> = common::corpus_files("photos")
         .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("kodim")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("kodim"))
+        })
         .collect();
     inputs.extend(
         common::corpus_files("special")
@@ -155,7 +166,13 @@ fn sweep() {
             .filter(|p| p.to_string_lossy().contains("screenshot-lorem")),
     );
     let extra: Vec<(String, String)> = std::env::var("JSWEEP_OPTS")
-        .map(|s| serde_json::from_str(&format!("{{{s}}}")).map(|m: BTreeMap<String, serde_json::Value>| m.into_iter().map(|(k, v)| (k, v.to_string())).collect()).unwrap_or_default())
+        .map(|s| {
+            serde_json::from_str(&format!("{{{s}}}"))
+                .map(|m: BTreeMap<String, serde_json::Value>| {
+                    m.into_iter().map(|(k, v)| (k, v.to_string())).collect()
+                })
+                .unwrap_or_default()
+        })
         .unwrap_or_default();
     let mut ours = Curves::new();
     let mut moz = Curves::new();
@@ -172,7 +189,11 @@ fn sweep() {
             std::fs::write(rgba.join(format!("{name}.rgba")), rgba8.data()).unwrap();
             std::fs::write(
                 rgba.join(format!("{name}.json")),
-                format!(r#"{{"width":{},"height":{}}}"#, image.width(), image.height()),
+                format!(
+                    r#"{{"width":{},"height":{}}}"#,
+                    image.width(),
+                    image.height()
+                ),
             )
             .unwrap();
         }
@@ -186,7 +207,9 @@ fn sweep() {
             let start = std::time::Instant::now();
             let jpeg = encode(&image, &opts).unwrap();
             millis += start.elapsed().as_millis();
-            ours.entry(name.clone()).or_default().push(score(&image, &jpeg));
+            ours.entry(name.clone())
+                .or_default()
+                .push(score(&image, &jpeg));
             if let Some(dir) = &out_dir {
                 if let Ok(m) = std::fs::read(dir.join("moz").join(format!("{name}-{q}.jpg"))) {
                     moz.entry(name.clone()).or_default().push(score(&image, &m));
@@ -194,9 +217,11 @@ fn sweep() {
             }
         }
     }
-    let _ = Format::Jpeg;
     for (name, pts) in &ours {
-        let cells: Vec<String> = pts.iter().map(|p| format!("{:.2}/{:.1}", p.bpp, p.ssim2)).collect();
+        let cells: Vec<String> = pts
+            .iter()
+            .map(|p| format!("{:.2}/{:.1}", p.bpp, p.ssim2))
+            .collect();
         println!("{name:<32} {}", cells.join(" "));
     }
     println!("encode time {millis} ms");
@@ -211,7 +236,11 @@ fn sweep() {
         .collect();
     saved.sort();
     for path in saved {
-        report(&path.file_stem().unwrap().to_string_lossy(), &load_tsv(&path), &ours);
+        report(
+            &path.file_stem().unwrap().to_string_lossy(),
+            &load_tsv(&path),
+            &ours,
+        );
     }
     if let Ok(label) = std::env::var("JSWEEP_SAVE") {
         let mut tsv = String::new();

@@ -5,6 +5,7 @@
 //! symbols for optimal Huffman tables, once to write.
 
 mod bits;
+mod dering;
 mod fdct;
 mod huffman;
 mod planes;
@@ -58,7 +59,8 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "optimizeHuffman",
             label: "Optimise Huffman tables",
             kind: OptionKind::Boolean { default: true },
-            description: "Smaller files for the same pixels, at a little more time.",
+            description:
+                "Always on: each image gets its own optimal tables (kept for compatibility).",
         },
         OptionMeta {
             name: "keepMetadata",
@@ -231,6 +233,7 @@ fn quantise(
             for by in 0..v {
                 for bx in 0..gw {
                     strips.block(c, bx, by, &mut samples);
+                    dering::dering(&mut samples);
                     fdct::forward(&mut samples);
                     for (zz, &natural) in tables::ZIGZAG.iter().enumerate() {
                         steps[zz] = samples[natural] * divisors[zz];
