@@ -30,7 +30,7 @@ export interface FormatOptions {
    */
   progressive?: boolean;
   /**
-   * Optimise Huffman tables: Smaller files for the same pixels, at a little more time.
+   * Optimise Huffman tables: Always on: each image gets its own optimal tables (kept for compatibility).
    *
    * `true` or `false`. Used by jpeg.
    * @default true

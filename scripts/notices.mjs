@@ -36,8 +36,8 @@ the package has no runtime dependencies.
 
 ## JPEG: the Independent JPEG Group
 
-JPEG output uses the jpeg-encoder crate, parts of which derive from the IJG's libjpeg. As its licence
-requires: this software is based in part on the work of the Independent JPEG Group.
+pixsqueeze's JPEG encoder scales its quantisation tables by quality as the IJG's libjpeg does. As the
+IJG's licence asks: this software is based in part on the work of the Independent JPEG Group.
 
 ## Crates compiled into the wasm
 

@@ -4,7 +4,8 @@
 //! place that speaks to JS. The flow is [`decode`] → [`encode`] → [`measure`], with [`compress`] doing
 //! all three on a file's bytes.
 //!
-//! This software is based in part on the work of the Independent JPEG Group (through jpeg-encoder).
+//! This software is based in part on the work of the Independent JPEG Group (the JPEG encoder's
+//! quality scaling of quantisation tables is libjpeg's).
 
 mod codecs;
 mod color;

@@ -178,13 +178,13 @@ pub fn jpeg_reference(bytes: &[u8]) -> Option<Rgba8> {
         );
         return None;
     };
-    child
-        .stdin
-        .take()
-        .expect("djpeg stdin")
-        .write_all(bytes)
-        .expect("djpeg input");
+    // Feed stdin from another thread: djpeg streams rows of a single-scan JPEG out while still
+    // reading, and would block on a full stdout pipe that nobody reads yet.
+    let mut stdin = child.stdin.take().expect("djpeg stdin");
+    let input = bytes.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("djpeg runs");
+    feeder.join().expect("djpeg feeder").expect("djpeg input");
     assert!(out.status.success(), "djpeg rejected our JPEG");
     Some(parse_pnm(&out.stdout))
 }
