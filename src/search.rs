@@ -448,8 +448,14 @@ fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Optio
         if let Some(c) = fitting.into_iter().next() {
             return Ok(Some(c));
         }
-        let can_shrink =
-            s.base.allow_resize && (size.0 > s.base.min_width || size.1 > s.base.min_height);
+        // minWidth and minHeight both hold: the image keeps its shape, so the larger of the two
+        // ratios is the least it may be scaled by.
+        let (full_w, full_h) = (f64::from(s.full.width()), f64::from(s.full.height()));
+        let floor = (f64::from(s.base.min_width) / full_w)
+            .max(f64::from(s.base.min_height) / full_h)
+            .min(1.0);
+        let now = f64::from(size.0) / full_w;
+        let can_shrink = s.base.allow_resize && now > floor;
         if !can_shrink {
             return Err(Error::LimitExceeded(format!(
                 "cannot fit in {budget} bytes: the smallest file possible at {}x{} is {smallest} bytes{}",
@@ -460,13 +466,11 @@ fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Optio
         }
         // Bytes scale roughly with pixels: aim a little under the budget, but always shrink by at
         // least a tenth so the loop ends.
-        let scale = ((budget as f64 / smallest as f64).sqrt() * 0.95).min(0.9);
-        let w = ((f64::from(size.0) * scale).round() as u32)
-            .max(s.base.min_width)
-            .max(1);
-        let h = ((f64::from(size.1) * scale).round() as u32)
-            .max(s.base.min_height)
-            .max(1);
+        let step = ((budget as f64 / smallest as f64).sqrt() * 0.95).min(0.9);
+        let scale = (now * step).max(floor);
+        // Rounded up, so a side never lands a pixel under its minimum.
+        let w = ((full_w * scale).ceil() as u32).max(1);
+        let h = ((full_h * scale).ceil() as u32).max(1);
         let next = resize::fitted_size(s.full.width(), s.full.height(), Some(w), Some(h));
         if next == size {
             return Err(Error::LimitExceeded(format!(

@@ -112,11 +112,30 @@ fn an_impossible_budget_names_the_smallest_size_and_shrinking_meets_it() {
     assert!(r.compressed_bytes <= 700);
     assert!(r.width < 400 && r.height < 300, "{}x{}", r.width, r.height);
     assert!((f64::from(r.width) / f64::from(r.height) - 4.0 / 3.0).abs() < 0.05);
+    // Shrinking stops at minWidth (and the height that keeps the shape): a budget too small there
+    // is refused, and one that fits there is met no narrower than asked.
     let floor = compress(
         &bytes,
-        &options(r#"{"format":"jpeg","maxBytes":300,"allowResize":true,"minWidth":200}"#),
+        &options(r#"{"format":"jpeg","maxBytes":200,"allowResize":true,"minWidth":200}"#),
     );
     assert_eq!(floor.unwrap_err().name(), "LimitExceeded");
+    for (budget, min) in [(900, "200"), (2500, "300")] {
+        let json = format!(
+            r#"{{"format":"jpeg","maxBytes":{budget},"allowResize":true,"minWidth":{min},"minHeight":10}}"#
+        );
+        match compress(&bytes, &options(&json)) {
+            Ok(r) => {
+                assert!(r.compressed_bytes <= budget);
+                assert!(
+                    r.width >= min.parse().unwrap(),
+                    "{json}: {}x{}",
+                    r.width,
+                    r.height
+                );
+            }
+            Err(e) => panic!("{json}: {e}"),
+        }
+    }
     // Lossless formats have no quality to give: only shrinking can meet a budget.
     let err = compress(&bytes, &options(r#"{"format":"png","maxBytes":1000}"#)).unwrap_err();
     assert_eq!(err.name(), "LimitExceeded");
