@@ -4,6 +4,7 @@
 //! filters and DEFLATE effort ([`write`]). It never changes a pixel: the tests decode every output
 //! with an independent decoder and compare for equality.
 
+mod deflate;
 mod reduce;
 mod write;
 

@@ -1,8 +1,7 @@
 //! Filtering, DEFLATE and the PNG chunk stream, written directly so that pixsqueeze controls every
 //! choice that decides the file's size.
 
-use miniz_oxide::deflate::compress_to_vec_zlib;
-
+use super::deflate::{self, Deflater, Level};
 use super::reduce::{ColorType, Packed};
 use crate::options::Effort;
 
@@ -52,22 +51,20 @@ enum Strategy {
     MinSum,
 }
 
-fn filtered(packed: &Packed, strategy: Strategy) -> Vec<u8> {
+/// Feeds `packed`'s rows, each filtered and led by its filter byte, to `sink`: one row at a time,
+/// so that the filtered image never exists whole.
+fn filter_into(packed: &Packed, strategy: Strategy, mut sink: impl FnMut(&[u8])) {
     let row_len = packed.row_bytes();
     let bpp = packed.bits_per_pixel().div_ceil(8).max(1);
     let zero = vec![0u8; row_len];
-    let mut out = Vec::with_capacity((row_len + 1) * packed.height as usize);
     let mut trial = vec![0u8; row_len];
-    let mut best = vec![0u8; row_len];
-    for (y, row) in packed.data.chunks_exact(row_len).enumerate() {
-        let prev = if y == 0 {
-            &zero[..]
-        } else {
-            &packed.data[(y - 1) * row_len..y * row_len]
-        };
-        let filter = match strategy {
+    let mut best = vec![0u8; row_len + 1];
+    let mut prev: &[u8] = &zero;
+    for row in packed.data.chunks_exact(row_len) {
+        let (filter_byte, out) = best.split_at_mut(1);
+        filter_byte[0] = match strategy {
             Strategy::Fixed(f) => {
-                filter_row(f, row, prev, bpp, &mut best);
+                filter_row(f, row, prev, bpp, out);
                 f
             }
             Strategy::MinSum => {
@@ -82,16 +79,21 @@ fn filtered(packed: &Packed, strategy: Strategy) -> Vec<u8> {
                     if sum < best_sum {
                         best_sum = sum;
                         best_filter = f;
-                        std::mem::swap(&mut best, &mut trial);
+                        out.copy_from_slice(&trial);
                     }
                 }
                 best_filter
             }
         };
-        out.push(filter);
-        out.extend_from_slice(&best);
+        sink(&best);
+        prev = row;
     }
-    out
+}
+
+fn compress(packed: &Packed, strategy: Strategy, level: Level) -> Vec<u8> {
+    let mut sink = Deflater::new(level);
+    filter_into(packed, strategy, |row| sink.write(row));
+    sink.finish()
 }
 
 /// The filter strategies an effort tries; the smallest result wins.
@@ -109,31 +111,28 @@ fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
     }
 }
 
-/// miniz_oxide levels by effort. Measured on a 12 MP photo (native): level 4 gave 12.35 MB in 1.7 s,
-/// 6 gave 11.85 MB in 3.4 s, 8 gave 11.49 MB in 8.7 s and 9 gave 11.41 MB in 16.9 s.
-fn deflate_level(effort: Effort) -> u8 {
+fn deflate_level(effort: Effort) -> Level {
     match effort {
-        Effort::Fast => 4,
-        Effort::Default => 6,
-        Effort::Max => 10,
+        Effort::Fast => Level::Fast,
+        Effort::Default => Level::Default,
+        Effort::Max => Level::Max,
     }
 }
 
 /// The smallest zlib stream of `packed`'s filtered rows this effort finds. With several strategies,
-/// they are ranked at a fast level and only the winner is compressed at the effort's level: the
+/// they are ranked at the fast level and only the winner is compressed at the effort's level: the
 /// ranking rarely changes between levels, and the strongest level is the costly part.
 pub fn compressed_idat(packed: &Packed, effort: Effort) -> Vec<u8> {
-    let level = deflate_level(effort);
     let candidates = strategies(packed, effort);
     let best = if candidates.len() == 1 {
         candidates[0]
     } else {
         candidates
             .into_iter()
-            .min_by_key(|&s| compress_to_vec_zlib(&filtered(packed, s), 4).len())
+            .min_by_key(|&s| compress(packed, s, Level::Fast).len())
             .unwrap_or(Strategy::MinSum)
     };
-    compress_to_vec_zlib(&filtered(packed, best), level)
+    compress(packed, best, deflate_level(effort))
 }
 
 fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
@@ -157,7 +156,7 @@ pub fn file(packed: &Packed, idat: &[u8], icc: Option<&[u8]>) -> Vec<u8> {
     chunk(&mut out, b"IHDR", &ihdr);
     if let Some(icc) = icc {
         let mut iccp = b"ICC profile\0\0".to_vec();
-        iccp.extend(compress_to_vec_zlib(icc, 9));
+        iccp.extend(deflate::zlib(icc, Level::Max));
         chunk(&mut out, b"iCCP", &iccp);
     }
     if packed.color == ColorType::Indexed {
@@ -184,5 +183,62 @@ mod tests {
         assert_eq!(paeth(20, 10, 10), 20);
         assert_eq!(paeth(10, 10, 20), 10);
         assert_eq!(paeth(0, 0, 0), 0);
+    }
+
+    /// Bytes and time of each DEFLATE level on the corpus photos and screenshot, next to miniz_oxide
+    /// at the level it replaced. `cargo test --release corpus_deflate_figures -- --ignored
+    /// --nocapture`; set `PIXSQUEEZE_DUMP=dir` to keep the filtered rows for other compressors.
+    #[test]
+    #[ignore = "measurement, prints figures"]
+    fn corpus_deflate_figures() {
+        use std::time::Instant;
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let Ok(photos) = std::fs::read_dir(corpus.join("photos")) else {
+            println!("SKIP: no corpus at {}", corpus.display());
+            return;
+        };
+        let mut files: Vec<_> = photos
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().contains("kodim"))
+            .collect();
+        files.sort();
+        files.push(corpus.join("special/screenshot-lorem-ipsum-firefox.png"));
+        files.push(corpus.join("special/graphic-exoplanet-diagram-indexed-4k.png"));
+        let dump = std::env::var_os("PIXSQUEEZE_DUMP");
+        let names = ["miniz6", "fast", "default", "max"];
+        let mut totals = [(0usize, 0f64); 4];
+        for path in &files {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let image = crate::decode(&bytes, &crate::Limits::default()).expect("decodes");
+            let image: crate::Image = image.into();
+            let packed = &super::super::reduce::candidates(&image)[0];
+            let mut raw = Vec::new();
+            filter_into(packed, Strategy::MinSum, |row| raw.extend_from_slice(row));
+            if let Some(dir) = &dump {
+                let name = path.file_stem().unwrap_or_default();
+                let _ = std::fs::write(std::path::Path::new(dir).join(name), &raw);
+            }
+            let mut line = format!("{:>40}", path.file_name().unwrap_or_default().to_string_lossy());
+            for (i, total) in totals.iter_mut().enumerate() {
+                let t = Instant::now();
+                let z = match i {
+                    0 => miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
+                    1 => deflate::zlib(&raw, Level::Fast),
+                    2 => deflate::zlib(&raw, Level::Default),
+                    _ => deflate::zlib(&raw, Level::Max),
+                };
+                let dt = t.elapsed().as_secs_f64() * 1e3;
+                assert!(miniz_oxide::inflate::decompress_to_vec_zlib(&z).is_ok_and(|b| b == raw));
+                total.0 += z.len();
+                total.1 += dt;
+                line += &format!(" {}: {} B {dt:.0} ms", names[i], z.len());
+            }
+            println!("{line}");
+        }
+        for (name, (b, t)) in names.iter().zip(totals) {
+            println!("total {name}: {b} B {t:.0} ms");
+        }
     }
 }
