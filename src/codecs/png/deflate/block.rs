@@ -270,7 +270,10 @@ pub fn write(w: &mut BitWriter, seqs: &[Seq], raw: &[u8], last: bool) {
     let fixed = 3 + body_bits(&freqs, &FIXED_LITLEN, &FIXED_DIST);
     // Stored: a 3-bit header padded to a byte, then LEN and NLEN, per 65,535 bytes.
     let stored_blocks = raw.len().div_ceil(65_535).max(1) as u64;
-    let stored = 3 + u64::from(w.pad_bits().wrapping_sub(3) % 8) + 32 + 8 * raw.len() as u64
+    let stored = 3
+        + u64::from(w.pad_bits().wrapping_sub(3) % 8)
+        + 32
+        + 8 * raw.len() as u64
         + (stored_blocks - 1) * 40;
     if stored < dynamic.min(fixed) {
         write_stored(w, raw, last);

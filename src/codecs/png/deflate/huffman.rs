@@ -148,21 +148,3 @@ mod tests {
         assert_eq!(c, [0b01, 0b0, 0b011, 0b111]);
     }
 }
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe_cost() {
-        let mut state = 7u32;
-        for _ in 0..5 {
-            let freqs: Vec<u32> = (0..286).map(|_| { state ^= state << 13; state ^= state >> 17; state ^= state << 5; (state % 1000) * (state % 7) }).collect();
-            let mut lens = vec![0u8; 286];
-            super::lengths(&freqs, 15, &mut lens);
-            let cost: u64 = freqs.iter().zip(&lens).map(|(&f, &l)| u64::from(f) * u64::from(l)).sum();
-            // plain huffman via sorting
-            let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<u64>> = freqs.iter().filter(|&&f| f > 0).map(|&f| std::cmp::Reverse(u64::from(f))).collect();
-            let mut total = 0u64;
-            while heap.len() > 1 { let a = heap.pop().unwrap().0; let b = heap.pop().unwrap().0; total += a + b; heap.push(std::cmp::Reverse(a + b)); }
-            println!("pm {cost} huff {total} maxlen {}", lens.iter().max().unwrap());
-        }
-    }
-}

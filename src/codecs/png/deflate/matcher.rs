@@ -249,35 +249,3 @@ impl BinaryTrees {
         }
     }
 }
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe_bt() {
-        let raw = std::fs::read("/tmp/filt/kodim13").unwrap();
-        let buf = &raw[..200_000];
-        let mut bt = BinaryTrees::new();
-        let mut hc = HashChains::new();
-        let (mut tb, mut tbt, mut thc, mut n3b, mut n3t) = (0, 0, 0, 0, 0);
-        let mut out = Vec::new();
-        for p in 0..190_000 {
-            out.clear();
-            let l = bt.advance::<true>(buf, p, 258, 258, 1000, &mut out);
-            let l = if out.is_empty() { 0 } else { l };
-            hc.insert(buf, p);
-            let h = hc.longest(buf, p, 2, 258, 100000, 258).map_or(0, |m| m.len as usize);
-            if p > 100_000 && p % 7 == 0 {
-                let mut best = 0;
-                for m in p.saturating_sub(WINDOW - 1)..p {
-                    best = best.max(common_len(buf, m, p, 258));
-                }
-                let best = if best >= 3 { best } else { 0 };
-                tb += best; tbt += l; thc += h;
-                if best == 3 { n3b += 1 }
-                if l == 3 { n3t += 1 }
-            }
-        }
-        println!("brute {tb} bt {tbt} hc {thc} len3: brute {n3b} bt {n3t}");
-    }
-}

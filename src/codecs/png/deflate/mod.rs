@@ -51,7 +51,7 @@ impl Deflater {
     pub fn new(level: Level) -> Self {
         let (engine, flags) = match level {
             Level::Fast => (Engine::Lazy(Lazy::new(16, 64)), 0x01),
-            Level::Default => (Engine::Optimal(Optimal::new(24, 64, 2, 1 << 16)), 0x9c),
+            Level::Default => (Engine::Optimal(Optimal::new(16, 32, 2, 1 << 16)), 0x9c),
             Level::Max => (Engine::Optimal(Optimal::new(100, 258, 4, 1 << 16)), 0xda),
         };
         Deflater {
@@ -183,25 +183,5 @@ mod tests {
             })
             .collect();
         round_trip(&noise);
-    }
-}
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe_params() {
-        let names = std::env::var("PROBE_FILES").unwrap_or("kodim13".into());
-        for name in names.split(',') {
-            let Ok(raw) = std::fs::read(format!("/tmp/filt/{name}")) else { continue };
-            for (depth, nice, passes, block) in [(24, 64, 1, 1 << 16), (24, 64, 2, 1 << 16), (24, 64, 4, 1 << 16), (24, 64, 2, 1 << 18), (24, 64, 2, 1 << 14), (100, 258, 2, 1<<16)] {
-                let t = std::time::Instant::now();
-                let mut d = Deflater::new(Level::Default);
-                d.engine = Engine::Optimal(Optimal::new(depth, nice, passes, block));
-                d.write(&raw);
-                let z = d.finish();
-                println!("{name} d{depth} n{nice} p{passes} b{block}: {} B {:.0} ms", z.len(), t.elapsed().as_secs_f64() * 1e3);
-            }
-        }
     }
 }

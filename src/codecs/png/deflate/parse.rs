@@ -233,15 +233,6 @@ impl Optimal {
                     costs = Costs::from_code(&self.seqs);
                 }
             }
-            if std::env::var_os("PROBE").is_some() {
-                let m = self.seqs.iter().filter(|s| s.dist != 0).count();
-                let lits: Vec<Seq> = raw.iter().map(|&b| Seq::literal(b)).collect();
-                let mut w1 = BitWriter::new(Vec::new());
-                block::write(&mut w1, &self.seqs, raw, false);
-                let mut w2 = BitWriter::new(Vec::new());
-                block::write(&mut w2, &lits, raw, false);
-                eprintln!("block {} B: {} seqs {} matches; parsed {} B, literals only {} B", raw.len(), self.seqs.len(), m, w1.out.len(), w2.out.len());
-            }
             block::write(w, &self.seqs, raw, last && p >= to);
         }
     }
@@ -330,18 +321,23 @@ impl Optimal {
             let mut len = MIN_MATCH;
             for m in &self.cache[cache_end..cache_end + count] {
                 let top = usize::from(m.len).min(limit);
+                if len > top {
+                    continue;
+                }
                 let dcost = costs.dist[dist_slot(usize::from(m.dist))];
-                while len <= top {
-                    let c = self.cost[i + len] + costs.len[len] + dcost;
+                // Each length up to this match's, from the nearest match that reaches it.
+                let ahead = &self.cost[i + len..=i + top];
+                for (k, (&rest, &lcost)) in ahead.iter().zip(&costs.len[len..=top]).enumerate() {
+                    let c = rest + lcost + dcost;
                     if c < best {
                         best = c;
                         step = Match {
-                            len: len as u16,
+                            len: (len + k) as u16,
                             dist: m.dist,
                         };
                     }
-                    len += 1;
                 }
+                len = top + 1;
             }
             self.cost[i] = best;
             self.choice[i] = step;
