@@ -223,10 +223,11 @@ fn header(litlen: &[u8], dist: &[u8]) -> Header {
     }
 }
 
-const fn fixed_litlen() -> [u8; LITLEN_SYMS] {
-    let mut t = [0u8; LITLEN_SYMS];
+/// The fixed code's lengths, over all 288 symbols: the two unused ones shape the canonical codes.
+const fn fixed_litlen() -> [u8; 288] {
+    let mut t = [0u8; 288];
     let mut i = 0;
-    while i < LITLEN_SYMS {
+    while i < 288 {
         t[i] = if i < 144 {
             8
         } else if i < 256 {
@@ -241,7 +242,7 @@ const fn fixed_litlen() -> [u8; LITLEN_SYMS] {
     t
 }
 
-const FIXED_LITLEN: [u8; LITLEN_SYMS] = fixed_litlen();
+const FIXED_LITLEN: [u8; 288] = fixed_litlen();
 const FIXED_DIST: [u8; DIST_SYMS] = [5; DIST_SYMS];
 
 /// Bits of the block's symbols (without header) under the given code lengths.
@@ -320,9 +321,9 @@ fn write_stored(w: &mut BitWriter, raw: &[u8], last: bool) {
 }
 
 fn write_symbols(w: &mut BitWriter, seqs: &[Seq], litlen: &[u8], dist: &[u8]) {
-    let mut lit_codes = [0u16; LITLEN_SYMS];
+    let mut lit_codes = [0u16; 288];
     let mut dist_codes = [0u16; DIST_SYMS];
-    huffman::codes(litlen, &mut lit_codes);
+    huffman::codes(litlen, &mut lit_codes[..litlen.len()]);
     huffman::codes(dist, &mut dist_codes);
     for s in seqs {
         if s.dist == 0 {

@@ -144,44 +144,4 @@ impl Adler32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn round_trip(data: &[u8]) {
-        for level in [Level::Fast, Level::Default, Level::Max] {
-            let z = zlib(data, level);
-            let back = miniz_oxide::inflate::decompress_to_vec_zlib(&z)
-                .unwrap_or_else(|e| panic!("{level:?}: {e:?}"));
-            assert!(back == data, "{level:?}: round trip differs");
-        }
-    }
-
-    #[test]
-    fn adler32_of_a_known_string() {
-        let mut a = Adler32::new();
-        a.update(b"Wikipedia");
-        assert_eq!(a.value(), 0x11E6_0398);
-    }
-
-    #[test]
-    fn small_inputs_round_trip() {
-        round_trip(b"");
-        round_trip(b"a");
-        round_trip(b"abcabcabcabcabcabcabcabc");
-    }
-
-    #[test]
-    fn runs_and_noise_round_trip() {
-        round_trip(&vec![0u8; 1 << 20]);
-        let mut state = 1u32;
-        let noise: Vec<u8> = (0..300_000)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                state as u8
-            })
-            .collect();
-        round_trip(&noise);
-    }
-}
+mod tests;
