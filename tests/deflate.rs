@@ -111,8 +111,8 @@ fn pngsuite_round_trips_at_max_effort() {
     for path in corpus_files("pngsuite") {
         let bytes = std::fs::read(&path).expect("corpus file is readable");
         let label = path.file_name().unwrap_or_default().to_string_lossy();
-        let decoded = decode_full(&bytes, &Limits::default())
-            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        let decoded =
+            decode_full(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
         let file = png(&decoded.image, Effort::Max);
         let back = png_reference(&file);
         match (&decoded.image, &back) {

@@ -82,10 +82,7 @@ fn matches_reach_back_to_the_edge_of_the_window() {
         let sizes = round_trip(&data);
         if gap <= 32_767 {
             // The repeat is found across the window instead of costing 3000 more bytes.
-            assert!(
-                sizes.iter().all(|&s| s < gap + 200),
-                "gap {gap}: {sizes:?}"
-            );
+            assert!(sizes.iter().all(|&s| s < gap + 200), "gap {gap}: {sizes:?}");
         }
     }
 }
@@ -93,7 +90,14 @@ fn matches_reach_back_to_the_edge_of_the_window() {
 #[test]
 fn matches_cross_the_megabyte_chunks() {
     // Text-like input of 3.5 MB: short repeats everywhere, long ones across chunk boundaries.
-    let words: Vec<&[u8]> = vec![b"pixel ", b"row ", b"filter ", b"deflate ", b"window ", b"\n"];
+    let words: Vec<&[u8]> = vec![
+        b"pixel ",
+        b"row ",
+        b"filter ",
+        b"deflate ",
+        b"window ",
+        b"\n",
+    ];
     let picks = noise(700_000, 11);
     let mut data = Vec::new();
     for (i, &p) in picks.iter().enumerate() {
@@ -143,7 +147,8 @@ fn python_zlib_inflates_our_streams() {
         .collect();
     for level in LEVELS {
         let z = zlib(&data, level);
-        let dir = std::env::temp_dir().join(format!("pixsqueeze-zlib-{level:?}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("pixsqueeze-zlib-{level:?}-{}", std::process::id()));
         if std::fs::write(&dir, &z).is_err() {
             println!("SKIP: temporary directory not writable");
             return;
