@@ -262,6 +262,30 @@ fn body_bits(freqs: &Freqs, litlen: &[u8], dist: &[u8]) -> u64 {
     bits
 }
 
+impl Freqs {
+    /// The counts of two blocks as one (each block's end-of-block symbol counted once).
+    pub fn merged(&self, other: &Freqs) -> Freqs {
+        let mut f = Freqs {
+            litlen: self.litlen,
+            dist: self.dist,
+        };
+        for (a, b) in f.litlen.iter_mut().zip(&other.litlen) {
+            *a += b;
+        }
+        for (a, b) in f.dist.iter_mut().zip(&other.dist) {
+            *a += b;
+        }
+        f.litlen[END_OF_BLOCK] = 1;
+        f
+    }
+}
+
+/// Bits of a dynamic block with these counts, header included, under its own optimal code.
+pub fn dynamic_bits(freqs: &Freqs) -> u64 {
+    let (litlen, dist) = code_lengths(freqs);
+    3 + header(&litlen, &dist).bits + body_bits(freqs, &litlen, &dist)
+}
+
 /// Writes `seqs` (which spell out `raw`) as one or more blocks, in whichever form is smallest.
 pub fn write(w: &mut BitWriter, seqs: &[Seq], raw: &[u8], last: bool) {
     let freqs = Freqs::of(seqs);

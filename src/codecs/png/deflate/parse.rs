@@ -233,8 +233,51 @@ impl Optimal {
                     costs = Costs::from_code(&self.seqs);
                 }
             }
-            block::write(w, &self.seqs, raw, last && p >= to);
+            self.write_split(w, raw, last && p >= to);
         }
+    }
+
+    /// Writes the parsed block as one or more blocks: cut into segments of about `SEGMENT` bytes,
+    /// then, left to right, each segment joins the block before it unless a block of its own, with
+    /// a code fitted to it, costs fewer bits than the shared code.
+    fn write_split(&mut self, w: &mut BitWriter, raw: &[u8], last: bool) {
+        const SEGMENT: usize = 8 << 10;
+        // (first seq, first byte, counts) of each segment.
+        let mut segments: Vec<(usize, usize, block::Freqs)> = Vec::new();
+        let (mut seq_start, mut byte_start, mut bytes) = (0, 0, 0);
+        for (i, s) in self.seqs.iter().enumerate() {
+            bytes += if s.dist == 0 { 1 } else { usize::from(s.len) };
+            if bytes - byte_start >= SEGMENT || i + 1 == self.seqs.len() {
+                let f = block::Freqs::of(&self.seqs[seq_start..=i]);
+                segments.push((seq_start, byte_start, f));
+                seq_start = i + 1;
+                byte_start = bytes;
+            }
+        }
+        let mut open: Option<(usize, usize, block::Freqs, u64)> = None;
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        for (seq, byte, f) in segments {
+            let alone = block::dynamic_bits(&f);
+            open = Some(match open {
+                None => (seq, byte, f, alone),
+                Some((s0, b0, f0, bits0)) => {
+                    let joined = f0.merged(&f);
+                    let together = block::dynamic_bits(&joined);
+                    if together <= bits0 + alone {
+                        (s0, b0, joined, together)
+                    } else {
+                        cuts.push((seq, byte));
+                        (seq, byte, f, alone)
+                    }
+                }
+            });
+        }
+        let mut from = (0, 0);
+        for &(seq, byte) in &cuts {
+            block::write(w, &self.seqs[from.0..seq], &raw[from.1..byte], false);
+            from = (seq, byte);
+        }
+        block::write(w, &self.seqs[from.0..], &raw[from.1..], last);
     }
 
     /// Fills the match cache for a block starting at `start`; returns where the block ends.
