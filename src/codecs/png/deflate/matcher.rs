@@ -143,7 +143,10 @@ const BT_HASH4_BITS: u32 = 16;
 
 /// Binary trees per 4-byte hash, plus the latest position per 3-byte hash for length-3 matches.
 pub struct BinaryTrees {
-    hash3: Vec<i32>,
+    /// Low 16 bits of the latest position per 3-byte hash: half the cache footprint of full
+    /// positions. A stale entry points at some other window position, which the byte comparison
+    /// then accepts only if it really matches.
+    hash3: Vec<u16>,
     hash4: Vec<i32>,
     /// Left (smaller) and right (greater) child of each window position.
     child: Vec<i32>,
@@ -152,14 +155,16 @@ pub struct BinaryTrees {
 impl BinaryTrees {
     pub fn new() -> Self {
         BinaryTrees {
-            hash3: vec![NONE; 1 << BT_HASH3_BITS],
+            hash3: vec![0; 1 << BT_HASH3_BITS],
             hash4: vec![NONE; 1 << BT_HASH4_BITS],
             child: vec![NONE; 2 * WINDOW],
         }
     }
 
     pub fn rebase(&mut self, shift: usize) {
-        rebase(&mut self.hash3, shift as i32);
+        for v in &mut self.hash3 {
+            *v = v.wrapping_sub(shift as u16);
+        }
         rebase(&mut self.hash4, shift as i32);
         rebase(&mut self.child, shift as i32);
     }
@@ -180,10 +185,10 @@ impl BinaryTrees {
         let cutoff = at as i32 - WINDOW as i32;
         let mut best = MIN_MATCH - 1;
         let h3 = hash3(buf, at, BT_HASH3_BITS);
-        let c3 = self.hash3[h3];
-        self.hash3[h3] = at as i32;
-        if RECORD && c3 > cutoff {
-            let m = c3 as usize;
+        let dist3 = usize::from((at as u16).wrapping_sub(self.hash3[h3]));
+        self.hash3[h3] = at as u16;
+        if RECORD && dist3 > 0 && dist3 < WINDOW && dist3 <= at {
+            let m = at - dist3;
             if buf[m..m + 3] == buf[at..at + 3] {
                 best = MIN_MATCH;
                 out.push(Match {
