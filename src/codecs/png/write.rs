@@ -164,7 +164,8 @@ fn compress(packed: &Packed, strategy: Strategy, level: Level) -> Vec<u8> {
 }
 
 /// The filter strategies an effort ranks for a layout. No single heuristic wins everywhere: distinct byte
-/// pairs does best on most photos, Sub on some (8 % smaller on kodim03), entropy on screenshots.
+/// pairs does best on most photos, Sub on some (8 % smaller on kodim03), Up on others (4 % on a 12 MP
+/// camera photo), entropy on screenshots.
 fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
     // Palettes and sub-byte gray rarely gain from filtering: their values are labels or coarse levels.
     let unfiltered_first = packed.color == ColorType::Indexed || packed.depth < 8;
@@ -174,7 +175,7 @@ fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
         Effort::Default if unfiltered_first => {
             vec![Strategy::Fixed(0), Strategy::Entropy, Strategy::Bigrams]
         }
-        Effort::Default => vec![Strategy::Bigrams, Strategy::Fixed(1), Strategy::Entropy],
+        Effort::Default => vec![Strategy::Bigrams, Strategy::Fixed(1), Strategy::Fixed(2)],
         Effort::Max => {
             let mut all = vec![Strategy::Bigrams, Strategy::Entropy, Strategy::MinSum];
             all.extend(FILTERS.map(Strategy::Fixed));
