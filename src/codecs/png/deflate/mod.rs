@@ -51,7 +51,7 @@ impl Deflater {
     pub fn new(level: Level) -> Self {
         let (engine, flags) = match level {
             Level::Fast => (Engine::Lazy(Lazy::new(16, 64)), 0x01),
-            Level::Default => (Engine::Optimal(Optimal::new(16, 32, 2, 1 << 16)), 0x9c),
+            Level::Default => (Engine::Optimal(Optimal::new(16, 96, 2, 1 << 16)), 0x9c),
             Level::Max => (Engine::Optimal(Optimal::new(100, 258, 4, 1 << 16)), 0xda),
         };
         Deflater {
