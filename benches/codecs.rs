@@ -1,4 +1,5 @@
-//! Native criterion benches for the hot paths: JPEG encode, lossless PNG encode, and scoring.
+//! Native criterion benches for the hot paths: JPEG encode, lossless PNG encode (our DEFLATE at
+//! each effort), and scoring.
 //! `cargo bench` runs them; they read a Kodak photo from the shared corpus where it exists and make a
 //! photo-like image in code where it does not. The in-browser comparison with other encoders is
 //! `npm run bench`.
@@ -37,7 +38,7 @@ mod native {
             let opts = Options::new(Format::Jpeg).with_quality(q);
             g.bench_function(format!("jpeg q{q}"), |b| b.iter(|| encode(&image, &opts)));
         }
-        for effort in [Effort::Fast, Effort::Default] {
+        for effort in [Effort::Fast, Effort::Default, Effort::Max] {
             let opts = Options {
                 effort: Some(effort),
                 ..Options::new(Format::Png)

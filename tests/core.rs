@@ -133,7 +133,13 @@ fn truncated_files_fail_without_panicking() {
         encode(&image, &Options::new(Format::Jpeg)).unwrap(),
     ];
     for file in &files {
-        for cut in (0..file.len()).step_by(7) {
+        // A PNG cut inside its final IEND chunk still holds every pixel, and decoders may accept it.
+        let end = if file.starts_with(b"\x89PNG") {
+            file.len() - 12
+        } else {
+            file.len()
+        };
+        for cut in (0..end).step_by(7) {
             assert!(
                 decode(&file[..cut], &Limits::default()).is_err(),
                 "cut at {cut}"

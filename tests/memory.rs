@@ -69,9 +69,13 @@ fn compress_peaks_within_budget_for_a_12_megapixel_photo() {
     );
     // The palette quantiser's colour histogram grows with the photo's distinct colours: 3.1x before the
     // JPEG quantisation tables changed (the fixture is one of our JPEGs), 3.5x after.
+    // Lossless PNG streams its filtered rows through the compressor a megabyte at a time (4.1x when
+    // the whole filtered image and miniz_oxide's output sat beside it); its peak is now the final
+    // measurement's, and the encoder alone peaks at 1.4x above the image.
     let budget = |f: Format| match f {
         Format::Jpeg => 2.9,
         Format::PngPalette => 3.7,
+        Format::Png => 3.1,
         _ => 3.4,
     };
     let mut over = Vec::new();

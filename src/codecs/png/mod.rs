@@ -4,12 +4,13 @@
 //! filters and DEFLATE effort ([`write`]). It never changes a pixel: the tests decode every output
 //! with an independent decoder and compare for equality.
 
+mod deflate;
 mod reduce;
 mod write;
 
 use super::{Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
-use crate::options::{Effort, Settings};
+use crate::options::Settings;
 use crate::pixels::{Image, Rgba8};
 use crate::quantize::quantize;
 
@@ -64,16 +65,7 @@ pub(super) const PALETTE_META: FormatMeta = FormatMeta {
 /// Lossless PNG: the smallest of the candidate layouts and filter strategies this effort tries.
 pub(super) fn encode(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
     let candidates = reduce::candidates(image);
-    // Fast effort trusts the first (most compact-looking) layout; the others measure them all.
-    let tried = if settings.effort == Effort::Fast {
-        &candidates[..1]
-    } else {
-        &candidates[..]
-    };
-    let (packed, idat) = tried
-        .iter()
-        .map(|packed| (packed, write::compressed_idat(packed, settings.effort)))
-        .min_by_key(|(_, idat)| idat.len())
+    let (packed, idat) = write::best_idat(&candidates, settings.effort)
         .ok_or_else(|| Error::Encode("no PNG layout fits this image".into()))?;
     Ok(write::file(packed, &idat, extras.icc))
 }
@@ -86,6 +78,7 @@ pub(super) fn encode_palette(
 ) -> Result<Vec<u8>> {
     let (quantized, palette) = quantize(image, usize::from(settings.colors), settings.dither)?;
     let packed = reduce::indexed_from_palette(&quantized, palette);
-    let idat = write::compressed_idat(&packed, settings.effort);
-    Ok(write::file(&packed, &idat, extras.icc))
+    let (packed, idat) = write::best_idat(std::slice::from_ref(&packed), settings.effort)
+        .ok_or_else(|| Error::Encode("no PNG layout fits this image".into()))?;
+    Ok(write::file(packed, &idat, extras.icc))
 }

@@ -1,0 +1,147 @@
+//! A zlib (DEFLATE) compressor written for PNG's filtered rows: lazy matching over hash chains for
+//! fast effort, and for more effort a near-optimal parse (binary-tree match finder, shortest path
+//! priced by the previous pass's Huffman code, repeated). Blocks are stored, fixed or dynamic,
+//! whichever is smallest, with optimal length-limited codes.
+//!
+//! Input streams through a buffer of the 32 KiB window plus about a megabyte, so that memory stays
+//! bounded whatever the image size. The design follows the published descriptions of zlib,
+//! libdeflate and zopfli; the code is our own.
+
+mod bits;
+mod block;
+mod huffman;
+mod matcher;
+mod parse;
+
+use bits::BitWriter;
+use matcher::{MAX_MATCH, WINDOW};
+use parse::{Lazy, Optimal};
+
+/// How hard the compressor looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Lazy matching over hash chains.
+    Fast,
+    /// Near-optimal parsing, moderate search.
+    Default,
+    /// Near-optimal parsing, deep search and more passes.
+    Max,
+}
+
+/// New input collected before it is parsed, beyond the window.
+const CHUNK: usize = 1 << 20;
+
+enum Engine {
+    Lazy(Lazy),
+    Optimal(Optimal),
+}
+
+/// A streaming zlib compressor: [`write`](Self::write) any amount, then [`finish`](Self::finish).
+pub struct Deflater {
+    engine: Engine,
+    /// The window (already compressed bytes still in reach of matches), then pending input.
+    buf: Vec<u8>,
+    /// Where the pending input starts in `buf`.
+    pos: usize,
+    out: BitWriter,
+    adler: Adler32,
+}
+
+impl Deflater {
+    pub fn new(level: Level) -> Self {
+        let (engine, flags) = match level {
+            Level::Fast => (Engine::Lazy(Lazy::new(16, 64)), 0x01),
+            Level::Default => (Engine::Optimal(Optimal::new(16, 96, 2, 1 << 16)), 0x9c),
+            Level::Max => (Engine::Optimal(Optimal::new(100, 258, 4, 1 << 16)), 0xda),
+        };
+        Deflater {
+            engine,
+            buf: Vec::with_capacity(WINDOW + CHUNK + MAX_MATCH),
+            pos: 0,
+            out: BitWriter::new(vec![0x78, flags]),
+            adler: Adler32::new(),
+        }
+    }
+
+    pub fn write(&mut self, mut data: &[u8]) {
+        self.adler.update(data);
+        while !data.is_empty() {
+            let room = (WINDOW + CHUNK + MAX_MATCH).saturating_sub(self.buf.len());
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = later;
+            if self.buf.len() >= WINDOW + CHUNK + MAX_MATCH {
+                self.compress(false);
+            }
+        }
+    }
+
+    /// The zlib stream: header, blocks and the Adler-32 of everything written.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.compress(true);
+        let mut out = self.out.finish();
+        out.extend_from_slice(&self.adler.value().to_be_bytes());
+        out
+    }
+
+    /// Parses the pending input, keeping the last `MAX_MATCH` bytes back as lookahead unless this
+    /// is the end, then slides the window.
+    fn compress(&mut self, last: bool) {
+        let to = if last {
+            self.buf.len()
+        } else {
+            self.buf.len() - MAX_MATCH
+        };
+        match &mut self.engine {
+            Engine::Lazy(e) => e.run(&self.buf, self.pos, to, last, &mut self.out),
+            Engine::Optimal(e) => e.run(&self.buf, self.pos, to, last, &mut self.out),
+        }
+        self.pos = to;
+        if self.pos > WINDOW {
+            let shift = self.pos - WINDOW;
+            self.buf.drain(..shift);
+            self.pos -= shift;
+            match &mut self.engine {
+                Engine::Lazy(e) => e.rebase(shift),
+                Engine::Optimal(e) => e.rebase(shift),
+            }
+        }
+    }
+}
+
+/// Compresses `data` in one go.
+pub fn zlib(data: &[u8], level: Level) -> Vec<u8> {
+    let mut d = Deflater::new(level);
+    d.write(data);
+    d.finish()
+}
+
+struct Adler32 {
+    a: u32,
+    b: u32,
+}
+
+impl Adler32 {
+    fn new() -> Self {
+        Adler32 { a: 1, b: 0 }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        // 5552 bytes is the most that can be summed before `b` could overflow 32 bits.
+        for part in data.chunks(5552) {
+            for &x in part {
+                self.a += u32::from(x);
+                self.b += self.a;
+            }
+            self.a %= 65_521;
+            self.b %= 65_521;
+        }
+    }
+
+    fn value(&self) -> u32 {
+        self.b << 16 | self.a
+    }
+}
+
+#[cfg(test)]
+mod tests;

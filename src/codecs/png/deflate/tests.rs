@@ -1,0 +1,171 @@
+//! Round trips through independent inflaters (miniz_oxide, and Python's zlib where it exists) at
+//! every level, on the inputs that stress a DEFLATE encoder's edges.
+
+use super::*;
+
+const LEVELS: [Level; 3] = [Level::Fast, Level::Default, Level::Max];
+
+fn noise(len: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed.max(1);
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+/// Inflates with miniz_oxide, which shares no code with this encoder.
+fn inflate(z: &[u8]) -> Vec<u8> {
+    miniz_oxide::inflate::decompress_to_vec_zlib(z).expect("miniz_oxide inflates our stream")
+}
+
+/// Compresses `data` at every level, checks each stream inflates back to it, and returns the
+/// stream sizes.
+fn round_trip(data: &[u8]) -> [usize; 3] {
+    LEVELS.map(|level| {
+        let z = zlib(data, level);
+        assert!(inflate(&z) == data, "{level:?}: round trip differs");
+        z.len()
+    })
+}
+
+#[test]
+fn adler32_of_a_known_string() {
+    let mut a = Adler32::new();
+    a.update(b"Wikipedia");
+    assert_eq!(a.value(), 0x11E6_0398);
+}
+
+#[test]
+fn empty_and_tiny_inputs_round_trip() {
+    for data in [&b""[..], b"a", b"ab", b"abc", b"abcabcabcabcabcabcabcabc"] {
+        round_trip(data);
+    }
+}
+
+#[test]
+fn fixed_code_literals_of_every_length_round_trip() {
+    // Short inputs take the fixed code, whose literals 144-255 have 9-bit codes.
+    round_trip(&[0, 193]);
+    round_trip(&(0..=255u8).collect::<Vec<_>>());
+    round_trip(&[255, 254, 144, 143, 0, 255, 255, 255, 255]);
+}
+
+#[test]
+fn a_megabyte_of_zeros_becomes_maximal_matches() {
+    let sizes = round_trip(&vec![0u8; 1 << 20]);
+    // 1 MiB / 258 ≈ 4,064 matches of a few bits each.
+    assert!(sizes.iter().all(|&s| s < 4_000), "{sizes:?}");
+}
+
+#[test]
+fn incompressible_data_costs_little_more_than_stored() {
+    // 300 kB of noise: stored blocks, each at most 65,535 bytes, across several block boundaries.
+    let data = noise(300_000, 7);
+    let sizes = round_trip(&data);
+    // Five bytes per stored block (one per 32 Ki symbols at most), plus the zlib header and checksum.
+    assert!(
+        sizes.iter().all(|&s| s <= data.len() + 5 * 10 + 6),
+        "{sizes:?}"
+    );
+}
+
+#[test]
+fn matches_reach_back_to_the_edge_of_the_window() {
+    for gap in [32_766usize, 32_767, 32_768, 32_769] {
+        let mut data = noise(gap, 3);
+        let head: Vec<u8> = data[..3000].to_vec();
+        data.extend_from_slice(&head);
+        let sizes = round_trip(&data);
+        if gap <= 32_767 {
+            // The repeat is found across the window instead of costing 3000 more bytes.
+            assert!(sizes.iter().all(|&s| s < gap + 200), "gap {gap}: {sizes:?}");
+        }
+    }
+}
+
+#[test]
+fn matches_cross_the_megabyte_chunks() {
+    // Text-like input of 3.5 MB: short repeats everywhere, long ones across chunk boundaries.
+    let words: Vec<&[u8]> = vec![
+        b"pixel ",
+        b"row ",
+        b"filter ",
+        b"deflate ",
+        b"window ",
+        b"\n",
+    ];
+    let picks = noise(700_000, 11);
+    let mut data = Vec::new();
+    for (i, &p) in picks.iter().enumerate() {
+        data.extend_from_slice(words[usize::from(p) % words.len()]);
+        if i % 50_000 == 0 {
+            let back = data.len().saturating_sub(20_000);
+            let copy = data[back..back + 500.min(data.len() - back)].to_vec();
+            data.extend_from_slice(&copy);
+        }
+    }
+    assert!(data.len() > 3 * CHUNK);
+    let sizes = round_trip(&data);
+    assert!(sizes.iter().all(|&s| s < data.len() / 3), "{sizes:?}");
+}
+
+#[test]
+fn output_does_not_depend_on_how_input_is_split() {
+    let mut data = noise(200_000, 5);
+    data.extend(std::iter::repeat_n(9u8, 1_500_000));
+    data.extend(noise(100_000, 5));
+    for level in LEVELS {
+        let whole = zlib(&data, level);
+        let mut d = Deflater::new(level);
+        for part in data.chunks(7_777) {
+            d.write(part);
+        }
+        assert!(d.finish() == whole, "{level:?}");
+    }
+}
+
+#[test]
+fn levels_order_by_size_on_mixed_data() {
+    let mut data = Vec::new();
+    for row in 0..400u32 {
+        data.extend((0..1200u32).map(|x| ((x * x + row * 7) / 97) as u8 ^ (row as u8 & 3)));
+    }
+    let [fast, default, max] = round_trip(&data);
+    assert!(default <= fast && max <= default, "{fast} {default} {max}");
+}
+
+/// Python's zlib (the C library) as a second, unrelated inflater, where Python is installed.
+#[test]
+fn python_zlib_inflates_our_streams() {
+    let data: Vec<u8> = noise(50_000, 9)
+        .iter()
+        .flat_map(|&b| [b, b / 2, b / 2, 0])
+        .collect();
+    for level in LEVELS {
+        let z = zlib(&data, level);
+        let dir =
+            std::env::temp_dir().join(format!("pixsqueeze-zlib-{level:?}-{}", std::process::id()));
+        if std::fs::write(&dir, &z).is_err() {
+            println!("SKIP: temporary directory not writable");
+            return;
+        }
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg("import sys, zlib; sys.stdout.buffer.write(zlib.decompress(open(sys.argv[1], 'rb').read()))")
+            .arg(&dir)
+            .output();
+        let _ = std::fs::remove_file(&dir);
+        match out {
+            Ok(out) if out.status.success() => assert!(out.stdout == data, "{level:?}"),
+            Ok(out) => panic!("{level:?}: {}", String::from_utf8_lossy(&out.stderr)),
+            Err(_) => {
+                println!("SKIP: python3 not found");
+                return;
+            }
+        }
+    }
+}
