@@ -7,8 +7,25 @@ const THUMB = 96; // px, twice the shown size for sharp thumbnails on dense scre
 // One thumbnail at a time: decoding a dozen camera photos at once would compete with compression.
 let thumbQueue = Promise.resolve();
 
+// A thumbnail of a camera photo decodes all 12 megapixels on the core the worker pool leaves to the
+// page, and a zoom or pan painted meanwhile waited for it: frames up to 240 ms late in a batch of 20
+// (tests/e2e/measure-batch.mjs), against 15–56 ms without thumbnails. So thumbnails wait until the
+// person has left the keyboard, wheel and pointer alone for a moment.
+const QUIET_MS = 400;
+let lastInput = -Infinity;
+const touched = () => { lastInput = performance.now(); };
+for (const type of ['keydown', 'wheel', 'pointerdown']) addEventListener(type, touched, { capture: true, passive: true });
+addEventListener('pointermove', (e) => { if (e.buttons) touched(); }, { capture: true, passive: true });
+
+async function inputQuiet() {
+  for (let wait; (wait = lastInput + QUIET_MS - performance.now()) > 0;) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 function drawThumbnail(canvas, file) {
   thumbQueue = thumbQueue.then(async () => {
+    await inputQuiet();
     try {
       const bitmap = await createImageBitmap(file, { resizeWidth: THUMB, resizeQuality: 'medium' });
       canvas.width = bitmap.width;
