@@ -298,17 +298,13 @@ mod tests {
         assert_eq!(paeth(0, 0, 0), 0);
     }
 
-    /// Whole lossless PNG encodes per effort on the quick bench's images (kodim01, kodim23, the
-    /// screenshot), and the whole Kodak half plus screenshot: `cargo test --release
-    /// corpus_png_figures -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "measurement, prints figures"]
-    fn corpus_png_figures() {
-        use crate::{Effort, Format, Options};
+    /// The shared corpus's Kodak photos and text screenshot, for the figure-printing tests; `None`
+    /// (after saying so) where the corpus is absent.
+    fn kodak_and_screenshot() -> Option<(std::path::PathBuf, Vec<std::path::PathBuf>)> {
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
         let Ok(photos) = std::fs::read_dir(corpus.join("photos")) else {
             println!("SKIP: no corpus at {}", corpus.display());
-            return;
+            return None;
         };
         let mut files: Vec<_> = photos
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -316,6 +312,19 @@ mod tests {
             .collect();
         files.sort();
         files.push(corpus.join("special/screenshot-lorem-ipsum-firefox.png"));
+        Some((corpus, files))
+    }
+
+    /// Whole lossless PNG encodes per effort on the quick bench's images (kodim01, kodim23, the
+    /// screenshot), and the whole Kodak half plus screenshot: `cargo test --release
+    /// corpus_png_figures -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "measurement, prints figures"]
+    fn corpus_png_figures() {
+        use crate::{Effort, Format, Options};
+        let Some((_, files)) = kodak_and_screenshot() else {
+            return;
+        };
         let quick = [
             "kodim01.png",
             "kodim23.png",
@@ -357,17 +366,9 @@ mod tests {
     #[ignore = "measurement, prints figures"]
     fn corpus_deflate_figures() {
         use std::time::Instant;
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let Ok(photos) = std::fs::read_dir(corpus.join("photos")) else {
-            println!("SKIP: no corpus at {}", corpus.display());
+        let Some((corpus, mut files)) = kodak_and_screenshot() else {
             return;
         };
-        let mut files: Vec<_> = photos
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().contains("kodim"))
-            .collect();
-        files.sort();
-        files.push(corpus.join("special/screenshot-lorem-ipsum-firefox.png"));
         files.push(corpus.join("special/graphic-exoplanet-diagram-indexed-4k.png"));
         let dump = std::env::var_os("PIXSQUEEZE_DUMP");
         let names = ["miniz6", "fast", "default", "max"];
