@@ -111,18 +111,25 @@ fn ac_run<S: Sink>(block: &[i16; 64], ss: usize, se: usize, al: u32, table: usiz
             run += 1;
             continue;
         }
-        while run > 15 {
-            sink.symbol(table, 0xf0);
-            run -= 16;
-        }
-        let size = category(v);
-        sink.symbol(table, ((run << 4) | size) as u8);
-        sink.bits(value_bits(v, size), size);
+        ac_value(v, run, table, sink);
         run = 0;
     }
     if run > 0 {
         sink.symbol(table, 0x00);
     }
+}
+
+/// Codes a nonzero AC value after `run` zeros: a ZRL symbol per 16 zeros, then run/size and the
+/// value's bits (shared by baseline scans and progressive first scans).
+#[inline]
+fn ac_value<S: Sink>(v: i32, mut run: u32, table: usize, sink: &mut S) {
+    while run > 15 {
+        sink.symbol(table, 0xf0);
+        run -= 16;
+    }
+    let size = category(v);
+    sink.symbol(table, ((run << 4) | size) as u8);
+    sink.bits(value_bits(v, size), size);
 }
 
 /// A coefficient's value at point transform `al`: magnitude shifted, sign kept (T.81 G.1.2.3).
@@ -271,13 +278,7 @@ fn ac_first<S: Sink>(
             continue;
         }
         eob.flush(table, sink);
-        while run > 15 {
-            sink.symbol(table, 0xf0);
-            run -= 16;
-        }
-        let size = category(v);
-        sink.symbol(table, ((run << 4) | size) as u8);
-        sink.bits(value_bits(v, size), size);
+        ac_value(v, run, table, sink);
         run = 0;
     }
     if run > 0 {
