@@ -39,10 +39,8 @@ mod native {
             g.bench_function(format!("jpeg q{q}"), |b| b.iter(|| encode(&image, &opts)));
         }
         for effort in [Effort::Fast, Effort::Default, Effort::Max] {
-            let opts = Options {
-                effort: Some(effort),
-                ..Options::new(Format::Png)
-            };
+            let mut opts = Options::new(Format::Png);
+            opts.effort = Some(effort);
             g.bench_function(format!("png {effort:?}"), |b| {
                 b.iter(|| encode(&image, &opts))
             });

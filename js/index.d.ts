@@ -20,6 +20,11 @@ export interface Limits {
   maxPixels?: number;
   /** Largest file accepted, in bytes. @default 268435456 (256 MiB) */
   maxInputBytes?: number;
+  /**
+   * The most memory one job may need, estimated from the header before anything is allocated (decode,
+   * resize, encode, measure). @default 4294967296 (4 GiB: what a wasm instance can hold)
+   */
+  maxMemoryBytes?: number;
 }
 
 /** How a call runs; none of these reach the encoder. */
@@ -78,7 +83,8 @@ export interface Result {
   psnr: number;
   /**
    * SSIMULACRA2 perceptual score against the original: 100 is identical, about 90 is visually lossless,
-   * about 70 is good web quality. `null` for images under 8 pixels a side, which it cannot score.
+   * about 70 is good web quality. `null` for images under 113 pixels a side, which it cannot judge
+   * (`notes` says so).
    */
   ssimulacra2: number | null;
   /** The quality used, or `null` for formats without one. */
@@ -87,6 +93,12 @@ export interface Result {
   options: ResolvedOptions;
   /** What a smart mode (`maxBytes`, `minScore`, `minPsnr`, `format: "auto"`) tried and why; `null` otherwise. */
   search: SearchReport | null;
+  /**
+   * What was asked for but left out, and why, one sentence each: an ICC profile or EXIF block over its
+   * limit or more than the format holds (dropped, the image still compressed), EXIF with a format that
+   * keeps none, a score SSIMULACRA2 cannot give. Empty when nothing was.
+   */
+  notes: string[];
 }
 
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */

@@ -7,12 +7,16 @@
 //! This software is based in part on the work of the Independent JPEG Group (the JPEG encoder's
 //! quality scaling of quantisation tables is libjpeg's).
 
+// No `unsafe` anywhere but the one FFI module that needs it, which says so with an `allow`.
+#![deny(unsafe_code)]
+
 mod codecs;
 mod color;
 mod decode;
 mod error;
 mod exif;
 mod limits;
+mod memory;
 mod metrics;
 mod options;
 mod orient;
@@ -28,11 +32,11 @@ pub mod wasm;
 pub use codecs::{FormatMeta, OptionKind, OptionMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
-pub use limits::Limits;
-pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
+pub use limits::{Limits, ADDRESSABLE_BYTES};
+pub use metrics::{can_score, measure, psnr_from_mse, ratio, Metrics, SSIMULACRA2_MIN_SIDE};
 pub use options::{
     ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
 pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba, Rgba16, Rgba8};
-pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};
+pub use search::{Probe, SearchReport, DEFAULT_AUTO_PSNR, DEFAULT_AUTO_SCORE, MAX_PROBES};

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Format {
     /// Lossy JPEG.
     Jpeg,
@@ -39,6 +40,7 @@ impl Format {
 
 /// JPEG chroma subsampling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub enum Subsampling {
     /// 4:2:0 below quality 90, 4:4:4 from 90 up: at high quality, halved chroma is the visible loss.
     #[serde(rename = "auto")]
@@ -54,6 +56,7 @@ pub enum Subsampling {
 /// How hard lossless encoders work for smaller files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Effort {
     Fast,
     Default,
@@ -63,6 +66,7 @@ pub enum Effort {
 /// What happens to an embedded colour profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ColorProfile {
     /// Write the input's ICC profile into the output unchanged, so colours do not shift.
     Keep,
@@ -73,17 +77,20 @@ pub enum ColorProfile {
 /// Per-call overrides of [`Limits`]; absent fields keep the defaults.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LimitOptions {
     pub max_width: Option<f64>,
     pub max_height: Option<f64>,
     pub max_pixels: Option<f64>,
     pub max_input_bytes: Option<f64>,
+    pub max_memory_bytes: Option<f64>,
 }
 
 /// Options for [`encode`](crate::encode) and [`compress`](crate::compress), as a caller writes them.
 /// Every field but `format` is optional; [`Options::resolve`] documents the defaults.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Options {
     pub format: Format,
     /// JPEG quality, a whole number 1–100 (default 75).
@@ -135,6 +142,7 @@ pub const DEFAULT_QUALITY: u8 = 75;
 /// result reports as the options actually used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Settings {
     pub format: Format,
     pub quality: u8,
@@ -174,8 +182,13 @@ impl Settings {
 
 impl LimitOptions {
     /// Every field name, as callers write them.
-    pub const FIELDS: &'static [&'static str] =
-        &["maxWidth", "maxHeight", "maxPixels", "maxInputBytes"];
+    pub const FIELDS: &'static [&'static str] = &[
+        "maxWidth",
+        "maxHeight",
+        "maxPixels",
+        "maxInputBytes",
+        "maxMemoryBytes",
+    ];
 }
 
 impl Options {
@@ -243,22 +256,26 @@ impl Options {
     /// # Errors
     /// [`Error::InvalidInput`] naming the first field that is out of range or malformed.
     pub fn resolve(&self) -> Result<Settings> {
-        let limits = match &self.limits {
-            None => Limits::default(),
-            Some(l) => {
-                let d = Limits::default();
-                Limits {
-                    max_width: whole("limits.maxWidth", l.max_width, 1, u32::MAX.into())?
-                        .map_or(d.max_width, |v| v as u32),
-                    max_height: whole("limits.maxHeight", l.max_height, 1, u32::MAX.into())?
-                        .map_or(d.max_height, |v| v as u32),
-                    max_pixels: whole("limits.maxPixels", l.max_pixels, 1, MAX_SAFE)?
-                        .unwrap_or(d.max_pixels),
-                    max_input_bytes: whole("limits.maxInputBytes", l.max_input_bytes, 1, MAX_SAFE)?
-                        .unwrap_or(d.max_input_bytes),
-                }
+        let mut limits = Limits::default();
+        if let Some(l) = &self.limits {
+            if let Some(v) = whole("limits.maxWidth", l.max_width, 1, u32::MAX.into())? {
+                limits.max_width = v as u32;
             }
-        };
+            if let Some(v) = whole("limits.maxHeight", l.max_height, 1, u32::MAX.into())? {
+                limits.max_height = v as u32;
+            }
+            if let Some(v) = whole("limits.maxPixels", l.max_pixels, 1, MAX_SAFE)? {
+                limits.max_pixels = v;
+            }
+            if let Some(v) = whole("limits.maxInputBytes", l.max_input_bytes, 1, MAX_SAFE)? {
+                limits.max_input_bytes = v;
+            }
+            // Never above what the build can address: a larger figure would promise memory that
+            // does not exist.
+            if let Some(v) = whole("limits.maxMemoryBytes", l.max_memory_bytes, 1, MAX_SAFE)? {
+                limits.max_memory_bytes = v.min(limits.max_memory_bytes);
+            }
+        }
         Ok(Settings {
             format: self.format,
             quality: whole("quality", self.quality, 1, 100)?.map_or(DEFAULT_QUALITY, |q| q as u8),

@@ -82,10 +82,11 @@ pub fn decode(bytes: &[u8]) -> JsResult<Object> {
 }
 
 /// `compress(bytes, options, onProgress?) → { data, mimeType, format, width, height, originalBytes,
-/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options, search }`: decodes a file, encodes
-/// it as `options` say and measures the result. `options` in the result is every option actually used,
-/// defaults filled in; `search` (smart modes only) lists every probe and the reason for the pick, and
-/// `onProgress(probe)` is called after each probe.
+/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options, search, notes }`: decodes a file,
+/// encodes it as `options` say and measures the result. `options` in the result is every option
+/// actually used, defaults filled in; `search` (smart modes only) lists every probe and the reason for
+/// the pick, and `onProgress(probe)` is called after each probe; `notes` says what was left out and
+/// why (metadata over its limit or more than the format holds, a score the metric cannot give).
 #[wasm_bindgen]
 pub fn compress(
     bytes: &[u8],
@@ -126,11 +127,12 @@ pub fn compress(
     set(&out, "options", to_js(&r.settings)?)?;
     let search = r.search.as_ref().map(to_js).transpose()?;
     set(&out, "search", search.unwrap_or(JsValue::NULL))?;
+    set(&out, "notes", to_js(&r.notes)?)?;
     Ok(out)
 }
 
 /// `measure(original, result, width, height) → { mse, psnr, ssimulacra2 }` on two RGBA8 buffers of
-/// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
+/// the same dimensions (`ssimulacra2` is null below `SSIMULACRA2_MIN_SIDE` pixels a side).
 #[wasm_bindgen]
 pub fn measure(original: Vec<u8>, result: Vec<u8>, width: u32, height: u32) -> JsResult<Object> {
     let original = Rgba8::new(width, height, original).map_err(js_error)?;

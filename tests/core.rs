@@ -94,10 +94,8 @@ fn transparent_pixels_are_composited_over_white_in_jpeg() {
 fn bad_quality_is_invalid_input() {
     let image = photo_like(8, 8);
     for quality in [0.0, 101.0, 50.5, f64::NAN] {
-        let options = Options {
-            quality: Some(quality),
-            ..Options::new(Format::Jpeg)
-        };
+        let mut options = Options::new(Format::Jpeg);
+        options.quality = Some(quality);
         let err = encode(&image, &options).unwrap_err();
         assert!(matches!(err, Error::InvalidInput(_)), "{quality}: {err}");
     }
@@ -151,23 +149,16 @@ fn truncated_files_fail_without_panicking() {
 #[test]
 fn tight_limits_are_limit_exceeded() {
     let png = png_file(&photo_like(100, 50));
-    let tight = Limits {
-        max_pixels: 4_999,
-        ..Limits::default()
-    };
+    let mut tight = Limits::default();
+    tight.max_pixels = 4_999;
     assert_eq!(decode(&png, &tight).unwrap_err().name(), "LimitExceeded");
-    let short = Limits {
-        max_input_bytes: 10,
-        ..Limits::default()
-    };
+    let mut short = Limits::default();
+    short.max_input_bytes = 10;
     assert_eq!(decode(&png, &short).unwrap_err().name(), "LimitExceeded");
-    let options = Options {
-        limits: Some(LimitOptions {
-            max_pixels: Some(4_999.0),
-            ..LimitOptions::default()
-        }),
-        ..Options::new(Format::Png)
-    };
+    let mut limits = LimitOptions::default();
+    limits.max_pixels = Some(4_999.0);
+    let mut options = Options::new(Format::Png);
+    options.limits = Some(limits);
     assert_eq!(
         compress(&png, &options).unwrap_err().name(),
         "LimitExceeded"
@@ -207,6 +198,10 @@ fn format_meta_matches_what_the_parser_accepts() {
                 }
                 OptionKind::Boolean { default } => default.to_string(),
                 OptionKind::Color { default } => format!("\"{default}\""),
+                other => panic!(
+                    "{}: an option kind this test does not know: {other:?}",
+                    o.name
+                ),
             };
             let json = format!("{{\"format\":\"{}\",\"{}\":{value}}}", meta.id, o.name);
             let options: Options =
@@ -316,4 +311,63 @@ fn the_core_build_hands_webp_and_auto_to_the_full_build() {
             assert_eq!(e.name(), "NeedsFullModule", "{what}: {e}");
         }
     }
+}
+
+#[test]
+fn ssimulacra2_is_null_where_it_cannot_judge_and_the_result_says_why() {
+    // A 32768 x 8 strip at about 14 dB PSNR scored 85 when the metric's coarse scales were missing.
+    let (w, h) = (32_768u32, 8u32);
+    let original = photo_like(w, h).into_rgba8();
+    let mut state = 7u32;
+    let noisy: Vec<u8> = original
+        .data()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            if i % 4 == 3 {
+                v
+            } else {
+                (i32::from(v) + (state % 121) as i32 - 60).clamp(0, 255) as u8
+            }
+        })
+        .collect();
+    let noisy = Rgba8::new(w, h, noisy).unwrap();
+    let m = measure(&original, &noisy).unwrap();
+    assert!(m.psnr < 20.0, "psnr {}", m.psnr);
+    assert_eq!(m.ssimulacra2, None);
+    // From the side the metric needs, it scores.
+    let side = pixsqueeze::SSIMULACRA2_MIN_SIDE;
+    assert!(!pixsqueeze::can_score(side - 1, 4096) && pixsqueeze::can_score(side, side));
+    let r = compress(
+        &png_file(&photo_like(200, side - 1)),
+        &Options::new(Format::Jpeg),
+    )
+    .unwrap();
+    assert_eq!(r.ssimulacra2, None);
+    assert!(
+        r.notes.iter().any(|n| n.contains("SSIMULACRA2")),
+        "{:?}",
+        r.notes
+    );
+    let r = compress(
+        &png_file(&photo_like(200, side)),
+        &Options::new(Format::Jpeg),
+    )
+    .unwrap();
+    assert!(
+        r.ssimulacra2.is_some() && r.notes.is_empty(),
+        "{:?}",
+        r.notes
+    );
+    // A score target on such an image is refused at once, pointing to minPsnr.
+    let e = compress(
+        &png_file(&photo_like(64, 64)),
+        &serde_json::from_str(r#"{"format":"jpeg","minScore":80}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(e.name(), "InvalidInput", "{e}");
+    assert!(e.message().contains("minPsnr"), "{e}");
 }

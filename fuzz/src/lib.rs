@@ -5,6 +5,8 @@
 //! A target fails by panicking: any panic in the core is a bug (in wasm it kills the instance), and so
 //! is an error of the wrong kind, a lossless result that is not, or our own output that does not decode.
 
+pub mod hostile;
+
 use pixsqueeze::{
     compress as compress_file, decode_full, encode, Effort, Error, Format, Image, LimitOptions,
     Limits, Options, Rgba16, Rgba8, Subsampling,
@@ -17,21 +19,21 @@ pub const MAX_PIXELS: u64 = 1 << 18;
 pub const MAX_INPUT_BYTES: u64 = 1 << 20;
 
 pub fn limits() -> Limits {
-    Limits {
-        max_width: MAX_SIDE,
-        max_height: MAX_SIDE,
-        max_pixels: MAX_PIXELS,
-        max_input_bytes: MAX_INPUT_BYTES,
-    }
+    let mut limits = Limits::default();
+    limits.max_width = MAX_SIDE;
+    limits.max_height = MAX_SIDE;
+    limits.max_pixels = MAX_PIXELS;
+    limits.max_input_bytes = MAX_INPUT_BYTES;
+    limits
 }
 
 fn limit_options() -> LimitOptions {
-    LimitOptions {
-        max_width: Some(f64::from(MAX_SIDE)),
-        max_height: Some(f64::from(MAX_SIDE)),
-        max_pixels: Some(MAX_PIXELS as f64),
-        max_input_bytes: Some(MAX_INPUT_BYTES as f64),
-    }
+    let mut limits = LimitOptions::default();
+    limits.max_width = Some(f64::from(MAX_SIDE));
+    limits.max_height = Some(f64::from(MAX_SIDE));
+    limits.max_pixels = Some(MAX_PIXELS as f64);
+    limits.max_input_bytes = Some(MAX_INPUT_BYTES as f64);
+    limits
 }
 
 /// A search encodes and scores up to about twenty times per input: a quarter of the pixels keeps
@@ -111,10 +113,9 @@ pub fn search(data: &[u8]) {
     };
     let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
     let mut options = Options::new(format);
-    options.limits = Some(LimitOptions {
-        max_pixels: Some(SEARCH_MAX_PIXELS as f64),
-        ..limit_options()
-    });
+    let mut limits = limit_options();
+    limits.max_pixels = Some(SEARCH_MAX_PIXELS as f64);
+    options.limits = Some(limits);
     options.allow_resize = Some(select & 32 != 0);
     let target = f64::from(*target);
     match select >> 3 & 3 {
@@ -208,6 +209,7 @@ fn samples16(image: &Image) -> (u32, u32, Vec<u16>) {
     let samples = match image {
         Image::Rgba8(i) => i.data().iter().map(|&v| u16::from(v) * 257).collect(),
         Image::Rgba16(i) => i.data().to_vec(),
+        other => panic!("an image kind the harness does not know: {other:?}"),
     };
     (image.width(), image.height(), samples)
 }

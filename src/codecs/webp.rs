@@ -18,7 +18,14 @@ pub(super) const META: FormatMeta = FormatMeta {
     lossy: false,
     default_quality: None,
     options: &[],
+    // libwebp's WEBP_MAX_DIMENSION.
+    max_side: 16_383,
 };
+
+/// The fewest bytes a WebP file takes: RIFF and chunk headers and the smallest bitstream header.
+pub(super) fn smallest_file(_width: u32, _height: u32) -> u64 {
+    12 + 8 + 5 + 1
+}
 
 #[cfg(not(feature = "full"))]
 pub(super) fn encode(_: &Rgba8, _: &Extras) -> Result<Vec<u8>> {

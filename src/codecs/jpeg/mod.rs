@@ -16,7 +16,7 @@ mod tables;
 use super::{Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
 use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
-use crate::pixels::Rgba8;
+use crate::pixels::{over_background, Rgba8};
 use bits::BitWriter;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
@@ -59,8 +59,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "optimizeHuffman",
             label: "Optimise Huffman tables",
             kind: OptionKind::Boolean { default: true },
-            description:
-                "Always on: each image gets its own optimal tables (kept for compatibility).",
+            description: "Each image gets its own optimal tables (smaller files); off: the standard tables in one pass (faster). Progressive JPEG always uses optimal tables.",
         },
         OptionMeta {
             name: "keepMetadata",
@@ -76,7 +75,45 @@ pub(super) const META: FormatMeta = FormatMeta {
             description: "The colour transparent areas are composited over, as #rrggbb.",
         },
     ],
+    max_side: 65_535,
 };
+
+/// The EXIF a JPEG holds: one APP1 segment, its `Exif\0\0` prefix included.
+const MAX_EXIF: usize = 65_535 - 2 - 6;
+
+/// The ICC profile a JPEG holds: at most 255 numbered APP2 segments (ICC.1 annex B.4).
+const ICC_CHUNK: usize = 65_535 - 2 - 14;
+const MAX_ICC: usize = 255 * ICC_CHUNK;
+
+/// Why `exif` cannot go into a JPEG, if it cannot.
+pub(super) fn exif_does_not_fit(exif: &[u8]) -> Option<String> {
+    let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
+    (tiff.len() > MAX_EXIF).then(|| {
+        format!(
+            "the EXIF block was dropped: it is {} bytes, and a JPEG holds at most {MAX_EXIF}",
+            tiff.len()
+        )
+    })
+}
+
+/// Why `icc` cannot go into a JPEG, if it cannot.
+pub(super) fn icc_does_not_fit(icc: &[u8]) -> Option<String> {
+    (icc.len() > MAX_ICC).then(|| {
+        format!(
+            "the ICC profile was dropped: it is {} bytes, and a JPEG holds at most {MAX_ICC}",
+            icc.len()
+        )
+    })
+}
+
+/// The fewest bytes a JPEG of `width` x `height` takes: markers, one quantisation table, a frame
+/// and scan header, two Huffman tables of one code each, and for every luma block at least two
+/// bits (a DC difference and an end of block), whatever the tables.
+pub(super) fn smallest_file(width: u32, height: u32) -> u64 {
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    let headers = 2 + 18 + 69 + 13 + 40 + 10 + 2;
+    headers + blocks / 4
+}
 
 pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
     let (width, height) = side_u16(image.width(), image.height())?;
@@ -88,7 +125,14 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
         Subsampling::S422 => (2, 1),
         Subsampling::S420 => (2, 2),
     };
-    let layout = Layout::new(usize::from(width), usize::from(height), 3, h, v);
+    // Gray input as one component, as libjpeg writes it: two flat chroma planes would cost bytes
+    // and decode to the same pixels.
+    let components = if is_gray(image, settings.background) {
+        1
+    } else {
+        3
+    };
+    let layout = Layout::new(usize::from(width), usize::from(height), components, h, v);
     let table = tables::scaled(settings.quality);
     let coefs = quantise(image, settings.background, &layout, &table);
 
@@ -153,9 +197,15 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
             writer.out.finish();
         }
     } else {
-        let mut counter = Counter::new();
-        scans::sequential(&layout, &coefs, &mut counter);
-        let huff: Vec<HuffTable> = counter.freq.iter().map(HuffTable::optimal).collect();
+        // Progressive scans always get optimal tables (as libjpeg does): the standard ones have no
+        // codes for the end-of-band runs those scans use.
+        let huff: Vec<HuffTable> = if settings.optimize_huffman {
+            let mut counter = Counter::new();
+            scans::sequential(&layout, &coefs, &mut counter);
+            counter.freq.iter().map(HuffTable::optimal).collect()
+        } else {
+            (0..4).map(HuffTable::standard).collect()
+        };
         let used: Vec<(usize, &HuffTable)> = huff
             .iter()
             .enumerate()
@@ -206,6 +256,18 @@ const fn scan(components: &'static [usize], ss: u8, se: u8, ah: u8, al: u8) -> S
         ah,
         al,
     }
+}
+
+/// Whether every pixel, composited over `background`, is a shade of gray (R = G = B).
+fn is_gray(image: &Rgba8, background: [u8; 3]) -> bool {
+    image.data().chunks_exact(4).all(|p| {
+        if p[3] == 255 {
+            p[0] == p[1] && p[1] == p[2]
+        } else {
+            let c = |i: usize| over_background(p[i], p[3], background[i]);
+            c(0) == c(1) && c(1) == c(2)
+        }
+    })
 }
 
 /// Transforms and quantises the whole image, strip by strip, into per-component block grids.
@@ -267,7 +329,7 @@ fn write_jfif(out: &mut Vec<u8>) {
 
 /// The ICC profile in numbered APP2 chunks (ICC.1 annex B.4).
 fn write_icc(out: &mut Vec<u8>, icc: &[u8]) -> Result<()> {
-    const CHUNK: usize = 65_535 - 2 - 14;
+    const CHUNK: usize = ICC_CHUNK;
     let chunks = icc.len().div_ceil(CHUNK);
     let count = u8::try_from(chunks).map_err(|_| {
         Error::Encode(format!(
