@@ -2,7 +2,7 @@
 // a new version shows as soon as it is served) and falls back to the copy cached here.
 // Nothing here ever talks to another origin; the page has nothing to send anywhere.
 
-const CACHE = 'pixsqueeze-v2';
+const CACHE = 'pixsqueeze-v3';
 const NETWORK_TIMEOUT_MS = 4000;
 // What the page and the package's worker load. The page also sends the list of what it actually
 // loaded, so a renamed module is picked up without editing this list.
@@ -11,7 +11,7 @@ const NETWORK_TIMEOUT_MS = 4000;
 // this worker, which caches it like any other file, so from then on such jobs work offline too.
 const PRECACHE = [
   './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
-  './input.js', './scheduler.js', './settings.js', './zip.js',
+  './input.js', './scheduler.js', './settings.js', './zip.js', './advice.js', './estimate.js',
   '../js/index.js', '../js/api.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
   '../pkg/pixsqueeze.js', '../pkg/pixsqueeze_bg.wasm', '../pkg/pixsqueeze_full.js',
 ];
