@@ -54,13 +54,34 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_v
   cargo_install wasm-bindgen-cli "$bindgen_version"
 fi
 
-# Tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours.
-if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/djpeg ]; }; then
-  say "installing Debian's chromium, chromium-driver and libjpeg-turbo-progs"
-  sudo_cmd=""
-  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver libjpeg-turbo-progs >/dev/null
+sudo_cmd=""
+[ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    $sudo_cmd apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
+# libwebp's C code (libwebp-sys) in the full wasm module: clang-14 compiles it for wasm32 against
+# wasi-libc's headers, llvm-ar-14 archives it (.cargo/config.toml names them). Natively the system's
+# cc builds it.
+if ! command -v clang-14 >/dev/null || ! command -v llvm-ar-14 >/dev/null || [ ! -f /usr/include/wasm32-wasi/stdlib.h ]; then
+  say "installing Debian's clang-14, llvm-14 and wasi-libc (libwebp's C code for wasm32)"
+  apt_install clang-14 llvm-14 wasi-libc
+fi
+if ! command -v cc >/dev/null; then
+  say "installing Debian's gcc (libwebp's C code for native builds and tests)"
+  apt_install gcc libc6-dev
+fi
+
+# Tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours, and libwebp's dwebp
+# (Debian's webp) as the reference decoder of our WebP.
+if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/djpeg ] || [ ! -x /usr/bin/dwebp ]; }; then
+  say "installing Debian's chromium, chromium-driver, libjpeg-turbo-progs and webp"
+  apt_install chromium chromium-driver libjpeg-turbo-progs webp
 fi
 
 # Licence, ban and source checks of the dependency tree (deny.toml); slow to build, so only for tests.
