@@ -3,6 +3,14 @@
 // asserted against timings.
 import assert from 'node:assert/strict';
 import { b64 } from './consumer.mjs';
+import { engine } from './drivers/index.mjs';
+
+/**
+ * Firefox runs WebDriver scripts in a sandbox with JS builtins of its own, so the ArrayBuffers they make
+ * come from another realm, as an iframe's do: the package refuses those until js/api.js stops testing
+ * `instanceof ArrayBuffer` (issue 13/17, the cross-realm fix). Until then the check is a todo there.
+ */
+export const crossRealmTodo = engine === 'firefox' && 'the package refuses an ArrayBuffer from another realm (WebDriver\'s sandbox in Firefox)';
 
 /** A person's path through the consumer app: choose a file, see the compressed result. */
 export async function pickFile(page, path) {

@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { root } from './support.mjs';
+import { probeOptions } from './drivers/index.mjs';
+import { serveProbe } from './drivers/probe.mjs';
 
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; img-src 'self' blob: data:";
 
@@ -58,6 +60,7 @@ export async function serveStatic(dir) {
       res.writeHead(404).end('not found');
     }
   });
+  serveProbe(server, probeOptions);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }

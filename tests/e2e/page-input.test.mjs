@@ -26,20 +26,25 @@ test('an image pasted with Ctrl+V is compressed', async (t) => {
   const env = await launch();
   try {
     const page = await openPage(env);
-    if (!page.grantClipboard) {
-      t.skip(`${env.engine}: WebDriver cannot grant the page the clipboard permission a scripted image copy needs`);
-      return;
-    }
-    await page.grantClipboard(env.origin);
-    // Put a real PNG on the system clipboard, then paste it the way a person does.
-    const png = photoLikePng(160, 120).toString('base64');
-    await page.evaluate(async (b64) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
-    }, png);
+    await page.grantClipboard?.(env.origin); // Chromium asks for a permission; the others want a click
     await page.mouse.move(5, 5);
     await page.mouse.down();
     await page.mouse.up();
+    // Put a real PNG on the system clipboard, then paste it the way a person does.
+    const png = photoLikePng(160, 120).toString('base64');
+    const refused = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      try {
+        await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+        return null;
+      } catch (e) {
+        return `${e.name}: ${e.message}`;
+      }
+    }, png);
+    if (refused) {
+      t.skip(`${env.engine}: the browser refuses a scripted copy of an image (${refused}), so there is nothing to paste`);
+      return;
+    }
     await page.keyboard.press('Control+V');
     await allDone(page, 1);
     const [name] = await rowNames(page);
@@ -50,7 +55,7 @@ test('an image pasted with Ctrl+V is compressed', async (t) => {
   }
 });
 
-test('a folder chosen with the folder picker: its images, not its other files, keep their paths', async () => {
+test('a folder chosen with the folder picker: its images, not its other files, keep their paths', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pixsqueeze-folder-'));
   const folder = join(dir, 'holiday');
   mkdirSync(join(folder, 'day 2'), { recursive: true });
@@ -60,7 +65,13 @@ test('a folder chosen with the folder picker: its images, not its other files, k
   const env = await launch();
   try {
     const page = await openPage(env);
-    await page.setInputFiles('#folder', folder);
+    try {
+      await page.setInputFiles('#folder', folder);
+    } catch (e) {
+      if (e.webdriver !== 'invalid argument') throw e;
+      t.skip(`${env.engine}: its WebDriver server cannot choose a folder in a file input (${e.message.split(': ').pop()})`);
+      return;
+    }
     await allDone(page, 2);
     assert.deepEqual((await rowNames(page)).sort(), ['holiday/beach.png', 'holiday/day 2/hills.png']);
     const entries = await zipEntries(page);

@@ -5,7 +5,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
 import { startServer } from '../../scripts/serve.mjs';
-import { engine, launchBrowser } from './drivers/index.mjs';
+import { engine, launchBrowser, probeOptions } from './drivers/index.mjs';
+import { serveProbe } from './drivers/probe.mjs';
 
 export { engine };
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,6 +30,7 @@ export function corpusFile(rel) {
 /** The page's server and this engine's browser: `{ origin, server, engine, newPage({ viewport }), close() }`. */
 export async function launch() {
   const server = await startServer(0);
+  serveProbe(server, probeOptions);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await launchBrowser();
   return {

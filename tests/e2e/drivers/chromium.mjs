@@ -3,7 +3,6 @@
 // Playwright sees from the browser side: every request (workers' included), real downloads, offline.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { PROBE } from './probe.mjs';
 
 class ChromiumPage {
   #page;
@@ -86,7 +85,6 @@ export async function launch() {
     engine: 'chromium',
     async newPage({ viewport = { width: 1280, height: 900 } } = {}) {
       const context = await browser.newContext({ viewport, acceptDownloads: true });
-      await context.addInitScript(PROBE, { downloads: false });
       return new ChromiumPage(await context.newPage());
     },
     close: () => browser.close(),

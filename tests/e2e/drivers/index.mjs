@@ -19,6 +19,9 @@ const drivers = {
 export const engine = process.env.E2E_ENGINE ?? 'chromium';
 if (!drivers[engine]) throw new Error(`E2E_ENGINE=${engine}: expected one of ${Object.keys(drivers).join(', ')}`);
 
+/** What the page probe (probe.mjs) does here: Playwright sees Chromium's downloads itself. */
+export const probeOptions = { downloads: engine !== 'chromium' };
+
 /** Starts the engine's browser side: `{ engine, newPage({ viewport }), close() }`. */
 export async function launchBrowser() {
   return (await drivers[engine]()).launch();

@@ -1,12 +1,12 @@
 // A small W3C WebDriver (classic) client, enough for the suite, and a page object over it with the same
 // methods as the Chromium driver's (see ./index.mjs for the list). Firefox (geckodriver) and WebKitGTK
 // (WebKitWebDriver) speak it; WebKitGTK has no WebDriver BiDi, so there are no browser-side events:
-// what Playwright reports as events (page errors, console errors, CSP violations, requests, downloads)
-// is recorded inside the page by a probe installed after each load (PROBE below).
+// what Playwright reports as events (page errors, console errors, CSP violations, downloads) is recorded
+// inside the page by the probe the test servers put in every page (probe.mjs), and requests are read
+// from the page's resource timing.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { PROBE } from './probe.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const KEYS = {
@@ -143,13 +143,13 @@ export class WebDriverPage {
   async goto(url) {
     await this.#leaving();
     await this.#session.post('/url', { url });
-    await this.evaluate(PROBE, { downloads: true });
   }
 
+  /** Loads the page again, as a visit does. Not WebDriver's Refresh: in Firefox it bypasses the service
+   * worker (a reload a person does goes through it), so an offline reload fails there. */
   async reload() {
-    await this.#leaving();
-    await this.#session.post('/refresh');
-    await this.evaluate(PROBE, { downloads: true });
+    const url = await this.evaluate(() => location.href);
+    await this.goto(url);
   }
 
   /** Runs `fn(arg)` in the page and resolves to its (awaited) result, as Playwright's evaluate does. */
