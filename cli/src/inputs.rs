@@ -100,7 +100,8 @@ fn walk(
     skip: Option<&Path>,
     out: &mut Vec<Source>,
 ) -> Result<(), Failure> {
-    if skip.is_some_and(|s| same_file(dir, s)) {
+    // The output folder inside an input folder is not read back (it is, when it is that folder).
+    if dir != base && skip.is_some_and(|s| same_file(dir, s)) {
         return Ok(());
     }
     let entries = fs::read_dir(dir).map_err(|e| Failure::io("could not list the folder", &e))?;

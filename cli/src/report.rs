@@ -169,7 +169,7 @@ pub fn json(rows: &[Row], settings: &Settings, elapsed: Duration, jobs: usize) -
                 "mse": num(r.mse),
                 "psnr": num(r.psnr),
                 "ssimulacra2": num(r.ssimulacra2),
-                "timeMs": num(Some(r.time_ms)),
+                "timeMs": num(Some((r.time_ms * 1e3).round() / 1e3)),
                 "error": r.error.as_ref().map(|e| json!({ "name": e.name, "message": e.message })),
             })
         })
