@@ -6,7 +6,8 @@
 // free for the person's own view (its result, the live estimate, the left side), so that work never
 // waits behind the background and nothing has to be killed to make room for it.
 
-export const PRIORITY = { VIEW: 0, ESTIMATE: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
+// Estimates and previews go first: each takes a fraction of a second and shows the person something now.
+export const PRIORITY = { ESTIMATE: 0, VIEW: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
 const BACKGROUND = PRIORITY.CHART;
 
 /** Workers for the page: one per core but one, at most four, and at least two, so the view always
