@@ -315,12 +315,12 @@ function commit() {
   refresh();
 }
 
-/** A slider moved: show an estimate now; commit when it comes to rest. */
-function slide() {
+/** A slider moved: show an estimate now; commit when it comes to rest (after `ms`). */
+function slide(ms = SETTLE_MS) {
   clearTimeout(settle);
   draft = settings.options();
   viewStopped = false;
-  settle = setTimeout(commit, SETTLE_MS);
+  settle = setTimeout(commit, ms);
   refresh();
 }
 
@@ -710,8 +710,8 @@ async function downloadAll() {
   }
 }
 
-function onSettingChange({ live } = {}) {
-  if (live) slide();
+function onSettingChange({ live, settle: ms } = {}) {
+  if (live) slide(ms);
   else commit();
 }
 
