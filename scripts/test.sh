@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: set-up (with the browsers), then every test: licence and supply-chain checks, native cargo
-# tests (the fuzz regression inputs included), wasm-bindgen tests in headless Chromium and Firefox, a
-# fresh wasm build, the package's Node tests, and the end-to-end tests that drive the page and the packed
-# package in Chromium, Firefox and WebKitGTK; last, the benchmark in quick mode (figures, no thresholds).
-# Each step prints how long it took.
+# tests (the fuzz regression inputs included), the pixsqueeze command's tests, wasm-bindgen tests in
+# headless Chromium and Firefox, a fresh wasm build, the package's Node tests, and the end-to-end tests
+# that drive the page and the packed package in Chromium, Firefox and WebKitGTK; last, the benchmark in
+# quick mode (figures, no thresholds). Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -26,6 +26,9 @@ npm audit --omit=dev
 
 step "cargo test (native)"
 cargo test --locked
+
+step "the pixsqueeze command (cli/): its tests, end to end on temporary folder trees"
+cargo test --locked -p pixsqueeze-cli
 
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
 cargo test --locked --no-default-features --lib --test core --test corpus --test hardening --test fuzz_regressions

@@ -89,8 +89,11 @@ export class Viewer {
   #stage;
   #panes;
   #canvases;
-  #pictures = [null, null, null]; // original, result, and another encoding shown on the left instead of the original
-  #wanted = [null, null, null]; // the blob each side is loading, so a late load cannot overwrite a newer one
+  // The original, the result, another encoding shown on the left instead of the original, and a preview
+  // of part of the result (an encoding of the original's `#previewRect`) laid over the result.
+  #pictures = [null, null, null, null];
+  #wanted = [null, null, null, null]; // the blob each side is loading, so a late load cannot overwrite a newer one
+  #previewRect = null;
   #divider;
   #zoomLabel;
   #size = null; // the original's pixel size
@@ -133,6 +136,36 @@ export class Viewer {
   /** Shows `blob` on the left instead of the original (null: the original again), in the original's box. */
   showLeft(blob) {
     this.#show(2, blob);
+  }
+
+  /** Lays `blob`, an encoding of the original's pixels in `rect`, over the result (null: none). */
+  showPreview(blob, rect) {
+    if (blob) this.#previewRect = rect;
+    this.#show(3, blob);
+  }
+
+  /** The part of the original on screen, in its pixels: `{ x, y, width, height }`, or null. */
+  visibleRegion() {
+    if (!this.#size) return null;
+    const pane = this.#paneSize();
+    const s = this.scale;
+    const { cx, cy } = this.#centre();
+    const x = Math.max(0, Math.floor(cx - pane.width / 2 / s));
+    const y = Math.max(0, Math.floor(cy - pane.height / 2 / s));
+    const right = Math.min(this.#size.width, Math.ceil(cx + pane.width / 2 / s));
+    const bottom = Math.min(this.#size.height, Math.ceil(cy + pane.height / 2 / s));
+    return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
+  }
+
+  /** The original's RGBA pixels in `rect`, at full resolution, as the browser decoded them. */
+  async originalPixels(rect) {
+    const original = this.#pictures[0];
+    if (!original) throw new Error('no original');
+    const bitmap = await original.ready(0);
+    const canvas = new OffscreenCanvas(rect.width, rect.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, rect.x, rect.y, rect.width, rect.height, 0, 0, rect.width, rect.height);
+    return ctx.getImageData(0, 0, rect.width, rect.height);
   }
 
   /** The original's size in pixels, or null before it is known. */
@@ -220,8 +253,8 @@ export class Viewer {
 
   /** Forgets both images: the next original starts fitted. */
   reset() {
-    this.#wanted = [null, null, null];
-    for (const side of [0, 1, 2]) this.#replace(side, null);
+    this.#wanted = [null, null, null, null];
+    for (const side of [0, 1, 2, 3]) this.#replace(side, null);
     this.#size = null;
     this.#view = { fit: true, scale: 1, cx: 0, cy: 0 };
     this.#layout();
@@ -285,8 +318,11 @@ export class Viewer {
       if (!box) continue;
       // The left side shows another encoding in place of the original when one is chosen.
       const base = this.#pictures[2] ?? this.#pictures[0];
-      if (!diff) this.#paint(ctx, side === 0 ? base : this.#pictures[1], box);
-      else if (side === 1 && base && this.#pictures[1]) this.#paintDifference(ctx, base, box);
+      if (diff) {
+        if (side === 1 && base && this.#pictures[1]) this.#paintDifference(ctx, base, box);
+      } else if (this.#paint(ctx, side === 0 ? base : this.#pictures[1], box) && side === 1) {
+        this.#drawPreview(ctx, box.x0, box.y0, box.k);
+      }
     }
   }
 
@@ -304,7 +340,7 @@ export class Viewer {
     const right = Math.min(width, x0 + box.width);
     const bottom = Math.min(height, y0 + box.height);
     if (right <= left || bottom <= top) return null;
-    return { ...box, left, top, right, bottom, scale };
+    return { ...box, left, top, right, bottom, scale, k };
   }
 
   /** Draws the visible part of `picture` (stretched to the original's box); false if nothing is decoded yet. */
@@ -354,6 +390,15 @@ export class Viewer {
     keep();
     for (let i = 0; i < 4; i++) add();
     ctx.globalCompositeOperation = 'source-over';
+  }
+
+  /** The preview over the result, in its rectangle of the original's box (the canvas clips it). */
+  #drawPreview(ctx, x0, y0, k) {
+    const preview = this.#pictures[3];
+    const rect = this.#previewRect;
+    if (!preview || !rect) return;
+    const best = preview.bitmapFor(k, () => this.#schedule());
+    if (best) ctx.drawImage(best.bitmap, x0 + rect.x * k, y0 + rect.y * k, rect.width * k, rect.height * k);
   }
 
   /**

@@ -420,3 +420,34 @@ test('JPEG background: the colour transparent areas go onto is a control', async
   assert.ok(r < 40 && g > 215 && b < 40, `the corner is ${r},${g},${b}, not green`);
   await page.close();
 });
+
+test('1b. zoomed in, the slider previews the very pixels on screen before the whole result is in', async () => {
+  const page = await openPage();
+  const camera = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
+  await dropFiles(page, [camera ? fileSpec(camera) : bigPhoto(3200, 2400)]);
+  await waitDone(page, 'jpeg', 75);
+  await page.click('#zoom-100');
+  const ms = await timeUntilTag(page, drag('#opt-quality', 10), /^JPEG q10: preview of this part; the whole follows…$/);
+  assert.ok(ms != null, `no preview: the tag reads ${await page.textContent('#tag-right')}`);
+  // The preview is drawn: the result pane now differs from what it showed at q75.
+  await timeUntil(page, letGo('#opt-quality'), { state: ['done'], quality: 10 });
+  await page.waitForFunction(() => /^JPEG q10 · /.test(document.getElementById('tag-right').textContent), null, { timeout: 60_000 });
+  console.log(`zoomed to 100 %: slider step → preview of the part on screen ${Math.round(ms)} ms`);
+  await page.close();
+});
+
+/** Like timeUntil, but until the result's tag reads `pattern`. */
+function timeUntilTag(page, act, pattern) {
+  return page.evaluate(([a, source]) => new Promise((resolve) => {
+    const tag = document.getElementById('tag-right');
+    const re = new RegExp(source);
+    const t0 = performance.now();
+    const done = (v) => { observer.disconnect(); clearTimeout(timer); resolve(v); };
+    const observer = new MutationObserver(() => { if (re.test(tag.textContent)) done(performance.now() - t0); });
+    observer.observe(tag, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => done(null), 60_000);
+    const range = document.querySelector(a.selector);
+    if (a.value != null) range.value = String(a.value);
+    range.dispatchEvent(new Event(a.event, { bubbles: true }));
+  }), [act, pattern.source]);
+}
