@@ -82,8 +82,9 @@ test('a folder chosen with the folder picker: its images, not its other files, k
       return e.message.split(': ').pop();
     });
     const picked = refused ? null : await page.waitForFunction(() => window.e2e.picked, null, { timeout: 15_000 }).catch(() => null);
-    if (!picked?.length) {
-      t.skip(`${env.engine}: its WebDriver server does not choose a folder in a file input (${refused ?? `the page got ${picked ? 'no files' : 'no change event'}`})`);
+    // A folder's files come with their paths in it; a driver that sends the folder as one file does not.
+    if (!picked?.some((path) => path.includes('/'))) {
+      t.skip(`${env.engine}: its WebDriver server does not choose a folder in a file input (${refused ?? `the page got ${picked ? JSON.stringify(picked) : 'no change event'}`})`);
       return;
     }
     await allDone(page, 2);

@@ -4,6 +4,9 @@
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 
+/** Waits are for machines that are slow or busy, not for timing anything (every driver waits as long). */
+const DEFAULT_TIMEOUT = 120_000;
+
 class ChromiumPage {
   #page;
   #requests = [];
@@ -85,6 +88,7 @@ export async function launch() {
     engine: 'chromium',
     async newPage({ viewport = { width: 1280, height: 900 } } = {}) {
       const context = await browser.newContext({ viewport, acceptDownloads: true });
+      context.setDefaultTimeout(DEFAULT_TIMEOUT);
       return new ChromiumPage(await context.newPage());
     },
     close: () => browser.close(),

@@ -169,8 +169,9 @@ export class WebDriverPage {
     return decode(out?.ok);
   }
 
-  /** Polls `fn(arg)` in the page until it is truthy (or `timeout` ms pass); resolves to its value. */
-  async waitForFunction(fn, arg, { timeout = 30_000 } = {}) {
+  /** Polls `fn(arg)` in the page until it is truthy (or `timeout` ms pass, as long as Chromium's driver
+   * waits: for slow or busy machines, not to time anything); resolves to its value. */
+  async waitForFunction(fn, arg, { timeout = 120_000 } = {}) {
     const end = Date.now() + timeout;
     // Each round polls inside the page for up to 10 s, so a round trip is not paid every 50 ms.
     const poll = `async ({ arg, ms }) => {
