@@ -60,7 +60,8 @@ function colourName(hex) {
  * smaller (`bigWinOnly`).
  */
 export function adviceFor(item, result, options, formats) {
-  if (!result) return null;
+  // `auto` has weighed the formats already; its pick needs no second opinion.
+  if (!result || options.format === 'auto') return null;
   const meta = formats.find((f) => f.id === result.format);
   if (!meta) return null;
   const original = item.file.size;

@@ -1,7 +1,7 @@
 // The page: a consumer of the package's public API (../js/index.js), exactly as an npm user would be.
 // State lives here; the other modules draw it (batch.js, compare.js, chart.js, advice.js), take input
 // (input.js, settings.js) or run work (scheduler.js, estimate.js).
-import { compress, formats, init } from '../js/index.js';
+import { compress, encode, formats, init } from '../js/index.js';
 import { adviceFor, alphaOf } from './advice.js';
 import { BatchList } from './batch.js';
 import { CHART_QUALITIES, drawChart } from './chart.js';
@@ -28,6 +28,10 @@ const FILE_ERRORS = new Set(['DecodeError', 'LimitExceeded']);
 const TARGETS = ['maxBytes', 'minScore', 'minPsnr'];
 // The sliders an estimate follows.
 const KNOBS = ['quality', 'colors'];
+// Zoomed in, the part of the photo on screen is encoded as it is (full resolution, on the 16-pixel grid
+// of JPEG's blocks) and shown over the old result while the slider moves: the very pixels the final
+// result will have there. Up to this many pixels, so it takes a fraction of a second.
+const PREVIEW_PIXELS = 1.2e6;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -66,6 +70,9 @@ let nextId = 1;
 const results = new Map(); // key -> { key, item, options, baseKey, result?, error?, url?, used }
 const samples = new Map(); // sampleKey -> { blob, width, height, areaRatio } | { error }
 const estimates = new Map(); // result key -> the sample's result at those options
+const previews = new Map(); // result key -> the latest preview at those options: { key, blob, rect }
+let previewed = null; // the preview on screen
+let viewMoved = 0;
 let busySince = 0;
 let busyTimer = 0;
 
@@ -76,6 +83,9 @@ const baseKey = (options) => {
   const { [knobOf(options)]: _, ...rest } = options;
   return optionsKey(rest);
 };
+// Jobs on the same file in the same format and size take about as long as each other: the last one's
+// time gives the progress bar an expected length.
+const durationKey = (options) => `${options.format} ${options.maxWidth ?? 0}x${options.maxHeight ?? 0} ${TARGETS.map((t) => options[t] ?? 0)}`;
 const sampleKey = (item, options) => `${item.id} ${options.maxWidth ?? 0}x${options.maxHeight ?? 0}`;
 const formatMeta = (id) => settings.formats.find((f) => f.id === id);
 const hasKnob = () => Boolean(knobOf(committed));
@@ -129,7 +139,12 @@ async function compressItem(item, options, signal, { track = false } = {}) {
     try {
       return await compress(item.file, { ...options, signal, onProgress });
     } catch (e) {
-      if (!['DecodeError', 'Unsupported'].includes(e.name) || (await coreReadable(item.file))) throw e;
+      // The browser may decode what the core does not: formats it lacks (Unsupported, whatever the file
+      // starts like: an arithmetic-coded JPEG, say) and files it does not recognise at all. A damaged
+      // file the core knows (a DecodeError from a JPEG or PNG) stays an error: a browser would show
+      // whatever part of it decodes.
+      const browserMayRead = e.name === 'Unsupported' || (e.name === 'DecodeError' && !(await coreReadable(item.file)));
+      if (!browserMayRead) throw e;
       item.needsBrowser = true;
     }
   }
@@ -167,6 +182,40 @@ function estimateJob(item, options, sample, priority) {
   };
 }
 
+/** Does `options` leave the image at its size (a preview of the original's pixels stands for it)? */
+function keepsSize(options) {
+  const size = viewer.size;
+  if (!size) return false;
+  const { maxWidth = 0, maxHeight = 0 } = options;
+  return (!maxWidth || maxWidth >= size.width) && (!maxHeight || maxHeight >= size.height);
+}
+
+/** The part of the original to preview: what is on screen, on the 16-pixel grid; null when too big. */
+function previewRegion() {
+  const r = viewer.visibleRegion();
+  const size = viewer.size;
+  if (!r || !size) return null;
+  const x = Math.floor(r.x / 16) * 16;
+  const y = Math.floor(r.y / 16) * 16;
+  const width = Math.min(size.width, Math.ceil((r.x + r.width) / 16) * 16) - x;
+  const height = Math.min(size.height, Math.ceil((r.y + r.height) / 16) * 16) - y;
+  return width * height <= PREVIEW_PIXELS ? { x, y, width, height } : null;
+}
+
+function previewJob(item, options, rect, priority) {
+  const key = `preview ${resultKey(item, options)} ${rect.x},${rect.y} ${rect.width}x${rect.height}`;
+  const { mimeType } = formatMeta(options.format);
+  return {
+    kind: 'preview', key, resultKey: resultKey(item, options), priority, item, options, rect, keep: true,
+    run: async (signal) => {
+      const image = await viewer.originalPixels(rect);
+      signal.throwIfAborted();
+      const bytes = await encode(image.data, rect.width, rect.height, { ...options, maxWidth: 0, maxHeight: 0, signal });
+      return new Blob([bytes], { type: mimeType });
+    },
+  };
+}
+
 function wanted() {
   const jobs = [];
   const open = (item, options) => !item.error && !results.has(resultKey(item, options));
@@ -183,6 +232,10 @@ function wanted() {
       const sample = samples.get(sampleKey(cur, draft));
       if (!sample) jobs.push(sampleJob(cur, draft, PRIORITY.ESTIMATE));
       else if (sample.blob && !estimates.has(resultKey(cur, draft))) jobs.push(estimateJob(cur, draft, sample, PRIORITY.ESTIMATE));
+      const rect = keepsSize(draft) && previewRegion();
+      const have = previews.get(resultKey(cur, draft));
+      const same = have && ['x', 'y', 'width', 'height'].every((k) => have.rect[k] === rect[k]);
+      if (rect && !same) jobs.push(previewJob(cur, draft, rect, PRIORITY.ESTIMATE));
     }
   }
   if (paused) return jobs;
@@ -229,10 +282,18 @@ function refresh() {
   render();
 }
 
-function onDone(job, value, error) {
+function onDone(job, value, error, ms) {
   const { item } = job;
   if (!items.includes(item)) return; // removed while it ran
-  if (job.kind === 'sample') {
+  if (job.kind === 'preview') {
+    if (value) {
+      previews.delete(job.resultKey);
+      previews.set(job.resultKey, { key: job.key, blob: value, rect: job.rect });
+      // The latest few are kept for going back along the slider; the oldest go first.
+      while (previews.size > 30) previews.delete(previews.keys().next().value);
+    }
+    else if (!previews.has(job.resultKey)) previews.set(job.resultKey, { key: job.key, blob: null, rect: job.rect });
+  } else if (job.kind === 'sample') {
     samples.set(job.sampleKey, error ? { error } : value);
   } else if (job.kind === 'estimate') {
     estimates.set(job.resultKey, value ?? null); // a failed sample is not retried
@@ -245,6 +306,7 @@ function onDone(job, value, error) {
     item.error = error;
   } else {
     results.set(job.key, { key: job.key, item, options: job.options, baseKey: baseKey(job.options), result: value, error, used: performance.now() });
+    if (value) item.took.set(durationKey(job.options), ms);
     if (value && item.alpha === undefined) {
       item.alpha = null; // asked once
       alphaOf(item.file).then((alpha) => { item.alpha = alpha; refresh(); });
@@ -262,12 +324,12 @@ function commit() {
   refresh();
 }
 
-/** A slider moved: show an estimate now; commit when it comes to rest. */
-function slide() {
+/** A slider moved: show an estimate now; commit when it comes to rest (after `ms`). */
+function slide(ms = SETTLE_MS) {
   clearTimeout(settle);
   draft = settings.options();
   viewStopped = false;
-  settle = setTimeout(commit, SETTLE_MS);
+  settle = setTimeout(commit, ms);
   refresh();
 }
 
@@ -437,8 +499,19 @@ function renderBusy() {
     return;
   }
   ui.busy.hidden = false;
-  const seconds = Math.floor((now - busySince) / 1000);
-  ui.busyTime.textContent = `${seconds} s`;
+  const elapsed = scheduler.runningFor(resultKey(item, committed)) ?? now - busySince;
+  const seconds = Math.floor(elapsed / 1000);
+  // Determinate once this file has taken a comparable job: "about 3 s left", never past 95 %.
+  const expected = item.took.get(durationKey(committed));
+  if (expected) {
+    ui.busyProgress.max = 1;
+    ui.busyProgress.value = Math.min(0.95, elapsed / expected);
+    const left = Math.ceil((expected - elapsed) / 1000);
+    ui.busyTime.textContent = left > 0 ? `${seconds} s, about ${left} s left` : `${seconds} s, nearly done`;
+  } else {
+    ui.busyProgress.removeAttribute('value');
+    ui.busyTime.textContent = `${seconds} s`;
+  }
   const probes = item.probes ?? [];
   const searching = committed.format === 'auto' || TARGETS.some((t) => committed[t]);
   const what = committed.format === 'auto' ? 'Finding the smallest good format' : searching ? `Searching ${formatMeta(committed.format)?.label ?? committed.format} settings` : `Compressing as ${describe(committed)}`;
@@ -489,8 +562,16 @@ function renderView() {
     const r = shownLeft?.item === item ? shownLeft.result : null;
     ui.tagLeft.textContent = r ? `${describe(shownLeft.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${leftEntry === shownLeft ? '' : ' (updating…)'}` : `${describe(left)}…`;
   }
+  // Until the final result is in, a preview of the part on screen at the new setting lies over it.
+  const preview = item && !final ? previews.get(resultKey(item, draft)) : null;
+  const nextPreview = preview?.blob ? preview : null;
+  if (nextPreview !== previewed) {
+    previewed = nextPreview;
+    viewer.showPreview(previewed?.blob ?? null, previewed?.rect);
+  }
   const r = shown?.item === item ? shown.result : null;
-  ui.tagRight.textContent = r ? `${describe(shown.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${final === shown ? '' : ' (updating…)'}` : 'Result';
+  ui.tagRight.textContent = previewed ? `${describe(draft)}: preview of this part; the whole follows…`
+    : r ? `${describe(shown.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${final === shown ? '' : ' (updating…)'}` : 'Result';
   ui.zoomChanged.disabled = !r;
 
   ui.figures.dataset.state = !item ? 'idle' : item.error || source.kind === 'error' ? 'error' : source.kind === 'final' ? 'done' : source.kind;
@@ -595,6 +676,7 @@ function select(id, { force = false } = {}) {
   viewStopped = false;
   viewer.reset();
   shownLeft = null;
+  previewed = null;
   const item = current();
   if (item) viewer.showOriginal(item.file);
   refresh();
@@ -602,7 +684,7 @@ function select(id, { force = false } = {}) {
 
 function addFiles(files) {
   const added = files.map((file) => ({
-    id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined,
+    id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined, took: new Map(),
   }));
   items.push(...added);
   // Show what was just dropped; a bigger batch keeps running behind it.
@@ -615,7 +697,7 @@ function remove(id) {
   const [item] = items.splice(index, 1);
   for (const entry of [...results.values()]) if (entry.item === item) dropEntry(entry);
   for (const key of [...samples.keys()]) if (key.startsWith(`${id} `)) samples.delete(key);
-  for (const key of [...estimates.keys()]) if (key.startsWith(`${id} `)) estimates.delete(key);
+  for (const map of [estimates, previews]) for (const key of [...map.keys()]) if (key.startsWith(`${id} `)) map.delete(key);
   if (currentId === id) {
     select(items[Math.min(index, items.length - 1)]?.id ?? null, { force: true });
   } else {
@@ -648,8 +730,8 @@ async function downloadAll() {
   }
 }
 
-function onSettingChange({ live } = {}) {
-  if (live) slide();
+function onSettingChange({ live, settle: ms } = {}) {
+  if (live) slide(ms);
   else commit();
 }
 
@@ -702,6 +784,12 @@ async function start() {
     stage: ui.stage, original: ui.original, result: ui.result, divider: ui.divider, zoomLabel: $('zoom-level'),
     onResultShown: () => performance.mark('pixsqueeze:result-shown'),
     onOriginalSize: () => resizeControl?.update(),
+    // Panned or zoomed while a new setting is on its way: the preview follows what is on screen.
+    onChange: () => {
+      if (!current() || results.has(resultKey(current(), draft))) return;
+      clearTimeout(viewMoved);
+      viewMoved = setTimeout(refresh, 150);
+    },
   });
 
   for (const f of list0) ui.format.add(new Option(f.label, f.id));

@@ -6,7 +6,8 @@
 // free for the person's own view (its result, the live estimate, the left side), so that work never
 // waits behind the background and nothing has to be killed to make room for it.
 
-export const PRIORITY = { VIEW: 0, ESTIMATE: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
+// Estimates and previews go first: each takes a fraction of a second and shows the person something now.
+export const PRIORITY = { ESTIMATE: 0, VIEW: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
 const BACKGROUND = PRIORITY.CHART;
 
 /** Workers for the page: one per core but one, at most four, and at least two, so the view always
@@ -22,7 +23,8 @@ export class Scheduler {
   #wanted = []; // [{ key, priority, run(signal) → Promise }], most urgent first
   #running = new Map(); // key -> { job, controller }
 
-  /** `onDone(job, value, error)` is called once per job that finished on its own (not aborted). */
+  /** `onDone(job, value, error, ms)` is called once per job that finished on its own (not aborted), with
+   * the milliseconds it ran. */
   constructor({ slots = defaultSlots(), onDone }) {
     this.#slots = slots;
     this.#onDone = onDone;
@@ -35,6 +37,12 @@ export class Scheduler {
   /** Is the job for `key` running now? */
   isRunning(key) {
     return this.#running.has(key);
+  }
+
+  /** How long the job for `key` has been running, in ms (null: it is not). */
+  runningFor(key) {
+    const run = this.#running.get(key);
+    return run ? performance.now() - run.started : null;
   }
 
   /**
@@ -91,7 +99,7 @@ export class Scheduler {
     if (run.controller.signal.aborted) return; // stopped on purpose: its slot is already free
     this.#running.delete(run.job.key);
     this.#wanted = this.#wanted.filter((j) => j.key !== run.job.key);
-    this.#onDone(run.job, value, error);
+    this.#onDone(run.job, value, error, performance.now() - run.started);
     this.#reconcile();
   }
 }

@@ -166,7 +166,8 @@ function integerControl(option, value, commit, id) {
     range.setAttribute('aria-valuetext', range.value);
     commit(Number(range.value), { live: true });
   });
-  range.addEventListener('change', () => commit(Number(range.value), { live: false }));
+  // Let go, or a key press: final figures soon, once a held key or quick presses come to rest.
+  range.addEventListener('change', () => commit(Number(range.value), { live: true, settle: 200 }));
   number.addEventListener('change', () => {
     const v = number.value === '' ? option.default : clamp(Number(number.value));
     number.value = range.value = v;
@@ -240,8 +241,8 @@ const PRIMARY = new Set(['quality', 'colors', 'effort', 'background']);
 
 /**
  * Fills `own` with the current format's own options and `shared` with the options every format reads
- * (resize excepted: see `renderResize`). `onChange({ live })` follows every change, after the settings
- * have saved it; `live` is true while a slider's thumb is moving. `prefix` keeps element ids apart
+ * (resize excepted: see `renderResize`). `onChange({ live, settle })` follows every change, after the
+ * settings have saved it; `live` is true while a slider moves, `settle` the ms to wait for more. `prefix` keeps element ids apart
  * when two sets of controls are on the page. `only`, when given, limits the controls to those names.
  */
 export function renderControls(settings, { own, shared, advanced = shared }, onChange, { prefix = 'opt', only } = {}) {

@@ -3,6 +3,14 @@
 // asserted against timings.
 import assert from 'node:assert/strict';
 import { b64 } from './consumer.mjs';
+import { engine } from './drivers/index.mjs';
+
+/**
+ * Firefox runs WebDriver scripts in a sandbox with JS builtins of its own, so the ArrayBuffers they make
+ * come from another realm, as an iframe's do: the package refuses those until js/api.js stops testing
+ * `instanceof ArrayBuffer` (issue 13/17, the cross-realm fix). Until then the check is a todo there.
+ */
+export const crossRealmTodo = engine === 'firefox' && 'the package refuses an ArrayBuffer from another realm (WebDriver\'s sandbox in Firefox)';
 
 /** A person's path through the consumer app: choose a file, see the compressed result. */
 export async function pickFile(page, path) {
@@ -144,8 +152,8 @@ export async function batch(page, png) {
  * Aborting a running job terminates its worker, and the next job succeeds. The abort fires right after the
  * job is posted to its worker, in the same task, so the job is certainly still running: no timing involved.
  */
-export async function abort(page, nextWorkerClose, png) {
-  const closed = nextWorkerClose();
+export async function abort(page, png) {
+  const before = await page.workers();
   const out = await page.evaluate(async (s) => {
     const { compress } = window.pixsqueeze;
     const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
@@ -161,7 +169,7 @@ export async function abort(page, nextWorkerClose, png) {
     return { aborted, next: next.compressedBytes };
   }, b64(png));
   assert.equal(out.aborted, 'AbortError');
-  await closed; // Chromium reports the aborted job's worker closed
+  assert.ok((await page.workers()).terminated > before.terminated, 'the aborted job\'s worker was terminated');
   assert.ok(out.next > 0, 'the next job succeeds');
 }
 

@@ -14,10 +14,10 @@ let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const shots = support.screenshotDir?.() ?? join(root, 'target', 'e2e-screenshots');
+const shots = support.screenshotDir();
 
 async function openPage(viewport = { width: 1280, height: 900 }) {
-  const page = env.newPage ? await env.newPage({ viewport }) : await env.browser.newPage({ viewport, acceptDownloads: true });
+  const page = await env.newPage({ viewport });
   await page.goto(`${env.origin}/`);
   await page.waitForSelector('body[data-ready="true"]');
   // Each test starts from the default settings, whatever an earlier one left in storage.
@@ -25,12 +25,6 @@ async function openPage(viewport = { width: 1280, height: 900 }) {
   await page.goto(`${env.origin}/`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
-}
-
-async function download(page, selector) {
-  if (page.download) return page.download(selector);
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }
 
 let glue = null;
@@ -326,7 +320,7 @@ test('7. controls say what they do: human labels, sizes typed as "200 KB"', asyn
   await page.dispatchEvent('#opt-maxBytes', 'change');
   assert.equal(await page.inputValue('#opt-maxBytes'), '20.0 kB');
   await page.waitForFunction(() => /Search: jpeg/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
-  const { bytes } = await download(page, '#download');
+  const { bytes } = await page.download('#download');
   assert.ok(bytes.length <= 20_000, `${bytes.length} B > 20 kB`);
   await page.fill('#opt-maxBytes', 'lots');
   await page.dispatchEvent('#opt-maxBytes', 'change');
@@ -420,9 +414,40 @@ test('JPEG background: the colour transparent areas go onto is a control', async
   });
   await page.waitForFunction(() => /filled with #00ff00/.test(document.getElementById('advice').textContent), null, { timeout: 60_000 });
   await waitDone(page, 'jpeg', 75);
-  const { bytes } = await download(page, '#download');
+  const { bytes } = await page.download('#download');
   const image = await decodeInNode(bytes);
   const [r, g, b] = image.data.subarray(0, 3); // the corner is transparent in the logo
   assert.ok(r < 40 && g > 215 && b < 40, `the corner is ${r},${g},${b}, not green`);
   await page.close();
 });
+
+test('1b. zoomed in, the slider previews the very pixels on screen before the whole result is in', async () => {
+  const page = await openPage();
+  const camera = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
+  await dropFiles(page, [camera ? fileSpec(camera) : bigPhoto(3200, 2400)]);
+  await waitDone(page, 'jpeg', 75);
+  await page.click('#zoom-100');
+  const ms = await timeUntilTag(page, drag('#opt-quality', 10), /^JPEG q10: preview of this part; the whole follows…$/);
+  assert.ok(ms != null, `no preview: the tag reads ${await page.textContent('#tag-right')}`);
+  // The preview is drawn: the result pane now differs from what it showed at q75.
+  await timeUntil(page, letGo('#opt-quality'), { state: ['done'], quality: 10 });
+  await page.waitForFunction(() => /^JPEG q10 · /.test(document.getElementById('tag-right').textContent), null, { timeout: 60_000 });
+  console.log(`zoomed to 100 %: slider step → preview of the part on screen ${Math.round(ms)} ms`);
+  await page.close();
+});
+
+/** Like timeUntil, but until the result's tag reads `pattern`. */
+function timeUntilTag(page, act, pattern) {
+  return page.evaluate(([a, source]) => new Promise((resolve) => {
+    const tag = document.getElementById('tag-right');
+    const re = new RegExp(source);
+    const t0 = performance.now();
+    const done = (v) => { observer.disconnect(); clearTimeout(timer); resolve(v); };
+    const observer = new MutationObserver(() => { if (re.test(tag.textContent)) done(performance.now() - t0); });
+    observer.observe(tag, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => done(null), 60_000);
+    const range = document.querySelector(a.selector);
+    if (a.value != null) range.value = String(a.value);
+    range.dispatchEvent(new Event(a.event, { bubbles: true }));
+  }), [act, pattern.source]);
+}
