@@ -55,11 +55,11 @@ step "end-to-end tests in Chromium: the page, the package in a plain page and in
 E2E_ENGINE=chromium node --test tests/e2e/
 
 # Firefox and WebKitGTK run the files that pass there so far; the page's long walks (page.test.mjs,
-# page-ux.test.mjs) and the Vite build join them as they do (issue 13).
+# page-ux.test.mjs) join them as they do (issue 13).
 for engine in firefox webkit; do
-  step "end-to-end tests in $engine: the page's views, input and timings, offline, the package in a plain page"
+  step "end-to-end tests in $engine: the page's views, input and timings, offline, the package in a plain page and in a Vite build"
   E2E_ENGINE=$engine node --test tests/e2e/page-render.test.mjs tests/e2e/page-input.test.mjs \
-    tests/e2e/page-measure.test.mjs tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs
+    tests/e2e/page-measure.test.mjs tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
 done
 
 step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
