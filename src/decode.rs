@@ -3,8 +3,9 @@
 //!
 //! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
 //! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
-//! ([`png`]). WebP, GIF and BMP go through `image`'s decoders, in the full build only: the core wasm
-//! module refuses them with [`Error::NeedsFullModule`] before decoding anything.
+//! ([`png`]). WebP goes through libwebp (the encoder's library: `codecs/webp`), GIF and BMP through
+//! `image`'s decoders, in the full build only: the core wasm module refuses them with
+//! [`Error::NeedsFullModule`] before decoding anything.
 
 mod png;
 mod structure;
@@ -94,6 +95,8 @@ pub(crate) fn decode_for(
     let mut decoded = match format {
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb, plan)?,
         Container::Png => png::decode(bytes, limits, to_srgb, plan)?,
+        #[cfg(feature = "full")]
+        Container::Webp => crate::codecs::decode_webp(bytes, limits, plan)?,
         other => decode_other(bytes, other, limits, plan)?,
     };
     if let Some(o) = decoded.exif.as_deref().and_then(exif::orientation) {
@@ -104,7 +107,7 @@ pub(crate) fn decode_for(
 
 /// `meta` (an ICC profile or EXIF block, `what`) if it is within `max` bytes; otherwise `None`, and
 /// a note saying it was dropped.
-fn bounded(
+pub(crate) fn bounded(
     meta: Option<Vec<u8>>,
     max: u64,
     what: &str,
@@ -284,17 +287,18 @@ fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     }
 }
 
-/// WebP, GIF and BMP, through the `image` crate.
+/// GIF and BMP, through the `image` crate.
 #[cfg(feature = "full")]
 fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) -> Result<Decoded> {
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
     let image_format = match format {
-        Container::Webp => ImageFormat::WebP,
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
-        Container::Jpeg => ImageFormat::Jpeg,
-        Container::Png => ImageFormat::Png,
+        // Read by their own decoders above.
+        Container::Jpeg | Container::Png | Container::Webp => {
+            return Err(Error::Decode("not a GIF or BMP".into()))
+        }
     };
     // A GIF decoder allocates its first frame at the frame's own size, which may be far larger
     // than the logical screen it is drawn on.
@@ -319,37 +323,11 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) ->
         decode_peak: memory::image_decode(width, height, deep, frame),
     })?;
     let mut notes = Vec::new();
-    let (icc, exif) = if format == Container::Webp {
-        // WebP's decoder allocates a metadata chunk at the size its header declares before it
-        // reads it: take the payload from the file instead, where it is whole and within bounds.
-        let (icc, exif) = structure::webp_metadata(bytes);
-        let mut take = |chunk: Option<structure::Chunk>, max: u64, what: &str| {
-            let chunk = chunk?;
-            if chunk.declared > max {
-                notes.push(over_limit_note(what, Some(chunk.declared), max));
-                return None;
-            }
-            let payload = chunk.payload(bytes).map(<[u8]>::to_vec);
-            if payload.is_none() {
-                notes.push(format!(
-                    "the {what} was dropped: its chunk runs past the end of the file"
-                ));
-            }
-            payload
-        };
-        (
-            take(icc, limits.max_icc_bytes, "ICC profile"),
-            take(exif, limits.max_exif_bytes, "EXIF block"),
-        )
-    } else {
-        // GIF and BMP metadata is stored uncompressed: bounded by the file already.
-        let icc = decoder.icc_profile()?;
-        let exif = decoder.exif_metadata()?;
-        (
-            bounded(icc, limits.max_icc_bytes, "ICC profile", &mut notes),
-            bounded(exif, limits.max_exif_bytes, "EXIF block", &mut notes),
-        )
-    };
+    // GIF and BMP metadata is stored uncompressed: bounded by the file already.
+    let icc = decoder.icc_profile()?;
+    let exif = decoder.exif_metadata()?;
+    let icc = bounded(icc, limits.max_icc_bytes, "ICC profile", &mut notes);
+    let exif = bounded(exif, limits.max_exif_bytes, "EXIF block", &mut notes);
     let image = DynamicImage::from_decoder(decoder)?;
     let image = if deep {
         Image::Rgba16(Rgba16::new(width, height, image.into_rgba16().into_raw())?)

@@ -4,7 +4,7 @@
 //! colour conversion happen once per search, and resized copies once per size.
 //!
 //! The knob searches assume the property grows with the knob (bytes and scores with quality), which
-//! holds closely but not exactly for JPEG. They bracket the crossing and interpolate inside the
+//! holds closely but not exactly for JPEG and lossy WebP. They bracket the crossing and interpolate inside the
 //! bracket (log-bytes for sizes, scores linearly), falling back to bisection, and stop when the
 //! bracket is one step wide, so the answer is within one step of the best a full sweep finds.
 
@@ -17,7 +17,7 @@ use crate::decode::decode;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::metrics::{can_score, measure, mse, psnr_from_mse, unscored_reason, Metrics};
-use crate::options::{Format, Settings};
+use crate::options::{Effort, Format, Settings};
 use crate::pixels::Image;
 use crate::resize;
 
@@ -27,7 +27,10 @@ use crate::resize;
 #[non_exhaustive]
 pub struct Probe {
     pub format: Format,
-    /// JPEG quality (JPEG probes only).
+    /// Whether a WebP probe was lossless (WebP probes only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lossless: Option<bool>,
+    /// Quality (JPEG and lossy WebP probes only).
     pub quality: Option<u8>,
     /// Palette size (png-palette probes only).
     pub colors: Option<u16>,
@@ -63,6 +66,32 @@ pub struct Outcome<'a> {
     pub report: SearchReport,
 }
 
+/// What a search encodes: a format, for WebP whether lossless (its own codec, with no knob), and the
+/// effort when the candidate sets its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Codec {
+    format: Format,
+    lossless: bool,
+    effort: Option<Effort>,
+}
+
+impl Codec {
+    const fn of(format: Format) -> Self {
+        Codec {
+            format,
+            lossless: false,
+            effort: None,
+        }
+    }
+
+    fn label(self) -> String {
+        match self.format {
+            Format::Webp if self.lossless => "webp (lossless)".into(),
+            f => f.meta().id.into(),
+        }
+    }
+}
+
 /// The knob a format turns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Knob {
@@ -71,11 +100,20 @@ enum Knob {
     Fixed,
 }
 
-fn knob(format: Format) -> Knob {
-    match format {
+fn knob(codec: Codec) -> Knob {
+    match codec.format {
         Format::Jpeg => Knob::Quality,
+        Format::Webp if !codec.lossless => Knob::Quality,
         Format::PngPalette => Knob::Colors,
         _ => Knob::Fixed,
+    }
+}
+
+fn codec_of(settings: &Settings) -> Codec {
+    Codec {
+        format: settings.format,
+        lossless: settings.format == Format::Webp && settings.lossless,
+        effort: None,
     }
 }
 
@@ -161,10 +199,10 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    /// Encodes `format` at knob value `k` and size, measuring as `goal` needs.
+    /// Encodes `codec` at knob value `k` and size, measuring as `goal` needs.
     fn probe(
         &mut self,
-        format: Format,
+        codec: Codec,
         k: u32,
         size: (u32, u32),
         goal: Option<Goal>,
@@ -176,8 +214,10 @@ impl<'a> Searcher<'a> {
             )));
         }
         let mut settings = self.base.clone();
-        settings.format = format;
-        match knob(format) {
+        settings.format = codec.format;
+        settings.lossless = codec.lossless;
+        settings.effort = codec.effort.unwrap_or(settings.effort);
+        match knob(codec) {
             Knob::Quality => settings.quality = k as u8,
             Knob::Colors => settings.colors = k as u16,
             Knob::Fixed => {}
@@ -199,9 +239,10 @@ impl<'a> Searcher<'a> {
             _ => None,
         };
         let probe = Probe {
-            format,
-            quality: (knob(format) == Knob::Quality).then_some(settings.quality),
-            colors: (knob(format) == Knob::Colors).then_some(settings.colors),
+            format: codec.format,
+            lossless: (codec.format == Format::Webp).then_some(codec.lossless),
+            quality: (knob(codec) == Knob::Quality).then_some(settings.quality),
+            colors: (knob(codec) == Knob::Colors).then_some(settings.colors),
             width: size.0,
             height: size.1,
             bytes: data.len(),
@@ -218,17 +259,17 @@ impl<'a> Searcher<'a> {
         })
     }
 
-    /// The knob value that best meets `goal` for `format` at `size`: the highest that fits a byte
+    /// The knob value that best meets `goal` for `codec` at `size`: the highest that fits a byte
     /// budget, or the lowest that reaches a score. `Ok(None)` when no value can.
     fn knob_search(
         &mut self,
-        format: Format,
+        codec: Codec,
         size: (u32, u32),
         goal: Goal,
     ) -> Result<Option<Candidate>> {
-        let k = knob(format);
+        let k = knob(codec);
         if k == Knob::Fixed {
-            let c = self.probe(format, 0, size, Some(goal))?;
+            let c = self.probe(codec, 0, size, Some(goal))?;
             return Ok(meets(&c, goal).then_some(c));
         }
         let (min, max) = knob_range(k);
@@ -256,7 +297,7 @@ impl<'a> Searcher<'a> {
             (_, _) => max,
         };
         loop {
-            let c = self.probe(format, next, size, Some(goal))?;
+            let c = self.probe(codec, next, size, Some(goal))?;
             let v = value(&c);
             if pass(&c) {
                 above = Some((next, v, c));
@@ -329,25 +370,38 @@ pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
 /// (from 29.2 to 42.2 dB).
 pub const DEFAULT_AUTO_PSNR: f64 = 34.0;
 
-/// Formats `auto` weighs for an image: lossless ones always, JPEG only for opaque images, a palette
-/// where one is not already exact (lossless PNG holds ≤ 256 colours exactly).
-fn auto_candidates(image: &Image) -> Vec<Format> {
-    let mut formats = vec![Format::Png, Format::Webp];
+/// Codecs `auto` weighs for an image: lossless ones always, JPEG only for opaque images, lossy WebP
+/// (it keeps alpha), a palette where one is not already exact (lossless PNG holds ≤ 256 colours
+/// exactly). Lossless WebP is tried at effort `fast` (libwebp's method 2): its default took 62 s on a
+/// 12 MP photo against 18 s (files 30 % larger), and on photos, where it is slow, a lossy format wins
+/// by far anyway (webp-notes.md). A codec that cannot hold the image is skipped later, at each size
+/// tried ([`holding`]).
+fn auto_candidates(image: &Image) -> Vec<Codec> {
+    let mut codecs = vec![
+        Codec::of(Format::Png),
+        Codec {
+            format: Format::Webp,
+            lossless: true,
+            effort: Some(Effort::Fast),
+        },
+    ];
     if !image.has_transparency() {
-        formats.push(Format::Jpeg);
+        codecs.push(Codec::of(Format::Jpeg));
     }
-    formats.push(Format::PngPalette);
-    formats
+    codecs.push(Codec::of(Format::Webp));
+    codecs.push(Codec::of(Format::PngPalette));
+    codecs
 }
 
-/// `formats` that can hold an image of `size`, and a note for each that cannot.
-fn holding(formats: &[Format], size: (u32, u32), notes: &mut Vec<String>) -> Vec<Format> {
+/// `codecs` whose format can hold an image of `size` (each format's meta says its largest side),
+/// and a note for each format that cannot.
+fn holding(codecs: &[Codec], size: (u32, u32), notes: &mut Vec<String>) -> Vec<Codec> {
     let mut out = Vec::new();
-    for &f in formats {
-        match fits(f, size.0, size.1) {
-            Ok(()) => out.push(f),
+    for &c in codecs {
+        match fits(c.format, size.0, size.1) {
+            Ok(()) => out.push(c),
             Err(why) => {
-                let note = format!("{} skipped: {why}", f.meta().id);
+                let note = format!("{} skipped: {why}", c.format.meta().id);
                 if !notes.contains(&note) {
                     notes.push(note);
                 }
@@ -405,7 +459,7 @@ pub fn run<'a>(
     let formats = if settings.format == Format::Auto {
         auto_candidates(image)
     } else {
-        vec![settings.format]
+        vec![codec_of(settings)]
     };
     let mut mode: Vec<&str> = Vec::new();
     if settings.format == Format::Auto {
@@ -427,15 +481,15 @@ pub fn run<'a>(
     let mut best: Option<Candidate> = None;
     if let Some(goal) = quality_goal {
         let candidates = holding(&formats, size, &mut notes);
-        for &format in &candidates {
-            match s.knob_search(format, size, goal)? {
+        for &codec in &candidates {
+            match s.knob_search(codec, size, goal)? {
                 Some(c) => {
-                    notes.push(format!("{} {} bytes", format.meta().id, c.data.len()));
+                    notes.push(format!("{} {} bytes", codec.label(), c.data.len()));
                     if best.as_ref().is_none_or(|b| c.data.len() < b.data.len()) {
                         best = Some(c);
                     }
                 }
-                None => notes.push(format!("{} cannot reach the target", format.meta().id)),
+                None => notes.push(format!("{} cannot reach the target", codec.label())),
             }
         }
         if best.is_none() {
@@ -476,10 +530,10 @@ pub fn run<'a>(
     };
     let reason = format!(
         "{} at {}x{}{}{}: {} bytes ({})",
-        chosen.settings.format.meta().id,
+        codec_of(&chosen.settings).label(),
         chosen.size.0,
         chosen.size.1,
-        match knob(chosen.settings.format) {
+        match knob(codec_of(&chosen.settings)) {
             Knob::Quality => format!(", quality {}", chosen.settings.quality),
             Knob::Colors => format!(", {} colours", chosen.settings.colors),
             Knob::Fixed => String::new(),
@@ -515,7 +569,7 @@ pub fn run<'a>(
 /// size the search may reach: every format has a floor (its headers, and a few bits a block or
 /// row), and a budget under all of them needs no encode to be refused.
 fn check_budget_possible(
-    formats: &[Format],
+    formats: &[Codec],
     size: (u32, u32),
     budget: u64,
     settings: &Settings,
@@ -527,7 +581,7 @@ fn check_budget_possible(
     };
     let Some((floor, format)) = formats
         .iter()
-        .map(|&f| (smallest_file(f, smallest.0, smallest.1), f))
+        .map(|&c| (smallest_file(c.format, smallest.0, smallest.1), c.format))
         .min_by_key(|&(floor, _)| floor)
     else {
         return Ok(());
@@ -559,10 +613,13 @@ pub(crate) fn check_budget_from_header(width: u32, height: u32, settings: &Setti
     let Some(budget) = settings.max_bytes else {
         return Ok(());
     };
-    let formats = if settings.format == Format::Auto {
-        vec![Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp]
+    let formats: Vec<Codec> = if settings.format == Format::Auto {
+        [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp]
+            .into_iter()
+            .map(Codec::of)
+            .collect()
     } else {
-        vec![settings.format]
+        vec![codec_of(settings)]
     };
     let fit = |w, h| resize::fitted_size(w, h, settings.max_width, settings.max_height);
     let upright = check_budget_possible(&formats, fit(width, height), budget, settings);
@@ -589,7 +646,7 @@ fn smallest_size(size: (u32, u32), settings: &Settings) -> (u32, u32) {
 /// allowed and even the lowest quality does not fit.
 fn fit_budget(
     s: &mut Searcher,
-    formats: &[Format],
+    formats: &[Codec],
     budget: u64,
     notes: &mut Vec<String>,
 ) -> Result<Option<Candidate>> {
@@ -600,20 +657,20 @@ fn fit_budget(
         // knob is highest; lossless ones fit exactly or not at all.
         let mut fitting: Vec<Candidate> = Vec::new();
         let mut smallest = u64::MAX;
-        for format in holding(formats, size, notes) {
+        for codec in holding(formats, size, notes) {
             // A format whose floor is over the budget at this size needs no encode to rule out.
-            let floor = smallest_file(format, size.0, size.1);
+            let floor = smallest_file(codec.format, size.0, size.1);
             if floor > budget {
                 smallest = smallest.min(floor);
                 continue;
             }
-            if let Some(c) = s.knob_search(format, size, goal)? {
+            if let Some(c) = s.knob_search(codec, size, goal)? {
                 fitting.push(c);
             }
             smallest = smallest.min(
                 s.probes
                     .iter()
-                    .filter(|p| p.format == format && (p.width, p.height) == size)
+                    .filter(|p| p.format == codec.format && (p.width, p.height) == size)
                     .map(|p| p.bytes as u64)
                     .min()
                     .unwrap_or(u64::MAX),
@@ -622,7 +679,7 @@ fn fit_budget(
         // Prefer exact files, then the largest file that fits (the most quality the budget buys).
         fitting.sort_by_key(|c| {
             (
-                knob(c.settings.format) != Knob::Fixed,
+                knob(codec_of(&c.settings)) != Knob::Fixed,
                 std::cmp::Reverse(c.data.len()),
             )
         });

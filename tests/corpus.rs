@@ -45,7 +45,7 @@ fn assert_lossless(label: &str, image: &Image) {
             _ => panic!("{label}: an image of another kind"),
         }
     }
-    let webp = encode(image, &options(r#"{"format":"webp"}"#));
+    let webp = encode(image, &options(r#"{"format":"webp","lossless":true}"#));
     if cfg!(feature = "full") {
         assert!(
             webp_reference(&webp.unwrap()) == *image.rgba8(),

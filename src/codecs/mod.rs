@@ -5,6 +5,10 @@ mod jpeg;
 mod png;
 mod webp;
 
+#[cfg(feature = "full")]
+pub(crate) use webp::decode as decode_webp;
+pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
+
 use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
@@ -232,7 +236,7 @@ pub(crate) fn smallest_file(format: Format, width: u32, height: u32) -> u64 {
 }
 
 /// What of `extras` a `format` file can carry, and a note for each part it cannot: EXIF goes into
-/// JPEG only (in one APP1 segment of at most 64 KiB), and JPEG holds a profile of at most 255
+/// JPEG (in one APP1 segment of at most 64 KiB) and WebP, and JPEG holds a profile of at most 255
 /// segments.
 pub(crate) fn admit<'a>(format: Format, extras: &Extras<'a>) -> (Extras<'a>, Vec<String>) {
     let mut notes = Vec::new();
@@ -248,10 +252,11 @@ pub(crate) fn admit<'a>(format: Format, extras: &Extras<'a>) -> (Extras<'a>, Vec
                 out.icc = None;
             }
         }
+        Format::Webp => {}
         _ => {
             if extras.exif.is_some() {
                 notes.push(format!(
-                    "EXIF is kept in JPEG output only: this {} file carries none",
+                    "EXIF is kept in JPEG and WebP output only: this {} file carries none",
                     format.meta().label
                 ));
                 out.exif = None;
@@ -280,7 +285,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
-        Format::Webp => webp::encode(&image.rgba8(), extras),
+        Format::Webp => webp::encode(&image.rgba8(), extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),
@@ -307,7 +312,7 @@ mod tests {
             exif: Some(&exif[..1000]),
         };
         assert_eq!(admit(Format::Jpeg, &small), (small, vec![]));
-        // PNG keeps the profile; EXIF goes into JPEG only.
+        // PNG keeps the profile; EXIF goes into JPEG and WebP only.
         let (kept, notes) = admit(Format::Png, &small);
         assert_eq!((kept.icc, kept.exif, notes.len()), (small.icc, None, 1));
     }

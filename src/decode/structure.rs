@@ -1,5 +1,5 @@
 //! What a file's structure declares, read without decoding any pixels: the scans of a JPEG, the
-//! first frame of a GIF, and the metadata chunks of PNG and WebP. Decoders find these out only
+//! first frame of a GIF, and the profile chunk of a PNG. Decoders find these out only
 //! while they work (a JPEG decoder meets its 2000th scan after 1999 passes over the image) or
 //! allocate what a chunk header declares before reading it; walking the structure first lets every
 //! bound be checked before the work or the allocation happens.
@@ -66,57 +66,6 @@ pub(super) fn gif_first_frame(bytes: &[u8]) -> Option<(u32, u32)> {
             _ => return None,
         }
     }
-}
-
-/// A metadata chunk of a RIFF (WebP) file: where its payload is and how long it says it is.
-#[cfg(feature = "full")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Chunk {
-    pub start: usize,
-    /// The length the chunk header declares, which may run past the end of the file.
-    pub declared: u64,
-}
-
-#[cfg(feature = "full")]
-impl Chunk {
-    /// The payload, if the file holds all of it.
-    pub fn payload(self, bytes: &[u8]) -> Option<&[u8]> {
-        let end = self
-            .start
-            .checked_add(usize::try_from(self.declared).ok()?)?;
-        bytes.get(self.start..end)
-    }
-}
-
-/// The first `ICCP` and `EXIF` chunks of an extended WebP file (the only kind that has them).
-#[cfg(feature = "full")]
-pub(super) fn webp_metadata(bytes: &[u8]) -> (Option<Chunk>, Option<Chunk>) {
-    let (mut icc, mut exif) = (None, None);
-    if bytes.get(12..16) != Some(b"VP8X") {
-        return (icc, exif);
-    }
-    let mut at = 12usize;
-    while let Some(header) = bytes.get(at..at + 8) {
-        let declared = u64::from(u32::from_le_bytes([
-            header[4], header[5], header[6], header[7],
-        ]));
-        let chunk = Chunk {
-            start: at + 8,
-            declared,
-        };
-        match &header[..4] {
-            b"ICCP" if icc.is_none() => icc = Some(chunk),
-            b"EXIF" if exif.is_none() => exif = Some(chunk),
-            _ => {}
-        }
-        // Chunks are padded to an even length.
-        let next = (at as u64 + 8).saturating_add(declared + (declared & 1));
-        match usize::try_from(next) {
-            Ok(next) if next < bytes.len() => at = next,
-            _ => break,
-        }
-    }
-    (icc, exif)
 }
 
 /// The first `iCCP` chunk of a PNG before its image data: the compressed profile (after the name
