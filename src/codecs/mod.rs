@@ -7,7 +7,6 @@ mod webp;
 
 #[cfg(feature = "full")]
 pub(crate) use webp::decode as decode_webp;
-pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
 
 use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
