@@ -1,26 +1,11 @@
 // The public API of pixsqueeze. The option types come from js/options.d.ts, generated from the wasm's own
 // meta; everything here is checked by tsc against tests/node/types-usage.ts in `npm test`.
-import type { Format, FormatOptions, ResolvedOptions } from './options.js';
+import type { Format, FormatOptions, Limits, ResolvedOptions } from './options.js';
 
-export type { Format, FormatOptions, ResolvedOptions };
+export type { Format, FormatOptions, Limits, ResolvedOptions };
 
 /** An image file's bytes. A `File` is a `Blob`; a Node `Buffer` is a `Uint8Array`. */
 export type Input = Blob | ArrayBuffer | ArrayBufferView;
-
-/**
- * Limits for untrusted input, checked from the file's header before any pixel buffer is allocated.
- * Over a limit, the call fails with a `LimitExceeded` error.
- */
-export interface Limits {
-  /** Widest image accepted, in pixels. @default 32768 */
-  maxWidth?: number;
-  /** Tallest image accepted, in pixels. @default 32768 */
-  maxHeight?: number;
-  /** Most pixels accepted (width × height). @default 100000000 */
-  maxPixels?: number;
-  /** Largest file accepted, in bytes. @default 268435456 (256 MiB) */
-  maxInputBytes?: number;
-}
 
 /** How a call runs; none of these reach the encoder. */
 export interface RunOptions {
@@ -92,17 +77,17 @@ export interface Result {
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */
 export interface Probe {
   format: Exclude<Format, 'auto'>;
-  /** JPEG quality (JPEG probes). */
-  quality?: number;
-  /** Palette size (png-palette probes). */
-  colors?: number;
+  /** The quality tried (formats with a quality), else `null`. */
+  quality: number | null;
+  /** The palette size tried (png-palette), else `null`. */
+  colors: number | null;
   width: number;
   height: number;
   bytes: number;
-  /** SSIMULACRA2, where the search measured it. */
-  score?: number;
-  /** PSNR in dB, where the search measured it. */
-  psnr?: number;
+  /** SSIMULACRA2, where the search measured it, else `null`. */
+  score: number | null;
+  /** PSNR in dB, where the search measured it, else `null`. */
+  psnr: number | null;
 }
 
 /** What a smart-mode search did. */
@@ -151,8 +136,8 @@ export interface Metrics {
   mse: number;
   /** Peak signal-to-noise ratio in dB; `Infinity` for identical images. */
   psnr: number;
-  /** SSIMULACRA2 perceptual score, 100 for identical images. */
-  ssimulacra2: number;
+  /** SSIMULACRA2 perceptual score, 100 for identical images; `null` for images under 8 pixels a side. */
+  ssimulacra2: number | null;
 }
 
 /** A format's description, for building a UI: from the same meta the encoder reads. */
@@ -169,11 +154,21 @@ export interface FormatMeta {
   options: OptionMeta[];
 }
 
-/** One option of a format, enough to build a control for it. */
+/**
+ * One option of a format, enough to build a control for it: from the meta the validator checks
+ * options against. `integer` takes whole numbers only, `number` fractions too.
+ */
 export type OptionMeta =
-  | (OptionMetaBase & { type: 'integer'; min: number; max: number; default: number })
-  | (OptionMetaBase & { type: 'choice'; choices: string[]; default: string })
-  | (OptionMetaBase & { type: 'boolean'; default: boolean });
+  | (OptionMetaBase & { type: 'integer' | 'number'; min: number; max: number; default: number })
+  | (OptionMetaBase & { type: 'choice'; choices: Choice[]; default: string })
+  | (OptionMetaBase & { type: 'boolean'; default: boolean })
+  | (OptionMetaBase & { type: 'color'; default: `#${string}` });
+
+/** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest"). */
+export interface Choice {
+  value: string;
+  label: string;
+}
 
 export interface OptionMetaBase {
   /** The field name in the options object. */

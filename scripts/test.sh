@@ -21,7 +21,7 @@ step "cargo test (native)"
 cargo test --locked
 
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
-cargo test --locked --no-default-features --lib --test core --test corpus --test hardening --test fuzz_regressions
+cargo test --locked --no-default-features --lib --test core --test options --test corpus --test hardening --test fuzz_regressions
 
 step "wasm-bindgen tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver \

@@ -102,7 +102,7 @@ fn errors_carry_stable_names() {
 
 #[wasm_bindgen_test]
 fn formats_lists_every_output_format() {
-    let list = wasm::formats().unwrap();
+    let list: js_sys::Array = wasm::formats().unwrap().dyn_into().unwrap();
     let ids: Vec<String> = list
         .iter()
         .map(|f| get(&f, "id").as_string().unwrap())

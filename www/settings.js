@@ -10,7 +10,8 @@ const SLIDER_SPAN = 1000;
 function validValue(option, value) {
   switch (option.type) {
     case 'integer': return Number.isInteger(value) && value >= option.min && value <= option.max;
-    case 'choice': return option.choices.includes(value);
+    case 'number': return Number.isFinite(value) && value >= option.min && value <= option.max;
+    case 'choice': return option.choices.some((c) => c.value === value);
     case 'boolean': return typeof value === 'boolean';
     default: return false;
   }
@@ -96,17 +97,19 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+// Whole numbers (`integer`) and decimals (`number`, e.g. a score target) share one control.
 function integerControl(option, value, commit) {
+  const whole = option.type === 'integer';
   const id = `opt-${option.name}`;
   const hintId = `${id}-hint`;
   const wrap = el('div', { className: `control control-${option.type}` });
   const label = el('label', { htmlFor: option.max - option.min <= SLIDER_SPAN ? id : `${id}-number`, textContent: option.label });
   const number = el('input', {
-    id: `${id}-number`, type: 'number', min: option.min, max: option.max, step: 1, value, inputMode: 'numeric',
+    id: `${id}-number`, type: 'number', min: option.min, max: option.max, step: whole ? 1 : 'any', value, inputMode: whole ? 'numeric' : 'decimal',
   });
   const hint = el('p', { id: hintId, className: 'hint', textContent: option.description });
   number.setAttribute('aria-describedby', hintId);
-  const clamp = (v) => Math.min(option.max, Math.max(option.min, Math.round(v)));
+  const clamp = (v) => Math.min(option.max, Math.max(option.min, whole ? Math.round(v) : v));
   if (option.max - option.min > SLIDER_SPAN) {
     number.addEventListener('change', () => {
       const v = Number.isFinite(Number(number.value)) && number.value !== '' ? clamp(Number(number.value)) : option.default;
@@ -138,7 +141,7 @@ function integerControl(option, value, commit) {
 function choiceControl(option, value, commit) {
   const id = `opt-${option.name}`;
   const select = el('select', { id, title: option.description });
-  for (const c of option.choices) select.add(new Option(c, c));
+  for (const c of option.choices) select.add(new Option(c.label, c.value));
   select.value = value;
   select.addEventListener('change', () => commit(select.value, { debounce: false }));
   return el('div', { className: 'control control-choice' }, el('label', { htmlFor: id, textContent: option.label }), select);
@@ -151,7 +154,7 @@ function booleanControl(option, value, commit) {
   return el('div', { className: 'control control-boolean' }, box, el('label', { htmlFor: id, textContent: option.label }));
 }
 
-const builders = { integer: integerControl, choice: choiceControl, boolean: booleanControl };
+const builders = { integer: integerControl, number: integerControl, choice: choiceControl, boolean: booleanControl };
 
 /**
  * Fills `own` with the current format's own options and `shared` with the options every format reads.

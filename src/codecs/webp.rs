@@ -16,7 +16,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/webp",
     extension: "webp",
     lossy: false,
-    default_quality: None,
     options: &[],
 };
 

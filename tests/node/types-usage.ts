@@ -25,7 +25,7 @@ export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal:
   const png: Uint8Array = await encode(pixels.data, pixels.width, pixels.height, { format: 'png' });
   const m: Metrics = await measure(pixels.data, png, pixels.width, pixels.height);
   const list: FormatMeta[] = await formats();
-  for (const o of list[0].options) if (o.type === 'choice') void o.choices.includes(o.default);
+  for (const o of list[0].options) if (o.type === 'choice') void o.choices.some((c) => c.value === o.default && c.label);
   const names: ErrorName[] = ['DecodeError', 'AbortError'];
   terminate();
   void [score, blob, m, names];
