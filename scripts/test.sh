@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: set-up (with the browser), then every test: licence and supply-chain checks, native cargo
-# tests (the fuzz regression inputs included), wasm-bindgen tests in headless Chromium, a fresh wasm
+# tests (the fuzz regression inputs included), the pixsqueeze command's tests, wasm-bindgen tests in headless Chromium, a fresh wasm
 # build, the package's Node tests, and the end-to-end tests that drive the page and the packed package in
 # Chromium; last, the benchmark in quick mode (figures, no thresholds).
 set -euo pipefail
@@ -19,6 +19,9 @@ npm audit --omit=dev
 
 step "cargo test (native)"
 cargo test --locked
+
+step "the pixsqueeze command (cli/): its tests, end to end on temporary folder trees"
+cargo test --locked -p pixsqueeze-cli
 
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
 cargo test --locked --no-default-features --lib --test core --test options --test corpus --test hardening --test fuzz_regressions
