@@ -164,7 +164,7 @@ export type OptionMeta =
   | (OptionMetaBase & { type: 'boolean'; default: boolean })
   | (OptionMetaBase & { type: 'color'; default: `#${string}` });
 
-/** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest"). */
+/** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest (slow)"). */
 export interface Choice {
   value: string;
   label: string;

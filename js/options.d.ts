@@ -18,7 +18,7 @@ export interface FormatOptions {
   /**
    * Chroma subsampling: How much colour detail to keep; auto keeps it all from quality 90 up.
    *
-   * One of `auto` (Auto — full colour from quality 90), `4:4:4` (4:4:4 — full colour), `4:2:2` (4:2:2 — half the colour across), `4:2:0` (4:2:0 — a quarter of the colour, smallest). Used by jpeg.
+   * One of `auto` (“Automatic”), `4:4:4` (“None (4:4:4)”), `4:2:2` (“Half across (4:2:2)”), `4:2:0` (“Half both ways (4:2:0)”). Used by jpeg.
    * @default "auto"
    */
   subsampling?: "auto" | "4:4:4" | "4:2:2" | "4:2:0";
@@ -74,7 +74,7 @@ export interface FormatOptions {
   /**
    * Colour profile: Keep the photo's embedded ICC profile, or convert the pixels to sRGB.
    *
-   * One of `keep` (Keep the photo's profile), `srgb` (Convert to sRGB). Used by jpeg, png, png-palette, webp, auto.
+   * One of `keep` (“Keep the photo's profile”), `srgb` (“Convert to sRGB”). Used by jpeg, png, png-palette, webp, auto.
    * @default "keep"
    */
   colorProfile?: "keep" | "srgb";
@@ -123,7 +123,7 @@ export interface FormatOptions {
   /**
    * Effort: More effort finds smaller files and takes longer; the pixels are the same.
    *
-   * One of `fast` (Fast), `default` (Balanced), `max` (Smallest). Used by png, png-palette.
+   * One of `fast` (“Fast”), `default` (“Balanced”), `max` (“Smallest (slow)”). Used by png, png-palette.
    * @default "default"
    */
   effort?: "fast" | "default" | "max";

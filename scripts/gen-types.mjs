@@ -27,7 +27,7 @@ export function describe(o) {
     case 'color': return { ts: '`#${string}`', values: 'a colour `#rrggbb`' };
     case 'choice': return {
       ts: o.choices.map((c) => json(c.value)).join(' | '),
-      values: `one of ${o.choices.map((c) => `${code(c.value)} (${c.label})`).join(', ')}`,
+      values: `one of ${o.choices.map((c) => `${code(c.value)} (“${c.label}”)`).join(', ')}`,
     };
     default: throw new Error(`option ${o.name} has a type the generator does not know: ${o.type}; teach scripts/gen-types.mjs`);
   }

@@ -46,19 +46,19 @@ pub(super) const META: FormatMeta = FormatMeta {
                 choices: &[
                     Choice {
                         value: "auto",
-                        label: "Auto — full colour from quality 90",
+                        label: "Automatic",
                     },
                     Choice {
                         value: "4:4:4",
-                        label: "4:4:4 — full colour",
+                        label: "None (4:4:4)",
                     },
                     Choice {
                         value: "4:2:2",
-                        label: "4:2:2 — half the colour across",
+                        label: "Half across (4:2:2)",
                     },
                     Choice {
                         value: "4:2:0",
-                        label: "4:2:0 — a quarter of the colour, smallest",
+                        label: "Half both ways (4:2:0)",
                     },
                 ],
                 default: "auto",

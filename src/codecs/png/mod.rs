@@ -29,7 +29,7 @@ const EFFORT: OptionMeta = OptionMeta {
             },
             Choice {
                 value: "max",
-                label: "Smallest",
+                label: "Smallest (slow)",
             },
         ],
         default: "default",
