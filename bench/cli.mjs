@@ -34,9 +34,10 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const loadBefore = load();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-console.log('[bench:cli] cargo build --release -p pixsqueeze-cli');
-execFileSync('cargo', ['build', '--release', '--locked', '-p', 'pixsqueeze-cli'], { cwd: root, stdio: 'inherit' });
-const bin = join(root, 'target', 'release', 'pixsqueeze');
+// The profile `cargo install --path cli --profile cli` builds with.
+console.log('[bench:cli] cargo build --profile cli -p pixsqueeze-cli');
+execFileSync('cargo', ['build', '--profile', 'cli', '--locked', '-p', 'pixsqueeze-cli'], { cwd: root, stdio: 'inherit' });
+const bin = join(root, 'target', 'cli', 'pixsqueeze');
 const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), 'pixsqueeze-bench-'));
 

@@ -36,6 +36,12 @@ export interface CompressOptions extends FormatOptions, RunOptions {
   onProgress?: (probe: Probe) => void;
 }
 
+/** Options of {@link decode}: input limits and how the call runs. */
+export interface DecodeOptions extends RunOptions {
+  /** Input limits for this call; fields left out keep their defaults. */
+  limits?: Limits;
+}
+
 /** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
 export interface EncodeOptions extends FormatOptions, RunOptions {}
 
@@ -77,9 +83,11 @@ export interface Result {
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */
 export interface Probe {
   format: Exclude<Format, 'auto'>;
-  /** The quality tried (formats with a quality), else `null`. */
+  /** Whether a WebP probe was lossless (WebP probes only; absent otherwise). */
+  lossless?: boolean;
+  /** The quality tried (JPEG and lossy WebP probes), else `null`. */
   quality: number | null;
-  /** The palette size tried (png-palette), else `null`. */
+  /** The palette size tried (png-palette probes), else `null`. */
   colors: number | null;
   width: number;
   height: number;
@@ -224,7 +232,7 @@ export function compressAll(inputs: Iterable<Input>, options: BatchOptions): Pro
 export function encode(rgba: Input, width: number, height: number, options: EncodeOptions): Promise<Uint8Array>;
 
 /** Decodes an image file into RGBA8 pixels. */
-export function decode(input: Input, options?: RunOptions): Promise<Pixels>;
+export function decode(input: Input, options?: DecodeOptions): Promise<Pixels>;
 
 /** Compares two RGBA8 images of the same size. Rejects with `Unsupported` on a wasm build older than the package. */
 export function measure(original: Input, result: Input, width: number, height: number, options?: RunOptions): Promise<Metrics>;
@@ -239,12 +247,15 @@ export function terminate(): void;
  * The `name` of every error pixsqueeze rejects with (all are `Error`s):
  * - `DecodeError`: the input is not a readable image (corrupt, truncated, empty, not an image);
  * - `EncodeError`: the encoder failed on valid pixels;
- * - `InvalidInput`: bad options or arguments, e.g. an unknown option name or a buffer of the wrong size;
+ * - `InvalidInput`: bad options or arguments, e.g. an unknown option name, a buffer of the wrong size, a
+ *   width that is not a whole number, a detached buffer, options holding a function;
  * - `LimitExceeded`: the input is over a {@link Limits limit};
  * - `Unsupported`: a valid request for something this build does not do;
- * - `AbortError`: the call's `signal` was aborted (a `DOMException`, or the signal's own reason);
+ * - `AbortError`: the call's `signal` was aborted (a `DOMException`, or the signal's own reason), or
+ *   `terminate()` stopped the workers first;
  * - `RuntimeError`: the wasm crashed (a bug: please report it); a worker that crashed is replaced;
- * - `WorkerError`: the worker or the wasm could not be loaded (check the URLs and your CSP).
+ * - `WorkerError`: the worker or the wasm could not be loaded (check the URLs and your CSP; the original
+ *   error, such as a failed fetch's `TypeError`, is the `cause`).
  */
 export type ErrorName =
   | 'DecodeError' | 'EncodeError' | 'InvalidInput' | 'LimitExceeded' | 'Unsupported'

@@ -32,7 +32,7 @@ pub enum Format {
     Png,
     /// Lossy PNG: the colours reduced to a palette of at most `colors`.
     PngPalette,
-    /// Lossless WebP.
+    /// WebP: lossy by default, lossless with `lossless`.
     Webp,
     /// Whichever of the others gives the smallest file that meets the quality target.
     Auto,
@@ -104,6 +104,7 @@ pub const DEFAULT_QUALITY: u8 = 75;
 pub struct Settings {
     pub format: Format,
     pub quality: u8,
+    pub lossless: bool,
     pub subsampling: Subsampling,
     pub progressive: bool,
     pub optimize_huffman: bool,

@@ -6,7 +6,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, Format, FormatMeta, Options, Rgba8, LIMIT_OPTIONS};
+use crate::{Error, Format, FormatMeta, OptionValue, Options, Rgba8, LIMIT_OPTIONS};
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
@@ -61,9 +61,24 @@ fn to_js(value: &impl Serialize) -> JsResult<JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
+/// A width or height as JS gave it: a whole number of pixels from 1 to 2³²−1. Taken as `f64` so that
+/// nothing is wrapped (2³²+1 would be 1 as a `u32`) or truncated (1.9 would be 1) on the way in.
+fn dimension(name: &str, value: f64) -> crate::Result<u32> {
+    if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+        // In range and whole: exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(value as u32);
+    }
+    Err(Error::InvalidInput(format!(
+        "{name} must be a whole number of pixels from 1 to 4294967295, got {value}"
+    )))
+}
+
 /// `encode(rgba, width, height, options) → Uint8Array`: encodes raw RGBA8 pixels.
 #[wasm_bindgen]
-pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsResult<Uint8Array> {
+pub fn encode(rgba: Vec<u8>, width: f64, height: f64, options: JsValue) -> JsResult<Uint8Array> {
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
     let options = parse_options(options).map_err(js_error)?;
     // Options first: a bad option should not wait on a pixel-buffer check.
     options.resolve().map_err(js_error)?;
@@ -72,10 +87,44 @@ pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsRes
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 
-/// `decode(bytes) → { width, height, data }` with `data` an RGBA8 `Uint8Array`.
+/// The limits of `decode(bytes, { limits })`: `limits` is the only option decoding takes, checked
+/// against the same meta as `compress`'s.
+fn decode_limits(value: JsValue) -> crate::Result<crate::Limits> {
+    if value.is_undefined() || value.is_null() {
+        return crate::resolve_limits(None);
+    }
+    let fields = match serde_wasm_bindgen::from_value(value.clone()) {
+        Ok(OptionValue::Map(fields))
+            if value.is_object() && !value.is_function() && !Array::is_array(&value) =>
+        {
+            fields
+        }
+        _ => {
+            return Err(Error::InvalidInput(format!(
+                "decode's options must be an object such as {{ limits: {{ maxPixels: 50000000 }} }}, got {}",
+                js_type(&value)
+            )))
+        }
+    };
+    if let Some((name, _)) = fields.iter().find(|(name, _)| name != "limits") {
+        return Err(Error::InvalidInput(format!(
+            "unknown option {name}; decode takes limits"
+        )));
+    }
+    crate::resolve_limits(
+        fields
+            .iter()
+            .find(|(name, _)| name == "limits")
+            .map(|(_, v)| v),
+    )
+}
+
+/// `decode(bytes, { limits }?) → { width, height, data }` with `data` an RGBA8 `Uint8Array`; `limits`
+/// as for `compress` (absent: the defaults).
 #[wasm_bindgen]
-pub fn decode(bytes: &[u8]) -> JsResult<Object> {
-    let image = crate::decode(bytes, &crate::Limits::default()).map_err(js_error)?;
+pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
+    let limits = decode_limits(options).map_err(js_error)?;
+    let image = crate::decode(bytes, &limits).map_err(js_error)?;
     let out = Object::new();
     set(&out, "width", image.width())?;
     set(&out, "height", image.height())?;
@@ -119,7 +168,11 @@ pub fn compress(
         "ssimulacra2",
         r.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
     )?;
-    let quality = meta.option("quality").map(|_| r.settings.quality);
+    let lossless_webp = r.settings.format == crate::Format::Webp && r.settings.lossless;
+    let quality = meta
+        .option("quality")
+        .filter(|_| !lossless_webp)
+        .map(|_| r.settings.quality);
     set(
         &out,
         "quality",
@@ -134,7 +187,9 @@ pub fn compress(
 /// `measure(original, result, width, height) → { mse, psnr, ssimulacra2 }` on two RGBA8 buffers of
 /// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
 #[wasm_bindgen]
-pub fn measure(original: Vec<u8>, result: Vec<u8>, width: u32, height: u32) -> JsResult<Object> {
+pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> JsResult<Object> {
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
     let original = Rgba8::new(width, height, original).map_err(js_error)?;
     let result = Rgba8::new(width, height, result).map_err(js_error)?;
     let m = crate::measure(&original, &result).map_err(js_error)?;

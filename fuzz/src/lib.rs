@@ -69,6 +69,7 @@ pub fn compress(data: &[u8]) {
     };
     // Low bits pick the format (they also feed the options below: overlap is fine for a fuzzer).
     let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
+    let lossless = level & 1 != 0;
     let options = Options::new(format)
         .with("quality", level % 100 + 1)
         .with("colors", (*level).max(2))
@@ -80,13 +81,15 @@ pub fn compress(data: &[u8]) {
         // `max` effort is many times slower per input and exercises the same code: left to `roundtrip`.
         .with("effort", if select & 32 != 0 { "fast" } else { "default" })
         .with("dither", select & 64 != 0)
-        .with("keepMetadata", select & 128 != 0);
+        .with("keepMetadata", select & 128 != 0)
+        // WebP lossy or lossless from the level's low bit (its quality comes from the same byte).
+        .with("lossless", lossless);
     let options = limited(options, MAX_PIXELS);
     match compress_file(file, &options) {
         Ok(r) => {
             assert!(!r.data.is_empty());
             assert!(r.mse.is_finite() && r.mse >= 0.0, "mse {}", r.mse);
-            if matches!(format, Format::Png | Format::Webp) {
+            if format == Format::Png || (format == Format::Webp && lossless) {
                 assert_eq!(r.mse, 0.0, "{format:?} is lossless");
             }
         }
@@ -184,7 +187,9 @@ pub fn roundtrip(data: &[u8]) {
             .expect("sized above")
             .into()
     };
-    let options = Options::new(format).with("effort", effort);
+    let options = Options::new(format)
+        .with("effort", effort)
+        .with("lossless", true);
     let file = match encode(&image, &options) {
         // The core build (`--no-default-features`) leaves WebP to the full one.
         Err(e) if e.name() == "NeedsFullModule" => return,

@@ -5,6 +5,10 @@ mod jpeg;
 mod png;
 mod webp;
 
+#[cfg(feature = "full")]
+pub(crate) use webp::decode as decode_webp;
+pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
+
 use crate::error::{Error, Result};
 pub use crate::options::{Choice, OptionKind, OptionMeta};
 use crate::options::{Format, Settings};
@@ -61,6 +65,22 @@ impl serde::Serialize for FormatMeta {
         m.end()
     }
 }
+
+/// The values of `effort`, which PNG and WebP both read (each maps them to its own encoder's levels).
+pub(crate) const EFFORT_CHOICES: &[Choice] = &[
+    Choice {
+        value: "fast",
+        label: "Fast",
+    },
+    Choice {
+        value: "default",
+        label: "Balanced",
+    },
+    Choice {
+        value: "max",
+        label: "Smallest (slow)",
+    },
+];
 
 /// Options every format reads.
 pub const COMMON_OPTIONS: &[OptionMeta] = &[
@@ -223,7 +243,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
-        Format::Webp => webp::encode(&image.rgba8(), extras),
+        Format::Webp => webp::encode(&image.rgba8(), extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),

@@ -8,7 +8,7 @@ mod deflate;
 mod reduce;
 mod write;
 
-use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 use crate::error::{Error, Result};
 use crate::options::Settings;
 use crate::pixels::{Image, Rgba8};
@@ -18,20 +18,7 @@ const EFFORT: OptionMeta = OptionMeta {
     name: "effort",
     label: "Effort",
     kind: OptionKind::Choice {
-        choices: &[
-            Choice {
-                value: "fast",
-                label: "Fast",
-            },
-            Choice {
-                value: "default",
-                label: "Balanced",
-            },
-            Choice {
-                value: "max",
-                label: "Smallest (slow)",
-            },
-        ],
+        choices: EFFORT_CHOICES,
         default: "default",
     },
     description: "More effort finds smaller files and takes longer; the pixels are the same.",
