@@ -139,7 +139,12 @@ async function compressItem(item, options, signal, { track = false } = {}) {
     try {
       return await compress(item.file, { ...options, signal, onProgress });
     } catch (e) {
-      if (!['DecodeError', 'Unsupported'].includes(e.name) || (await coreReadable(item.file))) throw e;
+      // The browser may decode what the core does not: formats it lacks (Unsupported, whatever the file
+      // starts like: an arithmetic-coded JPEG, say) and files it does not recognise at all. A damaged
+      // file the core knows (a DecodeError from a JPEG or PNG) stays an error: a browser would show
+      // whatever part of it decodes.
+      const browserMayRead = e.name === 'Unsupported' || (e.name === 'DecodeError' && !(await coreReadable(item.file)));
+      if (!browserMayRead) throw e;
       item.needsBrowser = true;
     }
   }
