@@ -241,7 +241,7 @@ function colorControl(option, value, commit, id) {
 const builders = { integer: integerControl, number: integerControl, choice: choiceControl, boolean: booleanControl, color: colorControl };
 
 // The options most people reach for stay in view; the rest of a format's own options go under "advanced".
-const PRIMARY = new Set(['quality', 'colors', 'effort', 'background']);
+export const PRIMARY = new Set(['quality', 'lossless', 'colors', 'effort', 'background']);
 
 /**
  * Fills `own` with the current format's own options and `shared` with the options every format reads
@@ -258,8 +258,14 @@ export function renderControls(settings, { own, shared, advanced = shared }, onC
     const build = BYTE_OPTIONS.has(option.name) ? bytesControl : builders[option.type];
     if (!build) continue; // an option type this page does not know yet: its default applies
     const control = build(option, settings.value(option.name), (value, how) => {
-      if (settings.set(option.name, value)) onChange(how);
+      if (settings.set(option.name, value)) onChange({ ...how, name: option.name });
     }, `${prefix}-${option.name}`);
+    // Quality does nothing while a format's lossless option is on: say so rather than let it slide.
+    if (option.name === 'quality' && settings.value('lossless') === true) {
+      for (const input of control.querySelectorAll('input')) input.disabled = true;
+      control.querySelector('.hint')?.append(' Off while Lossless is on.');
+      control.classList.add('disabled');
+    }
     control.dataset.option = option.name;
     const common = settings.common.has(option.name);
     const host = common ? shared : PRIMARY.has(option.name) || !advanced ? own : advanced;

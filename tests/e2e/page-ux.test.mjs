@@ -352,6 +352,18 @@ test('8. advice with the figure when a choice is bad, and the format that would 
   const switched = await waitDone(page);
   assert.notEqual(switched.format, 'png');
   assert.equal(await page.isHidden('#advice'), true);
+
+  // The same photo to lossless WebP: quality has nothing to do (its slider is off), the file grows, and
+  // lossy WebP is named with its size.
+  await page.selectOption('#format', 'webp');
+  await waitDone(page, 'webp');
+  await page.click('label[for="opt-lossless"]');
+  assert.equal(await page.evaluate(() => document.getElementById('opt-quality').disabled), true);
+  await page.waitForFunction(() => / would be [\d.]+ /.test(document.getElementById('advice').textContent)
+    && /^Lossless WebP/.test(document.getElementById('advice').textContent), null, { timeout: 120_000 });
+  const webp = await page.textContent('#advice');
+  assert.match(webp, /^Lossless WebP keeps every pixel exactly, so this file grew [\d.]+ % .* WebP q\d+ would be [\d.]+ (B|kB|MB), [\d.]+ % smaller than your file/, webp);
+  assert.match(await page.textContent('#tag-right'), /^WebP lossless · /);
   await page.close();
 });
 
