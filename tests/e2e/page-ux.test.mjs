@@ -225,6 +225,10 @@ test('4. layout: at 1400 × 900 download, file list and ZIP are in view; on a ph
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   await page.evaluate(() => scrollTo(0, 0));
+  // Every view and zoom control is on screen, none hidden past the edge of a row scrolled sideways.
+  for (const sel of ['.modes label:nth-of-type(1)', '.modes label:nth-of-type(3)', '#zoom-out', '#zoom-in', '#zoom-fit', '#zoom-100', '#zoom-changed']) {
+    assert.equal(await inView(page, sel), true, `${sel} is cut off at 390 px`);
+  }
   await page.screenshot({ path: join(shots, 'phone-390x844.png') });
   await page.close();
 });
