@@ -93,16 +93,19 @@ export class WorkerPool {
       clearTimeout(this.#idleTimers.get(worker));
       this.#idleTimers.delete(worker);
       const job = this.#queue.shift();
+      // Busy before posting: an abort fired meanwhile (even from inside postMessage) finds the job here
+      // and terminates its worker.
+      this.#busy.set(worker, job);
       try {
         worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
       } catch (e) {
         // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
         // was, so it goes back to idle and only this job fails.
+        if (this.#busy.get(worker) !== job) continue; // aborted meanwhile: the worker is gone
+        this.#busy.delete(worker);
         this.#rest(worker);
         this.#settle(job, null, named('InvalidInput', `the call's arguments cannot be sent to a worker (${e?.name}: ${e?.message}); options hold only numbers, strings, booleans and objects of them — is a callback misspelt (onProgress)?`, e));
-        continue;
       }
-      this.#busy.set(worker, job);
     }
   }
 

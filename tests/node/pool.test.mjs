@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 const workers = [];
+let abortWhilePosting = null;
 
 /** Answers each job after a tick with `{ op, args }`; `formats` with a list, like the real worker. */
 class FakeWorker {
@@ -18,6 +19,7 @@ class FakeWorker {
 
   postMessage(message, transfer) {
     const data = structuredClone(message, { transfer }); // throws DataCloneError as a real post does
+    if (data.args?.[0] === 'abort while posting') abortWhilePosting.abort();
     this.jobs++;
     setTimeout(() => {
       if (this.terminated) return;
@@ -98,4 +100,16 @@ test('terminate() rejects running and queued jobs with AbortError', async () => 
     assert.equal(e?.name, 'AbortError');
     assert.match(e.message, /terminate\(\)/);
   }
+});
+
+test('an abort fired while the job is being posted terminates its worker; the next job runs on a new one', async () => {
+  const pool = new WorkerPool({ wasm: null, size: 1 });
+  abortWhilePosting = new AbortController();
+  const e = await pool.run('decode', ['abort while posting'], { signal: abortWhilePosting.signal }).then(() => null, (err) => err);
+  assert.equal(e?.name, 'AbortError');
+  const first = workers.at(-1);
+  assert.equal(first.terminated, true, 'the worker running the aborted job was stopped');
+  assert.deepEqual(await pool.run('formats', []), { op: 'formats', args: [] });
+  assert.notEqual(workers.at(-1), first);
+  pool.terminate();
 });
