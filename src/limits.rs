@@ -2,15 +2,21 @@
 //! and the memory a whole job may take, checked against what the instance can hold before any of it
 //! is allocated.
 
+use serde::Deserialize;
+
 use crate::error::{Error, Result};
+use crate::options::{OptionKind, OptionMeta};
 
 /// Upper bounds on what a job may cost. The defaults keep a browser tab alive: a 100-megapixel
-/// RGBA buffer is 400 MB, about a tenth of the 4 GiB a wasm32 instance can address.
+/// RGBA buffer is 400 MB, about a tenth of the 4 GiB a wasm32 instance can address. Callers override
+/// the ones in [`LIMIT_OPTIONS`] per call as `limits: { … }` in the options.
 ///
 /// Metadata has bounds of its own, enforced while it is read (a compressed PNG profile stops
 /// inflating at its bound): a profile or EXIF block over its bound is dropped, and the result's
 /// notes say so. Start from [`Limits::default`] and change the fields you need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+// Fields that no option sets (the metadata and scan bounds) keep their defaults.
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct Limits {
     /// Widest image accepted (default 32,768 pixels).
@@ -43,20 +49,88 @@ pub const ADDRESSABLE_BYTES: u64 = if usize::BITS >= 64 {
     1 << usize::BITS
 };
 
+/// What a wasm32 instance can hold, the default memory bound of every build: a job the browser
+/// cannot run is refused natively too, unless the caller raises the bound.
+const WASM_INSTANCE_BYTES: u64 = 1 << 32;
+
+impl Limits {
+    /// The defaults, also the defaults of [`LIMIT_OPTIONS`].
+    pub const DEFAULT: Limits = Limits {
+        max_width: 32_768,
+        max_height: 32_768,
+        max_pixels: 100_000_000,
+        max_input_bytes: 256 * 1024 * 1024,
+        max_icc_bytes: 4 * 1024 * 1024,
+        max_exif_bytes: 1024 * 1024,
+        max_jpeg_scans: 100,
+        max_memory_bytes: WASM_INSTANCE_BYTES,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_width: 32_768,
-            max_height: 32_768,
-            max_pixels: 100_000_000,
-            max_input_bytes: 256 * 1024 * 1024,
-            max_icc_bytes: 4 * 1024 * 1024,
-            max_exif_bytes: 1024 * 1024,
-            max_jpeg_scans: 100,
-            max_memory_bytes: ADDRESSABLE_BYTES,
-        }
+        Limits::DEFAULT
     }
 }
+
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// The options object's `limits: { … }`, one entry per [`Limits`] field.
+pub const LIMIT_OPTIONS: &[OptionMeta] = &[
+    OptionMeta {
+        name: "maxWidth",
+        label: "Widest input",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: u32::MAX as u64,
+            default: Limits::DEFAULT.max_width as u64,
+        },
+        description: "The widest image accepted, in pixels.",
+    },
+    OptionMeta {
+        name: "maxHeight",
+        label: "Tallest input",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: u32::MAX as u64,
+            default: Limits::DEFAULT.max_height as u64,
+        },
+        description: "The tallest image accepted, in pixels.",
+    },
+    OptionMeta {
+        name: "maxPixels",
+        label: "Most pixels",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_pixels,
+        },
+        description: "The most pixels (width x height) an image accepted may have.",
+    },
+    OptionMeta {
+        name: "maxInputBytes",
+        label: "Largest file",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_input_bytes,
+        },
+        description: "The largest file accepted, in bytes.",
+    },
+    OptionMeta {
+        name: "maxMemoryBytes",
+        label: "Most memory",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_memory_bytes,
+        },
+        description: "The most memory one job may need at its peak, estimated from the header \
+                      before anything is allocated (decode, resize, encode, measure), in bytes. \
+                      Never more than the build can address: 4 GiB in wasm.",
+    },
+];
 
 impl Limits {
     /// # Errors
@@ -101,10 +175,10 @@ impl Limits {
     /// says what it is) cannot fit in `max_memory_bytes`.
     pub(crate) fn check_memory(&self, needed: u64, job: &str) -> Result<()> {
         if needed > self.max_memory_bytes {
-            let holds = if self.max_memory_bytes == ADDRESSABLE_BYTES {
+            let holds = if self.max_memory_bytes == Limits::DEFAULT.max_memory_bytes {
                 "a wasm instance can hold"
             } else {
-                "the memory limit allows"
+                "limits.maxMemoryBytes allows"
             };
             return Err(Error::LimitExceeded(format!(
                 "{job} needs about {} MB of memory at its peak; {holds} {} MB",
