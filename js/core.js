@@ -9,9 +9,27 @@ function named(name, message) {
   return Object.assign(new Error(message), { name });
 }
 
+/**
+ * The message of the panic that ended in a trap, or null. With `panic = "abort"` a panic is a bare
+ * `unreachable`; the core's panic hook leaves its message in a static buffer (src/wasm.rs, `crash`), read
+ * here through two raw exports that touch neither the stack nor the allocator, so they work on the
+ * trapped instance.
+ */
+function panicMessage(exports) {
+  try {
+    const len = exports?.__panicMessageLength?.() >>> 0;
+    if (!len) return null;
+    const at = exports.__panicMessagePointer() >>> 0;
+    return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, at, len));
+  } catch {
+    return null;
+  }
+}
+
 /** The calls of one wasm-bindgen glue, instantiated once from a compiled `WebAssembly.Module`. */
 function instance(initWasm, wasm) {
   let ready = null;
+  let exports = null; // the raw wasm exports, once instantiated
   let trapped = null;
 
   // A trap leaves the instance in an unknown state (its stack pointer is not restored), so after one every
@@ -21,15 +39,28 @@ function instance(initWasm, wasm) {
     try {
       return fn(...args);
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) trapped = e.message;
+      if (e instanceof WebAssembly.RuntimeError) {
+        const panic = panicMessage(exports);
+        // Still a WebAssembly.RuntimeError (workers and callers test for it), now saying why.
+        if (panic) e.message = `${e.message}: ${panic}`;
+        trapped = e.message;
+      }
       throw e;
     }
   };
+  // Exports only the test build has (`--features test-hooks`: target/test-hooks/), called raw: the glue
+  // shipped in pkg/ is made from the build without them.
+  const testHook = (name) => guarded(() => {
+    if (typeof exports?.[name] !== 'function') throw named('Unsupported', `${name} is in the test build only (node scripts/build.mjs --test-hooks)`);
+    return exports[name]();
+  });
 
   return {
     /** Instantiates the wasm once, from a compiled `WebAssembly.Module` (or anything wasm-bindgen accepts). */
     init(module) {
-      ready ??= initWasm({ module_or_path: module }).catch((e) => {
+      ready ??= initWasm({ module_or_path: module }).then((raw) => {
+        exports = raw;
+      }, (e) => {
         ready = null;
         throw e;
       });
@@ -39,7 +70,8 @@ function instance(initWasm, wasm) {
     encode: guarded(wasm.encode),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
-    __trapForTests: guarded(wasm.__trapForTests),
+    __trapForTests: testHook('__trapForTests'),
+    __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than
     // crashing. Reflect.get keeps bundlers from warning about an export the glue may lack.
     measure: guarded((...args) => {
