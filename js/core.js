@@ -5,9 +5,13 @@
 // Every glue is imported statically (a few KB each): only the .wasm they instantiate is loaded lazily.
 import { builds } from '../pkg/modules.js';
 
-function named(name, message) {
-  return Object.assign(new Error(message), { name });
+function named(name, message, cause) {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name });
 }
+
+/** The error names a call may reject with (README, "Errors"); NeedsFullModule never reaches a caller. */
+const documented = new Set(['DecodeError', 'EncodeError', 'InvalidInput', 'LimitExceeded', 'Unsupported', 'NeedsFullModule',
+  'AbortError', 'RuntimeError', 'WorkerError']);
 
 /**
  * The message of the panic that ended in a trap, or null. With `panic = "abort"` a panic is a bare
@@ -44,8 +48,12 @@ function instance(initWasm, wasm) {
         // Still a WebAssembly.RuntimeError (workers and callers test for it), now saying why.
         if (panic) e.message = `${e.message}: ${panic}`;
         trapped = e.message;
+        throw e;
       }
-      throw e;
+      if (documented.has(e?.name)) throw e;
+      // Anything else out of the glue (a TypeError on an argument the package should have refused, an
+      // Error the binding made) still gets a documented name, with the original as its cause.
+      throw named(e instanceof TypeError ? 'InvalidInput' : 'RuntimeError', `${e?.name ?? 'Error'}: ${e?.message ?? e}`, e);
     }
   };
   // Exports only the test build has (`--features test-hooks`: target/test-hooks/), called raw: the glue
