@@ -48,8 +48,9 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
-step "build the wasm package"
+step "build the wasm package, and the core build with its test hooks (target/test-hooks/, never shipped)"
 node scripts/build.mjs
+node scripts/build.mjs --test-hooks
 
 step "the npm package in Node: tarball contents, notices, typings, Node consumer"
 node --test tests/node/
@@ -61,11 +62,14 @@ E2E_ENGINE=chromium node --test tests/e2e/
 # Firefox and WebKitGTK run the files that pass there so far; the page's long walks (page.test.mjs,
 # page-ux.test.mjs) join them as they do (issue 13).
 for engine in firefox webkit; do
-  step "end-to-end tests in $engine: the page's views, input and timings, offline, the package in a plain page and in a Vite build"
+  step "end-to-end tests in $engine: the page's views, input, offline, the package in a plain page and in a Vite build"
   E2E_ENGINE=$engine node --test tests/e2e/page-render.test.mjs tests/e2e/page-input.test.mjs \
-    tests/e2e/page-measure.test.mjs tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
+    tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
 done
 
-step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
+step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench); the page's timings in each engine"
 node bench/run.mjs --quick
+for engine in chromium firefox webkit; do
+  E2E_ENGINE=$engine node bench/page-timings.mjs
+done
 printf '(that step: %s s)\n\nnpm test took %s s\n' "$(( $(date +%s) - step_started ))" "$(( $(date +%s) - test_started ))"
