@@ -415,9 +415,8 @@ fn holding(codecs: &[Codec], size: (u32, u32), notes: &mut Vec<String>) -> Vec<C
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when no setting meets the budget or target, naming the best achievable,
-/// or when the search would need more than [`MAX_PROBES`] encodes; [`Error::InvalidInput`] for a
-/// score target on an image too small for SSIMULACRA2 to judge; any encode or decode error of a
-/// probe.
+/// or when the search would need more than [`MAX_PROBES`] encodes, and for a score target on an
+/// image too small for SSIMULACRA2 to judge; any encode or decode error of a probe.
 pub fn run<'a>(
     image: &'a Image,
     extras: Extras<'a>,
@@ -436,7 +435,8 @@ pub fn run<'a>(
     let mut notes = Vec::new();
     let scorable = can_score(size.0, size.1);
     if settings.min_score.is_some() && !scorable {
-        return Err(Error::InvalidInput(format!(
+        // A valid option on an image no setting can satisfy it for: a target no setting meets.
+        return Err(Error::LimitExceeded(format!(
             "minScore needs a SSIMULACRA2 score, and {}; use minPsnr instead",
             unscored_reason(size.0, size.1).unwrap_or_default()
         )));

@@ -281,6 +281,6 @@ fn ssimulacra2_is_null_where_it_cannot_judge_and_the_result_says_why() {
         &serde_json::from_str(r#"{"format":"jpeg","minScore":80}"#).unwrap(),
     )
     .unwrap_err();
-    assert_eq!(e.name(), "InvalidInput", "{e}");
+    assert_eq!(e.name(), "LimitExceeded", "{e}");
     assert!(e.message().contains("minPsnr"), "{e}");
 }
