@@ -464,3 +464,30 @@ function timeUntilTag(page, act, pattern) {
     range.dispatchEvent(new Event(a.event, { bubbles: true }));
   }), [act, pattern.source]);
 }
+
+test('a batch\'s thumbnails and transparency checks decode off the main thread', async () => {
+  const page = await openPage();
+  // Every decode the page asks of the main thread from here on, with its options.
+  await page.evaluate(() => {
+    window.mainDecodes = [];
+    const original = window.createImageBitmap;
+    window.createImageBitmap = function (source, ...rest) {
+      window.mainDecodes.push(rest.find((a) => a && typeof a === 'object') ?? {});
+      return original.call(this, source, ...rest);
+    };
+  });
+  const files = [photoLikePng(640, 480), photoLikePng(480, 640), photoLikePng(500, 500)]
+    .map((buffer, i) => ({ name: `photo-${i + 1}.png`, mimeType: 'image/png', buffer }));
+  files.push(await logoPng());
+  await dropFiles(page, files);
+  await page.waitForFunction(() => [...document.querySelectorAll('#files .file')].every((li) => li.dataset.state === 'done'), null, { timeout: 180_000 });
+  // Thumbnails drawn (a quiet moment lets them start) and the logo found transparent: JPEG's advice says so.
+  await page.waitForFunction(() => [...document.querySelectorAll('#files .thumb')].every((c) => c.width > 1), null, { timeout: 120_000 });
+  await page.click('#files .file:last-child .name');
+  await page.waitForFunction(() => /transparent/i.test(document.getElementById('advice').textContent), null, { timeout: 120_000 });
+  const decodes = await page.evaluate(() => window.mainDecodes);
+  // The viewer still decodes the photo it shows here; thumbnails (96 px wide) and the 256 px
+  // transparency check do not (WebKit decodes a file's createImageBitmap on the calling thread).
+  assert.deepEqual(decodes.filter((o) => o.resizeWidth === 96 || o.resizeWidth === 256), [], JSON.stringify(decodes));
+  await page.close();
+});
