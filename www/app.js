@@ -281,6 +281,37 @@ function calibrationEntries(item, options) {
 function refresh() {
   scheduler.want(wanted());
   render();
+  watchFrames();
+}
+
+// While two or more background jobs run, the page watches its own frames: when most come later than
+// this over a couple of seconds, the engine has fewer cores than it reports (WebKit says 4 on a 2-core
+// machine, and its frames came 1–2 s apart during a batch), and one background job fewer runs from then on.
+const LATE_FRAME_MS = 250;
+let watching = false;
+
+function watchFrames() {
+  if (watching || document.hidden || scheduler.backgroundRunning < 2) return;
+  watching = true;
+  const intervals = [];
+  let last = performance.now();
+  const tick = (now) => {
+    intervals.push(now - last);
+    last = now;
+    if (document.hidden || scheduler.backgroundRunning < 2) {
+      watching = false;
+      return;
+    }
+    if (intervals.reduce((a, b) => a + b, 0) >= 2000) {
+      const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1];
+      intervals.length = 0;
+      if (median > LATE_FRAME_MS && scheduler.lowerBackground()) {
+        performance.mark('pixsqueeze:background-lowered', { detail: { median: Math.round(median), limit: scheduler.backgroundLimit } });
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 function onDone(job, value, error, ms) {
