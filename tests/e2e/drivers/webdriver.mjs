@@ -226,7 +226,8 @@ export class WebDriverPage {
   async fill(selector, text) {
     const id = await this.#element(selector);
     await this.#session.post(`/element/${id}/clear`);
-    await this.#session.post(`/element/${id}/value`, { text: String(text) });
+    // WebKitWebDriver refuses an empty text ("Missing text parameter"): emptying is the clear alone.
+    if (String(text) !== '') await this.#session.post(`/element/${id}/value`, { text: String(text) });
   }
 
   async press(selector, key) {
