@@ -246,7 +246,9 @@ function wanted() {
   const background = [];
   if (cur && !cur.error && hasKnob() && !viewStopped) {
     const knob = knobOf(committed);
-    if (knob === 'quality') {
+    // A target (a size budget, a score) makes each job a search that sets the quality itself: the chart's
+    // qualities would be the same search again and again, competing with the view's own.
+    if (knob === 'quality' && TARGETS.every((t) => !committed[t])) {
       for (const quality of CHART_QUALITIES) {
         const options = { ...committed, quality };
         if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
@@ -642,7 +644,7 @@ function psnrRange(values) {
 function renderChart() {
   const item = current();
   const base = baseKey(committed);
-  const points = !item || item.error || knobOf(committed) !== 'quality' ? [] : [...results.values()]
+  const points = !item || item.error || knobOf(committed) !== 'quality' || TARGETS.some((t) => committed[t]) ? [] : [...results.values()]
     .filter((e) => e.item === item && e.result && e.baseKey === base)
     .map((e) => ({ quality: e.options.quality, bytes: e.result.compressedBytes, ssimulacra2: e.result.ssimulacra2, psnr: e.result.psnr }));
   // An empty chart (axes from nothing) says nothing: it shows from two points on.

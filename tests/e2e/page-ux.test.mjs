@@ -317,10 +317,18 @@ test('7. controls say what they do: human labels, sizes typed as "200 KB"', asyn
     .filter((c) => !c.querySelector('.hint')?.textContent.trim()).map((c) => c.dataset.option));
   assert.deepEqual(undescribed, []);
 
+  const since = await page.evaluate(() => performance.now());
   await page.fill('#opt-maxBytes', '20 KB');
   await page.dispatchEvent('#opt-maxBytes', 'change');
   assert.equal(await page.inputValue('#opt-maxBytes'), '20.0 kB');
   await page.waitForFunction(() => /Search: jpeg/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+  // With a size budget each job is a search that sets the quality itself: no chart jobs at other
+  // qualities run beside the view's (they would each be the same search).
+  const photoBytes = (await photoJpeg(800, 600)).buffer.length;
+  const others = await page.evaluate(([t0, bytes]) => window.e2e.jobs
+    .filter((j) => j.op === 'compress' && j.posted > t0 && j.input === bytes && !j.setting.startsWith('jpeg q75 ')).map((j) => j.setting), [since, photoBytes]);
+  assert.deepEqual(others, []);
+  assert.equal(await page.isHidden('#chart-figure'), true);
   const { bytes } = await page.download('#download');
   assert.ok(bytes.length <= 20_000, `${bytes.length} B > 20 kB`);
   await page.fill('#opt-maxBytes', 'lots');
