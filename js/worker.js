@@ -37,3 +37,7 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ id, ok: false, trapped, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } });
   }
 };
+
+// A job that could not be read here (the pool fails it and replaces this worker): say so rather than
+// leave the pool waiting for a reply.
+self.onmessageerror = () => self.postMessage({ messageError: true });

@@ -41,9 +41,9 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
-test('input from another realm (an iframe) is taken', { todo: checks.iframeTodo }, () => checks.crossRealm(ctx.page, png));
+test('input from another realm (an iframe) is taken', () => checks.crossRealm(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));

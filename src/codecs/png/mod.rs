@@ -8,7 +8,7 @@ mod deflate;
 mod reduce;
 mod write;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 use crate::error::{Error, Result};
 use crate::options::Settings;
 use crate::pixels::{Image, Rgba8};
@@ -18,7 +18,7 @@ const EFFORT: OptionMeta = OptionMeta {
     name: "effort",
     label: "Effort",
     kind: OptionKind::Choice {
-        choices: &["fast", "default", "max"],
+        choices: EFFORT_CHOICES,
         default: "default",
     },
     description: "More effort finds smaller files and takes longer; the pixels are the same.",
@@ -30,7 +30,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/png",
     extension: "png",
     lossy: false,
-    default_quality: None,
     options: &[EFFORT],
 };
 
@@ -40,7 +39,6 @@ pub(super) const PALETTE_META: FormatMeta = FormatMeta {
     mime_type: "image/png",
     extension: "png",
     lossy: true,
-    default_quality: None,
     options: &[
         OptionMeta {
             name: "colors",
