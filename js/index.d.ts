@@ -240,7 +240,7 @@ export function measure(original: Input, result: Input, width: number, height: n
 /** The output formats and every option each reads. */
 export function formats(options?: Pick<RunOptions, 'mainThread'>): Promise<FormatMeta[]>;
 
-/** Stops every worker and frees its memory; running and queued calls reject. The next call starts afresh. */
+/** Stops every worker and frees its memory; running and queued calls reject with `AbortError`. The next call starts afresh. */
 export function terminate(): void;
 
 /**

@@ -5,7 +5,8 @@
 // the instance dead: the reply says so and the pool replaces this worker.
 import { climb } from './core.js';
 
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', '__trapForTests'];
+// The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', '__trapForTests', '__panicForTests'];
 
 let receiveModule = null; // resolves the running job's request for a build
 

@@ -48,8 +48,9 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
-step "build the wasm package"
+step "build the wasm package, and the core build with its test hooks (target/test-hooks/, never shipped)"
 node scripts/build.mjs
+node scripts/build.mjs --test-hooks
 
 step "the npm package in Node: tarball contents, notices, typings, Node consumer"
 node --test tests/node/
@@ -60,10 +61,13 @@ E2E_ENGINE=chromium node --test tests/e2e/
 
 # Firefox and WebKitGTK run every file too.
 for engine in firefox webkit; do
-  step "end-to-end tests in $engine: the page (a person's walks, first-time use, views, input, timings, offline), the package in a plain page and in a Vite build"
+  step "end-to-end tests in $engine: the page (a person's walks, first-time use, views, input, offline), the package in a plain page and in a Vite build"
   E2E_ENGINE=$engine node --test tests/e2e/
 done
 
-step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
+step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench); the page's timings in each engine"
 node bench/run.mjs --quick
+for engine in chromium firefox webkit; do
+  E2E_ENGINE=$engine node bench/page-timings.mjs
+done
 printf '(that step: %s s)\n\nnpm test took %s s\n' "$(( $(date +%s) - step_started ))" "$(( $(date +%s) - test_started ))"

@@ -37,3 +37,12 @@ pub use options::{
 pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba, Rgba16, Rgba8};
 pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};
+
+/// Entry points for the fuzz targets (`fuzz/`) into internals they test alone. Not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The PNG encoder's zlib compressor by itself: `level` 0 is fast, 1 default, anything else max.
+    pub fn zlib(data: &[u8], level: u8) -> Vec<u8> {
+        crate::codecs::zlib_alone(data, level)
+    }
+}

@@ -77,6 +77,7 @@ fn dimension(name: &str, value: f64) -> crate::Result<u32> {
 /// `encode(rgba, width, height, options) → Uint8Array`: encodes raw RGBA8 pixels.
 #[wasm_bindgen]
 pub fn encode(rgba: Vec<u8>, width: f64, height: f64, options: JsValue) -> JsResult<Uint8Array> {
+    crash::keep_messages();
     let width = dimension("width", width).map_err(js_error)?;
     let height = dimension("height", height).map_err(js_error)?;
     let options = parse_options(options).map_err(js_error)?;
@@ -123,6 +124,7 @@ fn decode_limits(value: JsValue) -> crate::Result<crate::Limits> {
 /// as for `compress` (absent: the defaults).
 #[wasm_bindgen]
 pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
+    crash::keep_messages();
     let limits = decode_limits(options).map_err(js_error)?;
     let image = crate::decode(bytes, &limits).map_err(js_error)?;
     let out = Object::new();
@@ -143,6 +145,7 @@ pub fn compress(
     options: JsValue,
     on_progress: Option<js_sys::Function>,
 ) -> JsResult<Object> {
+    crash::keep_messages();
     let options = parse_options(options).map_err(js_error)?;
     let mut progress = |probe: &crate::Probe| {
         if let (Some(f), Ok(p)) = (&on_progress, to_js(probe)) {
@@ -188,6 +191,7 @@ pub fn compress(
 /// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
 #[wasm_bindgen]
 pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> JsResult<Object> {
+    crash::keep_messages();
     let width = dimension("width", width).map_err(js_error)?;
     let height = dimension("height", height).map_err(js_error)?;
     let original = Rgba8::new(width, height, original).map_err(js_error)?;
@@ -211,6 +215,7 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
 /// max?, choices?: [{ value, label }], default }` (a color is `#rrggbb`).
 #[wasm_bindgen]
 pub fn formats() -> JsResult<JsValue> {
+    crash::keep_messages();
     let list: Vec<&FormatMeta> = Format::ALL.iter().map(|f| f.meta()).collect();
     to_js(&list)
 }
@@ -219,12 +224,86 @@ pub fn formats() -> JsResult<JsValue> {
 /// of `options.limits`, from the meta the validator reads (for generated typings and docs).
 #[wasm_bindgen(js_name = "limitOptions")]
 pub fn limit_options() -> JsResult<JsValue> {
+    crash::keep_messages();
     to_js(&LIMIT_OPTIONS)
 }
 
+/// What a panic said, kept where JS can read it after the trap: with `panic = "abort"` a panic ends in a
+/// wasm `unreachable`, whose `RuntimeError` says only "unreachable". The hook (set on the first call
+/// into the module) writes the message into a static buffer without allocating; reading it back
+/// ([`panic_message_length`], [`panic_message_pointer`]) touches neither the stack nor the allocator, so
+/// it works on the trapped instance. js/core.js puts it in the `RuntimeError`'s message.
+mod crash {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+    use std::sync::Once;
+
+    const CAPACITY: usize = 2048;
+    static TEXT: [AtomicU8; CAPACITY] = [const { AtomicU8::new(0) }; CAPACITY];
+    static LEN: AtomicUsize = AtomicUsize::new(0);
+
+    /// Writes into [`TEXT`] from the start, dropping what does not fit.
+    struct Cursor(usize);
+
+    impl std::fmt::Write for Cursor {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for &b in s.as_bytes() {
+                let Some(slot) = TEXT.get(self.0) else { break };
+                slot.store(b, Ordering::Relaxed);
+                self.0 += 1;
+            }
+            Ok(())
+        }
+    }
+
+    /// Sets the hook once per instance.
+    pub(super) fn keep_messages() {
+        static HOOK: Once = Once::new();
+        HOOK.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let mut cursor = Cursor(0);
+                // "panicked at src/x.rs:1:2:\n<message>"; a cut UTF-8 sequence is replaced in JS.
+                let _ = write!(cursor, "{info}");
+                LEN.store(cursor.0, Ordering::Release);
+            }));
+        });
+    }
+
+    pub(super) fn len() -> usize {
+        LEN.load(Ordering::Acquire)
+    }
+
+    pub(super) fn ptr() -> usize {
+        TEXT.as_ptr() as usize
+    }
+}
+
+/// The length in bytes of the last panic's message (0: none); see [`crash`]. Not part of the public API.
+#[wasm_bindgen(js_name = "__panicMessageLength")]
+pub fn panic_message_length() -> usize {
+    crash::len()
+}
+
+/// Where in memory the last panic's message is (UTF-8, [`panic_message_length`] bytes).
+#[wasm_bindgen(js_name = "__panicMessagePointer")]
+pub fn panic_message_pointer() -> usize {
+    crash::ptr()
+}
+
 /// Executes a wasm `unreachable` on purpose, so tests can prove that a trapped instance's worker is
-/// replaced and the next job succeeds. Not part of the public API.
+/// replaced and the next job succeeds. Only in the test build (`--features test-hooks`: `node
+/// scripts/build.mjs --test-hooks`), never in what users download.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen(js_name = "__trapForTests")]
 pub fn trap_for_tests() {
     core::arch::wasm32::unreachable()
+}
+
+/// Panics on purpose, so tests can prove the panic's message reaches the `RuntimeError`. Test build only.
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen(js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    crash::keep_messages();
+    let n = std::hint::black_box(2);
+    panic!("a panic on purpose (test hook): {n} + {n} = {}", n + n);
 }

@@ -54,6 +54,28 @@ fn pixel_count(image: &Image) -> u64 {
 }
 
 /// `decode`: any bytes give an image within the limits or a typed error.
+/// The DEFLATE encoder alone: any bytes, compressed at the level the first byte picks (fast, default or
+/// max), must come back exactly from miniz_oxide, an inflater independent of ours.
+pub fn deflate(data: &[u8]) {
+    let Some((&select, bytes)) = data.split_first() else {
+        return;
+    };
+    let stream = pixsqueeze::fuzzing::zlib(bytes, select % 3);
+    let back = miniz_oxide::inflate::decompress_to_vec_zlib(&stream).unwrap_or_else(|e| {
+        panic!(
+            "miniz_oxide rejects our zlib stream of {} bytes: {e:?}",
+            bytes.len()
+        )
+    });
+    assert!(
+        back == bytes,
+        "level {}: {} bytes in, {} bytes back",
+        select % 3,
+        bytes.len(),
+        back.len()
+    );
+}
+
 pub fn decode(data: &[u8]) {
     match decode_full(data, &limits()) {
         Ok(decoded) => assert!(pixel_count(&decoded.image) <= MAX_PIXELS),

@@ -5,6 +5,7 @@ mod jpeg;
 mod png;
 mod webp;
 
+pub(crate) use png::zlib_alone;
 #[cfg(feature = "full")]
 pub(crate) use webp::decode as decode_webp;
 pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;

@@ -14,6 +14,16 @@ use crate::options::Settings;
 use crate::pixels::{Image, Rgba8};
 use crate::quantize::quantize;
 
+/// The zlib compressor alone, for its fuzz target: `level` 0 is fast, 1 default, anything else max.
+pub(crate) fn zlib_alone(data: &[u8], level: u8) -> Vec<u8> {
+    let level = match level {
+        0 => deflate::Level::Fast,
+        1 => deflate::Level::Default,
+        _ => deflate::Level::Max,
+    };
+    deflate::zlib(data, level)
+}
+
 const EFFORT: OptionMeta = OptionMeta {
     name: "effort",
     label: "Effort",
