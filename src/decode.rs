@@ -4,9 +4,12 @@
 //! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
 //! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
 //! ([`png`]). WebP, GIF and BMP go through `image`'s decoders, in the full build only: the core wasm
-//! module refuses them with [`Error::NeedsFullModule`] before decoding anything.
+//! module refuses them with [`Error::NeedsFullModule`] before decoding anything. TIFF goes through
+//! `tiff` ([`tiff`]), in the full build only too.
 
 mod png;
+#[cfg(feature = "full")]
+pub(crate) mod tiff;
 
 use jpeg_decoder::PixelFormat;
 
@@ -27,6 +30,9 @@ pub struct Decoded {
     /// The EXIF block (TIFF structure), if any. Its orientation tag still says what it said in the
     /// file; writers reset it because the pixels are already upright.
     pub exif: Option<Vec<u8>>,
+    /// What was left out and why, one sentence each (e.g. the pages of a multi-page TIFF after the
+    /// first).
+    pub notes: Vec<String>,
 }
 
 /// Decodes an image file to upright 8-bit RGBA (16-bit inputs rounded to the nearest 8-bit value).
@@ -37,7 +43,8 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
     Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP) at its own precision.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF's first page) at its own
+/// precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
@@ -78,6 +85,7 @@ enum Container {
     Webp,
     Gif,
     Bmp,
+    Tiff,
 }
 
 /// The container format, from its signature bytes (file names and MIME types lie).
@@ -93,11 +101,8 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
         Ok(Container::Gif)
     } else if starts(b"BM") {
         Ok(Container::Bmp)
-    } else if starts(b"II*\0") || starts(b"MM\0*") {
-        Err(Error::Unsupported(
-            "TIFF is not decoded by pixsqueeze's core: it would add about 250 KB to the download"
-                .into(),
-        ))
+    } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
+        Ok(Container::Tiff)
     } else if bytes.get(4..8) == Some(b"ftyp") {
         Err(Error::Unsupported(
             "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
@@ -106,7 +111,7 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
         ))
     } else {
         Err(Error::Decode(
-            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF or BMP)".into(),
+            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF, BMP or TIFF)".into(),
         ))
     }
 }
@@ -174,10 +179,16 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<Decoded> 
                 image: Image::Rgba8(Rgba8::new(width, height, rgba)?),
                 icc: None,
                 exif,
+                notes: Vec::new(),
             });
         }
     };
-    Ok(Decoded { image, icc, exif })
+    Ok(Decoded {
+        image,
+        icc,
+        exif,
+        notes: Vec::new(),
+    })
 }
 
 fn jpeg_error(e: jpeg_decoder::Error) -> Error {
@@ -193,12 +204,13 @@ fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     }
 }
 
-/// WebP, GIF and BMP, through the `image` crate.
+/// WebP, GIF and BMP through the `image` crate, TIFF through [`tiff`].
 #[cfg(feature = "full")]
 fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Decoded> {
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
     let format = match format {
+        Container::Tiff => return tiff::decode(bytes, limits),
         Container::Webp => ImageFormat::WebP,
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
@@ -219,7 +231,12 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Deco
     } else {
         Image::Rgba8(Rgba8::new(width, height, image.into_rgba8().into_raw())?)
     };
-    Ok(Decoded { image, icc, exif })
+    Ok(Decoded {
+        image,
+        icc,
+        exif,
+        notes: Vec::new(),
+    })
 }
 
 #[cfg(not(feature = "full"))]
@@ -228,6 +245,7 @@ fn decode_other(_: &[u8], format: Container, _: &Limits) -> Result<Decoded> {
         Container::Webp => "WebP",
         Container::Gif => "GIF",
         Container::Bmp => "BMP",
+        Container::Tiff => "TIFF",
         Container::Jpeg | Container::Png => "this",
     };
     Err(Error::needs_full(&format!("reading {name} input")))

@@ -29,7 +29,7 @@ pub use codecs::{FormatMeta, OptionKind, OptionMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::Limits;
-pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
+pub use metrics::{measure, psnr16_from_mse, psnr_from_mse, ratio, Metrics};
 pub use options::{
     ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
