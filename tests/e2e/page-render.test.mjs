@@ -4,7 +4,8 @@
 // rest of the batch) waiting for the view's result, however many cores the engine reports.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, turnedJpeg } from './support.mjs';
+import { join } from 'node:path';
+import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, turnedJpeg, screenshotDir } from './support.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -150,4 +151,16 @@ test('the chart and the batch start once the view has its result, however many c
   const early = [...chart, ...batch].filter((j) => j.posted < view.answered);
   assert.deepEqual(early, [], `with ${cores} cores reported, background jobs were posted before the view's result (${Math.round(view.answered)} ms)`);
   await page.close();
+});
+
+test('screenshots of the page with a result, at desktop and phone sizes', async () => {
+  for (const [name, viewport] of [['desktop-1280x900', { width: 1280, height: 900 }], ['phone-390x844', { width: 390, height: 844 }]]) {
+    const page = await openAt(env, '/', viewport);
+    await dropFiles(page, [{ name: 'photo.png', mimeType: 'image/png', buffer: photoLikePng(640, 480) }]);
+    await shown(page, 'jpeg');
+    await frames(page);
+    assert.deepEqual(await page.evaluate(() => [innerWidth, innerHeight]), [viewport.width, viewport.height]);
+    await page.screenshot({ path: join(screenshotDir(), `result-${name}.png`) });
+    await page.close();
+  }
 });
