@@ -125,7 +125,12 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     let exif = riff::find(&chunks, b"EXIF").map(<[u8]>::to_vec);
     let header = ffi::features(bytes)?;
     limits.check_dimensions(header.width, header.height)?;
+    let mut notes = Vec::new();
     let image = if header.has_animation {
+        let n = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
+        notes.push(format!(
+            "the WebP is animated ({n} frames): only the first was read"
+        ));
         first_frame(&chunks, header.width, header.height, limits)?
     } else {
         let mut rgba = pixel_buffer(header.width, header.height)?;
@@ -136,6 +141,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         image: image.into(),
         icc,
         exif,
+        notes,
     })
 }
 
