@@ -5,7 +5,7 @@
 mod common;
 
 use common::tiff::{basic, encode, gray16_scan, raw, Packing, Page, Pixels, Value, PACKINGS};
-use pixsqueeze::{compress, decode_full, Error, Format, Image, LimitOptions, Limits, Options};
+use pixsqueeze::{compress, decode_full, Error, Format, Image, Limits, Options};
 
 fn pixels8(image: &Image) -> Vec<u8> {
     match image {
@@ -404,11 +404,7 @@ fn limits_are_checked_from_the_header() {
     assert!(matches!(e, Error::LimitExceeded(_)), "{e}");
     assert!(e.message().contains("20000 x 15000"), "{e}");
     // With the limits raised it is read, and found damaged (the strip is far too short).
-    let mut options = Options::new(Format::Png);
-    options.limits = Some(LimitOptions {
-        max_pixels: Some(400e6),
-        ..LimitOptions::default()
-    });
+    let options = Options::new(Format::Png).with_limit("maxPixels", 400e6);
     let e = compress(&file, &options).expect_err("truncated");
     assert!(matches!(e, Error::Decode(_)), "{e}");
 }
