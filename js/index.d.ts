@@ -88,6 +88,12 @@ export interface Result {
   search: SearchReport | null;
   /** What was asked for but left out, and why, one sentence each (e.g. the pages of a multi-page TIFF after the first). */
   notes: string[];
+  /**
+   * Frames in the result: 1 for a still image; for an animated GIF or WebP compressed to WebP, every
+   * frame (with its timing and the loop count). `mse`, `psnr` and `ssimulacra2` are then means over
+   * the frames as a viewer draws them (the first note says how many were scored).
+   */
+  frames: number;
 }
 
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */

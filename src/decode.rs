@@ -7,6 +7,8 @@
 //! `image`'s decoders, TIFF through `tiff` ([`tiff`]), in the full build only: the core wasm module
 //! refuses them with [`Error::NeedsFullModule`] before decoding anything.
 
+#[cfg(feature = "full")]
+pub(crate) mod gif;
 mod png;
 #[cfg(feature = "full")]
 pub(crate) mod tiff;
@@ -228,6 +230,16 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Deco
     let icc = decoder.icc_profile()?;
     let exif = decoder.exif_metadata()?;
     let image = DynamicImage::from_decoder(decoder)?;
+    let mut notes = Vec::new();
+    if format == ImageFormat::Gif {
+        let n = gif::count_frames(bytes, usize::MAX);
+        if n > 1 {
+            notes.push(format!(
+                "the GIF is animated ({n} frames): only the first was read (WebP output keeps the \
+                 animation)"
+            ));
+        }
+    }
     let deep = image.color().bytes_per_pixel() > image.color().channel_count();
     let image = if deep {
         Image::Rgba16(Rgba16::new(width, height, image.into_rgba16().into_raw())?)
@@ -238,7 +250,7 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Deco
         image,
         icc,
         exif,
-        notes: Vec::new(),
+        notes,
     })
 }
 

@@ -7,6 +7,8 @@
 //! This software is based in part on the work of the Independent JPEG Group (the JPEG encoder's
 //! quality scaling of quantisation tables is libjpeg's).
 
+#[cfg(feature = "full")]
+mod anim;
 mod codecs;
 mod color;
 mod decode;

@@ -45,6 +45,9 @@ pub struct Compressed {
     /// What was asked for but left out, and why, one sentence each (e.g. the pages of a multi-page
     /// TIFF after the first).
     pub notes: Vec<String>,
+    /// Frames in the result: 1 for a still image, more for an animation (an animated GIF or WebP
+    /// to WebP); the metrics are then means over frames (see the notes).
+    pub frames: u32,
 }
 
 /// Encodes pixels as `options` say (no metadata is written).
@@ -133,6 +136,10 @@ pub fn compress_with_progress(
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
     check_available(settings.format)?;
+    #[cfg(feature = "full")]
+    if let Some(animated) = crate::anim::compress(bytes, &settings, progress)? {
+        return Ok(animated);
+    }
     let to_srgb = settings.color_profile == ColorProfile::Srgb;
     let mut decoded = decode_for(bytes, &settings.limits, to_srgb)?;
     let notes = std::mem::take(&mut decoded.notes);
@@ -182,5 +189,6 @@ pub fn compress_with_progress(
         settings,
         search,
         notes,
+        frames: 1,
     })
 }

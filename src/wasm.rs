@@ -135,11 +135,12 @@ pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
 }
 
 /// `compress(bytes, options, onProgress?) → { data, mimeType, format, width, height, originalBytes,
-/// compressedBytes, ratio, mse, psnr, mse16, psnr16, ssimulacra2, quality, options, search, notes }`:
-/// decodes a file, encodes it as `options` say and measures the result. `options` in the result is
+/// compressedBytes, ratio, mse, psnr, mse16, psnr16, ssimulacra2, quality, options, search, notes,
+/// frames }`: decodes a file, encodes it as `options` say and measures the result. `options` in the result is
 /// every option actually used, defaults filled in; `search` (smart modes only) lists every probe and
 /// the reason for the pick, and `onProgress(probe)` is called after each probe; `mse16`/`psnr16` are
-/// on the 16-bit scale for 16-bit inputs (null otherwise); `notes` says what was left out.
+/// on the 16-bit scale for 16-bit inputs (null otherwise); `notes` says what was left out; `frames` is
+/// 1, or an animation's frame count (animated GIF or WebP to WebP).
 #[wasm_bindgen]
 pub fn compress(
     bytes: &[u8],
@@ -192,6 +193,7 @@ pub fn compress(
     let search = r.search.as_ref().map(to_js).transpose()?;
     set(&out, "search", search.unwrap_or(JsValue::NULL))?;
     set(&out, "notes", to_js(&r.notes)?)?;
+    set(&out, "frames", r.frames)?;
     Ok(out)
 }
 
