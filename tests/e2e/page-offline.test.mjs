@@ -1,18 +1,15 @@
-// Once loaded, the page works offline: the browser goes offline and the server goes away, the page is
-// reloaded and still compresses a photo (the page, the package's worker and the wasm all come from
+// Once loaded, the page works offline: the server goes away (and Chromium's network goes offline), the
+// page is reloaded and still compresses a photo (the page, the package's worker and the wasm all come from
 // the service worker's cache). The full wasm module is not precached: a WebP job online fetches it
 // through the service worker, which keeps it, so the same WebP job works offline afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, photoLikePng, dropFiles } from './support.mjs';
+import { launch, openAt, photoLikePng, dropFiles } from './support.mjs';
 
 test('works offline once loaded', async () => {
   const env = await launch();
   try {
-    const context = await env.browser.newContext({ viewport: { width: 1000, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${env.origin}/www/`);
-    await page.waitForSelector('body[data-ready="true"]');
+    const page = await openAt(env, '/www/', { width: 1000, height: 800 });
     // The service worker is installed and controls the page once `ready` and `controller` are set.
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
@@ -25,7 +22,7 @@ test('works offline once loaded', async () => {
     await dropFiles(page, [{ name: 'online.png', mimeType: 'image/png', buffer: photoLikePng(120, 90) }]);
     await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 30_000 });
 
-    await context.setOffline(true);
+    await page.setOffline?.(true);
     env.server.closeAllConnections();
     await new Promise((resolve) => env.server.close(resolve));
 
@@ -35,10 +32,33 @@ test('works offline once loaded', async () => {
     await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 30_000 });
     assert.match(await page.textContent('#status'), /^Done: 200 × 150/);
     assert.equal(await page.inputValue('#format'), 'webp', 'the WebP job ran on the cached full module');
-    await context.close();
+    await page.close();
   } finally {
-    await env.browser.close();
-    env.server.closeAllConnections();
-    env.server.close();
+    await env.close();
+  }
+});
+
+test('the first visit downloads the page and the wasm at most twice: for the page, then for offline', async () => {
+  const env = await launch();
+  const served = [];
+  env.server.on('request', (req, res) => res.on('finish', () => served.push(new URL(req.url, 'http://x').pathname)));
+  try {
+    const page = await openAt(env, '/www/', { width: 1000, height: 800 });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // The service worker caches what the page loaded after it starts: wait until the requests stop.
+    for (let n = -1; n !== served.length;) {
+      n = served.length;
+      await page.waitForTimeout(1500);
+    }
+    const counts = {};
+    for (const p of served) counts[p] = (counts[p] ?? 0) + 1;
+    // An engine whose service worker does not share the page's HTTP cache (WebKit in a fresh data store)
+    // downloads each file once more for the offline copy; not a third time for the list the page sends.
+    const again = Object.entries(counts).filter(([p, n]) => (p.startsWith('/www/') || p.endsWith('.wasm')) && n > 2);
+    assert.deepEqual(again, [], `downloaded more than twice: ${JSON.stringify(again)}`);
+    assert.ok(counts['/pkg/pixsqueeze_bg.wasm'] >= 1);
+    await page.close();
+  } finally {
+    await env.close();
   }
 });
