@@ -44,6 +44,10 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
+step "SIMD kernels in wasm (simd128, in Node): each vector path against its scalar twin"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --lib
+
 step "build the wasm package"
 node scripts/build.mjs
 

@@ -7,12 +7,13 @@
 //! with no fused multiply-add, so results match bit for bit. Kernels pick their path with
 //! [`ACCELERATED`], a constant: the other path is compiled, tested and optimised away.
 //!
-//! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for two reasons. The intrinsics are `#[target_feature]`
-//! functions, which Rust lets only `unsafe` code call even where the feature is enabled for the whole
-//! build, as it is here (simd128 by the wasm builds' flags, SSE2 by x86-64 itself): each such call is
-//! sound. And loading a vector from memory or storing one takes a raw pointer: every load and store
-//! first takes a subslice of exactly 16 bytes (which panics, never reads out of bounds, if the slice
-//! is short), then reads or writes those bytes unaligned, which both instruction sets allow.
+//! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for two
+//! reasons. The x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code
+//! call even where the feature is enabled for the whole build, as SSE2 is on x86-64: each such call
+//! is sound (wasm's simd128 arithmetic is safe to call, and is called without `unsafe`). And loading
+//! a vector from memory or storing one takes a raw pointer: every load and store first takes a
+//! subslice of exactly 16 bytes (which panics, never reads out of bounds, if the slice is short),
+//! then reads or writes those bytes unaligned, which both instruction sets allow.
 #![allow(unsafe_code)]
 
 /// Whether the vectors map to real SIMD instructions on this target (otherwise they are arrays, and
@@ -36,13 +37,11 @@ mod imp {
     impl F32x4 {
         #[inline(always)]
         pub fn splat(v: f32) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_splat(v)) }
+            F32x4(f32x4_splat(v))
         }
         #[inline(always)]
         pub fn new(a: f32, b: f32, c: f32, d: f32) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4(a, b, c, d)) }
+            F32x4(f32x4(a, b, c, d))
         }
         /// The first four values of `s`.
         #[inline(always)]
@@ -60,97 +59,77 @@ mod imp {
         }
         #[inline(always)]
         pub fn min(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_pmin(self.0, o.0)) }
+            F32x4(f32x4_pmin(self.0, o.0))
         }
         #[inline(always)]
         pub fn max(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_pmax(self.0, o.0)) }
+            F32x4(f32x4_pmax(self.0, o.0))
         }
         #[inline(always)]
         pub fn abs(self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_abs(self.0)) }
+            F32x4(f32x4_abs(self.0))
         }
         /// Lanes where `self < o`: all ones, else zero.
         #[inline(always)]
         pub fn lt(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_lt(self.0, o.0)) }
+            F32x4(f32x4_lt(self.0, o.0))
         }
         /// Lanes where `self >= o`: all ones, else zero.
         #[inline(always)]
         pub fn ge(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_ge(self.0, o.0)) }
+            F32x4(f32x4_ge(self.0, o.0))
         }
         /// `if mask { a } else { b }`, lane by lane (`mask` from a comparison).
         #[inline(always)]
         pub fn select(mask: Self, a: Self, b: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(v128_bitselect(a.0, b.0, mask.0)) }
+            F32x4(v128_bitselect(a.0, b.0, mask.0))
         }
         /// `self` with the sign of `sign`.
         #[inline(always)]
         pub fn copysign(self, sign: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe {
-                let bit = f32x4_splat(-0.0);
-                F32x4(v128_or(v128_andnot(self.0, bit), v128_and(sign.0, bit)))
-            }
+            let bit = f32x4_splat(-0.0);
+            F32x4(v128_or(v128_andnot(self.0, bit), v128_and(sign.0, bit)))
         }
         /// Number of lanes whose mask is set.
         #[inline(always)]
         pub fn mask_count(self) -> u32 {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { i32x4_bitmask(self.0).count_ones() }
+            i32x4_bitmask(self.0).count_ones()
         }
         /// Rounds toward zero, as `as i32` does (saturating).
         #[inline(always)]
         pub fn trunc_i32(self) -> I32x4 {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { I32x4(i32x4_trunc_sat_f32x4(self.0)) }
+            I32x4(i32x4_trunc_sat_f32x4(self.0))
         }
         #[cfg(test)]
         pub fn to_array(self) -> [f32; 4] {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe {
-                [
-                    f32x4_extract_lane::<0>(self.0),
-                    f32x4_extract_lane::<1>(self.0),
-                    f32x4_extract_lane::<2>(self.0),
-                    f32x4_extract_lane::<3>(self.0),
-                ]
-            }
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
         }
         /// Rows to columns: lane j of output i is lane i of input j.
         #[inline(always)]
         pub fn transpose(r: [Self; 4]) -> [Self; 4] {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe {
-                let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0].0, r[1].0);
-                let t1 = i32x4_shuffle::<0, 4, 1, 5>(r[2].0, r[3].0);
-                let t2 = i32x4_shuffle::<2, 6, 3, 7>(r[0].0, r[1].0);
-                let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2].0, r[3].0);
-                [
-                    F32x4(i64x2_shuffle::<0, 2>(t0, t1)),
-                    F32x4(i64x2_shuffle::<1, 3>(t0, t1)),
-                    F32x4(i64x2_shuffle::<0, 2>(t2, t3)),
-                    F32x4(i64x2_shuffle::<1, 3>(t2, t3)),
-                ]
-            }
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0].0, r[1].0);
+            let t1 = i32x4_shuffle::<0, 4, 1, 5>(r[2].0, r[3].0);
+            let t2 = i32x4_shuffle::<2, 6, 3, 7>(r[0].0, r[1].0);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2].0, r[3].0);
+            [
+                F32x4(i64x2_shuffle::<0, 2>(t0, t1)),
+                F32x4(i64x2_shuffle::<1, 3>(t0, t1)),
+                F32x4(i64x2_shuffle::<0, 2>(t2, t3)),
+                F32x4(i64x2_shuffle::<1, 3>(t2, t3)),
+            ]
         }
         /// Even and odd lanes of the eight values `a`, `b`.
         #[inline(always)]
         pub fn deinterleave(a: Self, b: Self) -> (Self, Self) {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe {
-                (
-                    F32x4(i32x4_shuffle::<0, 2, 4, 6>(a.0, b.0)),
-                    F32x4(i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0)),
-                )
-            }
+            (
+                F32x4(i32x4_shuffle::<0, 2, 4, 6>(a.0, b.0)),
+                F32x4(i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0)),
+            )
         }
     }
 
@@ -158,32 +137,28 @@ mod imp {
         type Output = Self;
         #[inline(always)]
         fn add(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_add(self.0, o.0)) }
+            F32x4(f32x4_add(self.0, o.0))
         }
     }
     impl core::ops::Sub for F32x4 {
         type Output = Self;
         #[inline(always)]
         fn sub(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_sub(self.0, o.0)) }
+            F32x4(f32x4_sub(self.0, o.0))
         }
     }
     impl core::ops::Mul for F32x4 {
         type Output = Self;
         #[inline(always)]
         fn mul(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_mul(self.0, o.0)) }
+            F32x4(f32x4_mul(self.0, o.0))
         }
     }
     impl core::ops::Div for F32x4 {
         type Output = Self;
         #[inline(always)]
         fn div(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_div(self.0, o.0)) }
+            F32x4(f32x4_div(self.0, o.0))
         }
     }
 
@@ -197,30 +172,25 @@ mod imp {
         }
         #[inline(always)]
         pub fn splat(v: i32) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { I32x4(i32x4_splat(v)) }
+            I32x4(i32x4_splat(v))
         }
         #[inline(always)]
         pub fn and(self, o: Self) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { I32x4(v128_and(self.0, o.0)) }
+            I32x4(v128_and(self.0, o.0))
         }
         /// Logical shift right.
         #[inline(always)]
         pub fn shr(self, n: u32) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { I32x4(u32x4_shr(self.0, n)) }
+            I32x4(u32x4_shr(self.0, n))
         }
         #[inline(always)]
         pub fn to_f32(self) -> F32x4 {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { F32x4(f32x4_convert_i32x4(self.0)) }
+            F32x4(f32x4_convert_i32x4(self.0))
         }
         /// Whether every lane equals `o`'s.
         #[inline(always)]
         pub fn all_eq(self, o: Self) -> bool {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { i32x4_all_true(i32x4_eq(self.0, o.0)) }
+            i32x4_all_true(i32x4_eq(self.0, o.0))
         }
     }
 
@@ -228,8 +198,7 @@ mod imp {
         /// Eight lanes from two of four, saturated to 16 bits.
         #[inline(always)]
         pub fn narrow(a: I32x4, b: I32x4) -> Self {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { I16x8(i16x8_narrow_i32x4(a.0, b.0)) }
+            I16x8(i16x8_narrow_i32x4(a.0, b.0))
         }
         #[inline(always)]
         pub fn load(s: &[i16]) -> Self {
@@ -246,8 +215,7 @@ mod imp {
         /// Bit i set where lane i is nonzero.
         #[inline(always)]
         pub fn nonzero_bits(self) -> u8 {
-            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
-            unsafe { !(i16x8_bitmask(i16x8_eq(self.0, i16x8_splat(0)))) }
+            !(i16x8_bitmask(i16x8_eq(self.0, i16x8_splat(0))))
         }
     }
 }
