@@ -23,6 +23,7 @@ mod pixels;
 mod quantize;
 mod resize;
 mod search;
+mod simd;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -248,7 +248,9 @@ function wanted() {
   const background = [];
   if (cur && !cur.error && hasKnob() && !viewStopped) {
     const knob = knobOf(committed);
-    if (knob === 'quality') {
+    // A target (a size budget, a score) makes each job a search that sets the quality itself: the chart's
+    // qualities would be the same search again and again, competing with the view's own.
+    if (knob === 'quality' && TARGETS.every((t) => !committed[t])) {
       for (const quality of CHART_QUALITIES) {
         const options = { ...committed, quality };
         if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
@@ -283,6 +285,37 @@ function calibrationEntries(item, options) {
 function refresh() {
   scheduler.want(wanted());
   render();
+  watchFrames();
+}
+
+// While two or more background jobs run, the page watches its own frames: when most come later than
+// this over a couple of seconds, the engine has fewer cores than it reports (WebKit says 4 on a 2-core
+// machine, and its frames came 1–2 s apart during a batch), and one background job fewer runs from then on.
+const LATE_FRAME_MS = 250;
+let watching = false;
+
+function watchFrames() {
+  if (watching || document.hidden || scheduler.backgroundRunning < 2) return;
+  watching = true;
+  const intervals = [];
+  let last = performance.now();
+  const tick = (now) => {
+    intervals.push(now - last);
+    last = now;
+    if (document.hidden || scheduler.backgroundRunning < 2) {
+      watching = false;
+      return;
+    }
+    if (intervals.reduce((a, b) => a + b, 0) >= 2000) {
+      const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1];
+      intervals.length = 0;
+      if (median > LATE_FRAME_MS && scheduler.lowerBackground()) {
+        performance.mark('pixsqueeze:background-lowered', { detail: { median: Math.round(median), limit: scheduler.backgroundLimit } });
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 function onDone(job, value, error, ms) {
@@ -638,7 +671,7 @@ function psnrRange(values) {
 function renderChart() {
   const item = current();
   const base = baseKey(committed);
-  const points = !item || item.error || knobOf(committed) !== 'quality' ? [] : [...results.values()]
+  const points = !item || item.error || knobOf(committed) !== 'quality' || TARGETS.some((t) => committed[t]) ? [] : [...results.values()]
     .filter((e) => e.item === item && e.result && e.baseKey === base)
     .map((e) => ({ quality: e.options.quality, bytes: e.result.compressedBytes, ssimulacra2: e.result.ssimulacra2, psnr: e.result.psnr }));
   // An empty chart (axes from nothing) says nothing: it shows from two points on.
