@@ -48,6 +48,10 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
+step "SIMD kernels in wasm (simd128, in Node): each vector path against its scalar twin"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --lib
+
 step "build the wasm package, and the core build with its test hooks (target/test-hooks/, never shipped)"
 node scripts/build.mjs
 node scripts/build.mjs --test-hooks

@@ -10,6 +10,8 @@
 // No `unsafe` anywhere but the one FFI module that needs it, which says so with an `allow`.
 #![deny(unsafe_code)]
 
+#[cfg(feature = "full")]
+mod anim;
 mod codecs;
 mod color;
 mod decode;
@@ -25,6 +27,7 @@ mod pixels;
 mod quantize;
 mod resize;
 mod search;
+mod simd;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -33,7 +36,9 @@ pub use codecs::{FormatMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};
-pub use metrics::{can_score, measure, psnr_from_mse, ratio, Metrics, SSIMULACRA2_MIN_SIDE};
+pub use metrics::{
+    can_score, measure, psnr16_from_mse, psnr_from_mse, ratio, Metrics, SSIMULACRA2_MIN_SIDE,
+};
 pub use options::{
     all_options, resolve_limits, Choice, ColorProfile, Effort, Format, OptionKind, OptionMeta,
     OptionValue, Options, Settings, Subsampling, DEFAULT_QUALITY,

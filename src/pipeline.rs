@@ -9,11 +9,11 @@ use crate::decode::{decode_for, Decoded, Header};
 use crate::error::Result;
 use crate::exif;
 use crate::memory;
-use crate::metrics::{ratio, unscored_reason};
+use crate::metrics::{psnr16_from_mse, ratio, unscored_reason};
 use crate::options::{ColorProfile, Format, Options, Settings};
 use crate::pixels::Image;
 use crate::resize;
-use crate::search::{self, measure_file, Probe, SearchReport};
+use crate::search::{self, measure_file, measure_file_deep, Probe, SearchReport};
 
 /// A compressed file and what it cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,12 @@ pub struct Compressed {
     pub mse: f64,
     /// PSNR in dB (infinite when the result is pixel-identical).
     pub psnr: f64,
+    /// MSE and PSNR on the 16-bit scale (peak 65535) when the image had 16 bits a sample: the
+    /// result is compared at its own precision (an 8-bit one widened exactly), so a lossless 16-bit
+    /// PNG shows 0 and infinity, and anything else shows what the low bits lost. `None` for 8-bit
+    /// images.
+    pub mse16: Option<f64>,
+    pub psnr16: Option<f64>,
     /// SSIMULACRA2 score (100 = identical); `None` when the image is too small for the metric to
     /// judge, and `notes` says so.
     pub ssimulacra2: Option<f64>,
@@ -42,8 +48,12 @@ pub struct Compressed {
     /// What a smart mode tried and why it chose what it did.
     pub search: Option<SearchReport>,
     /// What was asked for but left out, and why, one sentence each: metadata over its limit or more
-    /// than the format holds, a score the metric cannot give.
+    /// than the format holds, a score the metric cannot give, the pages of a multi-page TIFF after
+    /// the first.
     pub notes: Vec<String>,
+    /// Frames in the result: 1 for a still image, more for an animation (an animated GIF or WebP
+    /// to WebP); the metrics are then means over frames (see the notes).
+    pub frames: u32,
 }
 
 /// A job's name in messages: "compressing this 24000 x 24000 image to JPEG".
@@ -147,6 +157,10 @@ pub fn compress_with_progress(
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
     check_available(settings.format)?;
+    #[cfg(feature = "full")]
+    if let Some(animated) = crate::anim::compress(bytes, &settings, progress)? {
+        return Ok(animated);
+    }
     let to_srgb = settings.color_profile == ColorProfile::Srgb;
     let mut plan = |h: &Header| {
         search::check_budget_from_header(h.width, h.height, &settings)?;
@@ -178,14 +192,27 @@ pub fn compress_with_progress(
                 .into(),
         );
     }
-    let metrics = match metrics {
-        Some(m) => m,
-        None => measure_file(&image, &data, &settings)?,
+    let (metrics, mse16) = match (image.as_ref(), metrics) {
+        (Image::Rgba16(deep), metrics) => {
+            let (measured, mse16) = measure_file_deep(deep, &data, &settings)?;
+            if mse16.is_some_and(|m| m > 0.0) && settings.format != Format::Png {
+                notes.push(format!(
+                    "the image has 16 bits a sample and {} holds 8, so the low bits were rounded \
+                     away (lossless PNG keeps all 16)",
+                    settings.format.meta().label
+                ));
+            }
+            (metrics.unwrap_or(measured), mse16)
+        }
+        (_, Some(m)) => (m, None),
+        (_, None) => (measure_file(&image, &data, &settings)?, None),
     };
     if metrics.ssimulacra2.is_none() {
         notes.extend(unscored_reason(image.width(), image.height()));
     }
     Ok(Compressed {
+        mse16,
+        psnr16: mse16.map(psnr16_from_mse),
         mime_type: settings.format.meta().mime_type,
         width: image.width(),
         height: image.height(),
@@ -199,5 +226,6 @@ pub fn compress_with_progress(
         settings,
         search,
         notes,
+        frames: 1,
     })
 }

@@ -5,6 +5,8 @@
 //! What the settings were measured to give: `webp-notes.md` beside this file.
 
 #[cfg(feature = "full")]
+pub(crate) mod anim;
+#[cfg(feature = "full")]
 pub(crate) mod ffi;
 #[cfg(feature = "full")]
 pub(crate) mod riff;
@@ -159,6 +161,11 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits, plan: Plan) -> Result<Decode
         &mut notes,
     );
     let image = if header.has_animation {
+        let n = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
+        notes.push(format!(
+            "the WebP is animated ({n} frames): only the first was read (WebP output keeps the \
+             animation)"
+        ));
         first_frame(&chunks, header.width, header.height, limits)?
     } else {
         let mut rgba = pixel_buffer(header.width, header.height)?;
