@@ -4,10 +4,14 @@
 //! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decoded some 4:2:0 files when
 //! we compared them (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
 //! ([`png`]). WebP goes through libwebp (the encoder's library: `codecs/webp`), GIF and BMP through
-//! `image`'s decoders, in the full build only: the core wasm module refuses them with
-//! [`Error::NeedsFullModule`] before decoding anything.
+//! `image`'s decoders, TIFF through `tiff` ([`tiff`]), in the full build only: the core wasm module
+//! refuses them with [`Error::NeedsFullModule`] before decoding anything.
 
+#[cfg(feature = "full")]
+pub(crate) mod gif;
 mod png;
+#[cfg(feature = "full")]
+pub(crate) mod tiff;
 
 use jpeg_decoder::PixelFormat;
 
@@ -28,6 +32,9 @@ pub struct Decoded {
     /// The EXIF block (TIFF structure), if any. Its orientation tag still says what it said in the
     /// file; writers reset it because the pixels are already upright.
     pub exif: Option<Vec<u8>>,
+    /// What was left out and why, one sentence each (e.g. the pages of a multi-page TIFF after the
+    /// first).
+    pub notes: Vec<String>,
 }
 
 /// Decodes an image file to upright 8-bit RGBA (16-bit inputs rounded to the nearest 8-bit value).
@@ -38,7 +45,8 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
     Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP) at its own precision.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF's first page) at its own
+/// precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
@@ -81,6 +89,7 @@ enum Container {
     Webp,
     Gif,
     Bmp,
+    Tiff,
 }
 
 /// The container format, from its signature bytes (file names and MIME types lie).
@@ -96,11 +105,8 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
         Ok(Container::Gif)
     } else if starts(b"BM") {
         Ok(Container::Bmp)
-    } else if starts(b"II*\0") || starts(b"MM\0*") {
-        Err(Error::Unsupported(
-            "TIFF is not decoded by pixsqueeze's core: it would add about 250 KB to the download"
-                .into(),
-        ))
+    } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
+        Ok(Container::Tiff)
     } else if bytes.get(4..8) == Some(b"ftyp") {
         Err(Error::Unsupported(
             "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
@@ -109,7 +115,7 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
         ))
     } else {
         Err(Error::Decode(
-            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF or BMP)".into(),
+            "this is not an image pixsqueeze recognises (JPEG, PNG, WebP, GIF, BMP or TIFF)".into(),
         ))
     }
 }
@@ -177,10 +183,16 @@ fn decode_jpeg(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<Decoded> 
                 image: Image::Rgba8(Rgba8::new(width, height, rgba)?),
                 icc: None,
                 exif,
+                notes: Vec::new(),
             });
         }
     };
-    Ok(Decoded { image, icc, exif })
+    Ok(Decoded {
+        image,
+        icc,
+        exif,
+        notes: Vec::new(),
+    })
 }
 
 fn jpeg_error(e: jpeg_decoder::Error) -> Error {
@@ -196,12 +208,13 @@ fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     }
 }
 
-/// GIF and BMP, through the `image` crate.
+/// GIF and BMP through the `image` crate, TIFF through [`tiff`].
 #[cfg(feature = "full")]
 fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Decoded> {
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
     let format = match format {
+        Container::Tiff => return tiff::decode(bytes, limits),
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
         // Read by their own decoders above.
@@ -217,13 +230,28 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Deco
     let icc = decoder.icc_profile()?;
     let exif = decoder.exif_metadata()?;
     let image = DynamicImage::from_decoder(decoder)?;
+    let mut notes = Vec::new();
+    if format == ImageFormat::Gif {
+        let n = gif::count_frames(bytes, usize::MAX);
+        if n > 1 {
+            notes.push(format!(
+                "the GIF is animated ({n} frames): only the first was read (WebP output keeps the \
+                 animation)"
+            ));
+        }
+    }
     let deep = image.color().bytes_per_pixel() > image.color().channel_count();
     let image = if deep {
         Image::Rgba16(Rgba16::new(width, height, image.into_rgba16().into_raw())?)
     } else {
         Image::Rgba8(Rgba8::new(width, height, image.into_rgba8().into_raw())?)
     };
-    Ok(Decoded { image, icc, exif })
+    Ok(Decoded {
+        image,
+        icc,
+        exif,
+        notes,
+    })
 }
 
 #[cfg(not(feature = "full"))]
@@ -232,6 +260,7 @@ fn decode_other(_: &[u8], format: Container, _: &Limits) -> Result<Decoded> {
         Container::Webp => "WebP",
         Container::Gif => "GIF",
         Container::Bmp => "BMP",
+        Container::Tiff => "TIFF",
         Container::Jpeg | Container::Png => "this",
     };
     Err(Error::needs_full(&format!("reading {name} input")))

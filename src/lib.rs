@@ -7,6 +7,8 @@
 //! This software is based in part on the work of the Independent JPEG Group (the JPEG encoder's
 //! quality scaling of quantisation tables is libjpeg's).
 
+#[cfg(feature = "full")]
+mod anim;
 mod codecs;
 mod color;
 mod decode;
@@ -30,7 +32,7 @@ pub use codecs::{FormatMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::{Limits, LIMIT_OPTIONS};
-pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
+pub use metrics::{measure, psnr16_from_mse, psnr_from_mse, ratio, Metrics};
 pub use options::{
     all_options, resolve_limits, Choice, ColorProfile, Effort, Format, OptionKind, OptionMeta,
     OptionValue, Options, Settings, Subsampling, DEFAULT_QUALITY,

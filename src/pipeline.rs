@@ -6,11 +6,11 @@ use crate::color::{convert_to_srgb, is_rgb_profile};
 use crate::decode::{decode_for, Decoded};
 use crate::error::Result;
 use crate::exif;
-use crate::metrics::ratio;
+use crate::metrics::{psnr16_from_mse, ratio};
 use crate::options::{ColorProfile, Format, Options, Settings};
 use crate::pixels::Image;
 use crate::resize;
-use crate::search::{self, measure_file, Probe, SearchReport};
+use crate::search::{self, measure_file, measure_file_deep, Probe, SearchReport};
 
 /// A compressed file and what it cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,12 @@ pub struct Compressed {
     pub mse: f64,
     /// PSNR in dB (infinite when the result is pixel-identical).
     pub psnr: f64,
+    /// MSE and PSNR on the 16-bit scale (peak 65535) when the image had 16 bits a sample: the
+    /// result is compared at its own precision (an 8-bit one widened exactly), so a lossless 16-bit
+    /// PNG shows 0 and infinity, and anything else shows what the low bits lost. `None` for 8-bit
+    /// images.
+    pub mse16: Option<f64>,
+    pub psnr16: Option<f64>,
     /// SSIMULACRA2 score (100 = identical); `None` below 8 pixels a side.
     pub ssimulacra2: Option<f64>,
     /// The options actually used, every default filled in (after a search: the format, quality and
@@ -36,6 +42,12 @@ pub struct Compressed {
     pub settings: Settings,
     /// What a smart mode tried and why it chose what it did.
     pub search: Option<SearchReport>,
+    /// What was asked for but left out, and why, one sentence each (e.g. the pages of a multi-page
+    /// TIFF after the first).
+    pub notes: Vec<String>,
+    /// Frames in the result: 1 for a still image, more for an animation (an animated GIF or WebP
+    /// to WebP); the metrics are then means over frames (see the notes).
+    pub frames: u32,
 }
 
 /// Encodes pixels as `options` say (no metadata is written).
@@ -74,6 +86,7 @@ fn prepare(decoded: Decoded, settings: &Settings) -> Result<Prepared> {
         mut image,
         icc,
         exif,
+        ..
     } = decoded;
     let icc = match (icc, settings.color_profile) {
         (Some(icc), ColorProfile::Srgb) => {
@@ -123,8 +136,13 @@ pub fn compress_with_progress(
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
     check_available(settings.format)?;
+    #[cfg(feature = "full")]
+    if let Some(animated) = crate::anim::compress(bytes, &settings, progress)? {
+        return Ok(animated);
+    }
     let to_srgb = settings.color_profile == ColorProfile::Srgb;
-    let decoded = decode_for(bytes, &settings.limits, to_srgb)?;
+    let mut decoded = decode_for(bytes, &settings.limits, to_srgb)?;
+    let notes = std::mem::take(&mut decoded.notes);
     let prepared = prepare(decoded, &settings)?;
     let extras = Extras {
         icc: prepared.icc.as_deref(),
@@ -139,11 +157,25 @@ pub fn compress_with_progress(
     };
     drop(prepared.icc);
     drop(prepared.exif);
-    let metrics = match metrics {
-        Some(m) => m,
-        None => measure_file(&image, &data, &settings)?,
+    let mut notes = notes;
+    let (metrics, mse16) = match (&image, metrics) {
+        (Image::Rgba16(deep), metrics) => {
+            let (measured, mse16) = measure_file_deep(deep, &data, &settings)?;
+            if mse16.is_some_and(|m| m > 0.0) && settings.format != Format::Png {
+                notes.push(format!(
+                    "the image has 16 bits a sample and {} holds 8, so the low bits were rounded \
+                     away (lossless PNG keeps all 16)",
+                    settings.format.meta().label
+                ));
+            }
+            (metrics.unwrap_or(measured), mse16)
+        }
+        (_, Some(m)) => (m, None),
+        (_, None) => (measure_file(&image, &data, &settings)?, None),
     };
     Ok(Compressed {
+        mse16,
+        psnr16: mse16.map(psnr16_from_mse),
         mime_type: settings.format.meta().mime_type,
         width: image.width(),
         height: image.height(),
@@ -156,5 +188,7 @@ pub fn compress_with_progress(
         data,
         settings,
         search,
+        notes,
+        frames: 1,
     })
 }

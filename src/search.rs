@@ -13,12 +13,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::codecs::{encode_image, Extras, WEBP_MAX_SIDE};
-use crate::decode::decode;
+use crate::decode::{decode, decode_full};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::metrics::{measure, mse, psnr_from_mse, Metrics};
+use crate::metrics::{measure, mse, mse16, psnr_from_mse, Metrics};
 use crate::options::{Effort, Format, Settings};
-use crate::pixels::{Image, Rgba8};
+use crate::pixels::{Image, Rgba16, Rgba8};
 use crate::resize;
 
 /// One encode a search tried.
@@ -316,6 +316,19 @@ fn result_limits(settings: &Settings) -> Limits {
 pub(crate) fn measure_file(image: &Image, data: &[u8], settings: &Settings) -> Result<Metrics> {
     let result = decode(data, &result_limits(settings))?;
     measure(&image.rgba8(), &result)
+}
+
+/// [`measure_file`] for a 16-bit `image`, with the MSE on the 16-bit scale beside the 8-bit
+/// metrics, from one decode of the result at its own precision.
+pub(crate) fn measure_file_deep(
+    image: &Rgba16,
+    data: &[u8],
+    settings: &Settings,
+) -> Result<(Metrics, Option<f64>)> {
+    let result = decode_full(data, &result_limits(settings))?.image;
+    let mse16 = mse16(image, &result);
+    let metrics = measure(&image.to_rgba8(), &result.into_rgba8())?;
+    Ok((metrics, mse16))
 }
 
 /// The quality target when the caller gave none: "high quality" on SSIMULACRA2's scale.

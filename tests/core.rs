@@ -198,13 +198,22 @@ fn corpus_photos_compress_to_jpeg_and_png() {
 /// leaves to the full build with `NeedsFullModule`, which the JS layer answers by re-running the call
 /// on the full module; the full build (the default) does it all.
 #[test]
-fn the_core_build_hands_webp_and_auto_to_the_full_build() {
+fn the_core_build_hands_webp_tiff_and_auto_to_the_full_build() {
     let image = photo_like(40, 30);
     let rgba = image.rgba8();
     let mut webp = Vec::new();
     image_webp::WebPEncoder::new(&mut webp)
         .encode(rgba.data(), 40, 30, image_webp::ColorType::Rgba8)
         .expect("the fixture encodes");
+    let tiff = common::tiff::encode(
+        &[common::tiff::Page::new(
+            40,
+            30,
+            common::tiff::Pixels::Rgba8(rgba.data().to_vec()),
+        )],
+        common::tiff::Packing::Lzw,
+        false,
+    );
     let results = [
         (
             "webp output",
@@ -218,6 +227,10 @@ fn the_core_build_hands_webp_and_auto_to_the_full_build() {
         (
             "webp input to jpeg",
             compress(&webp, &Options::new(Format::Jpeg)).map(|_| ()),
+        ),
+        (
+            "tiff input",
+            compress(&tiff, &Options::new(Format::Png)).map(|_| ()),
         ),
     ];
     for (what, result) in results {

@@ -48,6 +48,8 @@ const ui = {
   busy: $('busy'), busyText: $('busy-text'), busyTime: $('busy-time'), busyProgress: $('busy-progress'), probes: $('probes'),
   stop: $('stop'), tagLeft: $('tag-left'), tagRight: $('tag-right'), leftFormat: $('left-format'),
   leftOptions: $('left-options'), zoomChanged: $('zoom-changed'),
+  animation: $('animation'), animationOriginal: $('animation-original'), animationResult: $('animation-result'),
+  animationCaption: $('animation-caption'),
 };
 
 let settings;
@@ -565,11 +567,36 @@ function renderBusy() {
   busyTimer = setTimeout(() => { busyTimer = 0; renderBusy(); }, 1000 - ((now - busySince) % 1000));
 }
 
+/**
+ * An animation (an animated GIF or WebP to WebP keeps every frame): the viewer's canvases show one
+ * frame, so both files also play here, as the browser shows them, with the size saved.
+ */
+function renderAnimation(item, final) {
+  const r = final?.item === item ? final.result : null;
+  const on = Boolean(r && r.frames > 1);
+  ui.animation.hidden = !on;
+  if (!on) {
+    if (ui.animation.dataset.key) URL.revokeObjectURL(ui.animationOriginal.src);
+    ui.animationOriginal.removeAttribute('src');
+    ui.animationResult.removeAttribute('src');
+    delete ui.animation.dataset.key;
+    return;
+  }
+  if (ui.animation.dataset.key !== final.key) {
+    if (ui.animation.dataset.key) URL.revokeObjectURL(ui.animationOriginal.src);
+    ui.animation.dataset.key = final.key;
+    ui.animationOriginal.src = URL.createObjectURL(item.file);
+    ui.animationResult.src = entryUrl(final);
+  }
+  ui.animationCaption.textContent = `Animation, ${r.frames} frames, playing on both sides: original ${fmt.formatBytes(item.file.size)}, result ${fmt.formatBytes(r.compressedBytes)} (${fmt.formatChange(item.file.size, r.compressedBytes)}).`;
+}
+
 function renderView() {
   const item = current();
   const source = figureSource(item);
   const final = source.kind === 'final' ? source.entry : null;
   if (final) final.used = performance.now();
+  renderAnimation(item, final);
   const replace = (next) => {
     // An entry evicted while on screen kept its URL for the screen's sake: free it now.
     if (shown?.url && !results.has(shown.key)) URL.revokeObjectURL(shown.url);

@@ -169,7 +169,7 @@ pub fn command() -> Command {
                 .num_args(1..)
                 .required(true)
                 .help(
-                    "Files, folders (searched recursively for .jpg .jpeg .png .webp .gif .bmp) and \
+                    "Files, folders (searched recursively for .jpg .jpeg .png .webp .gif .bmp .tif) and \
                      globs such as 'photos/**/*.png' (quoted, so the shell leaves them)",
                 ),
         )

@@ -7,7 +7,11 @@ mod webp;
 
 pub(crate) use png::zlib_alone;
 #[cfg(feature = "full")]
+pub(crate) use webp::anim as webp_anim;
+#[cfg(feature = "full")]
 pub(crate) use webp::decode as decode_webp;
+#[cfg(feature = "full")]
+pub(crate) use webp::riff::chunks as webp_chunks;
 pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
 
 use crate::error::{Error, Result};

@@ -65,7 +65,12 @@ pub(super) fn decode(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<sup
     } else {
         Image::Rgba8(Rgba8::new(width, height, to_rgba(raw, channels, u8::MAX))?)
     };
-    Ok(super::Decoded { image, icc, exif })
+    Ok(super::Decoded {
+        image,
+        icc,
+        exif,
+        notes: Vec::new(),
+    })
 }
 
 /// Gray, gray + alpha, RGB or RGBA samples to RGBA (gray copied to each colour channel). RGBA is

@@ -5,6 +5,8 @@
 //! What the settings were measured to give: `webp-notes.md` beside this file.
 
 #[cfg(feature = "full")]
+pub(crate) mod anim;
+#[cfg(feature = "full")]
 pub(crate) mod ffi;
 #[cfg(feature = "full")]
 pub(crate) mod riff;
@@ -124,7 +126,13 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     let exif = riff::find(&chunks, b"EXIF").map(<[u8]>::to_vec);
     let header = ffi::features(bytes)?;
     limits.check_dimensions(header.width, header.height)?;
+    let mut notes = Vec::new();
     let image = if header.has_animation {
+        let n = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
+        notes.push(format!(
+            "the WebP is animated ({n} frames): only the first was read (WebP output keeps the \
+             animation)"
+        ));
         first_frame(&chunks, header.width, header.height, limits)?
     } else {
         let mut rgba = pixel_buffer(header.width, header.height)?;
@@ -135,6 +143,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         image: image.into(),
         icc,
         exif,
+        notes,
     })
 }
 
