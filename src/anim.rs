@@ -11,12 +11,13 @@
 use crate::codecs::webp_anim::{Encoder, Frames as WebpFrames};
 use crate::decode::gif::{count_frames, GifFrames};
 use crate::error::{Error, Result};
+use crate::metrics::can_score;
 use crate::metrics::{measure, mse, psnr_from_mse, ratio};
 use crate::options::{Format, Settings};
 use crate::pipeline::Compressed;
 use crate::pixels::{Image, Rgba8};
 use crate::resize;
-use crate::search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};
+use crate::search::{Probe, SearchReport, DEFAULT_AUTO_PSNR, DEFAULT_AUTO_SCORE};
 
 /// Animations with more frames have this many scored with SSIMULACRA2 (MSE covers every frame).
 pub(crate) const SCORED_FRAMES: usize = 60;
@@ -197,7 +198,11 @@ pub(crate) fn compress(
     let goal = match (settings.min_score, settings.min_psnr) {
         (Some(s), _) => Some(Goal::Score(s)),
         (None, Some(p)) => Some(Goal::Psnr(p)),
-        (None, None) if settings.format == Format::Auto => Some(Goal::Score(DEFAULT_AUTO_SCORE)),
+        // As a still image's search: frames SSIMULACRA2 cannot judge aim for PSNR instead.
+        (None, None) if settings.format == Format::Auto && can_score(width, height) => {
+            Some(Goal::Score(DEFAULT_AUTO_SCORE))
+        }
+        (None, None) if settings.format == Format::Auto => Some(Goal::Psnr(DEFAULT_AUTO_PSNR)),
         (None, None) => None,
     };
     let searching = goal.is_some() || settings.max_bytes.is_some();

@@ -350,7 +350,8 @@ fn multi_page_reads_the_first_with_a_note() {
         assert_eq!(got.notes.len(), 1, "{:?}", got.notes);
         assert!(got.notes[0].contains("3 images"), "{:?}", got.notes);
         let r = compress(&file, &Options::new(Format::Png)).expect("compresses");
-        assert_eq!(r.notes, got.notes);
+        // The decoder's note first; then the result's own (8 x 8 is too small to score).
+        assert_eq!(r.notes[0], got.notes[0]);
     }
 }
 
