@@ -134,6 +134,7 @@ fn a_65535_square_header_is_refused_before_allocating() {
     huge.max_width = 70_000;
     huge.max_height = 70_000;
     huge.max_pixels = 5_000_000_000;
+    huge.max_memory_bytes = u64::MAX;
     let err = decode_full(&read(&path), &huge).unwrap_err();
     assert_ne!(err.name(), "LimitExceeded", "{err}");
 }
