@@ -100,10 +100,9 @@ pub(crate) fn decode_for(
     // Whatever the caller's plan allows, the image must fit in one buffer: on wasm32 a larger
     // allocation traps the instance.
     let plan = &mut |h: &Header| {
+        plan(h)?;
         let rgba = u64::from(h.width) * u64::from(h.height) * if h.deep { 8 } else { 4 };
-        let what = format!("the {} x {} image", h.width, h.height);
-        limits.check_buffer(rgba, &what)?;
-        plan(h)
+        limits.check_buffer(rgba, &format!("the {} x {} image", h.width, h.height))
     };
     let mut decoded = match format {
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb, plan)?,
