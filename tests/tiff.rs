@@ -404,8 +404,12 @@ fn limits_are_checked_from_the_header() {
     let e = decode_full(&file, &Limits::default()).expect_err("too large");
     assert!(matches!(e, Error::LimitExceeded(_)), "{e}");
     assert!(e.message().contains("20000 x 15000"), "{e}");
-    // With the limits raised it is read, and found damaged (the strip is far too short).
+    // With maxPixels raised, the whole job (about 6 GB to PNG) is over what a wasm instance holds.
     let options = Options::new(Format::Png).with_limit("maxPixels", 400e6);
+    let e = compress(&file, &options).expect_err("over the memory bound");
+    assert!(e.message().contains("MB of memory"), "{e}");
+    // With the memory bound raised too it is read, and found damaged (the strip is far too short).
+    let options = options.with_limit("maxMemoryBytes", 64e9);
     let e = compress(&file, &options).expect_err("truncated");
     assert!(matches!(e, Error::Decode(_)), "{e}");
 }
