@@ -7,6 +7,7 @@ mod webp;
 
 /// The encoders of `crate::bands`, fed a band of rows at a time.
 pub(crate) use jpeg::BandEncoder as JpegBands;
+pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
 pub(crate) use png::zlib_alone;
 pub(crate) use png::BandEncoder as PngBands;
 #[cfg(feature = "full")]

@@ -12,6 +12,7 @@ mod huffman;
 mod planes;
 mod quant;
 mod scans;
+mod split;
 mod tables;
 
 use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
@@ -22,6 +23,7 @@ use crate::simd;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
 use scans::{Coefficients, Counter, Scan, Writer};
+pub use split::{JpegBand, JpegSplit, SymbolCounts};
 
 pub(crate) use bands::BandEncoder;
 
