@@ -6,6 +6,7 @@
 //! ([`png`]). WebP, GIF and BMP go through `image`'s decoders, in the full build only: the core wasm
 //! module refuses them with [`Error::NeedsFullModule`] before decoding anything.
 
+mod avif;
 mod png;
 
 use jpeg_decoder::PixelFormat;
@@ -37,7 +38,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
     Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP) at its own precision.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, AVIF) at its own precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
@@ -62,6 +63,7 @@ pub(crate) fn decode_for(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result
     let mut decoded = match format {
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb)?,
         Container::Png => png::decode(bytes, limits, to_srgb)?,
+        Container::Avif => avif::decode(bytes, limits)?,
         other => decode_other(bytes, other, limits)?,
     };
     if let Some(o) = decoded.exif.as_deref().and_then(exif::orientation) {
@@ -78,6 +80,7 @@ enum Container {
     Webp,
     Gif,
     Bmp,
+    Avif,
 }
 
 /// The container format, from its signature bytes (file names and MIME types lie).
@@ -98,9 +101,11 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
             "TIFF is not decoded by pixsqueeze's core: it would add about 250 KB to the download"
                 .into(),
         ))
+    } else if avif::is_avif(bytes) {
+        Ok(Container::Avif)
     } else if bytes.get(4..8) == Some(b"ftyp") {
         Err(Error::Unsupported(
-            "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
+            "HEIC and other HEIF files are not decoded by pixsqueeze (a browser that can show \
              them can decode them and pass the pixels to encode)"
                 .into(),
         ))
@@ -204,6 +209,7 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Deco
         Container::Bmp => ImageFormat::Bmp,
         Container::Jpeg => ImageFormat::Jpeg,
         Container::Png => ImageFormat::Png,
+        Container::Avif => return avif::decode(bytes, limits),
     };
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits(limits));
@@ -228,7 +234,7 @@ fn decode_other(_: &[u8], format: Container, _: &Limits) -> Result<Decoded> {
         Container::Webp => "WebP",
         Container::Gif => "GIF",
         Container::Bmp => "BMP",
-        Container::Jpeg | Container::Png => "this",
+        Container::Jpeg | Container::Png | Container::Avif => "this",
     };
     Err(Error::needs_full(&format!("reading {name} input")))
 }

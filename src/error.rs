@@ -16,10 +16,16 @@ pub enum Error {
     LimitExceeded(String),
     /// A valid request for something pixsqueeze does not do (yet).
     Unsupported(String),
-    /// A valid request that this build cannot serve but the full build can: the core wasm module
-    /// lacks WebP, GIF, BMP and ICC colour conversion. Raised before any heavy work; the JS package
-    /// catches it and runs the same call on the full module, so its users never see it.
-    NeedsFullModule(String),
+    /// A valid request that this build cannot serve but a larger one can: the wasm modules form a
+    /// ladder (`core` ⊂ `full` ⊂ …, `wasm-pack.toml`), and `module` names the build that serves the
+    /// call (the core module lacks WebP, GIF, BMP and ICC colour conversion: "full"). Raised before any
+    /// heavy work; the JS package catches it and runs the same call on that module, so its users never
+    /// see it.
+    NeedsFullModule {
+        /// The `name` of the `[[build]]` in `wasm-pack.toml` that can serve the call.
+        module: &'static str,
+        message: String,
+    },
 }
 
 impl Error {
@@ -31,7 +37,7 @@ impl Error {
             Error::InvalidInput(_) => "InvalidInput",
             Error::LimitExceeded(_) => "LimitExceeded",
             Error::Unsupported(_) => "Unsupported",
-            Error::NeedsFullModule(_) => "NeedsFullModule",
+            Error::NeedsFullModule { .. } => "NeedsFullModule",
         }
     }
 
@@ -43,15 +49,31 @@ impl Error {
             | Error::InvalidInput(m)
             | Error::LimitExceeded(m)
             | Error::Unsupported(m)
-            | Error::NeedsFullModule(m) => m,
+            | Error::NeedsFullModule { message: m, .. } => m,
         }
     }
 
-    /// [`Error::NeedsFullModule`] for `what` (e.g. "WebP output").
+    /// For [`Error::NeedsFullModule`], the build that can serve the call.
+    pub fn module(&self) -> Option<&'static str> {
+        match self {
+            Error::NeedsFullModule { module, .. } => Some(module),
+            _ => None,
+        }
+    }
+
+    /// [`Error::NeedsFullModule`] for `what` (e.g. "WebP output"), served by the `full` build.
     pub fn needs_full(what: &str) -> Self {
-        Error::NeedsFullModule(format!(
-            "{what} needs pixsqueeze's full build; this is the core build"
-        ))
+        Error::needs_module("full", what)
+    }
+
+    /// [`Error::NeedsFullModule`] for `what`, served by the build named `module` in `wasm-pack.toml`.
+    pub fn needs_module(module: &'static str, what: &str) -> Self {
+        Error::NeedsFullModule {
+            module,
+            message: format!(
+                "{what} needs pixsqueeze's \"{module}\" wasm build, which this build is not"
+            ),
+        }
     }
 }
 

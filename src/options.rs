@@ -22,17 +22,20 @@ pub enum Format {
     PngPalette,
     /// Lossless WebP.
     Webp,
+    /// Lossy AVIF (AV1 stills), in the `avif` build only.
+    Avif,
     /// Whichever of the others gives the smallest file that meets the quality target.
     Auto,
 }
 
 impl Format {
     /// Every output format, in the order a UI lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Jpeg,
         Format::Png,
         Format::PngPalette,
         Format::Webp,
+        Format::Avif,
         Format::Auto,
     ];
 }
@@ -49,6 +52,18 @@ pub enum Subsampling {
     S422,
     #[serde(rename = "4:2:0")]
     S420,
+}
+
+/// Bits per sample of AVIF output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum BitDepth {
+    /// 10 bits for 16-bit sources, 8 otherwise.
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "8")]
+    Eight,
+    #[serde(rename = "10")]
+    Ten,
 }
 
 /// How hard lossless encoders work for smaller files.
@@ -96,6 +111,10 @@ pub struct Options {
     pub optimize_huffman: Option<bool>,
     /// PNG effort (default `default`).
     pub effort: Option<Effort>,
+    /// AVIF encoder speed, 0 (slowest, smallest) to 10 (default [`DEFAULT_AVIF_SPEED`]).
+    pub speed: Option<f64>,
+    /// AVIF bits per sample (default `auto`).
+    pub bit_depth: Option<BitDepth>,
     /// Palette size for `png-palette`, 2–256 (default 256).
     pub colors: Option<f64>,
     /// Error-diffusion dithering for `png-palette` (default true).
@@ -131,6 +150,13 @@ pub struct Options {
 /// Default JPEG quality: the one Squoosh and MozJPEG users know.
 pub const DEFAULT_QUALITY: u8 = 75;
 
+/// Default AVIF quality: its SSIMULACRA2 lands near JPEG quality 75's on the corpus photos
+/// (`src/codecs/avif-notes.md`).
+pub const DEFAULT_AVIF_QUALITY: u8 = 60;
+
+/// Default AVIF speed (`src/codecs/avif-notes.md`).
+pub const DEFAULT_AVIF_SPEED: u8 = 6;
+
 /// Options with every default applied and every value checked: what the engine runs with, and what a
 /// result reports as the options actually used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -142,6 +168,8 @@ pub struct Settings {
     pub progressive: bool,
     pub optimize_huffman: bool,
     pub effort: Effort,
+    pub speed: u8,
+    pub bit_depth: BitDepth,
     pub colors: u16,
     pub dither: bool,
     pub max_width: Option<u32>,
@@ -188,6 +216,8 @@ impl Options {
         "progressive",
         "optimizeHuffman",
         "effort",
+        "speed",
+        "bitDepth",
         "colors",
         "dither",
         "maxWidth",
@@ -214,6 +244,8 @@ impl Options {
             progressive: None,
             optimize_huffman: None,
             effort: None,
+            speed: None,
+            bit_depth: None,
             colors: None,
             dither: None,
             max_width: None,
@@ -261,11 +293,19 @@ impl Options {
         };
         Ok(Settings {
             format: self.format,
-            quality: whole("quality", self.quality, 1, 100)?.map_or(DEFAULT_QUALITY, |q| q as u8),
+            quality: whole("quality", self.quality, 1, 100)?.map_or(
+                match self.format {
+                    Format::Avif => DEFAULT_AVIF_QUALITY,
+                    _ => DEFAULT_QUALITY,
+                },
+                |q| q as u8,
+            ),
             subsampling: self.subsampling.unwrap_or(Subsampling::Auto),
             progressive: self.progressive.unwrap_or(false),
             optimize_huffman: self.optimize_huffman.unwrap_or(true),
             effort: self.effort.unwrap_or(Effort::Default),
+            speed: whole("speed", self.speed, 0, 10)?.map_or(DEFAULT_AVIF_SPEED, |v| v as u8),
+            bit_depth: self.bit_depth.unwrap_or(BitDepth::Auto),
             colors: whole("colors", self.colors, 2, 256)?.map_or(256, |c| c as u16),
             dither: self.dither.unwrap_or(true),
             max_width: side_limit("maxWidth", self.max_width)?,

@@ -26,7 +26,7 @@ use crate::resize;
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
     pub format: Format,
-    /// JPEG quality (JPEG probes only).
+    /// Quality (JPEG and AVIF probes only).
     pub quality: Option<u8>,
     /// Palette size (png-palette probes only).
     pub colors: Option<u16>,
@@ -70,7 +70,7 @@ enum Knob {
 
 fn knob(format: Format) -> Knob {
     match format {
-        Format::Jpeg => Knob::Quality,
+        Format::Jpeg | Format::Avif => Knob::Quality,
         Format::PngPalette => Knob::Colors,
         _ => Knob::Fixed,
     }

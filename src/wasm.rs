@@ -12,9 +12,13 @@ use crate::{Error, Format, LimitOptions, OptionKind, OptionMeta, Options, Rgba8,
 type JsResult<T> = std::result::Result<T, JsValue>;
 
 /// Turns a core error into a JS `Error` whose `name` is the stable category name.
+/// `NeedsFullModule` also carries `module`: the build (`wasm-pack.toml`) that can serve the call.
 fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(e.message());
     err.set_name(e.name());
+    if let Some(module) = e.module() {
+        let _ = set(&err, "module", module);
+    }
     err.into()
 }
 

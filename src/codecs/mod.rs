@@ -1,6 +1,7 @@
 //! Output codecs: one file per format behind [`encode_rgba`], and the per-format [`FormatMeta`] that
 //! drives both the API types and the page's controls.
 
+mod avif;
 mod jpeg;
 mod png;
 mod webp;
@@ -164,6 +165,7 @@ impl Format {
             Format::Png => &png::META,
             Format::PngPalette => &png::PALETTE_META,
             Format::Webp => &webp::META,
+            Format::Avif => &avif::META,
             Format::Auto => &AUTO_META,
         }
     }
@@ -180,12 +182,16 @@ const AUTO_META: FormatMeta = FormatMeta {
 };
 
 /// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
-/// WebP among its candidates.
+/// WebP among its candidates; only the `avif` build writes AVIF.
 ///
 /// # Errors
-/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`.
+/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`, in any build without the
+/// `avif` feature for `avif`.
 pub fn check_available(format: Format) -> Result<()> {
     match format {
+        Format::Avif if cfg!(not(feature = "avif")) => {
+            Err(Error::needs_module("avif", "format \"avif\""))
+        }
         Format::Webp | Format::Auto if cfg!(not(feature = "full")) => Err(Error::needs_full(
             &format!("format \"{}\"", format.meta().id),
         )),
@@ -213,6 +219,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
         Format::Webp => webp::encode(&image.rgba8(), extras),
+        Format::Avif => avif::encode(image, extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),

@@ -1,0 +1,79 @@
+//! AVIF output: AV1 still frames from rav1e (BSD-2, pure Rust) in a container of our own
+//! ([`mux`]). Why rav1e and these settings: `src/codecs/avif-notes.md`. In the `avif` build only (the
+//! meta is in every build, so that each lists every format).
+
+#[cfg(feature = "avif")]
+mod encode;
+#[cfg(feature = "avif")]
+mod mux;
+#[cfg(feature = "avif")]
+mod yuv;
+
+use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+#[cfg(not(feature = "avif"))]
+use crate::error::Error;
+use crate::error::Result;
+use crate::options::{Settings, DEFAULT_AVIF_QUALITY, DEFAULT_AVIF_SPEED};
+use crate::pixels::Image;
+
+pub(super) const META: FormatMeta = FormatMeta {
+    id: "avif",
+    label: "AVIF",
+    mime_type: "image/avif",
+    extension: "avif",
+    lossy: true,
+    default_quality: Some(DEFAULT_AVIF_QUALITY),
+    options: &[
+        OptionMeta {
+            name: "quality",
+            label: "Quality",
+            kind: OptionKind::Integer {
+                min: 1,
+                max: 100,
+                default: DEFAULT_AVIF_QUALITY as u32,
+            },
+            description: "Higher keeps more detail and makes larger files.",
+        },
+        OptionMeta {
+            name: "speed",
+            label: "Speed",
+            kind: OptionKind::Integer {
+                min: 0,
+                max: 10,
+                default: DEFAULT_AVIF_SPEED as u32,
+            },
+            description: "AVIF encoder speed: lower is slower and finds smaller files (0–10).",
+        },
+        OptionMeta {
+            name: "subsampling",
+            label: "Chroma subsampling",
+            kind: OptionKind::Choice {
+                choices: &["auto", "4:4:4", "4:2:2", "4:2:0"],
+                default: "auto",
+            },
+            description: "How much colour detail to keep; auto keeps it all from quality 90 up.",
+        },
+        OptionMeta {
+            name: "bitDepth",
+            label: "Bit depth",
+            kind: OptionKind::Choice {
+                choices: &["auto", "8", "10"],
+                default: "auto",
+            },
+            description: "Bits per sample; auto uses 10 for 16-bit sources.",
+        },
+    ],
+};
+
+/// The quality from which `subsampling: "auto"` keeps full chroma (`avif-notes.md`).
+pub(crate) const FULL_CHROMA_FROM: u8 = 90;
+
+#[cfg(not(feature = "avif"))]
+pub(super) fn encode(_: &Image, _: &Extras, _: &Settings) -> Result<Vec<u8>> {
+    Err(Error::needs_module("avif", "AVIF output"))
+}
+
+#[cfg(feature = "avif")]
+pub(super) fn encode(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
+    encode::encode(image, extras.icc, settings)
+}
