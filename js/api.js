@@ -1,25 +1,23 @@
 // The public API, shared by the browser entry (index.js) and the Node entry (node.js). In browsers the
 // work runs in a pool of module Web Workers so the page never freezes; `mainThread: true`, hosts without
 // a Worker global (Node) and workers of the caller's own run it on the calling thread.
-import { core, full, needsFull } from './core.js';
+import { climb, moduleNames, wasmUrls } from './core.js';
 import { WorkerPool, abortError, defaultPoolSize } from './pool.js';
 
 /**
- * What differs between hosts. `loadWasm` and `loadFullWasm` give the default sources of the core and
- * the full wasm modules when init() was given none: browsers fetch the `.wasm` files shipped beside this
- * file; Node reads them from disk (see node.js).
+ * What differs between hosts. `loadWasm(name)` gives the default source of the named wasm build
+ * (`core`, `full`, …: wasm-pack.toml) when init() was given none: browsers fetch the `.wasm` files
+ * shipped beside this file; Node reads them from disk (see node.js).
  */
 export const platform = {
-  loadWasm: () => new URL('../pkg/pixsqueeze_bg.wasm', import.meta.url),
-  loadFullWasm: () => new URL('../pkg/pixsqueeze_full_bg.wasm', import.meta.url),
+  loadWasm: (name) => wasmUrls.get(name),
   blobs: true,
 };
 
-// Promise<WebAssembly.Module> each: fetched and compiled once, shared by every worker. The core module
-// serves every call first; the full one (several times larger) only once core asks for it.
-let compiled = null;
-let compiledFull = null;
-let fullSource; // where init() said the full module is
+// Promise<WebAssembly.Module> per build: fetched and compiled once, shared by every worker. The first
+// build serves every call first; a larger one (several times its size) only once a call asks for it.
+const compiled = new Map();
+const sources = new Map(); // where init() said a build is
 let poolSize;
 let pool = null;
 let formatList = null;
@@ -41,36 +39,41 @@ async function compile(source) {
   return WebAssembly.compile(source);
 }
 
-function wasmModule(source) {
-  compiled ??= compile(source ?? platform.loadWasm()).catch((e) => {
-    compiled = null; // let a later init() try another source
-    throw e;
-  });
-  return compiled;
+/** The named build's compiled module: compiled on first need, then shared. */
+function wasmModule(name = moduleNames[0]) {
+  if (!compiled.has(name)) {
+    const source = sources.has(name) ? sources.get(name) : platform.loadWasm(name);
+    compiled.set(name, compile(source).catch((e) => {
+      compiled.delete(name); // let a later call (or init()) try again
+      throw e;
+    }));
+  }
+  return compiled.get(name);
 }
 
-function fullWasmModule() {
-  compiledFull ??= compile(fullSource ?? platform.loadFullWasm()).catch((e) => {
-    compiledFull = null;
-    throw e;
-  });
-  return compiledFull;
-}
+/** `module_or_path` is the first build's; `<name>_module_or_path` any other's (`full_module_or_path`). */
+const sourceKey = (name) => (name === moduleNames[0] ? 'module_or_path' : `${name}_module_or_path`);
 
 /**
  * Optional set-up. `module_or_path`: where the core wasm comes from when the default URL beside the
  * package cannot be fetched (a URL, a Response, bytes or a compiled WebAssembly.Module);
- * `full_module_or_path` the same for the full module, which is only loaded when a call needs it.
- * `workers`: the pool's size. The first source loaded wins, as with wasm-bindgen's own init; call
- * terminate() to resize.
+ * `full_module_or_path` (and `<build>_module_or_path` for every build in the ladder) the same for a
+ * larger build, which is only loaded when a call needs it. `workers`: the pool's size. The first source
+ * loaded wins, as with wasm-bindgen's own init; call terminate() to resize.
  */
-export async function init({ module_or_path, full_module_or_path, workers } = {}) {
+export async function init({ workers, ...rest } = {}) {
+  const keys = new Map(moduleNames.map((name) => [sourceKey(name), name]));
+  for (const key of Object.keys(rest)) {
+    if (!keys.has(key)) throw named('InvalidInput', `unknown init option ${key}; the options are: workers, ${[...keys.keys()].join(', ')}`);
+  }
   if (workers !== undefined) {
     if (!Number.isInteger(workers) || workers < 1) throw named('InvalidInput', `workers must be a whole number from 1, got ${workers}`);
     poolSize = workers;
   }
-  if (full_module_or_path !== undefined) fullSource = full_module_or_path;
-  await wasmModule(module_or_path);
+  for (const [key, name] of keys) {
+    if (rest[key] !== undefined && !compiled.has(name)) sources.set(name, rest[key]);
+  }
+  await wasmModule(moduleNames[0]);
 }
 
 /** Stops every worker and frees its memory; the next call starts new ones. Running jobs reject. */
@@ -87,21 +90,16 @@ async function run(op, args, transfer, { signal, mainThread }, onProgress) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
-    pool ??= new WorkerPool({ wasm: module, loadFull: fullWasmModule, size: poolSize ?? defaultPoolSize() });
+    pool ??= new WorkerPool({ wasm: module, loadModule: wasmModule, size: poolSize ?? defaultPoolSize() });
     return pool.run(op, args, { signal, transfer, onProgress });
   }
-  await core.init(module);
-  signal?.throwIfAborted();
   const extra = onProgress ? [onProgress] : [];
-  try {
-    return core[op](...args, ...extra);
-  } catch (e) {
-    if (!needsFull(e)) throw e;
-  }
-  // Core refused before doing any work: the same call on the full module, loaded now if not yet.
-  await full.init(await fullWasmModule());
-  signal?.throwIfAborted();
-  return full[op](...args, ...extra);
+  // A build that refuses does so before any work: the same call on the build it names, loaded now if
+  // not yet.
+  return climb((instance) => {
+    signal?.throwIfAborted();
+    return instance[op](...args, ...extra);
+  }, wasmModule, module);
 }
 
 /**

@@ -1,9 +1,9 @@
 // The wasm modules on the current thread: what each worker hosts, and what main-thread mode and Node use.
-// `core` is the small module every call starts on; `full` (WebP, GIF, BMP, ICC conversion) is
-// instantiated only when `core` answers NeedsFullModule. Calls are synchronous once `init` has resolved.
-// Both glues are imported statically (a few KB each): only the .wasm they instantiate is loaded lazily.
-import initCore, * as coreGlue from '../pkg/pixsqueeze.js';
-import initFull, * as fullGlue from '../pkg/pixsqueeze_full.js';
+// The builds form a ladder (wasm-pack.toml; pkg/modules.js lists them): the first, `core`, serves every
+// call first; a larger one (`full`: WebP, GIF, BMP, ICC conversion; and any after it) is instantiated only
+// when a smaller one answers NeedsFullModule naming it. Calls are synchronous once `init` has resolved.
+// Every glue is imported statically (a few KB each): only the .wasm they instantiate is loaded lazily.
+import { builds } from '../pkg/modules.js';
 
 function named(name, message) {
   return Object.assign(new Error(message), { name });
@@ -50,8 +50,44 @@ function instance(initWasm, wasm) {
   };
 }
 
-export const core = instance(initCore, coreGlue);
-export const full = instance(initFull, fullGlue);
+/** The builds' names, in ladder order; the first serves every call first. */
+export const moduleNames = builds.map((b) => b.name);
+/** The default `.wasm` URL of each build, beside the package's JavaScript. */
+export const wasmUrls = new Map(builds.map((b) => [b.name, b.wasm]));
+const instances = new Map(builds.map((b) => [b.name, instance(b.init, b.glue)]));
+/** The instance of the named build on this thread (`undefined` for a name no build has). */
+export const module = (name) => instances.get(name);
+/** The first build, which every call starts on. */
+export const core = instances.get(moduleNames[0]);
 
-/** Whether an error says the call must be run again on the full module. */
-export const needsFull = (e) => e?.name === 'NeedsFullModule';
+/**
+ * The build an error asks the call to be run on again (`NeedsFullModule` carries its name in `module`;
+ * a wasm older than the ladder sent none, meaning "full"), or null for any other error.
+ */
+export const neededModule = (e) => (e?.name === 'NeedsFullModule' ? (e.module ?? 'full') : null);
+
+/**
+ * Runs `call(instance)` on the first build, then, while a build answers NeedsFullModule, on the build it
+ * names: `load(name)` gives that build's compiled module. A build asked for twice, or one not in the
+ * ladder, ends the climb with a WorkerError rather than a loop.
+ */
+export async function climb(call, load, first) {
+  await core.init(first);
+  let current = core;
+  const tried = new Set([moduleNames[0]]);
+  for (;;) {
+    let name;
+    try {
+      return call(current);
+    } catch (e) {
+      name = neededModule(e);
+      if (!name) throw e;
+      if (tried.has(name) || !instances.has(name)) {
+        throw named('WorkerError', `the wasm asked for pixsqueeze's "${name}" build, which this package ${instances.has(name) ? 'already tried' : 'does not have'} (${e.message})`);
+      }
+    }
+    tried.add(name);
+    current = instances.get(name);
+    await current.init(await load(name));
+  }
+}

@@ -183,6 +183,9 @@ export interface OptionMetaBase {
   description: string;
 }
 
+/** Where a wasm module comes from: a URL, a `Response`, the bytes, or a compiled module (in Node also a file path). */
+export type WasmSource = string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
+
 /** Options of {@link init}. */
 export interface InitOptions {
   /**
@@ -190,12 +193,18 @@ export interface InitOptions {
    * JavaScript) cannot be fetched: a URL, a `Response`, the bytes, or a compiled `WebAssembly.Module`. In Node
    * also a file path. The first source loaded wins.
    */
-  module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
+  module_or_path?: WasmSource;
   /**
    * The same for the full module (`pkg/pixsqueeze_full_bg.wasm`: WebP, GIF, BMP, ICC colour conversion),
    * which is loaded only when a call needs it.
    */
-  full_module_or_path?: string | URL | Request | Response | BufferSource | WebAssembly.Module | Promise<Response | BufferSource>;
+  full_module_or_path?: WasmSource;
+  /**
+   * The same for any other build of the ladder (`<build>_module_or_path`, e.g. `avif_module_or_path`
+   * for `pkg/pixsqueeze_avif_bg.wasm`), loaded only when a call needs it. Unknown build names are
+   * rejected with `InvalidInput`.
+   */
+  [build: `${string}_module_or_path`]: WasmSource | undefined;
   /** How many workers the pool may run at once (set before the first call). @default navigator.hardwareConcurrency - 1, from 1 to 4 */
   workers?: number;
 }

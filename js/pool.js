@@ -1,5 +1,5 @@
 // A pool of module workers, each hosting its own wasm instances made from shared compiled modules: the
-// core module for every job, the full one for jobs core cannot do (see worker.js). Jobs queue;
+// core module for every job, a larger build (full, …) for jobs core cannot do (see worker.js). Jobs queue;
 // aborting a running job terminates its worker (the only way to stop wasm mid-call), and a worker whose
 // wasm trapped is dropped: the pool starts a fresh one for the next job.
 
@@ -18,12 +18,12 @@ function jobError({ name, message }, trapped) {
   return Object.assign(new Error(text), { name });
 }
 
-const noFullModule = () => Object.assign(new Error('this job needs the full wasm module, and the pool was given no way to load it'), { name: 'WorkerError' });
+const noModule = (name) => Object.assign(new Error(`this job needs the "${name}" wasm build, and the pool was given no way to load it`), { name: 'WorkerError' });
 
 export class WorkerPool {
   #size;
   #wasm;
-  #loadFull;
+  #loadModule;
   #idle = [];
   #busy = new Map(); // worker -> job
   #queue = [];
@@ -31,11 +31,12 @@ export class WorkerPool {
 
   /**
    * `wasm`: the core module, compiled, shared with every worker (compiled once, not per worker).
-   * `loadFull()`: a promise of the full module, compiled, asked for when a job needs it (cache it).
+   * `loadModule(name)`: a promise of the named build's module, compiled, asked for when a job needs
+   * it (cache it: every worker asks).
    */
-  constructor({ wasm, loadFull = () => Promise.reject(noFullModule()), size = defaultPoolSize() }) {
+  constructor({ wasm, loadModule = (name) => Promise.reject(noModule(name)), size = defaultPoolSize() }) {
     this.#wasm = wasm;
-    this.#loadFull = loadFull;
+    this.#loadModule = loadModule;
     this.#size = Math.max(1, size);
   }
 
@@ -88,8 +89,8 @@ export class WorkerPool {
         if (running?.id === data.id) running.onProgress?.(data.progress);
         return;
       }
-      if (data.needsFull) {
-        this.#sendFull(worker, data.id);
+      if (data.needsModule) {
+        this.#sendModule(worker, data.id, data.needsModule);
         return;
       }
       const job = this.#busy.get(worker);
@@ -112,11 +113,11 @@ export class WorkerPool {
     return worker;
   }
 
-  /** Hands the full module to a worker whose job needs it; the worker stays busy with that job meanwhile. */
-  #sendFull(worker, id) {
+  /** Hands a build's module to a worker whose job needs it; the worker stays busy with that job meanwhile. */
+  #sendModule(worker, id, name) {
     const current = () => this.#busy.get(worker)?.id === id;
-    this.#loadFull().then((module) => {
-      if (current()) worker.postMessage({ fullModule: module });
+    Promise.resolve().then(() => this.#loadModule(name)).then((compiledModule) => {
+      if (current()) worker.postMessage({ compiledModule });
     }, (e) => {
       if (!current()) return;
       const job = this.#busy.get(worker);

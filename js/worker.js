@@ -1,13 +1,13 @@
 // Hosts the wasm off the main thread. One job at a time; results are transferred, not copied.
-// Every job runs on the core module first. When core answers NeedsFullModule (before any heavy work),
-// the worker asks the pool for the full module (compiled once, shared by every worker) and runs the
-// same call there. A trap (wasm `unreachable`, out of memory) leaves the instance dead: the reply says
-// so and the pool replaces this worker.
-import { core, full, needsFull } from './core.js';
+// Every job runs on the first (core) build. When a build answers NeedsFullModule (before any heavy
+// work) naming a larger build, the worker asks the pool for that build's compiled module (compiled once,
+// shared by every worker) and runs the same call there. A trap (wasm `unreachable`, out of memory) leaves
+// the instance dead: the reply says so and the pool replaces this worker.
+import { climb } from './core.js';
 
 const ops = ['compress', 'encode', 'decode', 'measure', 'formats', '__trapForTests'];
 
-let receiveFull = null; // resolves the running job's request for the full module
+let receiveModule = null; // resolves the running job's request for a build
 
 function call(instance, id, op, args) {
   if (!ops.includes(op)) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
@@ -16,30 +16,20 @@ function call(instance, id, op, args) {
   return instance[op](...args, ...progress);
 }
 
-async function run(id, op, args, wasm) {
-  await core.init(wasm);
-  try {
-    return call(core, id, op, args);
-  } catch (e) {
-    if (!needsFull(e)) throw e;
-  }
-  const module = await new Promise((resolve) => {
-    receiveFull = resolve;
-    self.postMessage({ id, needsFull: true });
-  });
-  await full.init(module);
-  return call(full, id, op, args);
-}
+const request = (id) => (name) => new Promise((resolve) => {
+  receiveModule = resolve;
+  self.postMessage({ id, needsModule: name });
+});
 
 self.onmessage = async ({ data }) => {
-  if ('fullModule' in data) {
-    receiveFull?.(data.fullModule);
-    receiveFull = null;
+  if ('compiledModule' in data) {
+    receiveModule?.(data.compiledModule);
+    receiveModule = null;
     return;
   }
   const { id, op, args, wasm } = data;
   try {
-    const result = await run(id, op, args, wasm);
+    const result = await climb((instance) => call(instance, id, op, args), request(id), wasm);
     const bytes = result instanceof Uint8Array ? result : result?.data;
     self.postMessage({ id, ok: true, result }, bytes ? [bytes.buffer] : []);
   } catch (e) {

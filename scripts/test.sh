@@ -20,6 +20,9 @@ npm audit --omit=dev
 step "cargo test (native)"
 cargo test --locked
 
+step "the pixsqueeze command (cli/): its tests, end to end on temporary folder trees"
+cargo test --locked -p pixsqueeze-cli
+
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
 cargo test --locked --no-default-features --lib --test core --test corpus --test hardening --test fuzz_regressions
 

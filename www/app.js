@@ -1,53 +1,105 @@
 // The page: a consumer of the package's public API (../js/index.js), exactly as an npm user would be.
-// State lives here; the other modules draw it (batch.js, compare.js, chart.js), take input (input.js,
-// settings.js) or run work (scheduler.js).
-import { compress, formats } from '../js/index.js';
+// State lives here; the other modules draw it (batch.js, compare.js, chart.js, advice.js), take input
+// (input.js, settings.js) or run work (scheduler.js, estimate.js).
+import { compress, encode, formats, init } from '../js/index.js';
+import { adviceFor, alphaOf } from './advice.js';
 import { BatchList } from './batch.js';
 import { CHART_QUALITIES, drawChart } from './chart.js';
 import { Viewer } from './compare.js';
+import { estimateFrom, makeSample } from './estimate.js';
 import * as fmt from './figures.js';
 import { browserDecode, coreReadable, listen } from './input.js';
-import { PRIORITY, Scheduler } from './scheduler.js';
-import { Settings, optionsKey, renderControls } from './settings.js';
+import { PRIORITY, Scheduler, defaultSlots } from './scheduler.js';
+import { Settings, optionsKey, renderControls, renderResize } from './settings.js';
 import { zip } from './zip.js';
 
-const DEBOUNCE_MS = 100;
+// A slider held still this long is taken as the person's choice: the full-size job starts (and is
+// stopped, its worker with it, if the thumb moves on). Letting go, a key press or a typed number
+// commits at once.
+const SETTLE_MS = 700;
+// Work that ends sooner than this shows no progress bar: it would only flicker.
+const BUSY_DELAY_MS = 300;
 // Recent results kept for going back to a setting instantly; the batch's current results are kept
 // regardless (they are what "Download all" zips).
 const CACHE_BYTES = 256e6;
 // Errors that say the file itself is unreadable, whatever the settings.
 const FILE_ERRORS = new Set(['DecodeError', 'LimitExceeded']);
+// Options that make the core search (several encodes per job): no estimate stands for them.
+const TARGETS = ['maxBytes', 'minScore', 'minPsnr'];
+// The sliders an estimate follows.
+const KNOBS = ['quality', 'colors'];
+// Zoomed in, the part of the photo on screen is encoded as it is (full resolution, on the 16-pixel grid
+// of JPEG's blocks) and shown over the old result while the slider moves: the very pixels the final
+// result will have there. Up to this many pixels, so it takes a fraction of a second.
+const PREVIEW_PIXELS = 1.2e6;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   file: $('file'), folder: $('folder'), drop: $('drop'), format: $('format'), formatOptions: $('format-options'),
-  sharedOptions: $('shared-options'), status: $('status'), original: $('original'), result: $('result'),
-  figures: document.querySelector('.figures'), originalSize: $('original-size'), resultSize: $('result-size'),
+  sharedOptions: $('shared-options'), advancedOptions: $('advanced-options'), resize: $('resize'),
+  status: $('status'), original: $('original'), result: $('result'),
+  figures: document.querySelector('.figures'), headline: $('headline'), advice: $('advice'),
+  originalSize: $('original-size'), resultSize: $('result-size'), resultDims: $('result-dims'),
   saved: $('saved'), ratio: $('ratio'), mse: $('mse'), psnr: $('psnr'), ssimulacra2: $('ssimulacra2'),
   scoreHint: $('score-hint'), download: $('download'), chartFigure: $('chart-figure'), chart: $('chart'),
   chartTable: $('chart-table'), chartScoreName: $('chart-score-name'), batch: document.querySelector('.batch'),
   files: $('files'), progress: $('progress'), progressText: $('progress-text'), cancel: $('cancel'),
   downloadAll: $('download-all'), clear: $('clear'), stage: $('stage'), divider: $('divider'),
+  busy: $('busy'), busyText: $('busy-text'), busyTime: $('busy-time'), busyProgress: $('busy-progress'), probes: $('probes'),
+  stop: $('stop'), tagLeft: $('tag-left'), tagRight: $('tag-right'), leftFormat: $('left-format'),
+  leftOptions: $('left-options'), zoomChanged: $('zoom-changed'),
 };
 
 let settings;
+let leftSettings; // the left side's encoding, when the person compares two
+let leftOn = false;
 let scheduler;
 let viewer;
 let list;
-let committed; // the options work runs with: the settings as they were when the slider came to rest
-let debounce = 0;
-const items = []; // { id, file, name, needsBrowser, prepared, error }
+let resizeControl;
+let committed; // the options full-size work runs with: the settings as they were when the slider came to rest
+let draft; // the settings as they are now, the slider perhaps still moving
+let settle = 0;
+const items = []; // { id, file, name, needsBrowser, prepared, error, probes, alpha }
 let currentId = null;
-let shown = null; // the result entry on screen
+let shown = null; // the result entry on the right
+let shownLeft = null; // the result entry on the left
 let paused = false; // the batch was cancelled
-let viewStopped = false; // the current file's job was cancelled too, until the next change
+let viewStopped = false; // the current file's job was stopped too, until the next change
 let nextId = 1;
 const results = new Map(); // key -> { key, item, options, baseKey, result?, error?, url?, used }
+const samples = new Map(); // sampleKey -> { blob, width, height, areaRatio } | { error }
+const estimates = new Map(); // result key -> the sample's result at those options
+const previews = new Map(); // result key -> the latest preview at those options: { key, blob, rect }
+let previewed = null; // the preview on screen
+let viewMoved = 0;
+let busySince = 0;
+let busyTimer = 0;
 
 const current = () => items.find((i) => i.id === currentId) ?? null;
 const resultKey = (item, options) => `${item.id} ${optionsKey(options)}`;
-const baseKey = ({ quality, ...rest }) => optionsKey(rest);
-const hasQuality = () => settings.format.options.some((o) => o.name === 'quality');
+const knobOf = (options) => KNOBS.find((k) => k in options);
+const baseKey = (options) => {
+  const { [knobOf(options)]: _, ...rest } = options;
+  return optionsKey(rest);
+};
+const sampleKey = (item, options) => `${item.id} ${options.maxWidth ?? 0}x${options.maxHeight ?? 0}`;
+const formatMeta = (id) => settings.formats.find((f) => f.id === id);
+const hasKnob = () => Boolean(knobOf(committed));
+
+/** Options an estimate can stand for: one encode at a slider's setting, no search. */
+function estimable(options) {
+  return options.format !== 'auto' && Boolean(knobOf(options)) && TARGETS.every((t) => !options[t]);
+}
+
+/** The left side's options: its own format's, with the shared ones (size, colour) from the main settings. */
+function leftOptions() {
+  if (!leftOn) return null;
+  const own = leftSettings.options();
+  for (const name of leftSettings.common) own[name] = committed[name] ?? own[name];
+  for (const t of TARGETS) if (t in own) own[t] = 0;
+  return own;
+}
 
 function entryUrl(entry) {
   entry.url ??= URL.createObjectURL(entry.result.blob);
@@ -55,13 +107,15 @@ function entryUrl(entry) {
 }
 
 function dropEntry(entry) {
-  if (entry.url && entry !== shown) URL.revokeObjectURL(entry.url);
+  if (entry.url && entry !== shown && entry !== shownLeft) URL.revokeObjectURL(entry.url);
   results.delete(entry.key);
 }
 
 function evict() {
-  const live = optionsKey(committed);
-  const spare = [...results.values()].filter((e) => e.result && e !== shown && optionsKey(e.options) !== live);
+  const live = new Set([optionsKey(committed), optionsKey(draft)]);
+  const left = leftOptions();
+  if (left) live.add(optionsKey(left));
+  const spare = [...results.values()].filter((e) => e.result && e !== shown && e !== shownLeft && !live.has(optionsKey(e.options)));
   let bytes = spare.reduce((n, e) => n + e.result.compressedBytes, 0);
   for (const e of spare.sort((a, b) => a.used - b.used)) {
     if (bytes <= CACHE_BYTES) break;
@@ -71,13 +125,13 @@ function evict() {
 }
 
 /** Compresses `item` with `options`; files the core cannot read go through the browser's decoder. */
-async function compressItem(item, options, signal) {
+async function compressItem(item, options, signal, { track = false } = {}) {
   // Smart modes (a size budget, a quality target, auto format) report each setting they try.
-  const onProgress = (probe) => {
-    item.probe = { ...probe, count: (item.probe?.count ?? 0) + 1 };
-    if (item === current()) renderView();
-  };
-  item.probe = null;
+  const onProgress = track ? (probe) => {
+    item.probes.push(probe);
+    if (item === current()) renderBusy();
+  } : undefined;
+  if (track) item.probes = [];
   if (!item.needsBrowser) {
     try {
       return await compress(item.file, { ...options, signal, onProgress });
@@ -98,24 +152,121 @@ async function compressItem(item, options, signal) {
   return { ...r, originalBytes: item.file.size, ratio: item.file.size / r.compressedBytes };
 }
 
-function job(item, options, priority) {
-  return { key: resultKey(item, options), priority, item, options, run: (signal) => compressItem(item, options, signal) };
+function job(item, options, priority, track = false) {
+  return { kind: 'result', key: resultKey(item, options), priority, item, options, run: (signal) => compressItem(item, options, signal, { track }) };
+}
+
+function sampleJob(item, options, priority) {
+  const key = sampleKey(item, options);
+  return {
+    kind: 'sample', key: `sample ${key}`, sampleKey: key, priority, item, options,
+    run: (signal) => makeSample(item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }, signal),
+  };
+}
+
+function estimateJob(item, options, sample, priority) {
+  // Sample settings: the same encoder settings, on the sample, which is already at the output size.
+  const sampled = { ...options, maxWidth: 0, maxHeight: 0 };
+  return {
+    kind: 'estimate', key: `estimate ${resultKey(item, options)}`, resultKey: resultKey(item, options), priority, item, options,
+    keep: true, // short: let a stale one finish rather than kill its worker; its figure is worth keeping
+    run: (signal) => compress(sample.blob, { ...sampled, signal }),
+  };
+}
+
+/** Does `options` leave the image at its size (a preview of the original's pixels stands for it)? */
+function keepsSize(options) {
+  const size = viewer.size;
+  if (!size) return false;
+  const { maxWidth = 0, maxHeight = 0 } = options;
+  return (!maxWidth || maxWidth >= size.width) && (!maxHeight || maxHeight >= size.height);
+}
+
+/** The part of the original to preview: what is on screen, on the 16-pixel grid; null when too big. */
+function previewRegion() {
+  const r = viewer.visibleRegion();
+  const size = viewer.size;
+  if (!r || !size) return null;
+  const x = Math.floor(r.x / 16) * 16;
+  const y = Math.floor(r.y / 16) * 16;
+  const width = Math.min(size.width, Math.ceil((r.x + r.width) / 16) * 16) - x;
+  const height = Math.min(size.height, Math.ceil((r.y + r.height) / 16) * 16) - y;
+  return width * height <= PREVIEW_PIXELS ? { x, y, width, height } : null;
+}
+
+function previewJob(item, options, rect, priority) {
+  const key = `preview ${resultKey(item, options)} ${rect.x},${rect.y} ${rect.width}x${rect.height}`;
+  const { mimeType } = formatMeta(options.format);
+  return {
+    kind: 'preview', key, resultKey: resultKey(item, options), priority, item, options, rect, keep: true,
+    run: async (signal) => {
+      const image = await viewer.originalPixels(rect);
+      signal.throwIfAborted();
+      const bytes = await encode(image.data, rect.width, rect.height, { ...options, maxWidth: 0, maxHeight: 0, signal });
+      return new Blob([bytes], { type: mimeType });
+    },
+  };
 }
 
 function wanted() {
   const jobs = [];
   const open = (item, options) => !item.error && !results.has(resultKey(item, options));
   const cur = current();
-  if (cur && !viewStopped && open(cur, committed)) jobs.push(job(cur, committed, PRIORITY.VIEW));
-  if (paused) return jobs;
-  if (cur && hasQuality()) {
-    for (const quality of CHART_QUALITIES) {
-      const options = { ...committed, quality };
-      if (open(cur, options)) jobs.push(job(cur, options, PRIORITY.CHART));
+  const left = leftOptions();
+  // While the slider moves, a full-size job for a setting it has already left only holds a worker the
+  // estimates need: it is wanted again once the slider rests.
+  const sliding = optionsKey(draft) !== optionsKey(committed);
+  if (cur && !cur.error && !viewStopped) {
+    if (!sliding && open(cur, committed)) jobs.push(job(cur, committed, PRIORITY.VIEW, true));
+    if (left && open(cur, left)) jobs.push(job(cur, left, PRIORITY.VIEW, true));
+    // Until the full-size result for what the slider says is in, a sample stands in for it.
+    if (estimable(draft) && open(cur, draft)) {
+      const sample = samples.get(sampleKey(cur, draft));
+      if (!sample) jobs.push(sampleJob(cur, draft, PRIORITY.ESTIMATE));
+      else if (sample.blob && !estimates.has(resultKey(cur, draft))) jobs.push(estimateJob(cur, draft, sample, PRIORITY.ESTIMATE));
+      const rect = keepsSize(draft) && previewRegion();
+      const have = previews.get(resultKey(cur, draft));
+      const same = have && ['x', 'y', 'width', 'height'].every((k) => have.rect[k] === rect[k]);
+      if (rect && !same) jobs.push(previewJob(cur, draft, rect, PRIORITY.ESTIMATE));
     }
   }
-  for (const item of items) if (open(item, committed)) jobs.push(job(item, committed, PRIORITY.BATCH));
-  return jobs;
+  if (paused) return jobs;
+  // Background work starts once the person has the result they wait for, whatever the engine says
+  // about cores; work already running goes on (held, it is neither started nor stopped).
+  const hold = Boolean(cur && !cur.error && !viewStopped && !results.has(resultKey(cur, committed)));
+  const background = [];
+  if (cur && !cur.error && hasKnob() && !viewStopped) {
+    const knob = knobOf(committed);
+    if (knob === 'quality') {
+      for (const quality of CHART_QUALITIES) {
+        const options = { ...committed, quality };
+        if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
+      }
+    }
+    // The sample's own figure wherever a full one is known: that pair calibrates the estimates.
+    if (estimable(committed)) {
+      const sample = samples.get(sampleKey(cur, committed));
+      if (!sample) background.push(sampleJob(cur, committed, PRIORITY.CHART));
+      else if (sample.blob) {
+        for (const e of calibrationEntries(cur, committed)) {
+          if (!estimates.has(e.key)) background.push(estimateJob(cur, e.options, sample, PRIORITY.CHART));
+        }
+      }
+    }
+  }
+  if (cur && !cur.error && !viewStopped) {
+    const advice = adviceFor(cur, results.get(resultKey(cur, committed))?.result, committed, settings.formats);
+    if (advice?.alternative && open(cur, advice.alternative)) background.push(job(cur, advice.alternative, PRIORITY.ADVICE));
+  }
+  // The current file's own job is the view's (above): not while the slider moves, nor once stopped.
+  for (const item of items) if (item !== cur && open(item, committed)) background.push(job(item, committed, PRIORITY.BATCH));
+  return [...jobs, ...background.map((j) => ({ ...j, hold }))];
+}
+
+/** The item's full results whose options equal `options` but for the slider's knob. */
+function calibrationEntries(item, options) {
+  const base = baseKey(options);
+  return [...results.values()].filter((e) => e.item === item && e.result && e.baseKey === base);
 }
 
 function refresh() {
@@ -123,21 +274,53 @@ function refresh() {
   render();
 }
 
-function onDone({ key, item, options }, result, error) {
+function onDone(job, value, error) {
+  const { item } = job;
   if (!items.includes(item)) return; // removed while it ran
-  if (error && FILE_ERRORS.has(error.name)) {
+  if (job.kind === 'preview') {
+    if (value) {
+      previews.delete(job.resultKey);
+      previews.set(job.resultKey, { key: job.key, blob: value, rect: job.rect });
+      // The latest few are kept for going back along the slider; the oldest go first.
+      while (previews.size > 30) previews.delete(previews.keys().next().value);
+    }
+    else if (!previews.has(job.resultKey)) previews.set(job.resultKey, { key: job.key, blob: null, rect: job.rect });
+  } else if (job.kind === 'sample') {
+    samples.set(job.sampleKey, error ? { error } : value);
+  } else if (job.kind === 'estimate') {
+    estimates.set(job.resultKey, value ?? null); // a failed sample is not retried
+    if (value) {
+      if (item === current() && optionsKey(job.options) === optionsKey(draft)) {
+        queueMicrotask(() => performance.mark('pixsqueeze:estimate-shown', { detail: { ...draft } }));
+      }
+    }
+  } else if (error && FILE_ERRORS.has(error.name)) {
     item.error = error;
   } else {
-    results.set(key, { key, item, options, baseKey: baseKey(options), result, error, used: performance.now() });
+    results.set(job.key, { key: job.key, item, options: job.options, baseKey: baseKey(job.options), result: value, error, used: performance.now() });
+    if (value && item.alpha === undefined) {
+      item.alpha = null; // asked once
+      alphaOf(item.file).then((alpha) => { item.alpha = alpha; refresh(); });
+    }
     evict();
   }
   refresh();
 }
 
 function commit() {
-  clearTimeout(debounce);
-  committed = settings.options();
+  clearTimeout(settle);
+  draft = settings.options();
+  committed = draft;
   viewStopped = false;
+  refresh();
+}
+
+/** A slider moved: show an estimate now; commit when it comes to rest (after `ms`). */
+function slide(ms = SETTLE_MS) {
+  clearTimeout(settle);
+  draft = settings.options();
+  viewStopped = false;
+  settle = setTimeout(commit, ms);
   refresh();
 }
 
@@ -145,12 +328,13 @@ function commit() {
 function outputName(entry, withPath) {
   const { item, result } = entry;
   const name = withPath ? (item.file.relativePath || item.name) : item.name;
-  const format = settings.formats.find((f) => f.id === result.format) ?? settings.format;
+  const format = formatMeta(result.format) ?? settings.format;
   return `${name.replace(/\.[^./]*$/, '') || 'image'}.${format.extension}`;
 }
 
 function setStatus(text, isError = false) {
   ui.status.textContent = text;
+  ui.status.title = text;
   ui.status.classList.toggle('error', isError);
 }
 
@@ -158,65 +342,241 @@ function errorText(e) {
   return `${e.message} (${e.name})`;
 }
 
-function showFigures(entry) {
-  const r = entry?.result;
-  const item = current();
+/** "JPEG q75", "PNG (palette, lossy) 64 colours", "WebP (lossless)": what a result is, in a few words. */
+function describe(options, result) {
+  const id = result?.format ?? options.format;
+  const label = formatMeta(id)?.label ?? id;
+  const quality = result?.quality ?? options.quality;
+  if (id === 'png-palette' && (result?.options?.colors ?? options.colors)) return `${label}, ${result?.options?.colors ?? options.colors} colours`;
+  return quality != null && formatMeta(id)?.options.some((o) => o.name === 'quality') ? `${label} q${quality}` : label;
+}
+
+/** What the figures show: the final result for the settings as they are, else an estimate, else the
+ * last result while the new one is made. */
+function figureSource(item) {
+  if (!item || item.error) return { kind: 'none' };
+  const final = results.get(resultKey(item, draft));
+  if (final) return { kind: final.result ? 'final' : 'error', entry: final };
+  if (estimable(draft)) {
+    const s = estimates.get(resultKey(item, draft)) ?? null;
+    const sample = samples.get(sampleKey(item, draft));
+    if (s && sample?.blob) {
+      const knob = knobOf(draft);
+      const pairs = calibrationEntries(item, draft)
+        .map((e) => ({ knob: e.options[knob], full: e.result, sample: estimates.get(e.key) }))
+        .filter((p) => p.sample);
+      const originalBytes = item.file.size;
+      return { kind: 'estimate', result: { ...estimateFrom(s, sample.areaRatio, draft[knob], pairs, originalBytes), width: sample.width, height: sample.height } };
+    }
+  }
+  return { kind: 'working', entry: shown?.item === item ? shown : null };
+}
+
+function showFigures(item, source) {
+  const r = source.kind === 'estimate' ? source.result : source.entry?.result;
+  const estimate = source.kind === 'estimate';
+  const approx = (text) => (estimate ? `≈ ${text}` : text);
   ui.originalSize.textContent = item ? fmt.formatBytes(item.file.size) : '–';
-  ui.resultSize.textContent = r ? fmt.formatBytes(r.compressedBytes) : '–';
-  ui.saved.textContent = r ? fmt.formatSaved(r.originalBytes, r.compressedBytes) : '–';
-  ui.ratio.textContent = r ? fmt.formatRatio(r.ratio) : '–';
-  ui.mse.textContent = r ? r.mse.toFixed(2) : '–';
-  ui.psnr.textContent = r ? fmt.formatPsnr(r.psnr) : '–';
-  ui.ssimulacra2.textContent = r ? fmt.formatScore(r.ssimulacra2) : '–';
+  ui.resultSize.textContent = r ? approx(fmt.formatBytes(r.compressedBytes)) : '–';
+  ui.resultDims.textContent = r?.width ? `${r.width} × ${r.height} px${estimate ? ', estimated from a sample' : ''}` : '';
+  ui.saved.textContent = r ? approx(fmt.formatChange(item.file.size, r.compressedBytes)) : '–';
+  ui.ratio.textContent = r ? approx(fmt.formatRatio(item.file.size / r.compressedBytes)) : '–';
+  ui.mse.textContent = r ? approx(r.mse.toFixed(2)) : '–';
+  ui.psnr.textContent = r ? approx(fmt.formatPsnr(r.psnr)) : '–';
+  ui.ssimulacra2.textContent = r ? approx(fmt.formatScore(r.ssimulacra2)) : '–';
   ui.scoreHint.textContent = r ? fmt.qualityHint(r) : '';
-  ui.figures.dataset.format = r ? entry.options.format : '';
-  ui.figures.dataset.quality = r && hasQuality() ? String(entry.options.quality) : '';
-  if (r) {
-    ui.download.href = entryUrl(entry);
-    ui.download.download = outputName(entry, false);
+  const shownOptions = estimate ? draft : source.entry?.options;
+  ui.figures.dataset.format = r ? shownOptions.format : '';
+  ui.figures.dataset.quality = r && shownOptions.quality != null ? String(shownOptions.quality) : '';
+
+  let headline;
+  if (!item) headline = items.length ? 'Choose a file in the list.' : 'Open a photo to see how much smaller it gets.';
+  else if (item.error) headline = `${item.name} cannot be read.`;
+  else if (source.kind === 'error') headline = `${item.name} could not be compressed with these settings.`;
+  else if (r) headline = fmt.headline({ ...r, originalBytes: item.file.size }, { estimate });
+  else headline = `Compressing ${item.name}…`;
+  ui.headline.textContent = headline;
+  if (estimate) {
+    ui.headline.append(' ', Object.assign(document.createElement('span'), {
+      className: 'estimate', textContent: `Estimated from a sample at ${describe(draft)}; the exact figures follow.`,
+    }));
+  } else if (source.kind === 'working' && r) {
+    ui.headline.append(' ', Object.assign(document.createElement('span'), {
+      className: 'estimate', textContent: `(for ${describe(source.entry.options, r)}; updating…)`,
+    }));
+  }
+  const final = source.kind === 'final' ? source.entry : null;
+  if (final) {
+    ui.download.href = entryUrl(final);
+    ui.download.download = outputName(final, false);
+    ui.download.textContent = `Download ${final.result.compressedBytes > item.file.size ? 'result' : `(${fmt.formatBytes(final.result.compressedBytes)})`}`;
     ui.download.setAttribute('aria-disabled', 'false');
   } else {
     ui.download.removeAttribute('href');
+    ui.download.textContent = 'Download result';
     ui.download.setAttribute('aria-disabled', 'true');
   }
 }
 
+/** Is the alternative worth suggesting? Smaller; and where nothing went wrong, much smaller and good. */
+function worthIt(advice, alt, result) {
+  if (alt.compressedBytes >= result.compressedBytes) return false;
+  if (!advice.bigWinOnly) return true;
+  const good = Number.isFinite(alt.ssimulacra2) ? alt.ssimulacra2 >= 70 : alt.psnr >= 38;
+  return good && alt.compressedBytes <= result.compressedBytes / 2;
+}
+
+function renderAdvice(item) {
+  const entry = item && results.get(resultKey(item, draft));
+  const advice = entry?.result && adviceFor(item, entry.result, draft, settings.formats);
+  if (!advice) {
+    ui.advice.hidden = true;
+    ui.advice.replaceChildren();
+    return;
+  }
+  const alt = advice.alternative && results.get(resultKey(item, advice.alternative));
+  const parts = [advice.text];
+  let use = null;
+  if (advice.alternative) {
+    const label = describe(advice.alternative);
+    if (!alt) parts.push(`Checking whether ${label} would be smaller…`);
+    else if (alt.result && worthIt(advice, alt.result, entry.result)) {
+      const a = alt.result;
+      const looks = fmt.headline({ ...a, originalBytes: item.file.size }).replace(/^.*?; it /, '').replace(/\.$/, '');
+      parts.push(`${label} would be ${fmt.formatBytes(a.compressedBytes)}, ${fmt.comparedToFile(item.file.size, a.compressedBytes)}${advice.keepsAlpha ? ', keeping the transparency' : ''}, and ${looks.startsWith('is ') ? looks : `it ${looks}`}.`);
+      use = advice.alternative;
+    } else if (alt.result) {
+      parts.push(`${label} would not be smaller (${fmt.formatBytes(alt.result.compressedBytes)}).`);
+    }
+  }
+  if (!advice.show && !use) {
+    ui.advice.hidden = true;
+    return;
+  }
+  ui.advice.hidden = false;
+  ui.advice.dataset.kind = advice.kind;
+  ui.advice.replaceChildren(parts.join(' '));
+  if (use) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', className: 'use-alternative', textContent: `Use ${formatMeta(use.format)?.label ?? use.format}` });
+    button.addEventListener('click', () => switchTo(use));
+    ui.advice.append(' ', button);
+  }
+}
+
+/** Switches the settings to `options` (the advice's alternative). */
+function switchTo(options) {
+  settings.setFormat(options.format);
+  for (const [name, value] of Object.entries(options)) if (name !== 'format') settings.set(name, value);
+  ui.format.value = settings.formatId;
+  buildControls();
+  commit();
+}
+
+function renderBusy() {
+  const item = current();
+  const running = item && !item.error && !viewStopped
+    && [committed, leftOptions()].filter(Boolean).some((o) => scheduler.isRunning(resultKey(item, o)));
+  if (!running) {
+    busySince = 0;
+    clearTimeout(busyTimer);
+    busyTimer = 0;
+    ui.busy.hidden = true;
+    return;
+  }
+  const now = performance.now();
+  busySince ||= now;
+  if (now - busySince < BUSY_DELAY_MS) {
+    busyTimer ||= setTimeout(() => { busyTimer = 0; renderBusy(); }, BUSY_DELAY_MS);
+    return;
+  }
+  ui.busy.hidden = false;
+  const seconds = Math.floor((now - busySince) / 1000);
+  ui.busyTime.textContent = `${seconds} s`;
+  const probes = item.probes ?? [];
+  const searching = committed.format === 'auto' || TARGETS.some((t) => committed[t]);
+  const what = committed.format === 'auto' ? 'Finding the smallest good format' : searching ? `Searching ${formatMeta(committed.format)?.label ?? committed.format} settings` : `Compressing as ${describe(committed)}`;
+  const probeText = (p) => {
+    const knob = p.quality != null ? ` q${p.quality}` : p.colors != null ? ` ${p.colors} colours` : '';
+    const score = Number.isFinite(p.score) ? `, score ${p.score.toFixed(1)}` : Number.isFinite(p.psnr) ? `, ${p.psnr.toFixed(1)} dB` : '';
+    return `${formatMeta(p.format)?.label ?? p.format}${knob} at ${p.width} × ${p.height} → ${fmt.formatBytes(p.bytes)}${score}`;
+  };
+  ui.busyText.textContent = probes.length
+    ? `${what}: ${probes.length} tried, now ${probeText(probes.at(-1))}…`
+    : `${what}…`;
+  ui.busyText.title = ui.busyText.textContent;
+  ui.probes.replaceChildren(...probes.slice(-3).reverse().map((p) => Object.assign(document.createElement('li'), { textContent: probeText(p) })));
+  // Each second the elapsed time ticks while the job runs.
+  clearTimeout(busyTimer);
+  busyTimer = setTimeout(() => { busyTimer = 0; renderBusy(); }, 1000 - ((now - busySince) % 1000));
+}
+
 function renderView() {
   const item = current();
-  const entry = item && results.get(resultKey(item, committed));
-  if (entry) entry.used = performance.now();
+  const source = figureSource(item);
+  const final = source.kind === 'final' ? source.entry : null;
+  if (final) final.used = performance.now();
   const replace = (next) => {
     // An entry evicted while on screen kept its URL for the screen's sake: free it now.
     if (shown?.url && !results.has(shown.key)) URL.revokeObjectURL(shown.url);
     shown = next;
   };
-  if (entry?.result && entry !== shown) {
-    replace(entry);
-    viewer.showResult(entry.result.blob);
+  if (final && final !== shown) {
+    replace(final);
+    viewer.showResult(final.result.blob);
   } else if (!item || (shown && shown.item !== item)) {
     replace(null);
     viewer.showResult(null);
   }
-  const working = item && !item.error && !entry;
-  ui.figures.dataset.state = !item ? 'idle' : working ? 'working' : entry?.result ? 'done' : 'error';
-  ui.stage.classList.toggle('stale', Boolean(working && shown));
-  showFigures(entry?.result ? entry : working ? shown : null);
+  // The left side: the original, or another encoding of it.
+  const left = item && leftOptions();
+  const leftEntry = left ? results.get(resultKey(item, left)) : null;
+  if (!left || !item) {
+    if (shownLeft) viewer.showLeft(null);
+    shownLeft = null;
+    ui.tagLeft.textContent = 'Original';
+  } else {
+    if (leftEntry?.result && leftEntry !== shownLeft) {
+      shownLeft = leftEntry;
+      viewer.showLeft(leftEntry.result.blob);
+    }
+    const r = shownLeft?.item === item ? shownLeft.result : null;
+    ui.tagLeft.textContent = r ? `${describe(shownLeft.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${leftEntry === shownLeft ? '' : ' (updating…)'}` : `${describe(left)}…`;
+  }
+  // Until the final result is in, a preview of the part on screen at the new setting lies over it.
+  const preview = item && !final ? previews.get(resultKey(item, draft)) : null;
+  const nextPreview = preview?.blob ? preview : null;
+  if (nextPreview !== previewed) {
+    previewed = nextPreview;
+    viewer.showPreview(previewed?.blob ?? null, previewed?.rect);
+  }
+  const r = shown?.item === item ? shown.result : null;
+  ui.tagRight.textContent = previewed ? `${describe(draft)}: preview of this part; the whole follows…`
+    : r ? `${describe(shown.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${final === shown ? '' : ' (updating…)'}` : 'Result';
+  ui.zoomChanged.disabled = !r;
 
+  ui.figures.dataset.state = !item ? 'idle' : item.error || source.kind === 'error' ? 'error' : source.kind === 'final' ? 'done' : source.kind;
+  showFigures(item, source);
+  renderAdvice(item);
+  renderBusy();
+  resizeControl?.update();
+
+  const entry = item && results.get(resultKey(item, committed));
   if (!item) setStatus(items.length ? 'Choose a file in the list.' : 'Open a photo to start.');
   else if (item.error) setStatus(`${item.name}: cannot be read: ${errorText(item.error)}`, true);
   else if (entry?.error) setStatus(`${item.name}: ${errorText(entry.error)}`, true);
   else if (entry) {
-    const r = entry.result;
+    const done = entry.result;
     const via = item.needsBrowser ? ', decoded by the browser' : '';
-    const label = settings.formats.find((f) => f.id === r.format)?.label ?? settings.format.label;
-    const why = r.search ? ` Search: ${r.search.reason}.` : '';
-    setStatus(`Done: ${r.width} × ${r.height}, ${label}${via}.${why}`);
-  } else if (viewStopped) setStatus(`${item.name}: cancelled. Change a setting to compress again.`);
-  else if (item.probe) {
-    const p = item.probe;
-    const knob = p.quality ? ` quality ${p.quality}` : p.colors ? ` ${p.colors} colours` : '';
-    setStatus(`Searching ${item.name}: ${p.count} tried, last ${p.format}${knob} at ${p.width} × ${p.height} → ${fmt.formatBytes(p.bytes)}…`);
-  } else setStatus(`Compressing ${item.name}…`);
+    const label = formatMeta(done.format)?.label ?? settings.format.label;
+    const why = done.search ? ` Search: ${done.search.reason}.` : '';
+    setStatus(`Done: ${done.width} × ${done.height}, ${label}${via}.${why}`);
+  } else if (viewStopped) setStatus(`${item.name}: stopped. Change a setting to compress again.`);
+  else if (source.kind === 'estimate') {
+    // The status line stays in sight with the viewer (on phones too): the estimate goes there as well.
+    const r = source.result;
+    setStatus(`${describe(draft)}: about ${fmt.formatBytes(r.compressedBytes)}, ${fmt.formatChange(item.file.size, r.compressedBytes)} (estimate; exact figures follow)`);
+  }
+  else setStatus(`Compressing ${item.name}…`);
 }
 
 /** A PSNR axis in whole 5 dB steps around the points, so the curve's shape shows. */
@@ -228,18 +588,19 @@ function psnrRange(values) {
 
 function renderChart() {
   const item = current();
-  ui.chartFigure.hidden = !item || !hasQuality() || Boolean(item.error);
-  if (ui.chartFigure.hidden) return;
   const base = baseKey(committed);
-  const points = [...results.values()]
+  const points = !item || item.error || knobOf(committed) !== 'quality' ? [] : [...results.values()]
     .filter((e) => e.item === item && e.result && e.baseKey === base)
     .map((e) => ({ quality: e.options.quality, bytes: e.result.compressedBytes, ssimulacra2: e.result.ssimulacra2, psnr: e.result.psnr }));
-  // SSIMULACRA2 when the core reports it; PSNR until then.
+  // An empty chart (axes from nothing) says nothing: it shows from two points on.
+  ui.chartFigure.hidden = points.length < 2;
+  if (ui.chartFigure.hidden) return;
+  // SSIMULACRA2, the headline score; PSNR only for images too small for it.
   const perceptual = points.some((p) => Number.isFinite(p.ssimulacra2));
   ui.chartScoreName.textContent = perceptual ? 'SSIMULACRA2' : 'PSNR (dB)';
   drawChart(ui.chart, ui.chartTable, {
     points: points.map((p) => ({ quality: p.quality, bytes: p.bytes, score: perceptual ? p.ssimulacra2 : p.psnr })),
-    current: committed.quality,
+    current: draft.quality,
     scoreName: perceptual ? 'SSIMULACRA2' : 'PSNR (dB)',
     scoreRange: perceptual ? [0, 100] : psnrRange(points.map((p) => p.psnr)),
   });
@@ -252,13 +613,12 @@ function rowState(item) {
   if (entry?.error) return { state: 'error', message: errorText(entry.error) };
   if (entry) return { state: 'done', message: item.needsBrowser ? 'Done (decoded by the browser)' : 'Done', entry };
   if (scheduler.isRunning(key)) return { state: 'working', message: 'Compressing…' };
-  if (paused || (viewStopped && item.id === currentId)) return { state: 'cancelled', message: 'Cancelled' };
+  if (paused || (viewStopped && item.id === currentId)) return { state: 'cancelled', message: 'Stopped' };
   return { state: 'queued', message: 'Waiting…' };
 }
 
 function renderBatch() {
   ui.batch.hidden = items.length === 0;
-  document.body.classList.toggle('has-files', items.length > 0);
   const rows = items.map((item) => {
     const { state, message, entry } = rowState(item);
     return {
@@ -268,19 +628,20 @@ function renderBatch() {
   });
   list.update(rows);
   const finished = rows.filter((r) => r.state === 'done' || r.state === 'error').length;
-  const done = rows.filter((r) => r.state === 'done').length;
+  const done = rows.filter((r) => r.state === 'done');
   ui.progress.max = Math.max(1, rows.length);
   ui.progress.value = finished;
-  const savedBytes = rows.reduce((n, r) => n + (r.result ? r.originalBytes - r.result.compressedBytes : 0), 0);
-  const failed = finished - done;
+  const before = done.reduce((n, r) => n + r.originalBytes, 0);
+  const after = done.reduce((n, r) => n + r.result.compressedBytes, 0);
+  const failed = finished - done.length;
   ui.progressText.textContent = `${finished} of ${rows.length} done${failed ? ` (${failed} failed)` : ''}`
-    + `${done ? `, ${fmt.formatBytes(Math.max(0, savedBytes))} saved` : ''}`;
+    + `${done.length ? `: ${fmt.formatTotal(before, after)}` : ''}`;
   const busy = finished < rows.length;
   ui.cancel.textContent = paused ? 'Resume' : 'Cancel';
   ui.cancel.disabled = !paused && !busy;
-  ui.downloadAll.disabled = done === 0;
-  ui.downloadAll.setAttribute('aria-disabled', String(done === 0));
-  ui.downloadAll.textContent = busy && done ? `Download ${done} done as ZIP` : 'Download all as ZIP';
+  ui.downloadAll.disabled = done.length === 0;
+  ui.downloadAll.setAttribute('aria-disabled', String(done.length === 0));
+  ui.downloadAll.textContent = busy && done.length ? `Download ${done.length} done as ZIP` : 'Download all as ZIP';
 }
 
 function render() {
@@ -294,13 +655,17 @@ function select(id, { force = false } = {}) {
   currentId = id;
   viewStopped = false;
   viewer.reset();
+  shownLeft = null;
+  previewed = null;
   const item = current();
   if (item) viewer.showOriginal(item.file);
   refresh();
 }
 
 function addFiles(files) {
-  const added = files.map((file) => ({ id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null }));
+  const added = files.map((file) => ({
+    id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined,
+  }));
   items.push(...added);
   // Show what was just dropped; a bigger batch keeps running behind it.
   if (added.length) select(added[0].id);
@@ -311,6 +676,8 @@ function remove(id) {
   if (index < 0) return;
   const [item] = items.splice(index, 1);
   for (const entry of [...results.values()]) if (entry.item === item) dropEntry(entry);
+  for (const key of [...samples.keys()]) if (key.startsWith(`${id} `)) samples.delete(key);
+  for (const map of [estimates, previews]) for (const key of [...map.keys()]) if (key.startsWith(`${id} `)) map.delete(key);
   if (currentId === id) {
     select(items[Math.min(index, items.length - 1)]?.id ?? null, { force: true });
   } else {
@@ -343,15 +710,27 @@ async function downloadAll() {
   }
 }
 
+function onSettingChange({ live, settle: ms } = {}) {
+  if (live) slide(ms);
+  else commit();
+}
+
 function buildControls() {
-  renderControls(settings, { own: ui.formatOptions, shared: ui.sharedOptions }, ({ debounce: later }) => {
-    clearTimeout(debounce);
-    if (later) debounce = setTimeout(commit, DEBOUNCE_MS);
-    else commit();
-  });
-  // Resize and colour are folded away unless set: most people never need them.
-  const changed = [...settings.common].some((n) => settings.value(n) !== settings.option(n).default);
+  renderControls(settings, { own: ui.formatOptions, shared: ui.sharedOptions, advanced: ui.advancedOptions }, onSettingChange);
+  resizeControl = renderResize(settings, ui.resize, onSettingChange, () => viewer.size);
+  // Targets, colour and advanced options are folded away unless set: most people never need them.
+  const changed = settings.format.options.some((o) => !['quality', 'colors', 'effort', 'background', 'maxWidth', 'maxHeight'].includes(o.name)
+    && settings.value(o.name) !== o.default);
   if (changed) $('more-options').open = true;
+}
+
+function buildLeftControls() {
+  if (!leftOn) {
+    ui.leftOptions.replaceChildren();
+    return;
+  }
+  const own = leftSettings.format.options.filter((o) => !leftSettings.common.has(o.name)).map((o) => o.name);
+  renderControls(leftSettings, { own: ui.leftOptions, shared: null, advanced: null }, () => refresh(), { prefix: 'left', only: own });
 }
 
 function registerServiceWorker() {
@@ -371,23 +750,42 @@ function registerServiceWorker() {
 }
 
 async function start() {
-  const list0 = await formats();
+  // As many workers as the scheduler has slots (at least two: one always free for the view).
+  const slots = defaultSlots();
+  await init({ workers: slots });
+  const list0 = (await formats()).filter((f) => f.options);
   settings = new Settings(list0);
-  committed = settings.options();
-  scheduler = new Scheduler({ onDone });
+  // The left side compares another lossy encoding: JPEG unless the main side is already JPEG.
+  leftSettings = new Settings(list0.filter((f) => f.id !== 'auto'), { storageKey: 'pixsqueeze.left.v1', defaultFormat: 'jpeg' });
+  draft = committed = settings.options();
+  scheduler = new Scheduler({ slots, onDone });
   list = new BatchList(ui.files, { onSelect: select, onRemove: remove });
   viewer = new Viewer({
     stage: ui.stage, original: ui.original, result: ui.result, divider: ui.divider, zoomLabel: $('zoom-level'),
     onResultShown: () => performance.mark('pixsqueeze:result-shown'),
+    onOriginalSize: () => resizeControl?.update(),
+    // Panned or zoomed while a new setting is on its way: the preview follows what is on screen.
+    onChange: () => {
+      if (!current() || results.has(resultKey(current(), draft))) return;
+      clearTimeout(viewMoved);
+      viewMoved = setTimeout(refresh, 150);
+    },
   });
 
   for (const f of list0) ui.format.add(new Option(f.label, f.id));
+  for (const f of leftSettings.formats) ui.leftFormat.add(new Option(f.label, f.id));
   ui.format.value = settings.formatId;
   buildControls();
   ui.format.addEventListener('change', () => {
     settings.setFormat(ui.format.value);
     buildControls();
     commit();
+  });
+  ui.leftFormat.addEventListener('change', () => {
+    leftOn = ui.leftFormat.value !== '';
+    if (leftOn) leftSettings.setFormat(ui.leftFormat.value);
+    buildLeftControls();
+    refresh();
   });
 
   listen({ fileInput: ui.file, folderInput: ui.folder, dropZone: ui.drop }, addFiles);
@@ -398,6 +796,15 @@ async function start() {
   $('zoom-out').addEventListener('click', () => viewer.zoomBy(1 / 1.5));
   $('zoom-fit').addEventListener('click', () => viewer.fit());
   $('zoom-100').addEventListener('click', () => viewer.zoomTo(1));
+  ui.zoomChanged.addEventListener('click', async () => {
+    const found = await viewer.zoomToMostChanged().catch(() => null);
+    setStatus(found ? `Zoomed to the most changed area, around (${Math.round(found.cx)}, ${Math.round(found.cy)}).` : 'Nothing to compare yet.');
+    ui.stage.focus({ preventScroll: true });
+  });
+  ui.stop.addEventListener('click', () => {
+    viewStopped = true;
+    refresh();
+  });
   ui.cancel.addEventListener('click', () => {
     paused = !paused;
     viewStopped = paused;

@@ -1,6 +1,6 @@
-// The list of loaded files: thumbnail, name, status, sizes, saving and PSNR, and per-file download and
+// The list of loaded files: thumbnail, name, status, sizes, change and score, and per-file download and
 // remove. Rows are kept and updated in place, so a long batch does not rebuild the DOM on every result.
-import { formatBytes, formatPsnr, formatSaved } from './figures.js';
+import { formatBytes, formatChange, formatPsnr, formatScore } from './figures.js';
 
 const THUMB = 96; // px, twice the shown size for sharp thumbnails on dense screens
 
@@ -70,7 +70,7 @@ export class BatchList {
     name.addEventListener('click', () => this.#onSelect(item.id));
     const status = el('span', 'file-status');
     const sizes = el('span', 'file-sizes');
-    const psnr = el('span', 'file-psnr');
+    const score = el('span', 'file-score');
     const download = el('a', 'file-download button small', 'Download');
     download.setAttribute('aria-disabled', 'true');
     const remove = el('button', 'file-remove', '×');
@@ -78,11 +78,11 @@ export class BatchList {
     remove.setAttribute('aria-label', `Remove ${item.name}`);
     remove.addEventListener('click', () => this.#onRemove(item.id));
     const info = el('div', 'file-info');
-    info.append(name, status, sizes, psnr);
+    info.append(name, status, sizes, score);
     li.append(thumb, info, download, remove);
     this.#list.append(li);
     drawThumbnail(thumb, item.file);
-    row = { li, name, status, sizes, psnr, download };
+    row = { li, name, status, sizes, score, download };
     this.#rows.set(item.id, row);
     return row;
   }
@@ -108,9 +108,13 @@ export class BatchList {
       row.status.textContent = r.message;
       const result = r.state === 'done' ? r.result : null;
       row.sizes.textContent = result
-        ? `${formatBytes(r.originalBytes)} → ${formatBytes(result.compressedBytes)} (${formatSaved(r.originalBytes, result.compressedBytes)} saved)`
+        ? `${formatBytes(r.originalBytes)} → ${formatBytes(result.compressedBytes)} (${formatChange(r.originalBytes, result.compressedBytes)})`
         : formatBytes(r.originalBytes);
-      row.psnr.textContent = result ? `PSNR ${formatPsnr(result.psnr)}` : '';
+      row.sizes.classList.toggle('grew', Boolean(result && result.compressedBytes > r.originalBytes));
+      // The same headline score as the main view; PSNR only where SSIMULACRA2 cannot judge (tiny images).
+      row.score.textContent = !result ? ''
+        : Number.isFinite(result.ssimulacra2) ? `SSIMULACRA2 ${formatScore(result.ssimulacra2)}` : `PSNR ${formatPsnr(result.psnr)}`;
+      row.score.title = result ? 'SSIMULACRA2: how alike the result looks to the original; 100 is identical, 90 visually lossless, 70 high, 50 medium' : '';
       if (result && r.url) {
         row.download.href = r.url;
         row.download.download = r.downloadName;

@@ -89,8 +89,11 @@ export class Viewer {
   #stage;
   #panes;
   #canvases;
-  #pictures = [null, null]; // original, result
-  #wanted = [null, null]; // the blob each side is loading, so a late load cannot overwrite a newer one
+  // The original, the result, another encoding shown on the left instead of the original, and a preview
+  // of part of the result (an encoding of the original's `#previewRect`) laid over the result.
+  #pictures = [null, null, null, null];
+  #wanted = [null, null, null, null]; // the blob each side is loading, so a late load cannot overwrite a newer one
+  #previewRect = null;
   #divider;
   #zoomLabel;
   #size = null; // the original's pixel size
@@ -100,9 +103,11 @@ export class Viewer {
   #frame = 0;
   #onChange;
   #onResultShown;
+  #onOriginalSize;
 
-  /** `original`, `result`: the canvases of the two panes. `onResultShown()`: a new result is on screen. */
-  constructor({ stage, original, result, divider, zoomLabel, onChange = () => {}, onResultShown = () => {} }) {
+  /** `original`, `result`: the canvases of the two panes. `onResultShown()`: a new result is on screen.
+   * `onOriginalSize()`: the original's size is known (`size`). */
+  constructor({ stage, original, result, divider, zoomLabel, onChange = () => {}, onResultShown = () => {}, onOriginalSize = () => {} }) {
     this.#stage = stage;
     this.#panes = [...stage.querySelectorAll('.pane')];
     this.#canvases = [original, result];
@@ -110,6 +115,7 @@ export class Viewer {
     this.#zoomLabel = zoomLabel;
     this.#onChange = onChange;
     this.#onResultShown = onResultShown;
+    this.#onOriginalSize = onOriginalSize;
     new ResizeObserver(() => this.#layout()).observe(stage);
     this.#listen();
     this.setMode('side');
@@ -126,6 +132,46 @@ export class Viewer {
     this.#show(1, blob);
   }
 
+  /** Shows `blob` on the left instead of the original (null: the original again), in the original's box. */
+  showLeft(blob) {
+    this.#show(2, blob);
+  }
+
+  /** Lays `blob`, an encoding of the original's pixels in `rect`, over the result (null: none). */
+  showPreview(blob, rect) {
+    if (blob) this.#previewRect = rect;
+    this.#show(3, blob);
+  }
+
+  /** The part of the original on screen, in its pixels: `{ x, y, width, height }`, or null. */
+  visibleRegion() {
+    if (!this.#size) return null;
+    const pane = this.#paneSize();
+    const s = this.scale;
+    const { cx, cy } = this.#centre();
+    const x = Math.max(0, Math.floor(cx - pane.width / 2 / s));
+    const y = Math.max(0, Math.floor(cy - pane.height / 2 / s));
+    const right = Math.min(this.#size.width, Math.ceil(cx + pane.width / 2 / s));
+    const bottom = Math.min(this.#size.height, Math.ceil(cy + pane.height / 2 / s));
+    return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
+  }
+
+  /** The original's RGBA pixels in `rect`, at full resolution, as the browser decoded them. */
+  async originalPixels(rect) {
+    const original = this.#pictures[0];
+    if (!original) throw new Error('no original');
+    const bitmap = await original.ready(0);
+    const canvas = new OffscreenCanvas(rect.width, rect.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, rect.x, rect.y, rect.width, rect.height, 0, 0, rect.width, rect.height);
+    return ctx.getImageData(0, 0, rect.width, rect.height);
+  }
+
+  /** The original's size in pixels, or null before it is known. */
+  get size() {
+    return this.#size ? { ...this.#size } : null;
+  }
+
   async #show(side, blob) {
     if (this.#wanted[side] === blob) return;
     this.#wanted[side] = blob;
@@ -136,7 +182,10 @@ export class Viewer {
     try {
       const picture = await Picture.load(blob);
       if (this.#wanted[side] !== blob) return;
-      if (side === 0) this.#size = { width: picture.width, height: picture.height };
+      if (side === 0) {
+        this.#size = { width: picture.width, height: picture.height };
+        this.#onOriginalSize();
+      }
       // Decode what the current view needs before swapping, then draw.
       await picture.ready(Picture.levelFor(this.#density(picture)));
       if (this.#wanted[side] !== blob) {
@@ -203,8 +252,8 @@ export class Viewer {
 
   /** Forgets both images: the next original starts fitted. */
   reset() {
-    this.#wanted = [null, null];
-    for (const side of [0, 1]) this.#replace(side, null);
+    this.#wanted = [null, null, null, null];
+    for (const side of [0, 1, 2, 3]) this.#replace(side, null);
     this.#size = null;
     this.#view = { fit: true, scale: 1, cx: 0, cy: 0 };
     this.#layout();
@@ -264,7 +313,7 @@ export class Viewer {
       if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
       const ctx = canvas.getContext('2d');
       ctx.clearRect(0, 0, width, height);
-      const picture = this.#pictures[side];
+      const picture = (side === 0 && this.#pictures[2]) || this.#pictures[side];
       if (!picture || !this.#size) continue;
       const best = picture.bitmapFor(this.#density(picture), () => this.#schedule());
       if (!best) continue;
@@ -288,7 +337,87 @@ export class Viewer {
       ctx.imageSmoothingQuality = finer ? 'low' : 'high';
       ctx.drawImage(bitmap, (left - x0) * sx, (top - y0) * sy, (right - left) * sx, (bottom - top) * sy,
         left, top, right - left, bottom - top);
+      if (side === 1) this.#drawPreview(ctx, x0, y0, k);
     }
+  }
+
+  /** The preview over the result, in its rectangle of the original's box (the canvas clips it). */
+  #drawPreview(ctx, x0, y0, k) {
+    const preview = this.#pictures[3];
+    const rect = this.#previewRect;
+    if (!preview || !rect) return;
+    const best = preview.bitmapFor(k, () => this.#schedule());
+    if (best) ctx.drawImage(best.bitmap, x0 + rect.x * k, y0 + rect.y * k, rect.width * k, rect.height * k);
+  }
+
+  /**
+   * Zooms to where the result differs most from the original: both are compared at up to 1024 px a
+   * side, and the window the pane would show at the new zoom (100 %, or twice the fitted zoom for small
+   * images) is slid over the squared differences for the largest sum. Resolves to the image point now
+   * at the centre with the scale, or null when there is no result.
+   */
+  async zoomToMostChanged() {
+    const [original, result] = this.#pictures;
+    if (!original || !result || !this.#size) return null;
+    const { width, height } = this.#size;
+    const k = Math.max(0, Math.ceil(Math.log2(Math.max(width, height) / 1024)));
+    const w = Math.max(1, Math.round(width / 2 ** k));
+    const h = Math.max(1, Math.round(height / 2 ** k));
+    const [a, b] = await Promise.all([original.ready(k), result.ready(Picture.levelFor(w / result.width))]);
+    const pixels = (bitmap) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bitmap, 0, 0, w, h);
+      return ctx.getImageData(0, 0, w, h).data;
+    };
+    const pa = pixels(a);
+    const pb = pixels(b);
+    // Summed-area table of the squared error, one row and column of zeros in front.
+    const sum = new Float64Array((w + 1) * (h + 1));
+    for (let y = 0; y < h; y++) {
+      let row = 0;
+      for (let x = 0; x < w; x++) {
+        const i = (y * w + x) * 4;
+        const dr = pa[i] - pb[i];
+        const dg = pa[i + 1] - pb[i + 1];
+        const db = pa[i + 2] - pb[i + 2];
+        const da = pa[i + 3] - pb[i + 3];
+        row += dr * dr + dg * dg + db * db + da * da;
+        sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
+      }
+    }
+    const scale = Math.min(MAX_SCALE, Math.max(1, 2 * this.#fitScale()));
+    const pane = this.#paneSize();
+    const ww = Math.max(1, Math.min(w, Math.round(pane.width / scale / 2 ** k)));
+    const wh = Math.max(1, Math.min(h, Math.round(pane.height / scale / 2 ** k)));
+    const step = Math.max(1, Math.floor(Math.min(ww, wh) / 8));
+    let best = { total: -1, x: 0, y: 0 };
+    const at = (x, y) => sum[y * (w + 1) + x];
+    for (let y = 0; y + wh <= h; y += step) {
+      for (let x = 0; x + ww <= w; x += step) {
+        const total = at(x + ww, y + wh) - at(x, y + wh) - at(x + ww, y) + at(x, y);
+        if (total > best.total) best = { total, x, y };
+      }
+    }
+    // Centre on the error's centroid within that window: where it is, not just a window that holds it.
+    let mass = 0;
+    let mx = 0;
+    let my = 0;
+    for (let y = best.y; y < best.y + wh; y++) {
+      for (let x = best.x; x < best.x + ww; x++) {
+        const e = at(x + 1, y + 1) - at(x, y + 1) - at(x + 1, y) + at(x, y);
+        mass += e;
+        mx += e * (x + 0.5);
+        my += e * (y + 0.5);
+      }
+    }
+    const px = mass > 0 ? mx / mass : best.x + ww / 2;
+    const py = mass > 0 ? my / mass : best.y + wh / 2;
+    const cx = (px * width) / w;
+    const cy = (py * height) / h;
+    this.#view = { fit: false, scale, cx, cy };
+    this.#layout();
+    return { cx, cy, scale };
   }
 
   #at(event) {
@@ -310,7 +439,8 @@ export class Viewer {
     }, { passive: false });
 
     stage.addEventListener('pointerdown', (e) => {
-      if (!this.#size || e.button > 0) return;
+      // Controls laid over the stage (the progress bar's Stop) keep their clicks: no capture, no pan.
+      if (!this.#size || e.button > 0 || e.target.closest('button, .busy')) return;
       const onDivider = e.target === this.#divider || this.#divider.contains(e.target);
       this.#pointers.set(e.pointerId, { x: e.clientX, y: e.clientY, divider: onDivider });
       stage.setPointerCapture(e.pointerId);

@@ -45,6 +45,12 @@ async function droppedFiles(dataTransfer) {
 
 /** Calls `onFiles(files)` for every way a person can hand the page images. */
 export function listen({ fileInput, folderInput, dropZone }, onFiles) {
+  // The pickers' inputs are hidden and their labels show the focus ring. A click on a label focuses its
+  // input, and browsers count a file input as one that always shows focus, so the ring stayed after the
+  // file dialog closed: the labels show it only while the keyboard is in use (CSS: data-input).
+  const root = document.documentElement;
+  addEventListener('keydown', (e) => { if (e.key === 'Tab' || e.key.startsWith('Arrow')) root.dataset.input = 'keyboard'; }, { capture: true });
+  addEventListener('pointerdown', () => { root.dataset.input = 'pointer'; }, { capture: true });
   fileInput.addEventListener('change', () => {
     onFiles([...fileInput.files]);
     fileInput.value = ''; // picking the same file again must fire again

@@ -1,16 +1,20 @@
 // Runs the work the page currently wants, most urgent first, on as many slots as the package has
 // workers. The page does not queue jobs one by one: after every change it states the whole set of jobs
 // it wants (`want`), and the scheduler reconciles: work nobody wants any more is aborted (the package
-// then terminates its worker), and when the person's own view needs a slot that background work holds,
-// the background job is aborted and runs again later. That is what keeps the slider's result from
-// waiting behind a batch or the chart.
+// then terminates its worker), except short jobs marked `keep`, which finish and are kept.
+// Background work (the chart, advice, the rest of the batch) never takes the last slot: one is always
+// free for the person's own view (its result, the live estimate, the left side), so that work never
+// waits behind the background and nothing has to be killed to make room for it.
 
-export const PRIORITY = { VIEW: 0, CHART: 1, BATCH: 2 };
+// Estimates and previews go first: each takes a fraction of a second and shows the person something now.
+export const PRIORITY = { ESTIMATE: 0, VIEW: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
+const BACKGROUND = PRIORITY.CHART;
 
-/** The package's pool size (js/pool.js): one worker per core but one, at most four. */
+/** Workers for the page: one per core but one, at most four, and at least two, so the view always
+ * has one that background work does not hold. */
 export function defaultSlots() {
   const cores = navigator.hardwareConcurrency ?? 2;
-  return Math.min(4, Math.max(1, cores - 1));
+  return Math.min(4, Math.max(2, cores - 1));
 }
 
 export class Scheduler {
@@ -35,8 +39,9 @@ export class Scheduler {
   }
 
   /**
-   * Replaces the set of wanted jobs: `[{ key, priority, run(signal) → Promise, …anything for onDone }]`.
-   * A key names the work: the same key is the same work, whoever wants it.
+   * Replaces the set of wanted jobs: `[{ key, priority, run(signal) → Promise, keep?, hold?, …anything
+   * for onDone }]`. A key names the work: the same key is the same work, whoever wants it. `hold`: wanted,
+   * but not to be started yet (if running, it goes on).
    */
   want(jobs) {
     const seen = new Set();
@@ -51,16 +56,16 @@ export class Scheduler {
     const wanted = new Map(this.#wanted.map((j) => [j.key, j]));
     for (const [key, run] of this.#running) {
       if (wanted.has(key)) run.job.priority = wanted.get(key).priority;
-      else this.#stop(key);
+      else if (!run.job.keep) this.#stop(key);
     }
+    // A job started for the view may since have become background work (the chart wants the same
+    // setting): the view's slot is not left to it.
+    const background = () => [...this.#running.values()].filter((r) => r.job.priority >= BACKGROUND);
+    while (background().length > this.#slots - 1) this.#stop(background().sort((a, b) => b.started - a.started)[0].job.key);
     for (const job of this.#wanted) {
-      if (this.#running.has(job.key)) continue;
-      if (this.#running.size >= this.#slots) {
-        // Only the person's own view pre-empts: background work does not churn background work.
-        const victim = [...this.#running.values()].sort((a, b) => b.job.priority - a.job.priority)[0];
-        if (job.priority !== PRIORITY.VIEW || victim.job.priority === PRIORITY.VIEW) break;
-        this.#stop(victim.job.key);
-      }
+      if (this.#running.has(job.key) || job.hold) continue;
+      if (this.#running.size >= this.#slots) break;
+      if (job.priority >= BACKGROUND && background().length >= this.#slots - 1) break;
       this.#start(job);
     }
   }
@@ -73,7 +78,7 @@ export class Scheduler {
 
   #start(job) {
     const controller = new AbortController();
-    const run = { job, controller };
+    const run = { job, controller, started: performance.now() };
     this.#running.set(job.key, run);
     Promise.resolve()
       .then(() => job.run(controller.signal))

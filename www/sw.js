@@ -2,19 +2,30 @@
 // a new version shows as soon as it is served) and falls back to the copy cached here.
 // Nothing here ever talks to another origin; the page has nothing to send anywhere.
 
-const CACHE = 'pixsqueeze-v2';
+const CACHE = 'pixsqueeze-v3';
 const NETWORK_TIMEOUT_MS = 4000;
 // What the page and the package's worker load. The page also sends the list of what it actually
 // loaded, so a renamed module is picked up without editing this list.
-// The full wasm module (WebP, GIF, BMP, ICC conversion: pkg/pixsqueeze_full_bg.wasm) is not here: it is
-// twice the core's size and most visits never need it. The first job that needs it fetches it through
-// this worker, which caches it like any other file, so from then on such jobs work offline too.
+// Of the wasm builds (pkg/modules.json lists them, smallest first), only the first is precached, with
+// every build's small glue: the larger ones (full: WebP, GIF, BMP, ICC conversion; and any after it)
+// are several times its size and most visits never need them. The first job that needs one fetches it
+// through this worker, which caches it like any other file, so from then on such jobs work offline too.
 const PRECACHE = [
   './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
-  './input.js', './scheduler.js', './settings.js', './zip.js',
+  './input.js', './scheduler.js', './settings.js', './zip.js', './advice.js', './estimate.js',
   '../js/index.js', '../js/api.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
-  '../pkg/pixsqueeze.js', '../pkg/pixsqueeze_bg.wasm', '../pkg/pixsqueeze_full.js',
+  '../pkg/modules.js', '../pkg/modules.json',
 ];
+
+/** Every build's glue and the first build's wasm, from the list the build wrote. */
+async function modules() {
+  try {
+    const list = await (await fetch('../pkg/modules.json', { cache: 'force-cache' })).json();
+    return [...list.map((b) => `../pkg/${b.glue}`), `../pkg/${list[0].wasm}`];
+  } catch {
+    return []; // the page still works online; the next install tries again
+  }
+}
 
 async function store(urls) {
   const cache = await caches.open(CACHE);
@@ -32,7 +43,7 @@ async function store(urls) {
 }
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(store(PRECACHE).then(() => self.skipWaiting()));
+  event.waitUntil(modules().then((wasm) => store([...PRECACHE, ...wasm])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

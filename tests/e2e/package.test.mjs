@@ -107,17 +107,25 @@ test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the 
 
 test('nothing left 127.0.0.1, no CSP violation, no console error', () => assertClean(assert, ctx, server.origin));
 
-test('init({ module_or_path }) loads the wasm from where the host says', async () => {
+test('init({ module_or_path, full_module_or_path }) loads each build from where the host says', async () => {
   mkdirSync(join(app, 'elsewhere'), { recursive: true });
   copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_bg.wasm'), join(app, 'elsewhere', 'engine.wasm'));
+  copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_full_bg.wasm'), join(app, 'elsewhere', 'engine-full.wasm'));
   const fresh = await openPage(env.browser, `${server.origin}/`);
   const r = await fresh.page.evaluate(async () => {
-    await window.pixsqueeze.init({ module_or_path: new URL('/elsewhere/engine.wasm', location.href), workers: 1 });
-    return (await window.pixsqueeze.compress(new Uint8Array(await (await fetch('/photo.png')).arrayBuffer()), { format: 'png' })).format;
+    await window.pixsqueeze.init({
+      module_or_path: new URL('/elsewhere/engine.wasm', location.href),
+      full_module_or_path: new URL('/elsewhere/engine-full.wasm', location.href),
+      workers: 1,
+    });
+    const bytes = new Uint8Array(await (await fetch('/photo.png')).arrayBuffer());
+    const png = (await window.pixsqueeze.compress(bytes, { format: 'png' })).format;
+    const webp = (await window.pixsqueeze.compress(bytes, { format: 'webp' })).format;
+    return [png, webp];
   });
-  assert.equal(r, 'png');
+  assert.deepEqual(r, ['png', 'webp']);
   const wasm = fresh.seen.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
-  assert.deepEqual(wasm, ['/elsewhere/engine.wasm'], 'only the chosen wasm was fetched, once');
+  assert.deepEqual(wasm, ['/elsewhere/engine.wasm', '/elsewhere/engine-full.wasm'], 'only the chosen wasm was fetched, each once');
   await assertClean(assert, fresh, server.origin);
   await fresh.page.close();
 });

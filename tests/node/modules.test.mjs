@@ -1,7 +1,8 @@
-// The two wasm modules in Node: a JPEG job reads only the core module from disk; WebP in or out and a
-// Display-P3 photo converted to sRGB are refused by core (NeedsFullModule, never seen by the caller)
-// and run again on the full module, read once, with the same bytes the full module gives when called
-// directly. The wasm reads are observed by wrapping fs/promises' readFile before the package loads.
+// The wasm ladder in Node: a JPEG job reads only the core module from disk; WebP in or out and a
+// Display-P3 photo converted to sRGB are refused by core (NeedsFullModule naming the "full" build, never
+// seen by the caller) and run again on the full module, read once, with the same bytes the full module
+// gives when called directly. The wasm reads are observed by wrapping fs/promises' readFile before the
+// package loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
@@ -60,4 +61,17 @@ test('WebP output, WebP input and an sRGB conversion run on the full module, rea
   await px.compress(png, { format: 'png' });
   await assert.rejects(px.compress(webp.data.subarray(0, 40), { format: 'jpeg' }), { name: 'DecodeError' });
   assert.deepEqual(wasmRead(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm']);
+});
+
+test('core names the build that serves what it refuses; init() takes a source per build', async () => {
+  const coreGlue = await import('../../pkg/pixsqueeze.js');
+  await coreGlue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')) });
+  assert.throws(() => coreGlue.compress(png, { format: 'webp' }), (e) => e.name === 'NeedsFullModule' && e.module === 'full');
+  assert.equal(coreGlue.compress(png, { format: 'jpeg' }).format, 'jpeg', 'core serves JPEG itself');
+
+  const { builds } = await import('../../pkg/modules.js');
+  assert.equal(builds[0].name, 'core');
+  await assert.rejects(px.init({ nope_module_or_path: 'x.wasm' }), (e) => e.name === 'InvalidInput' && /full_module_or_path/.test(e.message));
+  // Accepted for every build in the ladder (already loaded builds keep their first source).
+  await px.init(Object.fromEntries(builds.slice(1).map((b) => [`${b.name}_module_or_path`, b.wasm])));
 });

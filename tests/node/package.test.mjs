@@ -12,19 +12,23 @@ import { noticesFile, notices, wasmCrates } from '../../scripts/notices.mjs';
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-test('the tarball holds exactly the wasm, glue, wrapper, types, README and licences', () => {
+// The wasm builds of wasm-pack.toml, as scripts/build.mjs listed them: core first, then the ladder.
+const builds = JSON.parse(readFileSync(join(root, 'pkg', 'modules.json'), 'utf8'));
+
+test('the tarball holds exactly the wasm and glue of every build, the wrapper, types, README and licences', () => {
   const { files, size, unpackedSize, tarball } = pack();
   const paths = files.map((f) => f.path).sort();
+  assert.deepEqual(builds.map((b) => b.name).slice(0, 2), ['core', 'full']);
   assert.deepEqual(paths, [
     'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'THIRD-PARTY-NOTICES.md',
     'js/api.js', 'js/core.js', 'js/index.d.ts', 'js/index.js', 'js/node.js', 'js/options.d.ts', 'js/pool.js', 'js/worker.js',
-    'package.json', 'pkg/pixsqueeze.js', 'pkg/pixsqueeze_bg.wasm', 'pkg/pixsqueeze_full.js', 'pkg/pixsqueeze_full_bg.wasm',
-  ]);
+    'package.json', 'pkg/modules.js', ...builds.flatMap((b) => [`pkg/${b.glue}`, `pkg/${b.wasm}`]),
+  ].sort());
   console.log(`  ${tarball}: ${kib(size)} packed, ${kib(unpackedSize)} unpacked`);
   for (const f of files) console.log(`    ${f.path.padEnd(26)} ${String(f.size).padStart(8)} bytes`);
-  for (const [which, file] of [['core (always)', 'pixsqueeze_bg.wasm'], ['full (on demand)', 'pixsqueeze_full_bg.wasm']]) {
-    const wasm = readFileSync(join(root, 'pkg', file));
-    console.log(`  the ${which} wasm a browser downloads: ${kib(wasm.length)}, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
+  for (const [i, b] of builds.entries()) {
+    const wasm = readFileSync(join(root, 'pkg', b.wasm));
+    console.log(`  the ${b.name} wasm (${i ? 'on demand' : 'always'}) a browser downloads: ${kib(wasm.length)}, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
   }
 });
 
@@ -33,7 +37,9 @@ test('package.json points every entry at shipped files', () => {
   assert.equal(pkg.name, 'pixsqueeze');
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.exports['./wasm'], './pkg/pixsqueeze_bg.wasm');
-  assert.equal(pkg.exports['./wasm-full'], './pkg/pixsqueeze_full_bg.wasm');
+  // Every larger build as `pixsqueeze/wasm-<build>`, e.g. `pixsqueeze/wasm-full`.
+  assert.equal(pkg.exports['./wasm-*'], './pkg/pixsqueeze_*_bg.wasm');
+  for (const b of builds.slice(1)) assert.equal(b.wasm, `pixsqueeze_${b.name}_bg.wasm`, `pixsqueeze/wasm-${b.name} resolves to ${b.wasm}`);
   assert.deepEqual(pkg.exports['.'], { types: './js/index.d.ts', node: './js/node.js', default: './js/index.js' });
   assert.equal(pkg.dependencies, undefined, 'no runtime dependencies');
 });
