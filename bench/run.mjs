@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { root, corpusDir, plan } from './plan.mjs';
 import { summarise, markdown } from './report.mjs';
+import { avifStage, avifSummary, avifMarkdown } from './avif.mjs';
 
 const quick = process.argv.includes('--quick');
 // `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
@@ -82,16 +83,19 @@ try {
   }
   results.memory.all = await page.evaluate(() => bench.oursMemory());
   await page.close();
+
+  results.avif = await avifStage(openPage, p, quick, log);
 } finally {
   await browser.close();
   await new Promise((resolve) => server.close(resolve));
 }
 results.seconds = (Date.now() - started) / 1000;
 results.summary = summarise(results);
+results.summary.avif = avifSummary(results.avif);
 
 const outDir = join(root, 'target', 'bench');
 mkdirSync(outDir, { recursive: true });
-const md = markdown(results);
+const md = `${markdown(results)}\n${avifMarkdown(results.avif, results.summary.avif)}`;
 writeFileSync(join(outDir, 'report.md'), md);
 writeFileSync(join(outDir, 'report.json'), JSON.stringify(results, null, 1));
 writeFileSync(join(outDir, `report-${results.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(results));
@@ -118,6 +122,10 @@ function wasmSizes() {
     // A --pkg built before the split has one module, listed as core.
     'ours (core, loaded first)': [gz(join(pkgDir, 'pixsqueeze_bg.wasm')), gz(join(pkgDir, 'pixsqueeze.js'))],
     ...(existsSync(full) && { 'ours (full, on demand)': [gz(full), gz(join(pkgDir, 'pixsqueeze_full.js'))] }),
+    ...(existsSync(join(pkgDir, 'pixsqueeze_avif_bg.wasm')) && {
+      'ours (avif, on demand)': [gz(join(pkgDir, 'pixsqueeze_avif_bg.wasm')), gz(join(pkgDir, 'pixsqueeze_avif.js'))],
+    }),
+    '@jsquash/avif (encoder)': [gz('node_modules/@jsquash/avif/codec/enc/avif_enc.wasm'), gz('node_modules/@jsquash/avif/codec/enc/avif_enc.js')],
     mozjpeg: [gz('node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm')],
     oxipng: [gz('node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm')],
   };
@@ -129,6 +137,7 @@ function serve() {
   const mounts = {
     bench: join(root, 'bench'), pkg: pkgDir,
     'node_modules/@jsquash': join(root, 'node_modules', '@jsquash'), corpus: corpusDir,
+    'node_modules/wasm-feature-detect': join(root, 'node_modules', 'wasm-feature-detect'),
   };
   const s = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');

@@ -22,6 +22,7 @@ function describe(o) {
     case 'integer': return { ts: 'number', values: `a whole number from ${o.min} to ${o.max}` };
     case 'boolean': return { ts: 'boolean', values: '`true` or `false`' };
     case 'choice': return { ts: o.choices.map(json).join(' | '), values: `one of ${o.choices.map((c) => `\`${c}\``).join(', ')}` };
+    case 'list': return { ts: `Array<${o.choices.map(json).join(' | ')}>`, values: `a list of any of ${o.choices.map((c) => `\`${c}\``).join(', ')}` };
     default: throw new Error(`option ${o.name} has a type the generator does not know: ${o.type}; teach scripts/gen-types.mjs`);
   }
 }

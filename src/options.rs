@@ -115,6 +115,8 @@ pub struct Options {
     pub speed: Option<f64>,
     /// AVIF bits per sample (default `auto`).
     pub bit_depth: Option<BitDepth>,
+    /// The formats `format: "auto"` may choose among (default [`DEFAULT_AUTO_FORMATS`]).
+    pub auto_formats: Option<Vec<Format>>,
     /// Palette size for `png-palette`, 2–256 (default 256).
     pub colors: Option<f64>,
     /// Error-diffusion dithering for `png-palette` (default true).
@@ -154,6 +156,11 @@ pub const DEFAULT_QUALITY: u8 = 75;
 /// (`src/codecs/avif-notes.md`).
 pub const DEFAULT_AVIF_QUALITY: u8 = 60;
 
+/// The formats `auto` weighs unless told otherwise: AVIF is left out because its encoder is many times
+/// slower than the others and a search encodes several times (`src/codecs/avif-notes.md`).
+pub const DEFAULT_AUTO_FORMATS: [Format; 4] =
+    [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp];
+
 /// Default AVIF speed (`src/codecs/avif-notes.md`).
 pub const DEFAULT_AVIF_SPEED: u8 = 6;
 
@@ -170,6 +177,7 @@ pub struct Settings {
     pub effort: Effort,
     pub speed: u8,
     pub bit_depth: BitDepth,
+    pub auto_formats: Vec<Format>,
     pub colors: u16,
     pub dither: bool,
     pub max_width: Option<u32>,
@@ -218,6 +226,7 @@ impl Options {
         "effort",
         "speed",
         "bitDepth",
+        "autoFormats",
         "colors",
         "dither",
         "maxWidth",
@@ -246,6 +255,7 @@ impl Options {
             effort: None,
             speed: None,
             bit_depth: None,
+            auto_formats: None,
             colors: None,
             dither: None,
             max_width: None,
@@ -306,6 +316,15 @@ impl Options {
             effort: self.effort.unwrap_or(Effort::Default),
             speed: whole("speed", self.speed, 0, 10)?.map_or(DEFAULT_AVIF_SPEED, |v| v as u8),
             bit_depth: self.bit_depth.unwrap_or(BitDepth::Auto),
+            auto_formats: match &self.auto_formats {
+                None => DEFAULT_AUTO_FORMATS.to_vec(),
+                Some(list) if list.is_empty() || list.contains(&Format::Auto) => {
+                    return Err(Error::InvalidInput(
+                        "autoFormats must list at least one format other than \"auto\"".into(),
+                    ))
+                }
+                Some(list) => list.clone(),
+            },
             colors: whole("colors", self.colors, 2, 256)?.map_or(256, |c| c as u16),
             dither: self.dither.unwrap_or(true),
             max_width: side_limit("maxWidth", self.max_width)?,

@@ -1,7 +1,7 @@
 //! `encode` = resolve options → encode; `compress` = decode → colour → resize → encode → decode the
 //! result → measure.
 
-use crate::codecs::{check_available, encode_image, Extras};
+use crate::codecs::{check_settings, encode_image, Extras};
 use crate::color::{convert_to_srgb, is_rgb_profile};
 use crate::decode::{decode_for, Decoded};
 use crate::error::Result;
@@ -45,7 +45,7 @@ pub struct Compressed {
 /// dimensions the format cannot hold; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
 pub fn encode(image: &Image, options: &Options) -> Result<Vec<u8>> {
     let settings = options.resolve()?;
-    check_available(settings.format)?;
+    check_settings(&settings)?;
     if settings.searches() {
         return Ok(search::run(image, Extras::default(), &settings, &mut |_| {})?.data);
     }
@@ -120,7 +120,7 @@ pub fn compress_with_progress(
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
-    check_available(settings.format)?;
+    check_settings(&settings)?;
     let to_srgb = settings.color_profile == ColorProfile::Srgb;
     let decoded = decode_for(bytes, &settings.limits, to_srgb)?;
     let prepared = prepare(decoded, &settings)?;

@@ -280,15 +280,20 @@ pub(crate) fn measure_file(image: &Image, data: &[u8], settings: &Settings) -> R
 /// The quality target when the caller gave none: "high quality" on SSIMULACRA2's scale.
 pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
 
-/// Formats `auto` weighs for an image: lossless ones always, JPEG only for opaque images, a palette
-/// where one is not already exact (lossless PNG holds ≤ 256 colours exactly).
-fn auto_candidates(image: &Rgba8) -> Vec<Format> {
-    let mut formats = vec![Format::Png, Format::Webp];
-    if !image.has_transparency() {
-        formats.push(Format::Jpeg);
-    }
-    formats.push(Format::PngPalette);
-    formats
+/// Formats `auto` weighs for an image, among those `allowed`: lossless ones always, JPEG only for
+/// opaque images, a palette, and AVIF (which keeps alpha).
+fn auto_candidates(image: &Rgba8, allowed: &[Format]) -> Vec<Format> {
+    let opaque = !image.has_transparency();
+    [
+        Format::Png,
+        Format::Webp,
+        Format::Jpeg,
+        Format::Avif,
+        Format::PngPalette,
+    ]
+    .into_iter()
+    .filter(|f| allowed.contains(f) && (opaque || *f != Format::Jpeg))
+    .collect()
 }
 
 /// Runs the search `settings` asks for over `image` (upright, colour-converted).
@@ -318,10 +323,17 @@ pub fn run(
         (None, None) => None,
     };
     let formats = if settings.format == Format::Auto {
-        auto_candidates(&image.rgba8())
+        auto_candidates(&image.rgba8(), &settings.auto_formats)
     } else {
         vec![settings.format]
     };
+
+    if formats.is_empty() {
+        return Err(Error::InvalidInput(
+            "autoFormats leaves nothing to try for this image: JPEG cannot keep its transparency"
+                .into(),
+        ));
+    }
 
     let mut mode: Vec<&str> = Vec::new();
     if settings.format == Format::Auto {
@@ -350,6 +362,9 @@ pub fn run(
                 }
                 None => notes.push(format!("{} cannot reach the target", format.meta().id)),
             }
+        }
+        if settings.format == Format::Auto && !formats.contains(&Format::Avif) {
+            notes.push("avif not tried (add it to autoFormats)".into());
         }
         if best.is_none() {
             let top = s

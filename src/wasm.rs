@@ -183,6 +183,17 @@ fn option_js(o: &OptionMeta) -> JsResult<Object> {
             set(&out, "type", "color")?;
             set(&out, "default", default)?;
         }
+        OptionKind::List { choices, default } => {
+            let list = |items: &[&str]| {
+                items
+                    .iter()
+                    .map(|c| JsValue::from_str(c))
+                    .collect::<Array>()
+            };
+            set(&out, "type", "list")?;
+            set(&out, "choices", list(choices))?;
+            set(&out, "default", list(default))?;
+        }
     }
     Ok(out)
 }

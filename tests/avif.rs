@@ -416,3 +416,65 @@ fn heic_is_unsupported_not_damaged() {
         Err(Error::Unsupported(_))
     ));
 }
+
+#[test]
+fn smart_modes_turn_avif_quality() {
+    let image = common::photo_like(96, 64);
+    let png = encode(&image, &opts(r#"{"format":"png"}"#)).expect("png");
+    let budget =
+        compress(&png, &opts(r#"{"format":"avif","maxBytes":900,"speed":9}"#)).expect("fits");
+    assert!(
+        budget.compressed_bytes <= 900,
+        "{} bytes",
+        budget.compressed_bytes
+    );
+    let search = budget.search.expect("a search report");
+    assert!(
+        search.probes.iter().all(|p| p.quality.is_some()),
+        "AVIF probes carry their quality"
+    );
+    let scored =
+        compress(&png, &opts(r#"{"format":"avif","minScore":70,"speed":9}"#)).expect("reaches");
+    assert!(scored.ssimulacra2.expect("scored") >= 70.0);
+    let psnr =
+        compress(&png, &opts(r#"{"format":"avif","minPsnr":38,"speed":9}"#)).expect("reaches");
+    assert!(psnr.psnr >= 38.0);
+}
+
+#[test]
+fn auto_weighs_avif_only_when_listed() {
+    let image = common::photo_like(96, 64);
+    let png = encode(&image, &opts(r#"{"format":"png"}"#)).expect("png");
+    let plain = compress(&png, &opts(r#"{"format":"auto","speed":9}"#)).expect("auto");
+    let report = plain.search.expect("report");
+    assert!(report
+        .probes
+        .iter()
+        .all(|p| p.format != pixsqueeze::Format::Avif));
+    assert!(
+        report.reason.contains("avif not tried"),
+        "{}",
+        report.reason
+    );
+    let with = compress(
+        &png,
+        &opts(r#"{"format":"auto","autoFormats":["jpeg","avif"],"speed":9}"#),
+    )
+    .expect("auto");
+    let report = with.search.expect("report");
+    assert!(report
+        .probes
+        .iter()
+        .any(|p| p.format == pixsqueeze::Format::Avif));
+    assert!(report.reason.contains("avif"), "{}", report.reason);
+    assert!(matches!(
+        opts(r#"{"format":"auto","autoFormats":[]}"#).resolve(),
+        Err(Error::InvalidInput(_))
+    ));
+    // Transparent pixels: JPEG alone cannot keep them.
+    let alpha = encode(&common::alpha_ramp(16, 16), &opts(r#"{"format":"png"}"#)).expect("png");
+    assert!(matches!(
+        compress(&alpha, &opts(r#"{"format":"auto","autoFormats":["jpeg"]}"#)),
+        Err(Error::InvalidInput(_))
+    ));
+}

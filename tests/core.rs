@@ -207,6 +207,21 @@ fn format_meta_matches_what_the_parser_accepts() {
                 }
                 OptionKind::Boolean { default } => default.to_string(),
                 OptionKind::Color { default } => format!("\"{default}\""),
+                OptionKind::List { choices, default } => {
+                    assert!(
+                        default.iter().all(|d| choices.contains(d)),
+                        "{}: default not in the choices",
+                        o.name
+                    );
+                    format!(
+                        "[{}]",
+                        default
+                            .iter()
+                            .map(|d| format!("\"{d}\""))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                }
             };
             let json = format!("{{\"format\":\"{}\",\"{}\":{value}}}", meta.id, o.name);
             let options: Options =
@@ -314,6 +329,35 @@ fn the_core_build_hands_webp_and_auto_to_the_full_build() {
         } else {
             let e = result.expect_err(what);
             assert_eq!(e.name(), "NeedsFullModule", "{what}: {e}");
+        }
+    }
+}
+
+/// Builds without the `avif` feature (core, full) hand AVIF output, AVIF input and an `auto` that may
+/// pick AVIF to the `avif` build, naming it.
+#[test]
+fn builds_without_avif_name_the_avif_build() {
+    let image = photo_like(16, 16);
+    let avif_out = encode(&image, &Options::new(Format::Avif));
+    let auto: Options =
+        serde_json::from_str(r#"{"format":"auto","autoFormats":["jpeg","avif"]}"#).expect("parses");
+    let auto_out = encode(&image, &auto);
+    // The smallest AVIF header: an `ftyp` with the AVIF brand is enough to be routed.
+    let avif_in = decode(b"\0\0\0\x14ftypavif\0\0\0\0mif1", &Limits::default());
+    if cfg!(feature = "avif") {
+        avif_out.expect("the avif build writes AVIF");
+        auto_out.expect("the avif build weighs AVIF");
+        assert_ne!(
+            avif_in.expect_err("a header alone").name(),
+            "NeedsFullModule"
+        );
+    } else {
+        for e in [
+            avif_out.unwrap_err(),
+            auto_out.unwrap_err(),
+            avif_in.unwrap_err(),
+        ] {
+            assert_eq!(e.module(), Some("avif"), "{e}");
         }
     }
 }

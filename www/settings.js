@@ -22,6 +22,7 @@ function validValue(option, value) {
     case 'choice': return choiceList(option).some((c) => c.value === value);
     case 'boolean': return typeof value === 'boolean';
     case 'color': return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value);
+    case 'list': return Array.isArray(value) && value.length > 0 && value.every((v) => option.choices.includes(v));
     default: return false;
   }
 }

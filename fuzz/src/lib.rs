@@ -89,6 +89,8 @@ pub fn compress(data: &[u8]) {
     });
     options.dither = Some(select & 64 != 0);
     options.keep_metadata = Some(select & 128 != 0);
+    // AVIF at its fastest speeds: the slow ones run the same code for longer per input.
+    options.speed = Some(if select & 64 != 0 { 10.0 } else { 9.0 });
     options.limits = Some(limit_options());
     match compress_file(file, &options) {
         Ok(r) => {
@@ -116,6 +118,7 @@ pub fn search(data: &[u8]) {
         ..limit_options()
     });
     options.allow_resize = Some(select & 32 != 0);
+    options.speed = Some(10.0);
     let target = f64::from(*target);
     match select >> 3 & 3 {
         // Budgets from 64 bytes to about 65 kB: small enough that resizing and failures happen.

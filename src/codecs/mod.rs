@@ -58,6 +58,11 @@ pub enum OptionKind {
     Color {
         default: &'static str,
     },
+    /// Any number of the choices, as a list.
+    List {
+        choices: &'static [&'static str],
+        default: &'static [&'static str],
+    },
 }
 
 /// Options every format reads.
@@ -178,7 +183,16 @@ const AUTO_META: FormatMeta = FormatMeta {
     extension: "",
     lossy: true,
     default_quality: None,
-    options: &[],
+    options: &[OptionMeta {
+        name: "autoFormats",
+        label: "Formats to try",
+        kind: OptionKind::List {
+            choices: &["jpeg", "png", "png-palette", "webp", "avif"],
+            default: &["jpeg", "png", "png-palette", "webp"],
+        },
+        description:
+            "The formats auto may pick; AVIF is slow to search, so it is tried only when listed.",
+    }],
 };
 
 /// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
@@ -197,6 +211,20 @@ pub fn check_available(format: Format) -> Result<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// [`check_available`] for every format a call may write: for `auto`, each it may try.
+///
+/// # Errors
+/// As [`check_available`].
+pub fn check_settings(settings: &Settings) -> Result<()> {
+    // The formats auto may pick first: the `avif` build, when one needs it, also serves `auto` itself.
+    if settings.format == Format::Auto {
+        for &f in &settings.auto_formats {
+            check_available(f)?;
+        }
+    }
+    check_available(settings.format)
 }
 
 /// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.

@@ -271,6 +271,11 @@ pub fn avif_reference_png(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Encodes a PNG file with libavif's `avifenc` through libaom: an AVIF made by another encoder, for
 /// our decoder. `None` where avifenc is missing (as [`avif_reference`]).
 pub fn avif_from_elsewhere(png: &[u8], extra: &[&str]) -> Option<Vec<u8>> {
+    avif_from_elsewhere_args(png, &[&["--speed", "9"][..], extra].concat())
+}
+
+/// avifenc through libaom with exactly `args` (besides the codec and one thread).
+pub fn avif_from_elsewhere_args(png: &[u8], args: &[&str]) -> Option<Vec<u8>> {
     use std::process::Command;
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -282,8 +287,8 @@ pub fn avif_from_elsewhere(png: &[u8], extra: &[&str]) -> Option<Vec<u8>> {
     );
     std::fs::write(&input, png).expect("temp PNG");
     let run = Command::new("avifenc")
-        .args(["--codec", "aom", "--jobs", "1", "--speed", "9"])
-        .args(extra)
+        .args(["--codec", "aom", "--jobs", "1"])
+        .args(args)
         .arg(&input)
         .arg(&output)
         .output();

@@ -946,6 +946,7 @@ pub(crate) mod libc_compat {
         ERANGE,
     };
     #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[allow(non_camel_case_types)]
     mod wasm {
         pub type intptr_t = isize;
         pub type uintptr_t = usize;
