@@ -1,7 +1,8 @@
 //! Not a test: the native measurements behind AVIF's settings (`src/codecs/avif-notes.md`). Run with
 //! `cargo test --release --test avif_sweep -- --ignored --nocapture`; it writes one JSON line per
 //! encode to `target/avif-sweep.jsonl` (`node bench/avif-sweep.mjs` turns them into BD-rates).
-//! `AVIF_SWEEP` picks the parts: `default`, `speed`, `chroma`, `aom`, `deep`.
+//! `AVIF_SWEEP` picks the parts (`default`, `avif`, `speed`, `chroma`, `aom`), `AVIF_SWEEP_IMAGES`
+//! how many of the Kodak photos (every third) to use.
 #![cfg(feature = "avif")]
 
 mod common;
@@ -48,6 +49,7 @@ fn avif_sweep() {
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("kodim"))
         .step_by(3)
+        .take(std::env::var("AVIF_SWEEP_IMAGES").map_or(usize::MAX, |n| n.parse().unwrap_or(1)))
         .collect();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/avif-sweep.jsonl");
     let mut out = Out(std::fs::OpenOptions::new()
@@ -82,6 +84,16 @@ fn avif_sweep() {
                                 &opts(&format!(r#"{{"format":"avif","quality":{q}}}"#)),
                             )
                             .unwrap()
+                        });
+                        out.point(&name, "avif", q, &image, &f, ms);
+                    }
+                }
+                // AVIF alone at the qualities `AVIF_SWEEP_Q` lists (default 50,60,70).
+                "avif" => {
+                    let qs = std::env::var("AVIF_SWEEP_Q").unwrap_or_else(|_| "50,60,70".into());
+                    for q in qs.split(',').map(|q| q.parse::<u32>().expect("a quality")) {
+                        let (f, ms) = timed(|| {
+                            encode(&image, &opts(&format!(r#"{{"format":"avif","quality":{q}}}"#))).unwrap()
                         });
                         out.point(&name, "avif", q, &image, &f, ms);
                     }
