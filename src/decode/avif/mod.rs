@@ -2,6 +2,7 @@
 //! dav1d) decodes it, [`yuv`] turns it into RGBA. In the `avif` build only; the others answer
 //! `NeedsFullModule` naming it. Why these: `src/codecs/avif-notes.md`.
 
+#[cfg_attr(not(feature = "avif"), allow(dead_code))]
 mod container;
 #[cfg(feature = "avif")]
 mod yuv;
