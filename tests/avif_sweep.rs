@@ -93,7 +93,11 @@ fn avif_sweep() {
                     let qs = std::env::var("AVIF_SWEEP_Q").unwrap_or_else(|_| "50,60,70".into());
                     for q in qs.split(',').map(|q| q.parse::<u32>().expect("a quality")) {
                         let (f, ms) = timed(|| {
-                            encode(&image, &opts(&format!(r#"{{"format":"avif","quality":{q}}}"#))).unwrap()
+                            encode(
+                                &image,
+                                &opts(&format!(r#"{{"format":"avif","quality":{q}}}"#)),
+                            )
+                            .unwrap()
                         });
                         out.point(&name, "avif", q, &image, &f, ms);
                     }

@@ -44,10 +44,7 @@ fn speed_settings(speed: u8) -> SpeedSettings {
 }
 
 /// Encodes one key frame that `fill` draws, returning its OBUs and the `av1C` record.
-fn encode_frame<P: Pixel>(
-    stream: &Stream,
-    fill: impl FnOnce(&mut Frame<P>),
-) -> Result<(Vec<u8>, Vec<u8>)> {
+fn encode_frame<P: Pixel>(stream: &Stream, fill: impl FnOnce(&mut Frame<P>)) -> Result<Coded> {
     let mut enc = EncoderConfig::with_speed_preset(stream.speed);
     enc.width = stream.width;
     enc.height = stream.height;
@@ -84,11 +81,14 @@ fn encode_frame<P: Pixel>(
     Ok((data, ctx.container_sequence_header()))
 }
 
+/// A stream's OBUs and its `av1C` record.
+type Coded = (Vec<u8>, Vec<u8>);
+
 fn encode_at<P: Pixel>(
     image: &Image,
     color: &Stream,
     alpha: Option<&Stream>,
-) -> Result<((Vec<u8>, Vec<u8>), Option<(Vec<u8>, Vec<u8>)>)> {
+) -> Result<(Coded, Option<Coded>)> {
     let halves = match color.sampling {
         ChromaSampling::Cs420 => (true, true),
         ChromaSampling::Cs422 => (true, false),
@@ -138,7 +138,7 @@ pub(super) fn encode(image: &Image, icc: Option<&[u8]>, settings: &Settings) -> 
         quantizer: quantizer(settings.quality),
         speed: settings.speed,
     };
-    let alpha = has_alpha(image).then(|| Stream {
+    let alpha = has_alpha(image).then_some(Stream {
         sampling: ChromaSampling::Cs400,
         color: None,
         ..color

@@ -102,7 +102,7 @@ impl Plane {
 /// of the second.
 fn taps(x: usize) -> (usize, usize, f32) {
     let c = x / 2;
-    if x % 2 == 0 {
+    if x.is_multiple_of(2) {
         (c.saturating_sub(1), c, 0.75)
     } else {
         (c, c + 1, 0.25)
