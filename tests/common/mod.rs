@@ -217,11 +217,9 @@ fn parse_pnm(pnm: &[u8]) -> Rgba8 {
 /// leaves WebP, and `auto` which weighs it, to the full build, and AVIF to the `avif` build.
 pub fn writes(format: pixsqueeze::Format) -> bool {
     use pixsqueeze::Format;
-    match format {
-        Format::Avif => cfg!(feature = "avif"),
-        Format::Webp | Format::Auto => cfg!(feature = "full"),
-        _ => true,
-    }
+    let needs_avif = format == Format::Avif;
+    let needs_full = matches!(format, Format::Webp | Format::Auto);
+    (!needs_avif || cfg!(feature = "avif")) && (!needs_full || cfg!(feature = "full"))
 }
 
 /// Decodes an AVIF with libavif's `avifdec` (Debian's libavif-bin, installed by

@@ -66,7 +66,8 @@ pub(super) const META: FormatMeta = FormatMeta {
 };
 
 /// The quality from which `subsampling: "auto"` keeps full chroma (`avif-notes.md`).
-pub(crate) const FULL_CHROMA_FROM: u8 = 90;
+#[cfg(feature = "avif")]
+const FULL_CHROMA_FROM: u8 = 90;
 
 #[cfg(not(feature = "avif"))]
 pub(super) fn encode(_: &Image, _: &Extras, _: &Settings) -> Result<Vec<u8>> {
