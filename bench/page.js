@@ -3,8 +3,11 @@
 // encoder instance's memory holds only what encoding needed. Images stay in the page; the runner
 // only sees figures.
 import initOurs, * as ours from '/pkg/pixsqueeze.js';
-import initScorer, * as scorer from '/pkg/pixsqueeze.js?scorer';
+import initOursFull, * as oursFull from '/pkg/pixsqueeze_full.js';
+// The full module scores: it decodes WebP too (and JPEG and PNG exactly as core does).
+import initScorer, * as scorer from '/pkg/pixsqueeze_full.js?scorer';
 import mozEncode, { init as mozInit } from '/node_modules/@jsquash/jpeg/encode.js';
+import webpEncode, { init as webpInit } from '/node_modules/@jsquash/webp/encode.js';
 import initOxipng, { optimise_raw as oxipngRaw } from '/node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng.js';
 import initAvif, * as oursAvif from '/pkg/pixsqueeze_avif.js';
 import initAvifScorer, * as avifScorer from '/pkg/pixsqueeze_avif.js?scorer';
@@ -13,20 +16,26 @@ import aomEncode, { init as aomInit } from '/node_modules/@jsquash/avif/encode.j
 const images = new Map();
 let oursExports;
 
+const imageData = (img) => new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height);
+
+/** The browser's own encoder for `type`, through OffscreenCanvas. */
+async function canvasEncode(img, type, q) {
+  const canvas = new OffscreenCanvas(img.width, img.height);
+  canvas.getContext('2d').putImageData(imageData(img), 0, 0);
+  const blob = await canvas.convertToBlob({ type, quality: q / 100 });
+  if (blob.type !== type) throw new Error(`this browser's canvas cannot write ${type}`);
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
 const codecs = {
   // q: 1–100 on every codec's own scale.
   ours: (img, q) => ours.encode(img.data, img.width, img.height, { format: 'jpeg', quality: q }),
-  mozjpeg: async (img, q) => new Uint8Array(await mozEncode(
-    new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height),
-    { quality: q },
-  )),
-  canvas: async (img, q) => {
-    const canvas = new OffscreenCanvas(img.width, img.height);
-    canvas.getContext('2d').putImageData(
-      new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height), 0, 0);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: q / 100 });
-    return new Uint8Array(await blob.arrayBuffer());
-  },
+  mozjpeg: async (img, q) => new Uint8Array(await mozEncode(imageData(img), { quality: q })),
+  canvas: (img, q) => canvasEncode(img, 'image/jpeg', q),
+  // Lossy WebP: ours (libwebp in our full module) against Squoosh's libwebp build and the browser's.
+  'ours-webp': (img, q) => oursFull.encode(img.data, img.width, img.height, { format: 'webp', quality: q }),
+  'jsquash-webp': async (img, q) => new Uint8Array(await webpEncode(imageData(img), { quality: q })),
+  'canvas-webp': (img, q) => canvasEncode(img, 'image/webp', q),
   'ours-png-fast': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'fast' }),
   'ours-png': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'default' }),
   'ours-png-max': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'max' }),
@@ -43,8 +52,10 @@ const isAvif = (out) => out[4] === 0x66 && out[5] === 0x74 && out[6] === 0x79 &&
 window.bench = {
   async init() {
     oursExports = await initOurs({ module_or_path: '/pkg/pixsqueeze_bg.wasm' });
-    await initScorer({ module_or_path: '/pkg/pixsqueeze_bg.wasm' });
+    await initOursFull({ module_or_path: '/pkg/pixsqueeze_full_bg.wasm' });
+    await initScorer({ module_or_path: '/pkg/pixsqueeze_full_bg.wasm' });
     await mozInit();
+    await webpInit();
     await initOxipng();
     await initAvif({ module_or_path: '/pkg/pixsqueeze_avif_bg.wasm' });
     await initAvifScorer({ module_or_path: '/pkg/pixsqueeze_avif_bg.wasm' });

@@ -1,7 +1,14 @@
 // Turns the benchmark's raw figures into BD-rates, speed ratios and totals, and those into markdown.
 import { bdRate } from './bdrate.mjs';
 
-const peers = ['mozjpeg', 'canvas'];
+// Each of our lossy encoders against its peers, measured in the same run on the same images.
+const families = [
+  { title: 'JPEG', ours: 'ours', peers: ['mozjpeg', 'canvas'], label: { ours: 'ours', mozjpeg: 'MozJPEG', canvas: 'canvas' } },
+  {
+    title: 'WebP', ours: 'ours-webp', peers: ['jsquash-webp', 'canvas-webp'],
+    label: { 'ours-webp': 'ours', 'jsquash-webp': 'libwebp (@jsquash/webp)', 'canvas-webp': 'canvas WebP' },
+  },
+];
 const metrics = ['psnr', 'ssimulacra2'];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -12,11 +19,14 @@ const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : nu
 export function summarise(r) {
   const curve = (pts, metric) => pts.map((p) => ({ rate: p.bpp, quality: p[metric] }));
   const bd = {};
+  const present = families.filter((f) => r.lossy[0]?.curves[f.ours]);
   for (const img of r.lossy) {
     bd[img.name] = {};
-    for (const peer of peers) {
-      for (const m of metrics) {
-        bd[img.name][`${peer}.${m}`] = bdRate(curve(img.curves[peer], m), curve(img.curves.ours, m));
+    for (const f of present) {
+      for (const peer of f.peers) {
+        for (const m of metrics) {
+          bd[img.name][`${peer}.${m}`] = bdRate(curve(img.curves[peer], m), curve(img.curves[f.ours], m));
+        }
       }
     }
   }
@@ -24,10 +34,10 @@ export function summarise(r) {
   for (const key of Object.keys(Object.values(bd)[0] ?? {})) {
     average[key] = mean(Object.values(bd).map((b) => b[key]).filter((v) => v !== null));
   }
-  // Our quality scale beside MozJPEG's and the browser's: mean score and rate at each number.
+  // Our quality scales beside the peers': mean score and rate at each number.
   const scale = r.qualities.map((q, i) => {
     const row = { q };
-    for (const codec of ['ours', ...peers]) {
+    for (const codec of present.flatMap((f) => [f.ours, ...f.peers])) {
       row[codec] = {
         ssimulacra2: mean(r.lossy.map((img) => img.curves[codec][i].ssimulacra2)),
         psnr: mean(r.lossy.map((img) => img.curves[codec][i].psnr)),
@@ -41,7 +51,11 @@ export function summarise(r) {
   for (const [codec, t] of Object.entries(r.speed.codecs)) {
     speed[codec] = { medianMs: median(t.times), msPerMp: median(t.times) / mp, bytes: t.bytes };
   }
-  for (const peer of peers) speed[peer].oursFasterBy = speed[peer].medianMs / speed.ours.medianMs;
+  for (const f of present) {
+    for (const peer of f.peers) {
+      if (speed[peer] && speed[f.ours]) speed[peer].oursFasterBy = speed[peer].medianMs / speed[f.ours].medianMs;
+    }
+  }
   const lossless = {};
   for (const img of r.lossless) {
     for (const [codec, x] of Object.entries(img.codecs)) {
@@ -66,30 +80,35 @@ export function markdown(r) {
     + '(PSNR over RGB; SSIMULACRA2, on 512-px tiles above 1 MP). BD-rate: Bjøntegaard, cubic fit of ln(bpp) on '
     + 'the score, over the shared score range; negative means ours needs fewer bytes for the same score.',
     `Qualities: ${r.qualities.join(', ')}. MozJPEG = @jsquash/jpeg (Squoosh defaults: progressive, trellis, `
-    + '4:2:0); canvas = OffscreenCanvas.convertToBlob(image/jpeg).', '');
+    + '4:2:0); canvas = OffscreenCanvas.convertToBlob(image/jpeg or image/webp); libwebp = @jsquash/webp '
+    + '(Squoosh\'s build, its defaults: method 4), ours-webp = libwebp in our full module.', '');
 
-  out.push('## JPEG BD-rate of ours', '',
-    '| image | size | vs MozJPEG, PSNR | vs MozJPEG, SSIMULACRA2 | vs canvas, PSNR | vs canvas, SSIMULACRA2 |',
-    '|---|---|---|---|---|---|');
-  for (const img of r.lossy) {
-    const b = s.bd[img.name];
-    out.push(`| ${img.name} | ${img.width}x${img.height} | ${pct(b['mozjpeg.psnr'])} | ${pct(b['mozjpeg.ssimulacra2'])} `
-      + `| ${pct(b['canvas.psnr'])} | ${pct(b['canvas.ssimulacra2'])} |`);
-  }
-  const a = s.average;
-  out.push(`| **average** | ${r.lossy.length} images | **${pct(a['mozjpeg.psnr'])}** | **${pct(a['mozjpeg.ssimulacra2'])}** `
-    + `| **${pct(a['canvas.psnr'])}** | **${pct(a['canvas.ssimulacra2'])}** |`, '');
+  for (const f of families.filter((fam) => r.lossy[0]?.curves[fam.ours])) {
+    const cols = f.peers.flatMap((peer) => metrics.map((m) => [peer, m]));
+    const metricName = { psnr: 'PSNR', ssimulacra2: 'SSIMULACRA2' };
+    out.push(`## ${f.title} BD-rate of ours`, '',
+      `| image | size | ${cols.map(([peer, m]) => `vs ${f.label[peer]}, ${metricName[m]}`).join(' | ')} |`,
+      `|---|---|${cols.map(() => '---').join('|')}|`);
+    for (const img of r.lossy) {
+      const b = s.bd[img.name];
+      out.push(`| ${img.name} | ${img.width}x${img.height} | ${cols.map(([peer, m]) => pct(b[`${peer}.${m}`])).join(' | ')} |`);
+    }
+    const a = s.average;
+    out.push(`| **average** | ${r.lossy.length} images | ${cols.map(([peer, m]) => `**${pct(a[`${peer}.${m}`])}**`).join(' | ')} |`, '');
 
-  out.push('## Quality scale (means over the lossy images)', '',
-    '| quality | ours bpp | ours SSIMULACRA2 | ours PSNR | MozJPEG bpp | MozJPEG SSIMULACRA2 | MozJPEG PSNR | canvas bpp | canvas SSIMULACRA2 | canvas PSNR |',
-    '|---|---|---|---|---|---|---|---|---|---|');
-  for (const row of s.scale) {
-    out.push(`| ${row.q} | ${['ours', ...peers].map((c) => `${num(row[c].bpp, 3)} | ${num(row[c].ssimulacra2)} | ${num(row[c].psnr)}`).join(' | ')} |`);
+    const codecs = [f.ours, ...f.peers];
+    out.push(`## ${f.title} quality scale (means over the lossy images)`, '',
+      `| quality | ${codecs.map((c) => `${f.label[c]} bpp | ${f.label[c]} SSIMULACRA2 | ${f.label[c]} PSNR`).join(' | ')} |`,
+      `|---|${codecs.map(() => '---|---|---').join('|')}|`);
+    for (const row of s.scale) {
+      out.push(`| ${row.q} | ${codecs.map((c) => `${num(row[c].bpp, 3)} | ${num(row[c].ssimulacra2)} | ${num(row[c].psnr)}`).join(' | ')} |`);
+    }
+    out.push('');
   }
-  out.push('');
 
   const sp = r.speed;
-  out.push(`## JPEG encode speed: ${sp.name} (${sp.width}x${sp.height}), quality ${sp.quality}, median of ${sp.runs} after ${sp.warmup} warm-up`, '',
+  out.push(`## Lossy encode speed: ${sp.name} (${sp.width}x${sp.height}), quality ${sp.quality}, median of ${sp.runs} after ${sp.warmup} warm-up`, '',
+    'Each peer\'s time over ours of the same format (ours-webp for the WebP peers).', '',
     '| codec | median ms | ms per MP | bytes | ours faster by |', '|---|---|---|---|---|');
   for (const [codec, x] of Object.entries(s.speed)) {
     out.push(`| ${codec} | ${x.medianMs.toFixed(0)} | ${x.msPerMp.toFixed(1)} | ${x.bytes} | ${x.oursFasterBy ? `${x.oursFasterBy.toFixed(2)}×` : '—'} |`);

@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick]`: ours against MozJPEG, oxipng and the browser's canvas encoder, in
+// `npm run bench [-- --quick]`: ours against MozJPEG, libwebp (@jsquash/webp), oxipng and the browser's
+// canvas encoders (JPEG and WebP), in
 // headless Chromium, on the shared corpus (or a made-up photo where it is absent). Writes
 // target/bench/report.md and report.json (plus a dated copy of the JSON, to compare runs over time).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ const quick = process.argv.includes('--quick');
 const pkgArg = process.argv.indexOf('--pkg');
 const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
 const p = plan(quick);
+// Each lossy family: ours first, then its peers (report.mjs pairs them the same way).
+const lossyCodecs = ['ours', 'mozjpeg', 'canvas', 'ours-webp', 'jsquash-webp', 'canvas-webp'];
 const log = (...a) => console.log('[bench]', ...a);
 
 if (!existsSync(join(pkgDir, 'pixsqueeze_bg.wasm'))) {
@@ -43,7 +46,7 @@ try {
   for (const img of p.lossy) {
     const dims = await page.evaluate(([n, u]) => bench.load(n, u), [img.name, img.url]);
     const entry = { name: img.name, ...dims, curves: {} };
-    for (const codec of ['ours', 'mozjpeg', 'canvas']) {
+    for (const codec of lossyCodecs) {
       entry.curves[codec] = [];
       for (const q of p.qualities) {
         const r = await page.evaluate(([n, c, qq]) => bench.point(n, c, qq), [img.name, codec, q]);
@@ -60,7 +63,7 @@ try {
   const s = p.speed;
   const dims = await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
   results.speed = { name: s.name, ...dims, quality: s.quality, warmup: s.warmup, runs: s.runs, codecs: {} };
-  for (const codec of ['ours', 'mozjpeg', 'canvas']) {
+  for (const codec of lossyCodecs) {
     results.speed.codecs[codec] = await page.evaluate(
       ([n, c, q, w, r]) => bench.time(n, c, q, w, r), [s.name, codec, s.quality, s.warmup, s.runs]);
     if (codec === 'ours') results.memory.jpeg = await page.evaluate(() => bench.oursMemory());
@@ -127,6 +130,8 @@ function wasmSizes() {
     }),
     '@jsquash/avif (encoder)': [gz('node_modules/@jsquash/avif/codec/enc/avif_enc.wasm'), gz('node_modules/@jsquash/avif/codec/enc/avif_enc.js')],
     mozjpeg: [gz('node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm')],
+    // Chromium runs the SIMD build of Squoosh's WebP encoder (wasm-feature-detect picks it).
+    'jsquash-webp': [gz('node_modules/@jsquash/webp/codec/enc/webp_enc_simd.wasm'), gz('node_modules/@jsquash/webp/codec/enc/webp_enc_simd.js')],
     oxipng: [gz('node_modules/@jsquash/oxipng/codec/pkg/squoosh_oxipng_bg.wasm')],
   };
 }
@@ -136,8 +141,8 @@ function serve() {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
   const mounts = {
     bench: join(root, 'bench'), pkg: pkgDir,
-    'node_modules/@jsquash': join(root, 'node_modules', '@jsquash'), corpus: corpusDir,
-    'node_modules/wasm-feature-detect': join(root, 'node_modules', 'wasm-feature-detect'),
+    'node_modules/@jsquash': join(root, 'node_modules', '@jsquash'),
+    'node_modules/wasm-feature-detect': join(root, 'node_modules', 'wasm-feature-detect'), corpus: corpusDir,
   };
   const s = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');

@@ -92,7 +92,9 @@ export interface Result {
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */
 export interface Probe {
   format: Exclude<Format, 'auto'>;
-  /** JPEG quality (JPEG probes). */
+  /** Whether a WebP probe was lossless (WebP probes). */
+  lossless?: boolean;
+  /** Quality (JPEG and lossy WebP probes). */
   quality?: number;
   /** Palette size (png-palette probes). */
   colors?: number;

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# --test: also what `npm test` needs (Chromium, djpeg, cargo-deny); --fuzz: also what scripts/fuzz.sh
-# needs (the nightly toolchain and cargo-fuzz).
+# --test: also what `npm test` needs (Chromium, Firefox ESR and WebKitGTK with their WebDriver servers,
+# Xvfb, djpeg, cargo-deny); --fuzz: also what scripts/fuzz.sh needs (the nightly toolchain and cargo-fuzz).
 want_browser=0
 want_fuzz=0
 case "${1:-}" in
@@ -18,6 +18,7 @@ esac
 WASM_PACK_VERSION=0.15.1
 CARGO_DENY_VERSION=0.20.2
 CARGO_FUZZ_VERSION=0.13.2
+GECKODRIVER_VERSION=0.37.1
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -54,13 +55,47 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $bindgen_v
   cargo_install wasm-bindgen-cli "$bindgen_version"
 fi
 
-# Tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours.
-if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/djpeg ]; }; then
-  say "installing Debian's chromium, chromium-driver and libjpeg-turbo-progs"
-  sudo_cmd=""
-  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver libjpeg-turbo-progs >/dev/null
+sudo_cmd=""
+[ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    $sudo_cmd apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
+# libwebp's C code (libwebp-sys) in the full wasm module: clang-14 compiles it for wasm32 against
+# wasi-libc's headers, llvm-ar-14 archives it (.cargo/config.toml names them). Natively the system's
+# cc builds it.
+if ! command -v clang-14 >/dev/null || ! command -v llvm-ar-14 >/dev/null || [ ! -f /usr/include/wasm32-wasi/stdlib.h ]; then
+  say "installing Debian's clang-14, llvm-14 and wasi-libc (libwebp's C code for wasm32)"
+  apt_install clang-14 llvm-14 wasi-libc
+fi
+if ! command -v cc >/dev/null; then
+  say "installing Debian's gcc (libwebp's C code for native builds and tests)"
+  apt_install gcc libc6-dev
+fi
+
+# The browsers the end-to-end tests drive, with their WebDriver servers (WebKitGTK's draws on Xvfb: it
+# has no headless mode); tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours, and
+# libwebp's dwebp (Debian's webp) as the reference decoder of our WebP.
+if [ "$want_browser" = 1 ]; then
+  missing=()
+  for need in chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver libjpeg-turbo-progs:/usr/bin/djpeg \
+      firefox-esr:/usr/bin/firefox-esr webkit2gtk-driver:/usr/bin/WebKitWebDriver xvfb:/usr/bin/Xvfb webp:/usr/bin/dwebp; do
+    [ -x "${need#*:}" ] || missing+=("${need%%:*}")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+  # Debian has no geckodriver; crates.io has Mozilla's.
+  if [ "$(geckodriver --version 2>/dev/null | head -n 1 | cut -d ' ' -f 1-2 || true)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (cargo install, a few minutes)"
+    cargo_install geckodriver "$GECKODRIVER_VERSION"
+  fi
 fi
 
 # Licence, ban and source checks of the dependency tree (deny.toml); slow to build, so only for tests.

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# `npm test`: set-up (with the browser), then every test: licence and supply-chain checks, native cargo
-# tests (the fuzz regression inputs included), wasm-bindgen tests in headless Chromium, a fresh wasm
-# build, the package's Node tests, and the end-to-end tests that drive the page and the packed package in
-# Chromium; last, the benchmark in quick mode (figures, no thresholds).
+# `npm test`: set-up (with the browsers), then every test: licence and supply-chain checks, native cargo
+# tests (the fuzz regression inputs included), the pixsqueeze command's tests, wasm-bindgen tests in
+# headless Chromium and Firefox, a fresh wasm build, the package's Node tests, and the end-to-end tests
+# that drive the page and the packed package in Chromium, Firefox and WebKitGTK; last, the benchmark in
+# quick mode (figures, no thresholds). Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 bash scripts/setup.sh --test
 
-step() { printf '\n== %s\n' "$*"; }
+test_started=$(date +%s)
+step_started=
+step() {
+  [ -z "$step_started" ] || printf '(that step: %s s)\n' "$(( $(date +%s) - step_started ))"
+  printf '\n== %s\n' "$*"
+  step_started=$(date +%s)
+}
 
 step "supply chain: licences, bans and sources of what ships (deny.toml); npm advisories"
 # RustSec advisories (`cargo deny check advisories`) need a database fetched from GitHub, which these
@@ -26,8 +33,14 @@ cargo test --locked -p pixsqueeze-cli
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
 cargo test --locked --no-default-features --lib --test core --test corpus --test hardening --test fuzz_regressions
 
+# wasm-bindgen-test-runner picks the browser by which driver variable is set (webdriver.json: options).
 step "wasm-bindgen tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --test web
+
+step "wasm-bindgen tests in headless Firefox"
+GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
@@ -37,8 +50,18 @@ node scripts/build.mjs
 step "the npm package in Node: tarball contents, notices, typings, Node consumer"
 node --test tests/node/
 
-step "end-to-end tests in headless Chromium: the page, the package in a plain page and in a Vite build"
-node --test tests/e2e/
+# One suite, a driver per engine (tests/e2e/drivers/); screenshots land in target/e2e-screenshots/<engine>/.
+step "end-to-end tests in Chromium: the page, the package in a plain page and in a Vite build"
+E2E_ENGINE=chromium node --test tests/e2e/
+
+# Firefox and WebKitGTK run the files that pass there so far; the page's long walks (page.test.mjs,
+# page-ux.test.mjs) join them as they do (issue 13).
+for engine in firefox webkit; do
+  step "end-to-end tests in $engine: the page's views, input and timings, offline, the package in a plain page and in a Vite build"
+  E2E_ENGINE=$engine node --test tests/e2e/page-render.test.mjs tests/e2e/page-input.test.mjs \
+    tests/e2e/page-measure.test.mjs tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
+done
 
 step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
 node bench/run.mjs --quick
+printf '(that step: %s s)\n\nnpm test took %s s\n' "$(( $(date +%s) - step_started ))" "$(( $(date +%s) - test_started ))"

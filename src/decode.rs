@@ -3,8 +3,9 @@
 //!
 //! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
 //! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
-//! ([`png`]). WebP, GIF and BMP go through `image`'s decoders, in the full build only: the core wasm
-//! module refuses them with [`Error::NeedsFullModule`] before decoding anything.
+//! ([`png`]). WebP goes through libwebp (the encoder's library: `codecs/webp`), GIF and BMP through
+//! `image`'s decoders, in the full build only: the core wasm module refuses them with
+//! [`Error::NeedsFullModule`] before decoding anything.
 
 mod avif;
 mod png;
@@ -64,6 +65,8 @@ pub(crate) fn decode_for(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb)?,
         Container::Png => png::decode(bytes, limits, to_srgb)?,
         Container::Avif => avif::decode(bytes, limits)?,
+        #[cfg(feature = "full")]
+        Container::Webp => crate::codecs::decode_webp(bytes, limits)?,
         other => decode_other(bytes, other, limits)?,
     };
     if let Some(o) = decoded.exif.as_deref().and_then(exif::orientation) {
@@ -198,18 +201,18 @@ fn jpeg_error(e: jpeg_decoder::Error) -> Error {
     }
 }
 
-/// WebP, GIF and BMP, through the `image` crate.
+/// GIF and BMP, through the `image` crate.
 #[cfg(feature = "full")]
 fn decode_other(bytes: &[u8], format: Container, limits: &Limits) -> Result<Decoded> {
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
     let format = match format {
-        Container::Webp => ImageFormat::WebP,
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
-        Container::Jpeg => ImageFormat::Jpeg,
-        Container::Png => ImageFormat::Png,
-        Container::Avif => return avif::decode(bytes, limits),
+        // Read by their own decoders above.
+        Container::Jpeg | Container::Png | Container::Webp | Container::Avif => {
+            return Err(Error::Decode("not a GIF or BMP".into()))
+        }
     };
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     reader.limits(image_limits(limits));

@@ -20,7 +20,7 @@ pub enum Format {
     Png,
     /// Lossy PNG: the colours reduced to a palette of at most `colors`.
     PngPalette,
-    /// Lossless WebP.
+    /// WebP: lossy (VP8) by default, lossless (VP8L) with `lossless`.
     Webp,
     /// Lossy AVIF (AV1 stills), in the `avif` build only.
     Avif,
@@ -101,8 +101,10 @@ pub struct LimitOptions {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Options {
     pub format: Format,
-    /// JPEG quality, a whole number 1–100 (default 75).
+    /// Quality of a lossy format, a whole number 1–100 (default: the format's, e.g. JPEG 75).
     pub quality: Option<f64>,
+    /// WebP only: lossless (VP8L) rather than lossy (default false).
+    pub lossless: Option<bool>,
     /// JPEG chroma subsampling (default `auto`).
     pub subsampling: Option<Subsampling>,
     /// Progressive JPEG (default false).
@@ -127,7 +129,7 @@ pub struct Options {
     pub max_height: Option<f64>,
     /// Resize in linear light (default true) rather than on sRGB values.
     pub linear_resize: Option<bool>,
-    /// Keep EXIF (JPEG output only; GPS included), with orientation reset (default false).
+    /// Keep EXIF (JPEG and WebP output; GPS included), with orientation reset (default false).
     pub keep_metadata: Option<bool>,
     /// Keep the ICC profile or convert to sRGB (default `keep`).
     pub color_profile: Option<ColorProfile>,
@@ -171,6 +173,7 @@ pub const DEFAULT_AVIF_SPEED: u8 = 6;
 pub struct Settings {
     pub format: Format,
     pub quality: u8,
+    pub lossless: bool,
     pub subsampling: Subsampling,
     pub progressive: bool,
     pub optimize_huffman: bool,
@@ -220,6 +223,7 @@ impl Options {
     pub const FIELDS: &'static [&'static str] = &[
         "format",
         "quality",
+        "lossless",
         "subsampling",
         "progressive",
         "optimizeHuffman",
@@ -249,6 +253,7 @@ impl Options {
         Options {
             format,
             quality: None,
+            lossless: None,
             subsampling: None,
             progressive: None,
             optimize_huffman: None,
@@ -303,13 +308,16 @@ impl Options {
         };
         Ok(Settings {
             format: self.format,
-            quality: whole("quality", self.quality, 1, 100)?.map_or(
-                match self.format {
-                    Format::Avif => DEFAULT_AVIF_QUALITY,
-                    _ => DEFAULT_QUALITY,
+            quality: whole("quality", self.quality, 1, 100)?.map_or_else(
+                || {
+                    self.format
+                        .meta()
+                        .default_quality
+                        .unwrap_or(DEFAULT_QUALITY)
                 },
                 |q| q as u8,
             ),
+            lossless: self.lossless.unwrap_or(false),
             subsampling: self.subsampling.unwrap_or(Subsampling::Auto),
             progressive: self.progressive.unwrap_or(false),
             optimize_huffman: self.optimize_huffman.unwrap_or(true),

@@ -85,7 +85,9 @@ fn prepare(decoded: Decoded, settings: &Settings) -> Result<Prepared> {
         _ => None,
     };
     let exif = match exif {
-        Some(mut block) if settings.keep_metadata && settings.format == Format::Jpeg => {
+        Some(mut block)
+            if settings.keep_metadata && matches!(settings.format, Format::Jpeg | Format::Webp) =>
+        {
             exif::reset_orientation(&mut block);
             Some(block)
         }

@@ -4,7 +4,7 @@
 //! colour conversion happen once per search, and resized copies once per size.
 //!
 //! The knob searches assume the property grows with the knob (bytes and scores with quality), which
-//! holds closely but not exactly for JPEG. They bracket the crossing and interpolate inside the
+//! holds closely but not exactly for JPEG and lossy WebP. They bracket the crossing and interpolate inside the
 //! bracket (log-bytes for sizes, scores linearly), falling back to bisection, and stop when the
 //! bracket is one step wide, so the answer is within one step of the best a full sweep finds.
 
@@ -12,12 +12,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::codecs::{encode_image, Extras};
+use crate::codecs::{encode_image, Extras, WEBP_MAX_SIDE};
 use crate::decode::decode;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::metrics::{measure, mse, psnr_from_mse, Metrics};
-use crate::options::{Format, Settings};
+use crate::options::{Effort, Format, Settings};
 use crate::pixels::{Image, Rgba8};
 use crate::resize;
 
@@ -26,7 +26,10 @@ use crate::resize;
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
     pub format: Format,
-    /// Quality (JPEG and AVIF probes only).
+    /// Whether a WebP probe was lossless (WebP probes only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lossless: Option<bool>,
+    /// Quality (JPEG, AVIF and lossy WebP probes only).
     pub quality: Option<u8>,
     /// Palette size (png-palette probes only).
     pub colors: Option<u16>,
@@ -60,6 +63,32 @@ pub struct Outcome {
     pub report: SearchReport,
 }
 
+/// What a search encodes: a format, for WebP whether lossless (its own codec, with no knob), and the
+/// effort when the candidate sets its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Codec {
+    format: Format,
+    lossless: bool,
+    effort: Option<Effort>,
+}
+
+impl Codec {
+    const fn of(format: Format) -> Self {
+        Codec {
+            format,
+            lossless: false,
+            effort: None,
+        }
+    }
+
+    fn label(self) -> String {
+        match self.format {
+            Format::Webp if self.lossless => "webp (lossless)".into(),
+            f => f.meta().id.into(),
+        }
+    }
+}
+
 /// The knob a format turns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Knob {
@@ -68,11 +97,20 @@ enum Knob {
     Fixed,
 }
 
-fn knob(format: Format) -> Knob {
-    match format {
+fn knob(codec: Codec) -> Knob {
+    match codec.format {
         Format::Jpeg | Format::Avif => Knob::Quality,
+        Format::Webp if !codec.lossless => Knob::Quality,
         Format::PngPalette => Knob::Colors,
         _ => Knob::Fixed,
+    }
+}
+
+fn codec_of(settings: &Settings) -> Codec {
+    Codec {
+        format: settings.format,
+        lossless: settings.format == Format::Webp && settings.lossless,
+        effort: None,
     }
 }
 
@@ -126,17 +164,19 @@ impl Searcher<'_> {
         Ok(&self.resized[&size])
     }
 
-    /// Encodes `format` at knob value `k` and size, measuring as `goal` needs.
+    /// Encodes `codec` at knob value `k` and size, measuring as `goal` needs.
     fn probe(
         &mut self,
-        format: Format,
+        codec: Codec,
         k: u32,
         size: (u32, u32),
         goal: Option<Goal>,
     ) -> Result<Candidate> {
         let mut settings = self.base.clone();
-        settings.format = format;
-        match knob(format) {
+        settings.format = codec.format;
+        settings.lossless = codec.lossless;
+        settings.effort = codec.effort.unwrap_or(settings.effort);
+        match knob(codec) {
             Knob::Quality => settings.quality = k as u8,
             Knob::Colors => settings.colors = k as u16,
             Knob::Fixed => {}
@@ -158,9 +198,10 @@ impl Searcher<'_> {
             _ => None,
         };
         let probe = Probe {
-            format,
-            quality: (knob(format) == Knob::Quality).then_some(settings.quality),
-            colors: (knob(format) == Knob::Colors).then_some(settings.colors),
+            format: codec.format,
+            lossless: (codec.format == Format::Webp).then_some(codec.lossless),
+            quality: (knob(codec) == Knob::Quality).then_some(settings.quality),
+            colors: (knob(codec) == Knob::Colors).then_some(settings.colors),
             width: size.0,
             height: size.1,
             bytes: data.len(),
@@ -177,17 +218,17 @@ impl Searcher<'_> {
         })
     }
 
-    /// The knob value that best meets `goal` for `format` at `size`: the highest that fits a byte
+    /// The knob value that best meets `goal` for `codec` at `size`: the highest that fits a byte
     /// budget, or the lowest that reaches a score. `Ok(None)` when no value can.
     fn knob_search(
         &mut self,
-        format: Format,
+        codec: Codec,
         size: (u32, u32),
         goal: Goal,
     ) -> Result<Option<Candidate>> {
-        let k = knob(format);
+        let k = knob(codec);
         if k == Knob::Fixed {
-            let c = self.probe(format, 0, size, Some(goal))?;
+            let c = self.probe(codec, 0, size, Some(goal))?;
             return Ok(meets(&c, goal).then_some(c));
         }
         let (min, max) = knob_range(k);
@@ -215,7 +256,7 @@ impl Searcher<'_> {
             (_, _) => max,
         };
         loop {
-            let c = self.probe(format, next, size, Some(goal))?;
+            let c = self.probe(codec, next, size, Some(goal))?;
             let v = value(&c);
             if pass(&c) {
                 above = Some((next, v, c));
@@ -280,20 +321,37 @@ pub(crate) fn measure_file(image: &Image, data: &[u8], settings: &Settings) -> R
 /// The quality target when the caller gave none: "high quality" on SSIMULACRA2's scale.
 pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
 
-/// Formats `auto` weighs for an image, among those `allowed`: lossless ones always, JPEG only for
-/// opaque images, a palette, and AVIF (which keeps alpha).
-fn auto_candidates(image: &Rgba8, allowed: &[Format]) -> Vec<Format> {
-    let opaque = !image.has_transparency();
-    [
-        Format::Png,
-        Format::Webp,
-        Format::Jpeg,
-        Format::Avif,
-        Format::PngPalette,
-    ]
-    .into_iter()
-    .filter(|f| allowed.contains(f) && (opaque || *f != Format::Jpeg))
-    .collect()
+/// Codecs `auto` weighs for an image, among the formats `allowed` (`autoFormats`): lossless ones always, JPEG only for opaque images, lossy WebP
+/// (it keeps alpha), a palette where one is not already exact (lossless PNG holds ≤ 256 colours
+/// exactly). WebP only where it can hold the image (16,383 pixels a side). Lossless WebP is tried at
+/// effort `fast` (libwebp's method 2): its default took 62 s on a 12 MP photo against 18 s (files 30 %
+/// larger), and on photos, where it is slow, a lossy format wins by far anyway (webp-notes.md).
+/// AVIF (alpha kept) only when listed: it is many times slower to search (avif-notes.md).
+fn auto_candidates(image: &Rgba8, allowed: &[Format]) -> Vec<Codec> {
+    let webp_fits = webp_holds(image.width(), image.height());
+    let mut codecs = vec![Codec::of(Format::Png)];
+    if webp_fits {
+        codecs.push(Codec {
+            format: Format::Webp,
+            lossless: true,
+            effort: Some(Effort::Fast),
+        });
+    }
+    if !image.has_transparency() {
+        codecs.push(Codec::of(Format::Jpeg));
+    }
+    if webp_fits {
+        codecs.push(Codec::of(Format::Webp));
+    }
+    codecs.push(Codec::of(Format::Avif));
+    codecs.push(Codec::of(Format::PngPalette));
+    codecs.retain(|c| allowed.contains(&c.format));
+    codecs
+}
+
+/// Whether WebP can hold an image of this size (`auto` skips it otherwise).
+fn webp_holds(width: u32, height: u32) -> bool {
+    width <= WEBP_MAX_SIDE && height <= WEBP_MAX_SIDE
 }
 
 /// Runs the search `settings` asks for over `image` (upright, colour-converted).
@@ -325,12 +383,13 @@ pub fn run(
     let formats = if settings.format == Format::Auto {
         auto_candidates(&image.rgba8(), &settings.auto_formats)
     } else {
-        vec![settings.format]
+        vec![codec_of(settings)]
     };
 
     if formats.is_empty() {
         return Err(Error::InvalidInput(
-            "autoFormats leaves nothing to try for this image: JPEG cannot keep its transparency"
+            "autoFormats leaves nothing to try for this image (JPEG cannot keep transparency; WebP \
+             holds at most 16,383 pixels a side)"
                 .into(),
         ));
     }
@@ -352,18 +411,18 @@ pub fn run(
     let mut best: Option<Candidate> = None;
     let mut notes = Vec::new();
     if let Some(goal) = quality_goal {
-        for &format in &formats {
-            match s.knob_search(format, size, goal)? {
+        for &codec in &formats {
+            match s.knob_search(codec, size, goal)? {
                 Some(c) => {
-                    notes.push(format!("{} {} bytes", format.meta().id, c.data.len()));
+                    notes.push(format!("{} {} bytes", codec.label(), c.data.len()));
                     if best.as_ref().is_none_or(|b| c.data.len() < b.data.len()) {
                         best = Some(c);
                     }
                 }
-                None => notes.push(format!("{} cannot reach the target", format.meta().id)),
+                None => notes.push(format!("{} cannot reach the target", codec.label())),
             }
         }
-        if settings.format == Format::Auto && !formats.contains(&Format::Avif) {
+        if settings.format == Format::Auto && !settings.auto_formats.contains(&Format::Avif) {
             notes.push("avif not tried (add it to autoFormats)".into());
         }
         if best.is_none() {
@@ -396,10 +455,10 @@ pub fn run(
     };
     let reason = format!(
         "{} at {}x{}{}{}: {} bytes ({})",
-        chosen.settings.format.meta().id,
+        codec_of(&chosen.settings).label(),
         chosen.size.0,
         chosen.size.1,
-        match knob(chosen.settings.format) {
+        match knob(codec_of(&chosen.settings)) {
             Knob::Quality => format!(", quality {}", chosen.settings.quality),
             Knob::Colors => format!(", {} colours", chosen.settings.colors),
             Knob::Fixed => String::new(),
@@ -432,7 +491,7 @@ pub fn run(
 
 /// The highest-quality file within `budget` over `formats`, shrinking the image step by step when
 /// allowed and even the lowest quality does not fit.
-fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Option<Candidate>> {
+fn fit_budget(s: &mut Searcher, formats: &[Codec], budget: u64) -> Result<Option<Candidate>> {
     let goal = Goal::Bytes(budget);
     let mut size = (s.full.width(), s.full.height());
     loop {
@@ -440,14 +499,14 @@ fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Optio
         // knob is highest; lossless ones fit exactly or not at all.
         let mut fitting: Vec<Candidate> = Vec::new();
         let mut smallest = u64::MAX;
-        for &format in formats {
-            if let Some(c) = s.knob_search(format, size, goal)? {
+        for &codec in formats {
+            if let Some(c) = s.knob_search(codec, size, goal)? {
                 fitting.push(c);
             }
             smallest = smallest.min(
                 s.probes
                     .iter()
-                    .filter(|p| p.format == format && (p.width, p.height) == size)
+                    .filter(|p| p.format == codec.format && (p.width, p.height) == size)
                     .map(|p| p.bytes as u64)
                     .min()
                     .unwrap_or(u64::MAX),
@@ -456,7 +515,7 @@ fn fit_budget(s: &mut Searcher, formats: &[Format], budget: u64) -> Result<Optio
         // Prefer exact files, then the largest file that fits (the most quality the budget buys).
         fitting.sort_by_key(|c| {
             (
-                knob(c.settings.format) != Knob::Fixed,
+                knob(codec_of(&c.settings)) != Knob::Fixed,
                 std::cmp::Reverse(c.data.len()),
             )
         });

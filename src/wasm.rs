@@ -121,7 +121,11 @@ pub fn compress(
         "ssimulacra2",
         r.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
     )?;
-    let quality = meta.default_quality.map(|_| r.settings.quality);
+    let lossless_webp = r.settings.format == crate::Format::Webp && r.settings.lossless;
+    let quality = meta
+        .default_quality
+        .filter(|_| !lossless_webp)
+        .map(|_| r.settings.quality);
     set(
         &out,
         "quality",

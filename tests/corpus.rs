@@ -44,7 +44,7 @@ fn assert_lossless(label: &str, image: &Image) {
             (Image::Rgba8(a), b) => assert!(*a == *b.rgba8(), "{label}: PNG ({effort}) differs"),
         }
     }
-    let webp = encode(image, &options(r#"{"format":"webp"}"#));
+    let webp = encode(image, &options(r#"{"format":"webp","lossless":true}"#));
     if cfg!(feature = "full") {
         assert!(
             webp_reference(&webp.unwrap()) == *image.rgba8(),

@@ -83,6 +83,9 @@ const baseKey = (options) => {
   const { [knobOf(options)]: _, ...rest } = options;
   return optionsKey(rest);
 };
+// Jobs on the same file in the same format and size take about as long as each other: the last one's
+// time gives the progress bar an expected length.
+const durationKey = (options) => `${options.format} ${options.maxWidth ?? 0}x${options.maxHeight ?? 0} ${TARGETS.map((t) => options[t] ?? 0)}`;
 const sampleKey = (item, options) => `${item.id} ${options.maxWidth ?? 0}x${options.maxHeight ?? 0}`;
 const formatMeta = (id) => settings.formats.find((f) => f.id === id);
 const hasKnob = () => Boolean(knobOf(committed));
@@ -136,7 +139,12 @@ async function compressItem(item, options, signal, { track = false } = {}) {
     try {
       return await compress(item.file, { ...options, signal, onProgress });
     } catch (e) {
-      if (!['DecodeError', 'Unsupported'].includes(e.name) || (await coreReadable(item.file))) throw e;
+      // The browser may decode what the core does not: formats it lacks (Unsupported, whatever the file
+      // starts like: an arithmetic-coded JPEG, say) and files it does not recognise at all. A damaged
+      // file the core knows (a DecodeError from a JPEG or PNG) stays an error: a browser would show
+      // whatever part of it decodes.
+      const browserMayRead = e.name === 'Unsupported' || (e.name === 'DecodeError' && !(await coreReadable(item.file)));
+      if (!browserMayRead) throw e;
       item.needsBrowser = true;
     }
   }
@@ -274,7 +282,7 @@ function refresh() {
   render();
 }
 
-function onDone(job, value, error) {
+function onDone(job, value, error, ms) {
   const { item } = job;
   if (!items.includes(item)) return; // removed while it ran
   if (job.kind === 'preview') {
@@ -298,6 +306,7 @@ function onDone(job, value, error) {
     item.error = error;
   } else {
     results.set(job.key, { key: job.key, item, options: job.options, baseKey: baseKey(job.options), result: value, error, used: performance.now() });
+    if (value) item.took.set(durationKey(job.options), ms);
     if (value && item.alpha === undefined) {
       item.alpha = null; // asked once
       alphaOf(item.file).then((alpha) => { item.alpha = alpha; refresh(); });
@@ -490,8 +499,19 @@ function renderBusy() {
     return;
   }
   ui.busy.hidden = false;
-  const seconds = Math.floor((now - busySince) / 1000);
-  ui.busyTime.textContent = `${seconds} s`;
+  const elapsed = scheduler.runningFor(resultKey(item, committed)) ?? now - busySince;
+  const seconds = Math.floor(elapsed / 1000);
+  // Determinate once this file has taken a comparable job: "about 3 s left", never past 95 %.
+  const expected = item.took.get(durationKey(committed));
+  if (expected) {
+    ui.busyProgress.max = 1;
+    ui.busyProgress.value = Math.min(0.95, elapsed / expected);
+    const left = Math.ceil((expected - elapsed) / 1000);
+    ui.busyTime.textContent = left > 0 ? `${seconds} s, about ${left} s left` : `${seconds} s, nearly done`;
+  } else {
+    ui.busyProgress.removeAttribute('value');
+    ui.busyTime.textContent = `${seconds} s`;
+  }
   const probes = item.probes ?? [];
   const searching = committed.format === 'auto' || TARGETS.some((t) => committed[t]);
   const what = committed.format === 'auto' ? 'Finding the smallest good format' : searching ? `Searching ${formatMeta(committed.format)?.label ?? committed.format} settings` : `Compressing as ${describe(committed)}`;
@@ -664,7 +684,7 @@ function select(id, { force = false } = {}) {
 
 function addFiles(files) {
   const added = files.map((file) => ({
-    id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined,
+    id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined, took: new Map(),
   }));
   items.push(...added);
   // Show what was just dropped; a bigger batch keeps running behind it.

@@ -30,7 +30,10 @@ function drawThumbnail(canvas, file) {
       const bitmap = await createImageBitmap(file, { resizeWidth: THUMB, resizeQuality: 'medium' });
       canvas.width = bitmap.width;
       canvas.height = bitmap.height;
-      canvas.getContext('bitmaprenderer').transferFromImageBitmap(bitmap);
+      // A 2D draw, not a 'bitmaprenderer' transfer: Chromium's transfer ignores the EXIF orientation the
+      // bitmap was decoded with, and drew turned photos sideways.
+      canvas.getContext('2d').drawImage(bitmap, 0, 0);
+      bitmap.close();
     } catch {
       canvas.classList.add('broken'); // the row's message says why
     }

@@ -101,6 +101,7 @@ export class Viewer {
   #split = 50; // percent
   #pointers = new Map();
   #frame = 0;
+  #scratch = null; // a canvas for the difference view's brightening
   #onChange;
   #onResultShown;
   #onOriginalSize;
@@ -304,8 +305,7 @@ export class Viewer {
   #draw() {
     this.#frame = 0;
     const dpr = globalThis.devicePixelRatio || 1;
-    const scale = this.scale;
-    const { cx, cy } = this.#centre();
+    const diff = this.mode === 'diff';
     for (const [side, canvas] of this.#canvases.entries()) {
       const pane = this.#panes[side].getBoundingClientRect();
       const width = Math.round(pane.width * dpr);
@@ -313,32 +313,83 @@ export class Viewer {
       if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
       const ctx = canvas.getContext('2d');
       ctx.clearRect(0, 0, width, height);
-      const picture = (side === 0 && this.#pictures[2]) || this.#pictures[side];
-      if (!picture || !this.#size) continue;
-      const best = picture.bitmapFor(this.#density(picture), () => this.#schedule());
-      if (!best) continue;
-      const { bitmap, finer } = best;
-      // The image's box on the canvas, in device pixels, then only the part of it that is visible.
-      const k = dpr * scale;
-      // Whole device pixels: at 100 % every image pixel lands on one screen pixel, unresampled.
-      const x0 = Math.round((pane.width / 2 - cx * scale) * dpr);
-      const y0 = Math.round((pane.height / 2 - cy * scale) * dpr);
-      const boxW = this.#size.width * k;
-      const boxH = this.#size.height * k;
-      const left = Math.max(0, x0);
-      const top = Math.max(0, y0);
-      const right = Math.min(width, x0 + boxW);
-      const bottom = Math.min(height, y0 + boxH);
-      if (right <= left || bottom <= top) continue;
-      const sx = bitmap.width / boxW;
-      const sy = bitmap.height / boxH;
-      // From 200 % up people zoom in to see pixels, not a blur of them.
-      ctx.imageSmoothingEnabled = scale < 2;
-      ctx.imageSmoothingQuality = finer ? 'low' : 'high';
-      ctx.drawImage(bitmap, (left - x0) * sx, (top - y0) * sy, (right - left) * sx, (bottom - top) * sy,
-        left, top, right - left, bottom - top);
-      if (side === 1) this.#drawPreview(ctx, x0, y0, k);
+      if (!this.#size) continue;
+      const box = this.#box(pane, dpr, width, height);
+      if (!box) continue;
+      // The left side shows another encoding in place of the original when one is chosen.
+      const base = this.#pictures[2] ?? this.#pictures[0];
+      if (diff) {
+        if (side === 1 && base && this.#pictures[1]) this.#paintDifference(ctx, base, box);
+      } else if (this.#paint(ctx, side === 0 ? base : this.#pictures[1], box) && side === 1) {
+        this.#drawPreview(ctx, box.x0, box.y0, box.k);
+      }
     }
+  }
+
+  /** The image's box on a canvas of `width` × `height` device pixels, and the part of it that shows. */
+  #box(pane, dpr, width, height) {
+    const scale = this.scale;
+    const { cx, cy } = this.#centre();
+    const k = dpr * scale;
+    // Whole device pixels: at 100 % every image pixel lands on one screen pixel, unresampled.
+    const x0 = Math.round((pane.width / 2 - cx * scale) * dpr);
+    const y0 = Math.round((pane.height / 2 - cy * scale) * dpr);
+    const box = { x0, y0, width: this.#size.width * k, height: this.#size.height * k };
+    const left = Math.max(0, x0);
+    const top = Math.max(0, y0);
+    const right = Math.min(width, x0 + box.width);
+    const bottom = Math.min(height, y0 + box.height);
+    if (right <= left || bottom <= top) return null;
+    return { ...box, left, top, right, bottom, scale, k };
+  }
+
+  /** Draws the visible part of `picture` (stretched to the original's box); false if nothing is decoded yet. */
+  #paint(ctx, picture, box) {
+    const best = picture?.bitmapFor(this.#density(picture), () => this.#schedule());
+    if (!best) return false;
+    const { bitmap, finer } = best;
+    const { x0, y0, left, top, right, bottom } = box;
+    const sx = bitmap.width / box.width;
+    const sy = bitmap.height / box.height;
+    // From 200 % up people zoom in to see pixels, not a blur of them.
+    ctx.imageSmoothingEnabled = box.scale < 2;
+    ctx.imageSmoothingQuality = finer ? 'low' : 'high';
+    ctx.drawImage(bitmap, (left - x0) * sx, (top - y0) * sy, (right - left) * sx, (bottom - top) * sy,
+      left, top, right - left, bottom - top);
+    return true;
+  }
+
+  /**
+   * |result − left side| per channel, 10× brighter so small errors show; black is identical. Drawn in one
+   * canvas with the 'difference' compositing that every engine has: CSS mix-blend-mode between two
+   * canvas layers is not applied by WebKitGTK (it showed 204,136,51 where 0,0,0 was due).
+   */
+  #paintDifference(ctx, base, box) {
+    if (!this.#paint(ctx, base, box)) return;
+    ctx.globalCompositeOperation = 'difference';
+    const drawn = this.#paint(ctx, this.#pictures[1], box);
+    ctx.globalCompositeOperation = 'source-over';
+    if (!drawn) {
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      return;
+    }
+    // ×10 with 'lighter', a saturating add: d + d = 2d, kept aside; 2d + 2d + 2d + 2d + 2d = 10d.
+    // Saturating at each step ends where min(255, 10d) would.
+    const { left, top, right, bottom } = box;
+    const w = Math.min(ctx.canvas.width - left, Math.ceil(right - left));
+    const h = Math.min(ctx.canvas.height - top, Math.ceil(bottom - top));
+    const aside = this.#scratch ??= document.createElement('canvas');
+    if (aside.width < w || aside.height < h) Object.assign(aside, { width: Math.max(aside.width, w), height: Math.max(aside.height, h) });
+    const a = aside.getContext('2d');
+    a.globalCompositeOperation = 'copy';
+    const keep = () => a.drawImage(ctx.canvas, left, top, w, h, 0, 0, w, h);
+    const add = () => ctx.drawImage(aside, 0, 0, w, h, left, top, w, h);
+    ctx.globalCompositeOperation = 'lighter';
+    keep();
+    add();
+    keep();
+    for (let i = 0; i < 4; i++) add();
+    ctx.globalCompositeOperation = 'source-over';
   }
 
   /** The preview over the result, in its rectangle of the original's box (the canvas clips it). */

@@ -23,7 +23,8 @@ export class Scheduler {
   #wanted = []; // [{ key, priority, run(signal) → Promise }], most urgent first
   #running = new Map(); // key -> { job, controller }
 
-  /** `onDone(job, value, error)` is called once per job that finished on its own (not aborted). */
+  /** `onDone(job, value, error, ms)` is called once per job that finished on its own (not aborted), with
+   * the milliseconds it ran. */
   constructor({ slots = defaultSlots(), onDone }) {
     this.#slots = slots;
     this.#onDone = onDone;
@@ -36,6 +37,12 @@ export class Scheduler {
   /** Is the job for `key` running now? */
   isRunning(key) {
     return this.#running.has(key);
+  }
+
+  /** How long the job for `key` has been running, in ms (null: it is not). */
+  runningFor(key) {
+    const run = this.#running.get(key);
+    return run ? performance.now() - run.started : null;
   }
 
   /**
@@ -92,7 +99,7 @@ export class Scheduler {
     if (run.controller.signal.aborted) return; // stopped on purpose: its slot is already free
     this.#running.delete(run.job.key);
     this.#wanted = this.#wanted.filter((j) => j.key !== run.job.key);
-    this.#onDone(run.job, value, error);
+    this.#onDone(run.job, value, error, performance.now() - run.started);
     this.#reconcile();
   }
 }

@@ -171,22 +171,25 @@ std::thread_local! {
     static CURRENT: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Names the file on a panic in the core (a bug). Where panics unwind (debug builds) the file fails
-/// as a `RuntimeError` and the batch goes on; the release profile aborts on panic (it is the wasm
-/// build's too), so there the temporary files are removed and the process ends.
+/// Where panics abort (the release profile, which the wasm builds need), names the file a panic in
+/// the core (a bug) happened on and removes the temporary files in flight before the process ends.
+/// Where they unwind (the `cli` profile that `cargo install --path cli --profile cli` uses, and
+/// debug builds), the file fails as a `RuntimeError` in its row and the batch goes on.
 pub fn install_panic_hook() {
     let default = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         let file = CURRENT.with(|c| c.borrow().clone());
         match file {
-            Some(file) => eprintln!(
-                "pixsqueeze: RuntimeError: {}: pixsqueeze crashed on this file (a bug: please report it): {info}",
-                file.display()
-            ),
+            Some(_) if cfg!(panic = "unwind") => {}
+            Some(file) => {
+                eprintln!(
+                    "pixsqueeze: RuntimeError: {}: pixsqueeze crashed on this file (a bug: please \
+                     report it): {info}",
+                    file.display()
+                );
+                crate::write::remove_temporaries();
+            }
             None => default(info),
-        }
-        if cfg!(panic = "abort") {
-            crate::write::remove_temporaries();
         }
     }));
 }
@@ -195,13 +198,15 @@ fn process(job: &Job, config: &Config, budget: &Budget) -> Row {
     let start = Instant::now();
     let path = job.source.path.clone();
     CURRENT.with(|c| *c.borrow_mut() = Some(path.clone()));
-    match compress_file(job, config, budget) {
+    let row = match compress_file(job, config, budget) {
         Ok(mut row) => {
             row.time_ms = start.elapsed().as_secs_f64() * 1e3;
             row
         }
         Err(e) => Row::failed(path, e, start.elapsed().as_secs_f64() * 1e3),
-    }
+    };
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    row
 }
 
 fn compress_file(job: &Job, config: &Config, budget: &Budget) -> Result<Row, Failure> {

@@ -6,6 +6,10 @@ mod jpeg;
 mod png;
 mod webp;
 
+#[cfg(feature = "full")]
+pub(crate) use webp::decode as decode_webp;
+pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
+
 use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
@@ -246,7 +250,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
-        Format::Webp => webp::encode(&image.rgba8(), extras),
+        Format::Webp => webp::encode(&image.rgba8(), extras, settings),
         Format::Avif => avif::encode(image, extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),

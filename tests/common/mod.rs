@@ -308,3 +308,54 @@ pub fn avif_from_elsewhere_args(png: &[u8], args: &[&str]) -> Option<Vec<u8>> {
     let _ = std::fs::remove_file(&output);
     Some(avif)
 }
+
+/// Decodes a WebP with libwebp's `dwebp` (Debian's `webp` package, installed by
+/// `scripts/setup.sh --test`), the reference decoder, run as a separate program: RGBA8. `None`, with
+/// the reason printed, where dwebp is missing (a failure under CI=true, where it must be there).
+pub fn dwebp_reference(bytes: &[u8]) -> Option<Rgba8> {
+    use std::process::Command;
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("pixsqueeze-dwebp-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (input, output) = (dir.join("in.webp"), dir.join("out.pam"));
+    std::fs::write(&input, bytes).expect("write the WebP");
+    let run = Command::new("dwebp")
+        .arg(&input)
+        .args(["-pam", "-quiet", "-o"])
+        .arg(&output)
+        .status();
+    let Ok(status) = run else {
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "dwebp (Debian's webp package) is missing; scripts/setup.sh --test installs it"
+        );
+        println!(
+            "SKIP: dwebp (Debian's webp package) not found; the libwebp decoder check is skipped"
+        );
+        return None;
+    };
+    assert!(status.success(), "dwebp rejected our WebP");
+    let pam = std::fs::read(&output).expect("dwebp wrote its output");
+    let _ = std::fs::remove_dir_all(&dir);
+    Some(parse_pam(&pam))
+}
+
+/// A PAM (P7) as dwebp writes it: RGB_ALPHA, maxval 255.
+fn parse_pam(pam: &[u8]) -> Rgba8 {
+    let end = pam
+        .windows(7)
+        .position(|w| w == b"ENDHDR\n")
+        .expect("PAM header");
+    let header = std::str::from_utf8(&pam[..end]).expect("PAM header text");
+    let field = |name: &str| -> u32 {
+        header
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("PAM {name}"))
+    };
+    let (w, h, depth) = (field("WIDTH"), field("HEIGHT"), field("DEPTH"));
+    assert_eq!(depth, 4, "dwebp writes RGBA PAM");
+    Rgba8::new(w, h, pam[end + 7..].to_vec()).expect("PAM buffer")
+}

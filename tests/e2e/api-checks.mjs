@@ -3,6 +3,35 @@
 // asserted against timings.
 import assert from 'node:assert/strict';
 import { b64 } from './consumer.mjs';
+import { engine } from './drivers/index.mjs';
+
+/**
+ * Firefox runs WebDriver scripts in a sandbox with JS builtins of its own, so the ArrayBuffers they make
+ * come from another realm, as an iframe's do: the package refuses those until js/api.js stops testing
+ * `instanceof ArrayBuffer` (issue 13/17, the cross-realm fix). Until then the check is a todo there.
+ */
+export const crossRealmTodo = engine === 'firefox' && 'the package refuses an ArrayBuffer from another realm (WebDriver\'s sandbox in Firefox)';
+
+/** Until js/api.js accepts buffers from other realms, the iframe check below is a todo in every engine. */
+export const iframeTodo = 'the package refuses an ArrayBuffer from another realm (js/api.js: instanceof ArrayBuffer)';
+
+/** Input made in another realm (a same-origin iframe's ArrayBuffer, Uint8Array and Blob) is taken as the
+ * page's own is. */
+export async function crossRealm(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const other = frame.contentWindow;
+    const bytes = other.Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const results = {};
+    for (const [kind, input] of [['ArrayBuffer', bytes.slice().buffer], ['Uint8Array', bytes.slice()], ['Blob', new other.Blob([bytes])]]) {
+      results[kind] = await window.pixsqueeze.compress(input, { format: 'jpeg' }).then((r) => r.format, (e) => `${e.name}: ${e.message}`);
+    }
+    frame.remove();
+    return results;
+  }, b64(png));
+  assert.deepEqual(out, { ArrayBuffer: 'jpeg', Uint8Array: 'jpeg', Blob: 'jpeg' });
+}
 
 /** A person's path through the consumer app: choose a file, see the compressed result. */
 export async function pickFile(page, path) {
@@ -144,8 +173,8 @@ export async function batch(page, png) {
  * Aborting a running job terminates its worker, and the next job succeeds. The abort fires right after the
  * job is posted to its worker, in the same task, so the job is certainly still running: no timing involved.
  */
-export async function abort(page, nextWorkerClose, png) {
-  const closed = nextWorkerClose();
+export async function abort(page, png) {
+  const before = await page.workers();
   const out = await page.evaluate(async (s) => {
     const { compress } = window.pixsqueeze;
     const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
@@ -161,7 +190,7 @@ export async function abort(page, nextWorkerClose, png) {
     return { aborted, next: next.compressedBytes };
   }, b64(png));
   assert.equal(out.aborted, 'AbortError');
-  await closed; // Chromium reports the aborted job's worker closed
+  assert.ok((await page.workers()).terminated > before.terminated, 'the aborted job\'s worker was terminated');
   assert.ok(out.next > 0, 'the next job succeeds');
 }
 

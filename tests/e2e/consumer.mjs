@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { root } from './support.mjs';
+import { probeOptions } from './drivers/index.mjs';
+import { serveProbe } from './drivers/probe.mjs';
 
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; img-src 'self' blob: data:";
 
@@ -58,44 +60,29 @@ export async function serveStatic(dir) {
       res.writeHead(404).end('not found');
     }
   });
+  serveProbe(server, probeOptions);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 /**
- * Opens `url` and records what a privacy promise and a CSP promise need checking: every request, every
- * CSP violation and page error, and the workers started and closed.
+ * Opens `url` in a new page of `env`'s engine. Its driver records what a privacy promise and a CSP
+ * promise need checking (every request, CSP violation, page and console error) and counts the workers
+ * the page starts and terminates (`page.workers()`).
  */
-export async function openPage(browser, url) {
-  const page = await browser.newPage();
-  const seen = { requests: [], problems: [], workers: 0, closed: 0 };
-  const closedWaiters = [];
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('pageerror', (e) => seen.problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') seen.problems.push(m.text()); });
-  page.on('worker', (w) => {
-    seen.workers++;
-    w.on('close', () => {
-      seen.closed++;
-      closedWaiters.splice(0).forEach((resolve) => resolve());
-    });
-  });
-  // CSP violations are reported to the page as events; the app records them on window.
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
-  });
+export async function openPage(env, url) {
+  const page = await env.newPage();
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
-  return { page, seen, nextWorkerClose: () => new Promise((resolve) => closedWaiters.push(resolve)) };
+  return { page };
 }
 
 /** What a page must not have done: reach beyond its origin, violate the CSP, log errors. */
-export async function assertClean(assert, { page, seen }, origin) {
-  const foreign = seen.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+export async function assertClean(assert, { page }, origin) {
+  const foreign = (await page.requests()).filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'requests left 127.0.0.1');
-  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'CSP violations');
-  assert.deepEqual(seen.problems, [], 'page errors or console errors');
+  assert.deepEqual(await page.cspViolations(), [], 'CSP violations');
+  assert.deepEqual(await page.problems(), [], 'page errors or console errors');
 }
 
 /** Base64 of a file's bytes, to hand to the page (page.evaluate takes JSON). */

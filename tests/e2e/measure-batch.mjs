@@ -1,7 +1,7 @@
 // Not part of the test suite (it takes minutes): input lag on the page while a batch of 20 camera
 // photos (12 MP and 10 MP JPEGs from the corpus, each used five times) compresses.
 // Run: node tests/e2e/measure-batch.mjs
-import { launch, corpusFile, fileSpec, dropFiles, measureInputLag, formatLag } from './support.mjs';
+import { launch, openAt, corpusFile, fileSpec, dropFiles, measureInputLag, formatLag } from './support.mjs';
 
 const sources = [
   'photos/camera-canon-eos-450d-12mp.jpg', 'photos/camera-samsung-galaxy-s7-edge-12mp.jpg',
@@ -16,9 +16,7 @@ for (let i = 1; i <= 5; i++) for (const path of sources) files.push(fileSpec(pat
 
 const env = await launch();
 try {
-  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${env.origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
+  const page = await openAt(env);
   const start = Date.now();
   await dropFiles(page, files);
   const finished = () => page.evaluate(() => [...document.querySelectorAll('#files .file')].every((li) => ['done', 'error'].includes(li.dataset.state)));

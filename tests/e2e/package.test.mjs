@@ -1,6 +1,6 @@
 // The npm package in a plain page with no bundler, installed from the `npm pack` tarball and served under
-// a strict CSP: the public API end to end in headless Chromium, worker recovery after a wasm trap, and
-// init() with a wasm URL of the host's choosing.
+// a strict CSP: the public API end to end in the engine E2E_ENGINE names, worker recovery after a wasm
+// trap, and init() with a wasm URL of the host's choosing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ before(async () => {
   writeFileSync(join(app, 'photo.png'), png);
   server = await serveStatic(app);
   env = await launch();
-  ctx = await openPage(env.browser, `${server.origin}/`);
+  ctx = await openPage(env, `${server.origin}/`);
 });
 after(async () => {
   await env?.close();
@@ -41,17 +41,17 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
+test('input from another realm (an iframe) is taken', { todo: checks.iframeTodo }, () => checks.crossRealm(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
-test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, ctx.nextWorkerClose, png));
+test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 
 test('a worker whose wasm trapped is replaced and the next job succeeds', async () => {
-  const closed = ctx.nextWorkerClose();
-  const workersBefore = ctx.seen.workers;
+  const before = await ctx.page.workers();
   const out = await ctx.page.evaluate(async () => {
     // The pool is internal, so the trap (a test-only wasm export) is driven through it directly, with one
     // worker so that the next job must run on its replacement.
@@ -64,15 +64,16 @@ test('a worker whose wasm trapped is replaced and the next job succeeds', async 
     return { trap, formats: formats.length };
   });
   assert.equal(out.trap?.name, 'RuntimeError');
-  assert.match(out.trap.message, /crashed .*unreachable.*replaced/);
-  await closed;
+  assert.match(out.trap.message, /crashed .*unreachable.*replaced/i); // WebKit says "Unreachable code"
+  const after = await ctx.page.workers();
   assert.ok(out.formats > 0, 'the next job succeeded');
-  assert.equal(ctx.seen.workers - workersBefore, 2, 'a fresh worker ran the next job');
+  assert.equal(after.started - before.started, 2, 'a fresh worker ran the next job');
+  assert.equal(after.terminated - before.terminated, 2, 'the trapped worker was dropped (and the other at the end)');
 });
 
 test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the full one once, same results', async () => {
-  const fresh = await openPage(env.browser, `${server.origin}/`);
-  const wasmFetched = () => fresh.seen.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname.split('/').pop());
+  const fresh = await openPage(env, `${server.origin}/`);
+  const wasmFetched = async () => (await fresh.page.requests()).filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname.split('/').pop());
   const run = (bytes, options) => fresh.page.evaluate(async ({ b64, options }) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const r = await window.pixsqueeze.compress(bytes, options);
@@ -83,7 +84,7 @@ test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the 
 
   const jpeg = await run(png, { format: 'jpeg', quality: 70 });
   assert.equal(jpeg.format, 'jpeg');
-  assert.deepEqual(wasmFetched(), ['pixsqueeze_bg.wasm'], 'a JPEG job needs only the core module');
+  assert.deepEqual(await wasmFetched(), ['pixsqueeze_bg.wasm'], 'a JPEG job needs only the core module');
 
   const full = await fullReference();
   const webp = await run(png, { format: 'webp' });
@@ -100,7 +101,7 @@ test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the 
   } else {
     console.log('  SKIP Display-P3 photo: ../shared/corpus is absent');
   }
-  assert.deepEqual(wasmFetched(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm'], 'the full module is fetched once, when needed');
+  assert.deepEqual(await wasmFetched(), ['pixsqueeze_bg.wasm', 'pixsqueeze_full_bg.wasm'], 'the full module is fetched once, when needed');
   await assertClean(assert, fresh, server.origin);
   await fresh.page.close();
 });
@@ -111,7 +112,7 @@ test('init({ module_or_path, full_module_or_path }) loads each build from where 
   mkdirSync(join(app, 'elsewhere'), { recursive: true });
   copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_bg.wasm'), join(app, 'elsewhere', 'engine.wasm'));
   copyFileSync(join(app, 'node_modules', 'pixsqueeze', 'pkg', 'pixsqueeze_full_bg.wasm'), join(app, 'elsewhere', 'engine-full.wasm'));
-  const fresh = await openPage(env.browser, `${server.origin}/`);
+  const fresh = await openPage(env, `${server.origin}/`);
   const r = await fresh.page.evaluate(async () => {
     await window.pixsqueeze.init({
       module_or_path: new URL('/elsewhere/engine.wasm', location.href),
@@ -124,7 +125,7 @@ test('init({ module_or_path, full_module_or_path }) loads each build from where 
     return [png, webp];
   });
   assert.deepEqual(r, ['png', 'webp']);
-  const wasm = fresh.seen.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
+  const wasm = (await fresh.page.requests()).filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
   assert.deepEqual(wasm, ['/elsewhere/engine.wasm', '/elsewhere/engine-full.wasm'], 'only the chosen wasm was fetched, each once');
   await assertClean(assert, fresh, server.origin);
   await fresh.page.close();

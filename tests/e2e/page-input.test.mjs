@@ -2,18 +2,12 @@
 // Each added image must be compressed, and the folder's paths must survive into the ZIP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, photoLikePng, readZip, decodeInNode } from './support.mjs';
+import { launch, openAt, photoLikePng, readZip, decodeInNode } from './support.mjs';
 
-async function openPage(env) {
-  const context = await env.browser.newContext({ viewport: { width: 1100, height: 850 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${env.origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { context, page };
-}
+const openPage = (env) => openAt(env, '/', { width: 1100, height: 850 });
 
 const rowNames = (page) => page.$$eval('#files .file .name', (names) => names.map((n) => n.textContent));
 
@@ -25,23 +19,42 @@ async function allDone(page, count) {
 }
 
 async function zipEntries(page) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-all')]);
-  return readZip(readFileSync(await file.path()));
+  return readZip((await page.download('#download-all')).bytes);
 }
 
-test('an image pasted with Ctrl+V is compressed', async () => {
+test('an image pasted with Ctrl+V is compressed', async (t) => {
   const env = await launch();
   try {
-    const { context, page } = await openPage(env);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.origin });
+    const page = await openPage(env);
+    await page.grantClipboard?.(env.origin); // Chromium asks for a permission; the others want a click
+    await page.mouse.move(5, 5);
+    await page.mouse.down();
+    await page.mouse.up();
     // Put a real PNG on the system clipboard, then paste it the way a person does.
     const png = photoLikePng(160, 120).toString('base64');
-    await page.evaluate(async (b64) => {
+    const refused = await page.evaluate(async (b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+      try {
+        await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+        return null;
+      } catch (e) {
+        return `${e.name}: ${e.message}`;
+      }
     }, png);
-    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    if (refused) {
+      t.skip(`${env.engine}: the browser refuses a scripted copy of an image (${refused}), so there is nothing to paste`);
+      return;
+    }
+    await page.evaluate(() => document.addEventListener('paste', (e) => {
+      window.e2e.pasted = [...(e.clipboardData?.files ?? [])].map((f) => f.type);
+    }, true));
     await page.keyboard.press('Control+V');
+    const pasted = await page.waitForFunction(() => window.e2e.pasted, null, { timeout: 15_000 }).catch(() => null);
+    if (!pasted?.length) {
+      // Headless Firefox's clipboard holds text only: the image written above is not there to paste.
+      t.skip(`${env.engine}: ${pasted ? 'the paste event carried no file' : 'Ctrl+V fired no paste event'}, though the copy was accepted`);
+      return;
+    }
     await allDone(page, 1);
     const [name] = await rowNames(page);
     assert.match(name, /^pasted-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.png$/);
@@ -51,7 +64,7 @@ test('an image pasted with Ctrl+V is compressed', async () => {
   }
 });
 
-test('a folder chosen with the folder picker: its images, not its other files, keep their paths', async () => {
+test('a folder chosen with the folder picker: its images, not its other files, keep their paths', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pixsqueeze-folder-'));
   const folder = join(dir, 'holiday');
   mkdirSync(join(folder, 'day 2'), { recursive: true });
@@ -60,8 +73,20 @@ test('a folder chosen with the folder picker: its images, not its other files, k
   writeFileSync(join(folder, 'notes.txt'), 'not an image');
   const env = await launch();
   try {
-    const { page } = await openPage(env);
-    await page.setInputFiles('#folder', folder);
+    const page = await openPage(env);
+    await page.evaluate(() => document.addEventListener('change', (e) => {
+      if (e.target.id === 'folder') window.e2e.picked = [...e.target.files].map((f) => f.webkitRelativePath || f.name);
+    }, true));
+    const refused = await page.setInputFiles('#folder', folder).then(() => null, (e) => {
+      if (e.webdriver !== 'invalid argument') throw e;
+      return e.message.split(': ').pop();
+    });
+    const picked = refused ? null : await page.waitForFunction(() => window.e2e.picked, null, { timeout: 15_000 }).catch(() => null);
+    // A folder's files come with their paths in it; a driver that sends the folder as one file does not.
+    if (!picked?.some((path) => path.includes('/'))) {
+      t.skip(`${env.engine}: its WebDriver server does not choose a folder in a file input (${refused ?? `the page got ${picked ? JSON.stringify(picked) : 'no change event'}`})`);
+      return;
+    }
     await allDone(page, 2);
     assert.deepEqual((await rowNames(page)).sort(), ['holiday/beach.png', 'holiday/day 2/hills.png']);
     const entries = await zipEntries(page);
@@ -78,7 +103,7 @@ test('a dropped folder is walked, however many pieces its listing comes in', asy
   // the shape Chromium's webkitGetAsEntry() gives: what is tested is our walk of them.
   const env = await launch();
   try {
-    const { page } = await openPage(env);
+    const page = await openPage(env);
     const pngs = [photoLikePng(64, 48), photoLikePng(48, 64), photoLikePng(32, 32)].map((b) => b.toString('base64'));
     await page.evaluate((b64s) => {
       const file = (name, i) => new File([Uint8Array.from(atob(b64s[i]), (c) => c.charCodeAt(0))], name, { type: 'image/png' });

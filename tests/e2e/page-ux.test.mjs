@@ -14,10 +14,10 @@ let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const shots = support.screenshotDir?.() ?? join(root, 'target', 'e2e-screenshots');
+const shots = support.screenshotDir();
 
 async function openPage(viewport = { width: 1280, height: 900 }) {
-  const page = env.newPage ? await env.newPage({ viewport }) : await env.browser.newPage({ viewport, acceptDownloads: true });
+  const page = await env.newPage({ viewport });
   await page.goto(`${env.origin}/`);
   await page.waitForSelector('body[data-ready="true"]');
   // Each test starts from the default settings, whatever an earlier one left in storage.
@@ -25,12 +25,6 @@ async function openPage(viewport = { width: 1280, height: 900 }) {
   await page.goto(`${env.origin}/`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
-}
-
-async function download(page, selector) {
-  if (page.download) return page.download(selector);
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }
 
 let glue = null;
@@ -326,7 +320,7 @@ test('7. controls say what they do: human labels, sizes typed as "200 KB"', asyn
   await page.dispatchEvent('#opt-maxBytes', 'change');
   assert.equal(await page.inputValue('#opt-maxBytes'), '20.0 kB');
   await page.waitForFunction(() => /Search: jpeg/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
-  const { bytes } = await download(page, '#download');
+  const { bytes } = await page.download('#download');
   assert.ok(bytes.length <= 20_000, `${bytes.length} B > 20 kB`);
   await page.fill('#opt-maxBytes', 'lots');
   await page.dispatchEvent('#opt-maxBytes', 'change');
@@ -420,7 +414,7 @@ test('JPEG background: the colour transparent areas go onto is a control', async
   });
   await page.waitForFunction(() => /filled with #00ff00/.test(document.getElementById('advice').textContent), null, { timeout: 60_000 });
   await waitDone(page, 'jpeg', 75);
-  const { bytes } = await download(page, '#download');
+  const { bytes } = await page.download('#download');
   const image = await decodeInNode(bytes);
   const [r, g, b] = image.data.subarray(0, 3); // the corner is transparent in the logo
   assert.ok(r < 40 && g > 215 && b < 40, `the corner is ${r},${g},${b}, not green`);

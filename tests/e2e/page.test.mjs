@@ -1,32 +1,23 @@
-// Drives the real page in headless Chromium along a person's path: drop two photos, change format and
-// quality, read the figures, switch views and zoom, download one result and the ZIP (and check the files
-// decode and match the figures shown), and see a bad file get its own message while the rest go on.
-// Screenshots of the main views land in target/e2e-screenshots/.
+// Drives the real page along a person's path, in the engine E2E_ENGINE names: drop two photos, change
+// format and quality, read the figures, switch views and zoom, download one result and the ZIP (and check
+// the files decode and match the figures shown), and see a bad file get its own message while the rest
+// go on. Screenshots of the main views land in target/e2e-screenshots/<engine>/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  launch, corpusFile, fileSpec, photoLikePng, root, dropFiles, decodeInNode, readZip, shownBytes,
+  launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, decodeInNode, readZip, shownBytes, screenshotDir,
 } from './support.mjs';
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const shots = join(root, 'target', 'e2e-screenshots');
-mkdirSync(shots, { recursive: true });
+const shots = screenshotDir();
 
-async function openPage(viewport = { width: 1280, height: 900 }) {
-  const page = await env.browser.newPage({ viewport, acceptDownloads: true });
-  const requests = [];
-  const problems = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(`${env.origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { page, requests, problems };
+async function openPage(viewport) {
+  const page = await openAt(env, '/', viewport);
+  return { page };
 }
 
 /** Two photos: Kodak PNGs from the corpus, or photo-like fixtures made in code without it. */
@@ -75,11 +66,6 @@ async function allFinished(page) {
   return rows(page);
 }
 
-async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
-}
-
 /** The mean colour of a small square at the centre of each pane's canvas, once both have drawn. */
 async function paneCentres(page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -90,7 +76,7 @@ async function paneCentres(page) {
 }
 
 test('a person compresses two photos, compares, zooms and downloads', async () => {
-  const { page, requests, problems } = await openPage();
+  const { page } = await openPage();
   const photos = twoPhotos();
   await dropFiles(page, photos);
 
@@ -136,7 +122,7 @@ test('a person compresses two photos, compares, zooms and downloads', async () =
   assert.equal(png.psnr, '∞ (identical)');
   assert.equal(png.mse, '0.00');
   assert.equal(await page.isVisible('#opt-effort'), true);
-  assert.equal(await page.$('#opt-quality'), null, 'lossless PNG has no quality slider');
+  assert.equal(await page.exists('#opt-quality'), false, 'lossless PNG has no quality slider');
   assert.equal(await page.isHidden('#chart-figure'), true);
 
   // A format the core does not write yet says so, per file, and the page goes on.
@@ -170,7 +156,7 @@ test('a person compresses two photos, compares, zooms and downloads', async () =
   await page.focus('#stage');
   await page.keyboard.press('+');
   assert.equal(await page.textContent('#zoom-level'), '125 %');
-  const box = await page.locator('#pane-original').boundingBox();
+  const box = await page.boundingBox('#pane-original');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 - 40, { steps: 4 });
@@ -182,7 +168,7 @@ test('a person compresses two photos, compares, zooms and downloads', async () =
   await page.click('#zoom-fit');
 
   // Download the result on screen: it is the size shown, and it decodes.
-  const one = await download(page, '#download');
+  const one = await page.download('#download');
   assert.match(one.name, /\.jpg$/);
   assert.deepEqual([...one.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
   assert.ok(Math.abs(one.bytes.length - shownBytes(shown.result)) <= 50, `${one.bytes.length} B is ${shown.result}`);
@@ -191,7 +177,7 @@ test('a person compresses two photos, compares, zooms and downloads', async () =
 
   // Download everything as a ZIP: one entry per photo, each decoding to the size its row shows.
   list = await allFinished(page);
-  const archive = await download(page, '#download-all');
+  const archive = await page.download('#download-all');
   assert.equal(archive.name, 'pixsqueeze.zip');
   const entries = readZip(archive.bytes);
   assert.deepEqual(entries.map((e) => e.name), photos.map((p) => p.name.replace(/\.png$/, '.jpg')));
@@ -223,9 +209,10 @@ test('a person compresses two photos, compares, zooms and downloads', async () =
   assert.equal(await page.inputValue('#format'), 'jpeg');
   assert.equal(await page.inputValue('#opt-quality'), '60');
 
-  const outside = requests.filter((u) => !u.startsWith(`${env.origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  const outside = (await page.requests()).filter((u) => !u.startsWith(`${env.origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, [], 'no request may leave the page\'s origin');
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await page.problems(), []);
+  assert.deepEqual(await page.cspViolations(), []);
   console.log(`first photo at q60: ${shown.result}, ${shown.saved}, PSNR ${shown.psnr}, SSIMULACRA2 ${shown.ssimulacra2}`);
   await page.close();
 });
@@ -284,7 +271,7 @@ test('phone-sized viewport: usable, labelled, no sideways scrolling', async () =
     .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()))
     .map((e) => e.id || e.outerHTML.slice(0, 60)));
   assert.deepEqual(unnamed, []);
-  await page.screenshot({ path: join(shots, 'phone-390x844.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'phone-390x844-full-page.png'), fullPage: true });
   await page.close();
 });
 
@@ -312,7 +299,7 @@ test('cancel stops the batch, resume finishes it, files can be removed', async (
 });
 
 test('smart modes: a size budget and auto format, with the search shown', async () => {
-  const { page, problems } = await openPage();
+  const { page } = await openPage();
   const [photo] = twoPhotos();
   await dropFiles(page, [photo]);
   await shownResult(page, 'jpeg', 75);
@@ -324,7 +311,7 @@ test('smart modes: a size budget and auto format, with the search shown', async 
   const [fitted] = await rows(page);
   const shown = await figures(page);
   assert.match(shown.status, /Search: jpeg at \d+x\d+, quality \d+/);
-  const { bytes } = await download(page, '#download');
+  const { bytes } = await page.download('#download');
   assert.ok(bytes.length <= budget, `${bytes.length} > ${budget}`);
   assert.ok(fitted.sizes.includes('→'));
   await page.screenshot({ path: join(shots, 'smart-budget.png') });
@@ -336,8 +323,8 @@ test('smart modes: a size budget and auto format, with the search shown', async 
   await page.waitForFunction(() => /Search: (jpeg|png|png-palette|webp) at/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
   const auto = await figures(page);
   const won = auto.status.match(/Search: ([a-z-]+) at/)[1];
-  const file = await download(page, '#download');
+  const file = await page.download('#download');
   assert.ok(file.name.endsWith(won === 'jpeg' ? '.jpg' : won === 'webp' ? '.webp' : '.png'), `${file.name} for ${won}`);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await page.problems(), []);
   await page.close();
 });

@@ -1,14 +1,23 @@
-// Shared by the end-to-end tests: the page's server, Debian's Chromium through playwright-core, the
-// shared corpus where it exists, and fixtures made in code where it does not.
-import { existsSync, readFileSync } from 'node:fs';
+// Shared by the end-to-end tests: the page's server, the browser (E2E_ENGINE picks the driver: see
+// drivers/index.mjs), the shared corpus where it exists, and fixtures made in code where it does not.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateSync, crc32 } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
+import { engine, launchBrowser, probeOptions } from './drivers/index.mjs';
+import { serveProbe } from './drivers/probe.mjs';
 
+export { engine };
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const corpus = join(root, '..', 'shared', 'corpus');
+
+/** Where this engine's screenshots go: target/e2e-screenshots/<engine>/. */
+export function screenshotDir() {
+  const dir = join(root, 'target', 'e2e-screenshots', engine);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Path of a corpus file, or null (with the reason printed) when the corpus is not beside the checkout. */
 export function corpusFile(rel) {
@@ -18,23 +27,31 @@ export function corpusFile(rel) {
   return null;
 }
 
+/** The page's server and this engine's browser: `{ origin, server, engine, newPage({ viewport }), close() }`. */
 export async function launch() {
   const server = await startServer(0);
+  serveProbe(server, probeOptions);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-dev-shm-usage', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   return {
     origin,
-    browser,
     server,
+    engine,
+    newPage: (options) => browser.newPage(options),
     async close() {
       await browser.close();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A new page of this engine at `path` on the page's server, once the page says it is ready. */
+export async function openAt(env, path = '/', viewport = { width: 1280, height: 900 }) {
+  const page = await env.newPage({ viewport });
+  await page.goto(`${env.origin}${path}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
 }
 
 /** A PNG file (RGBA8, no filtering) whose pixel at (x, y) is `pixel(x, y)` → [r, g, b, a]. */
@@ -103,12 +120,33 @@ export async function dropFiles(page, files) {
 
 let wasmReady = null;
 
-/** Decodes an image file with the package's own (full) wasm, in Node: `{ width, height, data }`. */
-export async function decodeInNode(bytes) {
+/** The package's own (full) wasm, in Node. */
+async function wasmInNode() {
   const glue = await import(pathToFileURL(join(root, 'pkg', 'pixsqueeze_full.js')).href);
   wasmReady ??= glue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm')) });
   await wasmReady;
-  return glue.decode(new Uint8Array(bytes));
+  return glue;
+}
+
+/** Decodes an image file with the package's own wasm, in Node: `{ width, height, data }`. */
+export async function decodeInNode(bytes) {
+  return (await wasmInNode()).decode(new Uint8Array(bytes));
+}
+
+/**
+ * A JPEG made in code whose EXIF says "rotate 90° clockwise to show" (orientation 6): stored `width` ×
+ * `height` with its left half red and its right half blue, so upright it is `height` × `width`, red on
+ * top and blue below.
+ */
+export async function turnedJpeg(width = 64, height = 32) {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) rgba.set(i % width < width / 2 ? [220, 30, 30, 255] : [30, 30, 220, 255], i * 4);
+  const jpeg = Buffer.from((await wasmInNode()).encode(rgba, width, height, { format: 'jpeg', quality: 90 }));
+  // APP1 "Exif": a big-endian TIFF header and one IFD with one entry, Orientation (0x0112) = 6.
+  const tiff = Buffer.from([0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, body.length + 2]), body]);
+  return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
 }
 
 /** The entries of a ZIP file, read from its central directory; each CRC-32 is checked. */

@@ -1,6 +1,6 @@
 // The npm package in a Vite production build: a small app (tests/vite-app) gets the `npm pack` tarball
 // installed as a user's app would, `vite build` bundles it with no configuration, and the built dist/ runs
-// in headless Chromium under a strict CSP.
+// under a strict CSP in the engine E2E_ENGINE names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -25,7 +25,7 @@ before(async () => {
   writeFileSync(join(app, 'photo.png'), png);
   server = await serveStatic(join(app, 'dist'));
   env = await launch();
-  ctx = await openPage(env.browser, `${server.origin}/`);
+  ctx = await openPage(env, `${server.origin}/`);
 });
 after(async () => {
   await env?.close();
@@ -42,10 +42,11 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/kodim23.png');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
+test('input from another realm (an iframe) is taken', { todo: checks.iframeTodo }, () => checks.crossRealm(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
-test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, ctx.nextWorkerClose, png));
+test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 test('nothing left 127.0.0.1, no CSP violation, no console error', () => assertClean(assert, ctx, server.origin));
