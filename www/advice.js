@@ -41,6 +41,9 @@ function optionsFor(format, options, formats) {
 }
 
 function alternative(formats, options, { alpha, exclude }) {
+  // A lossless setting of a format that also has a lossy one (WebP): that lossy one, first.
+  const same = formats.find((f) => f.id === exclude);
+  if (options.lossless && same?.lossy && hasOption(same, 'lossless')) return optionsFor(same, options, formats);
   for (const id of PREFERENCE) {
     const f = formats.find((x) => x.id === id);
     if (!f || id === exclude || !f.lossy || (alpha && !keepsAlpha(f))) continue;
@@ -76,12 +79,14 @@ export function adviceFor(item, result, options, formats) {
       alternative: alternative(formats, options, { alpha: true, exclude: meta.id }),
     };
   }
-  if (!meta.lossy) {
+  const lossless = !meta.lossy || (result.options?.lossless ?? options.lossless) === true;
+  if (lossless) {
     // Whether to suggest a lossy format depends on transparency: wait until it is known.
     const alt = item.alpha == null ? null : alternative(formats, options, { alpha: item.alpha, exclude: meta.id });
+    const name = meta.lossy ? `Lossless ${meta.label}` : meta.label;
     return {
       kind: 'lossless', show: grew, bigWinOnly: !grew, keepsAlpha: Boolean(item.alpha),
-      text: grew ? `${meta.label} keeps every pixel exactly, so this file ${growth}.` : `${meta.label} keeps every pixel exactly.`,
+      text: grew ? `${name} keeps every pixel exactly, so this file ${growth}.` : `${name} keeps every pixel exactly.`,
       alternative: alt,
     };
   }

@@ -10,7 +10,7 @@ import { estimateFrom, makeSample } from './estimate.js';
 import * as fmt from './figures.js';
 import { browserDecode, coreReadable, listen } from './input.js';
 import { PRIORITY, Scheduler, defaultSlots } from './scheduler.js';
-import { Settings, optionsKey, renderControls, renderResize } from './settings.js';
+import { PRIMARY, RESIZE_OPTIONS, Settings, optionsKey, renderControls, renderResize } from './settings.js';
 import { zip } from './zip.js';
 
 // A slider held still this long is taken as the person's choice: the full-size job starts (and is
@@ -78,7 +78,8 @@ let busyTimer = 0;
 
 const current = () => items.find((i) => i.id === currentId) ?? null;
 const resultKey = (item, options) => `${item.id} ${optionsKey(options)}`;
-const knobOf = (options) => KNOBS.find((k) => k in options);
+// Lossless (WebP's option) leaves the quality slider nothing to do: no knob, no estimate, no chart.
+const knobOf = (options) => (options.lossless ? undefined : KNOBS.find((k) => k in options));
 const baseKey = (options) => {
   const { [knobOf(options)]: _, ...rest } = options;
   return optionsKey(rest);
@@ -356,6 +357,7 @@ function describe(options, result) {
   const id = result?.format ?? options.format;
   const label = formatMeta(id)?.label ?? id;
   const quality = result?.quality ?? options.quality;
+  if (result?.options?.lossless ?? options.lossless) return `${label} lossless`;
   if (id === 'png-palette' && (result?.options?.colors ?? options.colors)) return `${label}, ${result?.options?.colors ?? options.colors} colours`;
   return quality != null && formatMeta(id)?.options.some((o) => o.name === 'quality') ? `${label} q${quality}` : label;
 }
@@ -730,7 +732,9 @@ async function downloadAll() {
   }
 }
 
-function onSettingChange({ live, settle: ms } = {}) {
+function onSettingChange({ live, settle: ms, name } = {}) {
+  // Lossless on or off changes what the quality slider can do: the controls are drawn again.
+  if (name === 'lossless') buildControls();
   if (live) slide(ms);
   else commit();
 }
@@ -739,7 +743,7 @@ function buildControls() {
   renderControls(settings, { own: ui.formatOptions, shared: ui.sharedOptions, advanced: ui.advancedOptions }, onSettingChange);
   resizeControl = renderResize(settings, ui.resize, onSettingChange, () => viewer.size);
   // Targets, colour and advanced options are folded away unless set: most people never need them.
-  const changed = settings.format.options.some((o) => !['quality', 'colors', 'effort', 'background', 'maxWidth', 'maxHeight'].includes(o.name)
+  const changed = settings.format.options.some((o) => !PRIMARY.has(o.name) && !RESIZE_OPTIONS.includes(o.name)
     && settings.value(o.name) !== o.default);
   if (changed) $('more-options').open = true;
 }

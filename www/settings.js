@@ -150,7 +150,10 @@ function integerControl(option, value, commit, id) {
   const clamp = (v) => Math.min(option.max, Math.max(option.min, whole ? Math.round(v) : v));
   if (!slider) {
     number.addEventListener('change', () => {
-      const v = Number.isFinite(Number(number.value)) && number.value !== '' ? clamp(Number(number.value)) : option.default;
+      // An emptied box changes nothing (the setting keeps its value) until a number is typed: clearing
+      // the field to type a new one is a step, not a choice.
+      if (number.value === '' || !Number.isFinite(Number(number.value))) return;
+      const v = clamp(Number(number.value));
       number.value = v;
       commit(v, { live: false });
     });
@@ -170,7 +173,8 @@ function integerControl(option, value, commit, id) {
   // Let go, or a key press: final figures soon, once a held key or quick presses come to rest.
   range.addEventListener('change', () => commit(Number(range.value), { live: true, settle: 200 }));
   number.addEventListener('change', () => {
-    const v = number.value === '' ? option.default : clamp(Number(number.value));
+    if (number.value === '' || !Number.isFinite(Number(number.value))) return; // as above
+    const v = clamp(Number(number.value));
     number.value = range.value = v;
     range.setAttribute('aria-valuetext', String(v));
     commit(v, { live: false });
@@ -238,7 +242,7 @@ function colorControl(option, value, commit, id) {
 const builders = { integer: integerControl, number: integerControl, choice: choiceControl, boolean: booleanControl, color: colorControl };
 
 // The options most people reach for stay in view; the rest of a format's own options go under "advanced".
-const PRIMARY = new Set(['quality', 'colors', 'effort', 'background']);
+export const PRIMARY = new Set(['quality', 'lossless', 'colors', 'effort', 'background']);
 
 /**
  * Fills `own` with the current format's own options and `shared` with the options every format reads
@@ -255,8 +259,14 @@ export function renderControls(settings, { own, shared, advanced = shared }, onC
     const build = BYTE_OPTIONS.has(option.name) ? bytesControl : builders[option.type];
     if (!build) continue; // an option type this page does not know yet: its default applies
     const control = build(option, settings.value(option.name), (value, how) => {
-      if (settings.set(option.name, value)) onChange(how);
+      if (settings.set(option.name, value)) onChange({ ...how, name: option.name });
     }, `${prefix}-${option.name}`);
+    // Quality does nothing while a format's lossless option is on: say so rather than let it slide.
+    if (option.name === 'quality' && settings.value('lossless') === true) {
+      for (const input of control.querySelectorAll('input')) input.disabled = true;
+      control.querySelector('.hint')?.append(' Off while Lossless is on.');
+      control.classList.add('disabled');
+    }
     control.dataset.option = option.name;
     const common = settings.common.has(option.name);
     const host = common ? shared : PRIMARY.has(option.name) || !advanced ? own : advanced;
@@ -319,8 +329,10 @@ export function renderResize(settings, host, onChange, source) {
     for (const radio of group.querySelectorAll('input')) radio.checked = radio.value === preset;
     if (preset !== 'custom') custom.hidden = true;
     else custom.hidden = false;
-    numbers.maxWidth.value = w() || '';
-    numbers.maxHeight.value = h() || '';
+    // A box being typed in keeps what is typed: this runs on every render, jobs finishing included.
+    for (const [name, value] of [['maxWidth', w()], ['maxHeight', h()]]) {
+      if (document.activeElement !== numbers[name]) numbers[name].value = value || '';
+    }
     const size = source();
     if (!size) {
       output.textContent = w() || h() ? `Fits within ${w() || 'any'} × ${h() || 'any'} px` : 'Kept at its original size';

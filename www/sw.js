@@ -27,12 +27,16 @@ async function modules() {
   }
 }
 
-async function store(urls) {
+async function store(urls, { again = true } = {}) {
   const cache = await caches.open(CACHE);
   await Promise.all(urls.map(async (url) => {
     const target = new URL(url, self.location.href);
     if (target.origin !== self.location.origin) return;
     try {
+      // What is cached already (the install's copy, or one this worker's fetch handler kept) is not asked
+      // for again: an engine whose service worker does not share the page's HTTP cache (WebKit in a fresh
+      // data store) would download it a third time.
+      if (!again && (await cache.match(target))) return;
       // force-cache: take what the browser just downloaded for the page rather than download it twice.
       const response = await fetch(target, { cache: 'force-cache' });
       if (response.ok) await cache.put(target, response);
@@ -54,7 +58,7 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (Array.isArray(event.data?.cache)) event.waitUntil(store(event.data.cache));
+  if (Array.isArray(event.data?.cache)) event.waitUntil(store(event.data.cache, { again: false }));
 });
 
 async function networkFirst(event) {

@@ -37,3 +37,28 @@ test('works offline once loaded', async () => {
     await env.close();
   }
 });
+
+test('the first visit downloads the page and the wasm at most twice: for the page, then for offline', async () => {
+  const env = await launch();
+  const served = [];
+  env.server.on('request', (req, res) => res.on('finish', () => served.push(new URL(req.url, 'http://x').pathname)));
+  try {
+    const page = await openAt(env, '/www/', { width: 1000, height: 800 });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // The service worker caches what the page loaded after it starts: wait until the requests stop.
+    for (let n = -1; n !== served.length;) {
+      n = served.length;
+      await page.waitForTimeout(1500);
+    }
+    const counts = {};
+    for (const p of served) counts[p] = (counts[p] ?? 0) + 1;
+    // An engine whose service worker does not share the page's HTTP cache (WebKit in a fresh data store)
+    // downloads each file once more for the offline copy; not a third time for the list the page sends.
+    const again = Object.entries(counts).filter(([p, n]) => (p.startsWith('/www/') || p.endsWith('.wasm')) && n > 2);
+    assert.deepEqual(again, [], `downloaded more than twice: ${JSON.stringify(again)}`);
+    assert.ok(counts['/pkg/pixsqueeze_bg.wasm'] >= 1);
+    await page.close();
+  } finally {
+    await env.close();
+  }
+});

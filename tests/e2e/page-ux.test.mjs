@@ -17,11 +17,8 @@ after(async () => { await env?.close(); });
 const shots = support.screenshotDir();
 
 async function openPage(viewport = { width: 1280, height: 900 }) {
+  // Every driver's page is a fresh browser context: the default settings, nothing in storage.
   const page = await env.newPage({ viewport });
-  await page.goto(`${env.origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-  // Each test starts from the default settings, whatever an earlier one left in storage.
-  await page.evaluate(() => localStorage.clear());
   await page.goto(`${env.origin}/`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
@@ -183,7 +180,7 @@ test('3. auto shows what it tries, with the time, and can be stopped', async () 
   assert.match(busy, /^Finding the smallest good format: \d+ tried, now .+ at \d+ × \d+ → [\d.]+ (B|kB|MB)/, busy);
   assert.match(await page.textContent('#busy-time'), /^\d+ s$/);
   await page.click('#stop');
-  await page.waitForFunction(() => document.getElementById('busy').hidden);
+  await page.waitForFunction(() => document.getElementById('busy').hidden, null, { timeout: 120_000 });
   assert.match(await page.textContent('#status'), /stopped\. Change a setting to compress again\.$/);
   const row = await page.$$eval('#files .file', (lis) => lis.map((li) => li.dataset.state));
   assert.deepEqual(row, ['cancelled']);
@@ -228,6 +225,10 @@ test('4. layout: at 1400 × 900 download, file list and ZIP are in view; on a ph
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   await page.evaluate(() => scrollTo(0, 0));
+  // Every view and zoom control is on screen, none hidden past the edge of a row scrolled sideways.
+  for (const sel of ['.modes label:nth-of-type(1)', '.modes label:nth-of-type(3)', '#zoom-out', '#zoom-in', '#zoom-fit', '#zoom-100', '#zoom-changed']) {
+    assert.equal(await inView(page, sel), true, `${sel} is cut off at 390 px`);
+  }
   await page.screenshot({ path: join(shots, 'phone-390x844.png') });
   await page.close();
 });
@@ -244,7 +245,7 @@ test('5. figures lead with a plain sentence; a larger file reads as larger, neve
   assert.deepEqual(explained.map(([n]) => n), ['Original', 'Result', 'Change', 'Ratio', 'SSIMULACRA2', 'PSNR', 'MSE']);
   // The list shows the same headline score as the main view.
   const score = await page.textContent('#ssimulacra2');
-  await page.waitForFunction(() => document.querySelector('#files .file').dataset.state === 'done');
+  await page.waitForFunction(() => document.querySelector('#files .file').dataset.state === 'done', null, { timeout: 120_000 });
   assert.equal(await page.textContent('#files .file .file-score'), `SSIMULACRA2 ${score}`);
 
   // Lossless PNG of a JPEG photo grows: it says larger, everywhere.
@@ -252,7 +253,7 @@ test('5. figures lead with a plain sentence; a larger file reads as larger, neve
   const png = await waitDone(page, 'png');
   assert.match(png.headline, /: [\d.]+ % larger than your file; it is identical to the original\.$/, png.headline);
   assert.match(await page.textContent('#saved'), /^[\d.]+ % larger$/);
-  await page.waitForFunction(() => document.querySelector('#files .file').dataset.state === 'done');
+  await page.waitForFunction(() => document.querySelector('#files .file').dataset.state === 'done', null, { timeout: 120_000 });
   const sizes = await page.textContent('#files .file .file-sizes');
   assert.match(sizes, /\([\d.]+ % larger\)$/);
   const bar = await page.textContent('#progress-text');
@@ -271,7 +272,7 @@ test('6. zoom to the most changed area; each side its own encoding', async () =>
   await dropFiles(page, [{ name: 'noise-patch.png', mimeType: 'image/png', buffer: png }]);
   await waitDone(page, 'jpeg', 75);
   await page.click('#zoom-changed');
-  await page.waitForFunction(() => /^Zoomed to the most changed area/.test(document.getElementById('status').textContent));
+  await page.waitForFunction(() => /^Zoomed to the most changed area/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
   const found = (await page.textContent('#status')).match(/\((\d+), (\d+)\)/).slice(1).map(Number);
   assert.ok(found[0] >= 600 && found[0] <= 840 && found[1] >= 340 && found[1] <= 580, `zoomed to ${found}, not the noisy square`);
   assert.match(await page.textContent('#zoom-level'), /^\d+ %$/);
@@ -290,11 +291,11 @@ test('6. zoom to the most changed area; each side its own encoding', async () =>
   await page.dispatchEvent('#left-quality-number', 'change');
   await page.selectOption('#format', 'png');
   await waitDone(page, 'png');
-  await page.waitForFunction(() => /^JPEG q20 · [\d.]+ (B|kB|MB)$/.test(document.getElementById('tag-left').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /^JPEG q20 · [\d.]+ (B|kB|MB)$/.test(document.getElementById('tag-left').textContent), null, { timeout: 120_000 });
   assert.match(await page.textContent('#tag-right'), /^PNG \(lossless\) · [\d.]+ (B|kB|MB)$/);
   await page.screenshot({ path: join(shots, 'desktop-two-encodings.png') });
   await page.selectOption('#left-format', '');
-  await page.waitForFunction(() => document.getElementById('tag-left').textContent === 'Original');
+  await page.waitForFunction(() => document.getElementById('tag-left').textContent === 'Original', null, { timeout: 120_000 });
   await page.close();
 });
 
@@ -355,6 +356,18 @@ test('8. advice with the figure when a choice is bad, and the format that would 
   const switched = await waitDone(page);
   assert.notEqual(switched.format, 'png');
   assert.equal(await page.isHidden('#advice'), true);
+
+  // The same photo to lossless WebP: quality has nothing to do (its slider is off), the file grows, and
+  // lossy WebP is named with its size.
+  await page.selectOption('#format', 'webp');
+  await waitDone(page, 'webp');
+  await page.click('label[for="opt-lossless"]');
+  assert.equal(await page.evaluate(() => document.getElementById('opt-quality').disabled), true);
+  await page.waitForFunction(() => / would be [\d.]+ /.test(document.getElementById('advice').textContent)
+    && /^Lossless WebP/.test(document.getElementById('advice').textContent), null, { timeout: 120_000 });
+  const webp = await page.textContent('#advice');
+  assert.match(webp, /^Lossless WebP keeps every pixel exactly, so this file grew [\d.]+ % .* WebP q\d+ would be [\d.]+ (B|kB|MB), [\d.]+ % smaller than your file/, webp);
+  assert.match(await page.textContent('#tag-right'), /^WebP lossless · /);
   await page.close();
 });
 
@@ -396,7 +409,7 @@ test('9. no visual glitches: focus rings, empty chart, faded result, jumping dro
   await page.dispatchEvent('#opt-quality-number', 'change');
   const during = await page.evaluate(() => getComputedStyle(document.getElementById('result')).opacity);
   assert.equal(during, '1');
-  await page.waitForFunction(() => !document.getElementById('busy').hidden || document.querySelector('.figures').dataset.state === 'done', null, { timeout: 60_000 });
+  await page.waitForFunction(() => !document.getElementById('busy').hidden || document.querySelector('.figures').dataset.state === 'done', null, { timeout: 120_000 });
   await waitDone(page, 'jpeg', 93);
   await page.close();
 });
@@ -412,7 +425,7 @@ test('JPEG background: the colour transparent areas go onto is a control', async
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  await page.waitForFunction(() => /filled with #00ff00/.test(document.getElementById('advice').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /filled with #00ff00/.test(document.getElementById('advice').textContent), null, { timeout: 120_000 });
   await waitDone(page, 'jpeg', 75);
   const { bytes } = await page.download('#download');
   const image = await decodeInNode(bytes);
@@ -431,7 +444,7 @@ test('1b. zoomed in, the slider previews the very pixels on screen before the wh
   assert.ok(ms != null, `no preview: the tag reads ${await page.textContent('#tag-right')}`);
   // The preview is drawn: the result pane now differs from what it showed at q75.
   await timeUntil(page, letGo('#opt-quality'), { state: ['done'], quality: 10 });
-  await page.waitForFunction(() => /^JPEG q10 · /.test(document.getElementById('tag-right').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /^JPEG q10 · /.test(document.getElementById('tag-right').textContent), null, { timeout: 120_000 });
   console.log(`zoomed to 100 %: slider step → preview of the part on screen ${Math.round(ms)} ms`);
   await page.close();
 });

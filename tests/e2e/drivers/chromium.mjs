@@ -19,7 +19,7 @@ class ChromiumPage {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') this.#problems.push(m.text()); });
     this.keyboard = page.keyboard;
     this.mouse = page.mouse;
-    for (const name of ['goto', 'reload', 'evaluate', 'waitForFunction', 'waitForSelector', 'waitForTimeout', 'click', 'focus',
+    for (const name of ['goto', 'reload', 'evaluate', 'waitForSelector', 'waitForTimeout', 'click', 'focus',
       'fill', 'press', 'selectOption', 'dispatchEvent', 'inputValue', 'textContent', 'getAttribute', 'isVisible', 'isHidden',
       'setInputFiles', 'screenshot', '$$eval']) {
       this[name] = page[name].bind(page);
@@ -28,6 +28,11 @@ class ChromiumPage {
 
   get engine() {
     return 'chromium';
+  }
+
+  /** Resolves to the function's truthy value, as the WebDriver drivers do (Playwright gives a handle). */
+  async waitForFunction(fn, arg, options) {
+    return (await this.#page.waitForFunction(fn, arg, options)).jsonValue();
   }
 
   setViewport(size) {
