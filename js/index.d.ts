@@ -94,7 +94,7 @@ export interface Probe {
   format: Exclude<Format, 'auto'>;
   /** Whether a WebP probe was lossless (WebP probes). */
   lossless?: boolean;
-  /** Quality (JPEG and lossy WebP probes). */
+  /** Quality (JPEG, AVIF and lossy WebP probes). */
   quality?: number;
   /** Palette size (png-palette probes). */
   colors?: number;
