@@ -25,6 +25,7 @@ if (!existsSync(join(pkgDir, 'pixsqueeze_bg.wasm'))) {
   console.error('[bench] pkg/ is not built: run `node scripts/build.mjs` first (`npm run bench` does)');
   process.exit(1);
 }
+if (!p.corpus && process.env.CI === 'true') throw new Error(`${corpusDir} not found: under CI=true the bench runs on the shared corpus`);
 if (!p.corpus) log(`SKIP corpus: ${corpusDir} not found; benchmarking one made-up 768x512 photo instead`);
 
 const server = await serve();

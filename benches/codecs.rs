@@ -11,7 +11,7 @@ mod common;
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use criterion::{criterion_group, Criterion, Throughput};
-    use pixsqueeze::{decode, encode, measure, Effort, Format, Image, Limits, Options, Rgba8};
+    use pixsqueeze::{decode, encode, measure, Format, Image, Limits, Options, Rgba8};
     use std::path::Path;
 
     /// kodim23 (768x512) from the corpus, or the tests' photo-like fixture when the corpus is absent.
@@ -38,12 +38,9 @@ mod native {
             let opts = Options::new(Format::Jpeg).with_quality(q);
             g.bench_function(format!("jpeg q{q}"), |b| b.iter(|| encode(&image, &opts)));
         }
-        for effort in [Effort::Fast, Effort::Default, Effort::Max] {
-            let opts = Options {
-                effort: Some(effort),
-                ..Options::new(Format::Png)
-            };
-            g.bench_function(format!("png {effort:?}"), |b| {
+        for effort in ["fast", "default", "max"] {
+            let opts = Options::new(Format::Png).with("effort", effort);
+            g.bench_function(format!("png {effort}"), |b| {
                 b.iter(|| encode(&image, &opts))
             });
         }

@@ -22,9 +22,26 @@ let poolSize;
 let pool = null;
 let formatList = null;
 
-const named = (name, message) => Object.assign(new Error(message), { name });
+const named = (name, message, cause) => Object.assign(new Error(message, cause ? { cause } : undefined), { name });
 
+/** The error names the package documents (README, "Errors"); anything else is wrapped in one of them. */
+const documented = new Set(['DecodeError', 'EncodeError', 'InvalidInput', 'LimitExceeded', 'Unsupported', 'AbortError', 'RuntimeError', 'WorkerError']);
+
+/**
+ * A build's compiled module. Whatever goes wrong getting it (a failed fetch is a TypeError, bad bytes a
+ * CompileError) is a WorkerError naming the source, with the original as its `cause`.
+ */
 async function compile(source) {
+  try {
+    return await compileSource(source);
+  } catch (e) {
+    if (documented.has(e?.name)) throw e;
+    const where = typeof source === 'string' || source instanceof URL ? ` from ${source}` : '';
+    throw named('WorkerError', `could not load pixsqueeze's wasm${where}: ${e?.name ?? 'Error'}: ${e?.message ?? e}`, e);
+  }
+}
+
+async function compileSource(source) {
   source = await source;
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source === 'string' || source instanceof URL || (typeof Request === 'function' && source instanceof Request)) {
@@ -102,24 +119,94 @@ async function run(op, args, transfer, { signal, mainThread }, onProgress) {
   }, wasmModule, module);
 }
 
+// Brand checks that hold across realms: an iframe's (or a WebDriver sandbox's) ArrayBuffer or Blob is
+// not `instanceof` this realm's constructors, yet is the same kind of object. A getter of the prototype
+// called on the value throws unless the value really is one.
+const getter = (proto, key) => Object.getOwnPropertyDescriptor(proto, key)?.get;
+const bufferLength = getter(ArrayBuffer.prototype, 'byteLength');
+const sharedLength = typeof SharedArrayBuffer === 'function' ? getter(SharedArrayBuffer.prototype, 'byteLength') : null;
+const blobSize = typeof Blob === 'function' ? getter(Blob.prototype, 'size') : null;
+const brand = (get, value) => {
+  if (!get || value === null || typeof value !== 'object') return false;
+  try {
+    get.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isArrayBuffer = (value) => brand(bufferLength, value);
+const isSharedBuffer = (value) => brand(sharedLength, value);
+const isBlob = (value) => brand(blobSize, value);
+const isDetached = (buffer) => {
+  if (!isArrayBuffer(buffer)) return false;
+  const { detached } = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached') ?? {};
+  if (detached) return detached.get.call(buffer);
+  try {
+    new Uint8Array(buffer); // eslint-disable-line no-new
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+/** What a value is, for messages: "a string", "null", "an ArrayBuffer". */
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    return /^[AEIOU]/.test(tag) ? `an ${tag}` : `a ${tag}`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') return `${typeof value} ${value}`;
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+}
+
 /**
  * The bytes of an input as a Uint8Array. Going to a worker they must own their buffer so it can be
  * transferred: the caller's ArrayBuffer is copied once (never detached) unless `transfer` hands it over.
+ * Inputs from another realm (an iframe's) are taken as this realm's are.
  */
-async function inputBytes(input, { toWorker, transfer }) {
-  if (typeof Blob === 'function' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
-  const view = input instanceof ArrayBuffer ? new Uint8Array(input)
-    : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength)
-      : null;
-  if (!view) throw named('InvalidInput', 'input must be a File, Blob, ArrayBuffer or Uint8Array');
+async function inputBytes(input, { toWorker, transfer }, what = 'input') {
+  if (isBlob(input)) return new Uint8Array(await Blob.prototype.arrayBuffer.call(input));
+  const buffer = isArrayBuffer(input) || isSharedBuffer(input) ? input : ArrayBuffer.isView(input) ? input.buffer : null;
+  if (!buffer) throw named('InvalidInput', `${what} must be a File, Blob, ArrayBuffer or Uint8Array, got ${describe(input)}`);
+  if (isDetached(buffer)) throw named('InvalidInput', `${what}'s ArrayBuffer is detached (it was transferred or freed): pass bytes that are still yours`);
+  const view = buffer === input ? new Uint8Array(input) : new Uint8Array(buffer, input.byteOffset, input.byteLength);
   if (!toWorker) return view;
-  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength && isArrayBuffer(buffer);
   return transfer && whole ? view : view.slice();
 }
 
-/** Splits the options the package handles from the ones passed to the wasm. */
-function split(options = {}) {
+/** A width or height: a whole number of pixels from 1 to 2³²−1, never wrapped or truncated. */
+function dimension(name, value) {
+  if (!Number.isInteger(value) || value < 1 || value > 0xffffffff) {
+    throw named('InvalidInput', `${name} must be a whole number of pixels from 1 to 4294967295, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Splits the options the package handles from the ones passed to the wasm, checking the package's own. */
+function split(options) {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw named('InvalidInput', `options must be an object such as { format: "jpeg", quality: 75 }, got ${describe(options)}`);
+  }
   const { signal, mainThread, transfer, onProgress, ...wasmOptions } = options;
+  if (signal !== undefined && !(signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean'
+    && typeof signal.throwIfAborted === 'function' && typeof signal.addEventListener === 'function')) {
+    throw named('InvalidInput', `signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw named('InvalidInput', `onProgress must be a function, got ${describe(onProgress)}`);
+  }
+  for (const [name, value] of Object.entries(wasmOptions)) {
+    // A function cannot reach the wasm (nor a worker): most likely a misspelt onProgress.
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      const hint = /^on-?progress$/i.test(name) ? ' (did you mean onProgress?)' : '';
+      throw named('InvalidInput', `unknown option ${name}${hint}: options hold numbers, strings, booleans and limits, got ${describe(value)}`);
+    }
+  }
   return { run: { signal, mainThread }, transfer, onProgress, toWorker: useWorkers(mainThread), wasmOptions };
 }
 
@@ -137,6 +224,9 @@ const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export async function compressAll(inputs, options) {
   const o = split(options);
+  if (inputs === null || typeof inputs !== 'object' || typeof inputs[Symbol.iterator] !== 'function') {
+    throw named('InvalidInput', `compressAll takes a list (an array or any iterable) of inputs, got ${describe(inputs)}`);
+  }
   const list = [...inputs];
   const items = new Array(list.length);
   // As many jobs in flight as there are workers: every worker busy, but only that many files in memory.
@@ -166,24 +256,28 @@ export async function compressAll(inputs, options) {
 
 export async function encode(rgba, width, height, options) {
   const o = split(options);
-  const bytes = await inputBytes(rgba, o);
+  dimension('width', width);
+  dimension('height', height);
+  const bytes = await inputBytes(rgba, o, 'rgba');
   return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);
 }
 
 export async function decode(input, options) {
   const o = split(options);
   const bytes = await inputBytes(input, o);
-  return run('decode', [bytes], [bytes.buffer], o.run);
+  return run('decode', [bytes, o.wasmOptions], [bytes.buffer], o.run);
 }
 
 export async function measure(original, result, width, height, options) {
   const o = split(options);
-  const a = await inputBytes(original, o);
-  const b = await inputBytes(result, o);
+  dimension('width', width);
+  dimension('height', height);
+  const a = await inputBytes(original, o, 'original');
+  const b = await inputBytes(result, o, 'result');
   return run('measure', [a, b, width, height], [a.buffer, b.buffer], o.run);
 }
 
-export function formats(options) {
+export async function formats(options) {
   // The meta is fixed for a wasm build: ask once.
   formatList ??= run('formats', [], [], split(options).run).catch((e) => {
     formatList = null;

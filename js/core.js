@@ -5,13 +5,35 @@
 // Every glue is imported statically (a few KB each): only the .wasm they instantiate is loaded lazily.
 import { builds } from '../pkg/modules.js';
 
-function named(name, message) {
-  return Object.assign(new Error(message), { name });
+function named(name, message, cause) {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name });
+}
+
+/** The error names a call may reject with (README, "Errors"); NeedsFullModule never reaches a caller. */
+const documented = new Set(['DecodeError', 'EncodeError', 'InvalidInput', 'LimitExceeded', 'Unsupported', 'NeedsFullModule',
+  'AbortError', 'RuntimeError', 'WorkerError']);
+
+/**
+ * The message of the panic that ended in a trap, or null. With `panic = "abort"` a panic is a bare
+ * `unreachable`; the core's panic hook leaves its message in a static buffer (src/wasm.rs, `crash`), read
+ * here through two raw exports that touch neither the stack nor the allocator, so they work on the
+ * trapped instance.
+ */
+function panicMessage(exports) {
+  try {
+    const len = exports?.__panicMessageLength?.() >>> 0;
+    if (!len) return null;
+    const at = exports.__panicMessagePointer() >>> 0;
+    return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, at, len));
+  } catch {
+    return null;
+  }
 }
 
 /** The calls of one wasm-bindgen glue, instantiated once from a compiled `WebAssembly.Module`. */
 function instance(initWasm, wasm) {
   let ready = null;
+  let exports = null; // the raw wasm exports, once instantiated
   let trapped = null;
 
   // A trap leaves the instance in an unknown state (its stack pointer is not restored), so after one every
@@ -21,15 +43,32 @@ function instance(initWasm, wasm) {
     try {
       return fn(...args);
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) trapped = e.message;
-      throw e;
+      if (e instanceof WebAssembly.RuntimeError) {
+        const panic = panicMessage(exports);
+        // Still a WebAssembly.RuntimeError (workers and callers test for it), now saying why.
+        if (panic) e.message = `${e.message}: ${panic}`;
+        trapped = e.message;
+        throw e;
+      }
+      if (documented.has(e?.name)) throw e;
+      // Anything else out of the glue (a TypeError on an argument the package should have refused, an
+      // Error the binding made) still gets a documented name, with the original as its cause.
+      throw named(e instanceof TypeError ? 'InvalidInput' : 'RuntimeError', `${e?.name ?? 'Error'}: ${e?.message ?? e}`, e);
     }
   };
+  // Exports only the test build has (`--features test-hooks`: target/test-hooks/), called raw: the glue
+  // shipped in pkg/ is made from the build without them.
+  const testHook = (name) => guarded(() => {
+    if (typeof exports?.[name] !== 'function') throw named('Unsupported', `${name} is in the test build only (node scripts/build.mjs --test-hooks)`);
+    return exports[name]();
+  });
 
   return {
     /** Instantiates the wasm once, from a compiled `WebAssembly.Module` (or anything wasm-bindgen accepts). */
     init(module) {
-      ready ??= initWasm({ module_or_path: module }).catch((e) => {
+      ready ??= initWasm({ module_or_path: module }).then((raw) => {
+        exports = raw;
+      }, (e) => {
         ready = null;
         throw e;
       });
@@ -39,7 +78,8 @@ function instance(initWasm, wasm) {
     encode: guarded(wasm.encode),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
-    __trapForTests: guarded(wasm.__trapForTests),
+    __trapForTests: testHook('__trapForTests'),
+    __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than
     // crashing. Reflect.get keeps bundlers from warning about an export the glue may lack.
     measure: guarded((...args) => {

@@ -1,26 +1,11 @@
 // The public API of pixsqueeze. The option types come from js/options.d.ts, generated from the wasm's own
 // meta; everything here is checked by tsc against tests/node/types-usage.ts in `npm test`.
-import type { Format, FormatOptions, ResolvedOptions } from './options.js';
+import type { Format, FormatOptions, Limits, ResolvedOptions } from './options.js';
 
-export type { Format, FormatOptions, ResolvedOptions };
+export type { Format, FormatOptions, Limits, ResolvedOptions };
 
 /** An image file's bytes. A `File` is a `Blob`; a Node `Buffer` is a `Uint8Array`. */
 export type Input = Blob | ArrayBuffer | ArrayBufferView;
-
-/**
- * Limits for untrusted input, checked from the file's header before any pixel buffer is allocated.
- * Over a limit, the call fails with a `LimitExceeded` error.
- */
-export interface Limits {
-  /** Widest image accepted, in pixels. @default 32768 */
-  maxWidth?: number;
-  /** Tallest image accepted, in pixels. @default 32768 */
-  maxHeight?: number;
-  /** Most pixels accepted (width × height). @default 100000000 */
-  maxPixels?: number;
-  /** Largest file accepted, in bytes. @default 268435456 (256 MiB) */
-  maxInputBytes?: number;
-}
 
 /** How a call runs; none of these reach the encoder. */
 export interface RunOptions {
@@ -49,6 +34,12 @@ export interface CompressOptions extends FormatOptions, RunOptions {
   limits?: Limits;
   /** Called after each encode a smart-mode search tries (`maxBytes`, `minScore`, `minPsnr`, `auto`). */
   onProgress?: (probe: Probe) => void;
+}
+
+/** Options of {@link decode}: input limits and how the call runs. */
+export interface DecodeOptions extends RunOptions {
+  /** Input limits for this call; fields left out keep their defaults. */
+  limits?: Limits;
 }
 
 /** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
@@ -92,19 +83,19 @@ export interface Result {
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */
 export interface Probe {
   format: Exclude<Format, 'auto'>;
-  /** Whether a WebP probe was lossless (WebP probes). */
+  /** Whether a WebP probe was lossless (WebP probes only; absent otherwise). */
   lossless?: boolean;
-  /** Quality (JPEG, AVIF and lossy WebP probes). */
-  quality?: number;
-  /** Palette size (png-palette probes). */
-  colors?: number;
+  /** The quality tried (JPEG, AVIF and lossy WebP probes), else `null`. */
+  quality: number | null;
+  /** The palette size tried (png-palette probes), else `null`. */
+  colors: number | null;
   width: number;
   height: number;
   bytes: number;
-  /** SSIMULACRA2, where the search measured it. */
-  score?: number;
-  /** PSNR in dB, where the search measured it. */
-  psnr?: number;
+  /** SSIMULACRA2, where the search measured it, else `null`. */
+  score: number | null;
+  /** PSNR in dB, where the search measured it, else `null`. */
+  psnr: number | null;
 }
 
 /** What a smart-mode search did. */
@@ -153,8 +144,8 @@ export interface Metrics {
   mse: number;
   /** Peak signal-to-noise ratio in dB; `Infinity` for identical images. */
   psnr: number;
-  /** SSIMULACRA2 perceptual score, 100 for identical images. */
-  ssimulacra2: number;
+  /** SSIMULACRA2 perceptual score, 100 for identical images; `null` for images under 8 pixels a side. */
+  ssimulacra2: number | null;
 }
 
 /** A format's description, for building a UI: from the same meta the encoder reads. */
@@ -171,11 +162,21 @@ export interface FormatMeta {
   options: OptionMeta[];
 }
 
-/** One option of a format, enough to build a control for it. */
+/**
+ * One option of a format, enough to build a control for it: from the meta the validator checks
+ * options against. `integer` takes whole numbers only, `number` fractions too.
+ */
 export type OptionMeta =
-  | (OptionMetaBase & { type: 'integer'; min: number; max: number; default: number })
-  | (OptionMetaBase & { type: 'choice'; choices: string[]; default: string })
-  | (OptionMetaBase & { type: 'boolean'; default: boolean });
+  | (OptionMetaBase & { type: 'integer' | 'number'; min: number; max: number; default: number })
+  | (OptionMetaBase & { type: 'choice'; choices: Choice[]; default: string })
+  | (OptionMetaBase & { type: 'boolean'; default: boolean })
+  | (OptionMetaBase & { type: 'color'; default: `#${string}` });
+
+/** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest (slow)"). */
+export interface Choice {
+  value: string;
+  label: string;
+}
 
 export interface OptionMetaBase {
   /** The field name in the options object. */
@@ -231,7 +232,7 @@ export function compressAll(inputs: Iterable<Input>, options: BatchOptions): Pro
 export function encode(rgba: Input, width: number, height: number, options: EncodeOptions): Promise<Uint8Array>;
 
 /** Decodes an image file into RGBA8 pixels. */
-export function decode(input: Input, options?: RunOptions): Promise<Pixels>;
+export function decode(input: Input, options?: DecodeOptions): Promise<Pixels>;
 
 /** Compares two RGBA8 images of the same size. Rejects with `Unsupported` on a wasm build older than the package. */
 export function measure(original: Input, result: Input, width: number, height: number, options?: RunOptions): Promise<Metrics>;
@@ -239,19 +240,22 @@ export function measure(original: Input, result: Input, width: number, height: n
 /** The output formats and every option each reads. */
 export function formats(options?: Pick<RunOptions, 'mainThread'>): Promise<FormatMeta[]>;
 
-/** Stops every worker and frees its memory; running and queued calls reject. The next call starts afresh. */
+/** Stops every worker and frees its memory; running and queued calls reject with `AbortError`. The next call starts afresh. */
 export function terminate(): void;
 
 /**
  * The `name` of every error pixsqueeze rejects with (all are `Error`s):
  * - `DecodeError`: the input is not a readable image (corrupt, truncated, empty, not an image);
  * - `EncodeError`: the encoder failed on valid pixels;
- * - `InvalidInput`: bad options or arguments, e.g. an unknown option name or a buffer of the wrong size;
+ * - `InvalidInput`: bad options or arguments, e.g. an unknown option name, a buffer of the wrong size, a
+ *   width that is not a whole number, a detached buffer, options holding a function;
  * - `LimitExceeded`: the input is over a {@link Limits limit};
  * - `Unsupported`: a valid request for something this build does not do;
- * - `AbortError`: the call's `signal` was aborted (a `DOMException`, or the signal's own reason);
+ * - `AbortError`: the call's `signal` was aborted (a `DOMException`, or the signal's own reason), or
+ *   `terminate()` stopped the workers first;
  * - `RuntimeError`: the wasm crashed (a bug: please report it); a worker that crashed is replaced;
- * - `WorkerError`: the worker or the wasm could not be loaded (check the URLs and your CSP).
+ * - `WorkerError`: the worker or the wasm could not be loaded (check the URLs and your CSP; the original
+ *   error, such as a failed fetch's `TypeError`, is the `cause`).
  */
 export type ErrorName =
   | 'DecodeError' | 'EncodeError' | 'InvalidInput' | 'LimitExceeded' | 'Unsupported'

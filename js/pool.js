@@ -1,7 +1,8 @@
 // A pool of module workers, each hosting its own wasm instances made from shared compiled modules: the
 // core module for every job, a larger build (full, …) for jobs core cannot do (see worker.js). Jobs queue;
 // aborting a running job terminates its worker (the only way to stop wasm mid-call), and a worker whose
-// wasm trapped is dropped: the pool starts a fresh one for the next job.
+// wasm trapped is dropped: the pool starts a fresh one for the next job. A worker left idle for a while
+// (`idleTimeout`) is stopped too, so the memory a big job grew is given back.
 
 export function abortError(signal) {
   return signal?.reason ?? new DOMException('The operation was aborted', 'AbortError');
@@ -18,13 +19,20 @@ function jobError({ name, message }, trapped) {
   return Object.assign(new Error(text), { name });
 }
 
+const named = (name, message, cause) => Object.assign(new Error(message, cause ? { cause } : undefined), { name });
+
+/** How long a worker may sit idle before it is stopped (its wasm memory only grows while it lives). */
+export const IDLE_TIMEOUT_MS = 30_000;
+
 const noModule = (name) => Object.assign(new Error(`this job needs the "${name}" wasm build, and the pool was given no way to load it`), { name: 'WorkerError' });
 
 export class WorkerPool {
   #size;
   #wasm;
   #loadModule;
+  #idleTimeout;
   #idle = [];
+  #idleTimers = new Map(); // idle worker -> its reaping timer
   #busy = new Map(); // worker -> job
   #queue = [];
   #nextId = 1;
@@ -32,12 +40,18 @@ export class WorkerPool {
   /**
    * `wasm`: the core module, compiled, shared with every worker (compiled once, not per worker).
    * `loadModule(name)`: a promise of the named build's module, compiled, asked for when a job needs
-   * it (cache it: every worker asks).
+   * it (cache it: every worker asks). `idleTimeout`: milliseconds an idle worker lives (Infinity: for ever).
    */
-  constructor({ wasm, loadModule = (name) => Promise.reject(noModule(name)), size = defaultPoolSize() }) {
+  constructor({ wasm, loadModule = (name) => Promise.reject(noModule(name)), size = defaultPoolSize(), idleTimeout = IDLE_TIMEOUT_MS }) {
     this.#wasm = wasm;
     this.#loadModule = loadModule;
     this.#size = Math.max(1, size);
+    this.#idleTimeout = idleTimeout;
+  }
+
+  /** How many workers are alive (busy or idle). */
+  get workers() {
+    return this.#idle.length + this.#busy.size;
   }
 
   get size() {
@@ -61,10 +75,13 @@ export class WorkerPool {
     });
   }
 
-  /** Stops every worker, freeing their memory; queued and running jobs reject. */
+  /** Stops every worker, freeing their memory; queued and running jobs reject with an AbortError. */
   terminate() {
-    for (const job of [...this.#queue, ...this.#busy.values()]) this.#settle(job, null, new Error('the pool was terminated'));
+    const stopped = () => named('AbortError', 'terminate() stopped pixsqueeze\'s workers before this call finished');
+    for (const job of [...this.#queue, ...this.#busy.values()]) this.#settle(job, null, stopped());
     for (const w of [...this.#idle, ...this.#busy.keys()]) w.terminate();
+    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
+    this.#idleTimers.clear();
     this.#idle = [];
     this.#busy.clear();
     this.#queue = [];
@@ -73,10 +90,46 @@ export class WorkerPool {
   #pump() {
     while (this.#queue.length && (this.#idle.length || this.#busy.size < this.#size)) {
       const worker = this.#idle.pop() ?? this.#spawn();
+      clearTimeout(this.#idleTimers.get(worker));
+      this.#idleTimers.delete(worker);
       const job = this.#queue.shift();
+      // Busy before posting: an abort fired meanwhile (even from inside postMessage) finds the job here
+      // and terminates its worker.
       this.#busy.set(worker, job);
-      worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
+      try {
+        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
+      } catch (e) {
+        // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
+        // was, so it goes back to idle and only this job fails.
+        if (this.#busy.get(worker) !== job) continue; // aborted meanwhile: the worker is gone
+        this.#busy.delete(worker);
+        this.#rest(worker);
+        this.#settle(job, null, named('InvalidInput', `the call's arguments cannot be sent to a worker (${e?.name}: ${e?.message}); options hold only numbers, strings, booleans and objects of them — is a callback misspelt (onProgress)?`, e));
+      }
     }
+  }
+
+  /** Puts a worker back to idle, and stops it if it stays idle for `idleTimeout`. */
+  #rest(worker) {
+    this.#idle.push(worker);
+    if (!Number.isFinite(this.#idleTimeout)) return;
+    const timer = setTimeout(() => {
+      const at = this.#idle.indexOf(worker);
+      if (at < 0) return;
+      this.#idle.splice(at, 1);
+      this.#idleTimers.delete(worker);
+      worker.terminate();
+    }, this.#idleTimeout);
+    this.#idleTimers.set(worker, timer);
+  }
+
+  /** Fails the worker's job (if any) with `error`, stops the worker and starts the next job. */
+  #fail(worker, error) {
+    const job = this.#busy.get(worker);
+    this.#busy.delete(worker);
+    worker.terminate();
+    if (job) this.#settle(job, null, error);
+    this.#pump();
   }
 
   #spawn() {
@@ -93,22 +146,24 @@ export class WorkerPool {
         this.#sendModule(worker, data.id, data.needsModule);
         return;
       }
+      if (data.messageError) {
+        // The worker could not read the job it was sent.
+        this.#fail(worker, named('WorkerError', 'the compression worker could not read the job it was sent (messageerror)'));
+        return;
+      }
       const job = this.#busy.get(worker);
       this.#busy.delete(worker);
       if (data.trapped) worker.terminate();
-      else this.#idle.push(worker);
+      else this.#rest(worker);
       if (job && job.id === data.id) this.#settle(job, data.result, data.ok ? null : jobError(data.error, data.trapped));
       this.#pump();
     };
+    // The worker's reply could not be read here: its job has no result, and the worker is dropped.
+    worker.onmessageerror = () => this.#fail(worker, named('WorkerError', 'the compression worker\'s reply could not be read (messageerror)'));
     worker.onerror = (event) => {
       // The worker failed to load or threw outside a job: fail its job and drop it.
       event.preventDefault?.();
-      const job = this.#busy.get(worker);
-      this.#busy.delete(worker);
-      worker.terminate();
-      const error = Object.assign(new Error(`the compression worker failed: ${event.message ?? 'it could not be loaded'}`), { name: 'WorkerError' });
-      if (job) this.#settle(job, null, error);
-      this.#pump();
+      this.#fail(worker, named('WorkerError', `the compression worker failed: ${event.message ?? 'it could not be loaded'}`));
     };
     return worker;
   }
@@ -119,12 +174,7 @@ export class WorkerPool {
     Promise.resolve().then(() => this.#loadModule(name)).then((compiledModule) => {
       if (current()) worker.postMessage({ compiledModule });
     }, (e) => {
-      if (!current()) return;
-      const job = this.#busy.get(worker);
-      this.#busy.delete(worker);
-      worker.terminate();
-      this.#settle(job, null, e);
-      this.#pump();
+      if (current()) this.#fail(worker, e);
     });
   }
 

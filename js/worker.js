@@ -5,7 +5,8 @@
 // the instance dead: the reply says so and the pool replaces this worker.
 import { climb } from './core.js';
 
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', '__trapForTests'];
+// The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', '__trapForTests', '__panicForTests'];
 
 let receiveModule = null; // resolves the running job's request for a build
 
@@ -37,3 +38,7 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ id, ok: false, trapped, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } });
   }
 };
+
+// A job that could not be read here (the pool fails it and replaces this worker): say so rather than
+// leave the pool waiting for a reply.
+self.onmessageerror = () => self.postMessage({ messageError: true });

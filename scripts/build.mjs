@@ -46,8 +46,12 @@ ${list.map((b, i) => `  { name: ${JSON.stringify(b.name)}, init: init${i}, glue:
   rmSync(join(dir, '.gitignore'), { force: true });
 }
 
-const only = process.argv[2];
-for (const build of config.build ?? []) {
+// `--test-hooks`: the first build again, with the test-only exports (`test-hooks` feature: a trap and a
+// panic on demand), into target/test-hooks/ for the crash-recovery tests. pkg/ never has them; the
+// package's own glue instantiates this module as it does the shipped one (same imports).
+const testHooks = process.argv.includes('--test-hooks');
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
+for (const build of testHooks ? [{ ...config.build[0], 'out-dir': 'target/test-hooks', 'wasm-opt': [], features: [...(config.build[0].features ?? []), 'test-hooks'] }] : config.build ?? []) {
   if (only && build.name !== only) continue;
   const args = [
     'build', '--mode', 'no-install', '--no-pack',
@@ -68,4 +72,4 @@ for (const build of config.build ?? []) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`[build] ${build.name}: ${wasm} ${kb(before)} -> ${kb(bytes.length)}, ${kb(gzipSync(bytes, { level: 9 }).length)} gzipped`);
 }
-writeModuleList(config.build ?? []);
+if (!testHooks) writeModuleList(config.build ?? []);

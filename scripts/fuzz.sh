@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode compress search roundtrip options)
+[ ${#targets[@]} -gt 0 ] || targets=(decode compress search roundtrip options deflate)
 
 bash scripts/setup.sh --fuzz
 
@@ -26,7 +26,7 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "target/fuzz-corpus/$t"
   dirs=("$PWD/target/fuzz-corpus/$t" "$PWD/fuzz/regressions/$t")
-  # Image files seed the targets whose input is a file; the other two start from their regressions.
+  # Image files seed the targets whose input is a file; the others start from their regressions.
   case $t in
     decode) dirs+=("${seeds[@]}") ;;
     compress | search)

@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 bash scripts/setup.sh --test
+# The set-up installed the reference decoders (djpeg, dwebp): from here a missing one fails the tests that
+# check our output with it, instead of skipping (tests/common/mod.rs, `tools_required`). Under CI=true a
+# missing ../shared/corpus fails too.
+export PIXSQUEEZE_REQUIRE_TOOLS=1
 
 test_started=$(date +%s)
 step_started=
@@ -31,7 +35,7 @@ step "the pixsqueeze command (cli/): its tests, end to end on temporary folder t
 cargo test --locked -p pixsqueeze-cli
 
 step "cargo test (native, core build): what the first wasm module does, and NeedsFullModule for the rest"
-cargo test --locked --no-default-features --lib --test core --test corpus --test hardening --test fuzz_regressions
+cargo test --locked --no-default-features --lib --test core --test options --test corpus --test hardening --test fuzz_regressions
 
 # wasm-bindgen-test-runner picks the browser by which driver variable is set (webdriver.json: options).
 step "wasm-bindgen tests in headless Chromium"
@@ -44,8 +48,9 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
-step "build the wasm package"
+step "build the wasm package, and the core build with its test hooks (target/test-hooks/, never shipped)"
 node scripts/build.mjs
+node scripts/build.mjs --test-hooks
 
 step "the npm package in Node: tarball contents, notices, typings, Node consumer"
 node --test tests/node/
@@ -57,11 +62,14 @@ E2E_ENGINE=chromium node --test tests/e2e/
 # Firefox and WebKitGTK run the files that pass there so far; the page's long walks (page.test.mjs,
 # page-ux.test.mjs) join them as they do (issue 13).
 for engine in firefox webkit; do
-  step "end-to-end tests in $engine: the page's views, input and timings, offline, the package in a plain page and in a Vite build"
+  step "end-to-end tests in $engine: the page's views, input, offline, the package in a plain page and in a Vite build"
   E2E_ENGINE=$engine node --test tests/e2e/page-render.test.mjs tests/e2e/page-input.test.mjs \
-    tests/e2e/page-measure.test.mjs tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
+    tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
 done
 
-step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench)"
+step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench); the page's timings in each engine"
 node bench/run.mjs --quick
+for engine in chromium firefox webkit; do
+  E2E_ENGINE=$engine node bench/page-timings.mjs
+done
 printf '(that step: %s s)\n\nnpm test took %s s\n' "$(( $(date +%s) - step_started ))" "$(( $(date +%s) - test_started ))"

@@ -1,8 +1,8 @@
 //! Bytes in, upright pixels out (with the ICC profile and EXIF block they carried), with limits
 //! checked from the header before any pixel buffer exists.
 //!
-//! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decodes some 4:2:0 files that
-//! jpeg-encoder writes (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
+//! JPEG goes through `jpeg-decoder`: zune-jpeg, which `image` uses, mis-decoded some 4:2:0 files when
+//! we compared them (the bottom half of a 16 x 16 block came out wrong). PNG goes through `png`
 //! ([`png`]). WebP goes through libwebp (the encoder's library: `codecs/webp`), GIF and BMP through
 //! `image`'s decoders, in the full build only: the core wasm module refuses them with
 //! [`Error::NeedsFullModule`] before decoding anything.

@@ -25,14 +25,24 @@ mod search;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use codecs::{FormatMeta, OptionKind, OptionMeta, COMMON_OPTIONS};
+pub use codecs::{FormatMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
-pub use limits::Limits;
+pub use limits::{Limits, LIMIT_OPTIONS};
 pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
 pub use options::{
-    ColorProfile, Effort, Format, LimitOptions, Options, Settings, Subsampling, DEFAULT_QUALITY,
+    all_options, resolve_limits, Choice, ColorProfile, Effort, Format, OptionKind, OptionMeta,
+    OptionValue, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
 pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba, Rgba16, Rgba8};
 pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};
+
+/// Entry points for the fuzz targets (`fuzz/`) into internals they test alone. Not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The PNG encoder's zlib compressor by itself: `level` 0 is fast, 1 default, anything else max.
+    pub fn zlib(data: &[u8], level: u8) -> Vec<u8> {
+        crate::codecs::zlib_alone(data, level)
+    }
+}

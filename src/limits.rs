@@ -1,10 +1,15 @@
 //! Resource limits for untrusted input, checked from the image header before any pixel buffer exists.
 
+use serde::Deserialize;
+
 use crate::error::{Error, Result};
+use crate::options::{OptionKind, OptionMeta};
 
 /// Upper bounds on what a decode may cost. The defaults keep a browser tab alive: a 100-megapixel
-/// RGBA buffer is 400 MB, about a tenth of the 4 GiB a wasm32 instance can address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// RGBA buffer is 400 MB, about a tenth of the 4 GiB a wasm32 instance can address. Callers override
+/// them per call as `limits: { … }` in the options, checked against [`LIMIT_OPTIONS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limits {
     pub max_width: u32,
     pub max_height: u32,
@@ -12,16 +17,68 @@ pub struct Limits {
     pub max_input_bytes: u64,
 }
 
+impl Limits {
+    /// The defaults, also the defaults of [`LIMIT_OPTIONS`].
+    pub const DEFAULT: Limits = Limits {
+        max_width: 32_768,
+        max_height: 32_768,
+        max_pixels: 100_000_000,
+        max_input_bytes: 256 * 1024 * 1024,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_width: 32_768,
-            max_height: 32_768,
-            max_pixels: 100_000_000,
-            max_input_bytes: 256 * 1024 * 1024,
-        }
+        Limits::DEFAULT
     }
 }
+
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// The options object's `limits: { … }`, one entry per [`Limits`] field.
+pub const LIMIT_OPTIONS: &[OptionMeta] = &[
+    OptionMeta {
+        name: "maxWidth",
+        label: "Widest input",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: u32::MAX as u64,
+            default: Limits::DEFAULT.max_width as u64,
+        },
+        description: "The widest image accepted, in pixels.",
+    },
+    OptionMeta {
+        name: "maxHeight",
+        label: "Tallest input",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: u32::MAX as u64,
+            default: Limits::DEFAULT.max_height as u64,
+        },
+        description: "The tallest image accepted, in pixels.",
+    },
+    OptionMeta {
+        name: "maxPixels",
+        label: "Most pixels",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_pixels,
+        },
+        description: "The most pixels (width x height) an image accepted may have.",
+    },
+    OptionMeta {
+        name: "maxInputBytes",
+        label: "Largest file",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_input_bytes,
+        },
+        description: "The largest file accepted, in bytes.",
+    },
+];
 
 impl Limits {
     /// # Errors

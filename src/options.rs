@@ -1,14 +1,26 @@
-//! What a caller asks for ([`Options`], as parsed from the JS options object) and what the engine runs
-//! with ([`Settings`], every default applied and every field validated before work starts).
+//! What a caller asks for ([`Options`]: a format and options by name, as written) and what the engine
+//! runs with ([`Settings`]: every default applied and every value checked before work starts).
 //!
-//! `Options` derives `Deserialize` so that any front end (the JS object in `wasm.rs`, JSON in tests and
-//! fuzz targets) parses into the same types with the same messages. Unknown names are rejected, so a
-//! typo such as `qualty` fails loudly instead of being ignored.
+//! The option meta ([`OptionMeta`]: each format's in `codecs/`, the common ones in
+//! [`COMMON_OPTIONS`](crate::COMMON_OPTIONS), the input limits in [`LIMIT_OPTIONS`](crate::LIMIT_OPTIONS))
+//! is the single source: names, ranges, whole or decimal, choices and defaults are written there
+//! once, and the validator, `formats()`, the typings, the page, the CLI and the README read them. An
+//! option is its meta entry plus the [`Settings`] field that the engine reads. Unknown names are
+//! rejected, so a typo such as `qualty` fails loudly instead of being ignored.
 
+mod meta;
+mod value;
+
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::codecs::COMMON_OPTIONS;
 use crate::error::{Error, Result};
-use crate::limits::Limits;
+use crate::limits::{Limits, LIMIT_OPTIONS};
+use meta::parse_hex_color;
+pub use meta::{Choice, OptionKind, OptionMeta};
+pub use value::OptionValue;
+use value::{deserialize_fields, field, set_field, Fields};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -20,7 +32,7 @@ pub enum Format {
     Png,
     /// Lossy PNG: the colours reduced to a palette of at most `colors`.
     PngPalette,
-    /// WebP: lossy (VP8) by default, lossless (VP8L) with `lossless`.
+    /// WebP: lossy by default, lossless with `lossless`.
     Webp,
     /// Lossy AVIF (AV1 stills), in the `avif` build only.
     Avif,
@@ -85,70 +97,14 @@ pub enum ColorProfile {
     Srgb,
 }
 
-/// Per-call overrides of [`Limits`]; absent fields keep the defaults.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LimitOptions {
-    pub max_width: Option<f64>,
-    pub max_height: Option<f64>,
-    pub max_pixels: Option<f64>,
-    pub max_input_bytes: Option<f64>,
-}
-
-/// Options for [`encode`](crate::encode) and [`compress`](crate::compress), as a caller writes them.
-/// Every field but `format` is optional; [`Options::resolve`] documents the defaults.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Options for [`encode`](crate::encode) and [`compress`](crate::compress), as a caller writes them:
+/// the format and any of the options the meta lists ([`all_options`]), each as written and checked
+/// only by [`Options::resolve`], against the meta. Build them with [`Options::new`] and
+/// [`Options::with`], or deserialise them from a JS object or JSON.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub format: Format,
-    /// Quality of a lossy format, a whole number 1–100 (default: the format's, e.g. JPEG 75).
-    pub quality: Option<f64>,
-    /// WebP only: lossless (VP8L) rather than lossy (default false).
-    pub lossless: Option<bool>,
-    /// JPEG chroma subsampling (default `auto`).
-    pub subsampling: Option<Subsampling>,
-    /// Progressive JPEG (default false).
-    pub progressive: Option<bool>,
-    /// Optimised Huffman tables for JPEG (default true).
-    pub optimize_huffman: Option<bool>,
-    /// PNG effort (default `default`).
-    pub effort: Option<Effort>,
-    /// AVIF encoder speed, 0 (slowest, smallest) to 10 (default [`DEFAULT_AVIF_SPEED`]).
-    pub speed: Option<f64>,
-    /// AVIF bits per sample (default `auto`).
-    pub bit_depth: Option<BitDepth>,
-    /// The formats `format: "auto"` may choose among (default [`DEFAULT_AUTO_FORMATS`]).
-    pub auto_formats: Option<Vec<Format>>,
-    /// Palette size for `png-palette`, 2–256 (default 256).
-    pub colors: Option<f64>,
-    /// Error-diffusion dithering for `png-palette` (default true).
-    pub dither: Option<bool>,
-    /// Shrink to at most this width, keeping the aspect ratio (never enlarges).
-    pub max_width: Option<f64>,
-    /// Shrink to at most this height, keeping the aspect ratio (never enlarges).
-    pub max_height: Option<f64>,
-    /// Resize in linear light (default true) rather than on sRGB values.
-    pub linear_resize: Option<bool>,
-    /// Keep EXIF (JPEG and WebP output; GPS included), with orientation reset (default false).
-    pub keep_metadata: Option<bool>,
-    /// Keep the ICC profile or convert to sRGB (default `keep`).
-    pub color_profile: Option<ColorProfile>,
-    /// Colour transparent pixels are composited over for JPEG, `#rrggbb` (default `#ffffff`).
-    pub background: Option<String>,
-    /// Decoding limits for untrusted input.
-    pub limits: Option<LimitOptions>,
-    /// Target size: the highest quality whose file fits in this many bytes (0: no budget).
-    pub max_bytes: Option<f64>,
-    /// Target quality: the smallest file whose SSIMULACRA2 reaches this score, 0–100 (0: none).
-    pub min_score: Option<f64>,
-    /// Target quality: the smallest file whose PSNR reaches this many dB (0: none).
-    pub min_psnr: Option<f64>,
-    /// Whether a size budget may shrink the image when even the lowest quality does not fit
-    /// (default false).
-    pub allow_resize: Option<bool>,
-    /// The smallest width and height such shrinking may reach (default 1).
-    pub min_width: Option<f64>,
-    pub min_height: Option<f64>,
+    values: Fields,
 }
 
 /// Default JPEG quality: the one Squoosh and MozJPEG users know.
@@ -158,18 +114,15 @@ pub const DEFAULT_QUALITY: u8 = 75;
 /// (`src/codecs/avif-notes.md`).
 pub const DEFAULT_AVIF_QUALITY: u8 = 60;
 
-/// The formats `auto` weighs unless told otherwise: AVIF is left out because its encoder is many times
-/// slower than the others and a search encodes several times (`src/codecs/avif-notes.md`).
-pub const DEFAULT_AUTO_FORMATS: [Format; 4] =
-    [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp];
-
 /// Default AVIF speed (`src/codecs/avif-notes.md`).
 pub const DEFAULT_AVIF_SPEED: u8 = 6;
 
 /// Options with every default applied and every value checked: what the engine runs with, and what a
-/// result reports as the options actually used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// result reports as the options actually used (which are valid options in turn). Deserialised from
+/// the values the meta checked, so a field here is all an option needs besides its meta entry; a
+/// field and an option of the same name must exist together (the tests resolve every format).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     pub format: Format,
     pub quality: u8,
@@ -180,21 +133,29 @@ pub struct Settings {
     pub effort: Effort,
     pub speed: u8,
     pub bit_depth: BitDepth,
+    /// The formats `auto` may weigh (`autoFormats`; AVIF only when listed: avif-notes.md).
     pub auto_formats: Vec<Format>,
     pub colors: u16,
     pub dither: bool,
+    /// `None` for 0, no limit.
+    #[serde(with = "off_when_zero")]
     pub max_width: Option<u32>,
+    #[serde(with = "off_when_zero")]
     pub max_height: Option<u32>,
     pub linear_resize: bool,
     pub keep_metadata: bool,
     pub color_profile: ColorProfile,
-    /// `[r, g, b]`, reported as `#rrggbb`.
-    #[serde(serialize_with = "hex_color")]
+    /// `[r, g, b]`, written `#rrggbb`.
+    #[serde(with = "hex_color")]
     pub background: [u8; 3],
+    /// Checked apart, from `limits: { … }`.
     #[serde(skip)]
     pub limits: Limits,
+    #[serde(with = "off_when_zero")]
     pub max_bytes: Option<u64>,
+    #[serde(with = "off_when_zero")]
     pub min_score: Option<f64>,
+    #[serde(with = "off_when_zero")]
     pub min_psnr: Option<f64>,
     pub allow_resize: bool,
     pub min_width: u32,
@@ -211,200 +172,246 @@ impl Settings {
     }
 }
 
-impl LimitOptions {
-    /// Every field name, as callers write them.
-    pub const FIELDS: &'static [&'static str] =
-        &["maxWidth", "maxHeight", "maxPixels", "maxInputBytes"];
+/// Every option once, in the order UIs list them (each format's own, then the common ones), with
+/// the first declaration of each: the list the CLI's flags and the typings are made from.
+pub fn all_options() -> Vec<&'static OptionMeta> {
+    let mut out: Vec<&'static OptionMeta> = Vec::new();
+    for format in Format::ALL {
+        for o in format.meta().options.iter().chain(COMMON_OPTIONS) {
+            if !out.iter().any(|seen| seen.name == o.name) {
+                out.push(o);
+            }
+        }
+    }
+    out
+}
+
+/// Every option once, each with the meta that rules it for `format`: the format's own declaration
+/// where it reads the option (formats may differ in range or default), else the first one.
+fn options_for(format: Format) -> Vec<&'static OptionMeta> {
+    let own: Vec<&'static OptionMeta> =
+        format.meta().options.iter().chain(COMMON_OPTIONS).collect();
+    let rest = all_options()
+        .into_iter()
+        .filter(|o| !own.iter().any(|m| m.name == o.name));
+    own.iter().copied().chain(rest).collect()
+}
+
+/// The names an options object may hold, for messages.
+fn known_names() -> String {
+    let mut names = vec!["format"];
+    names.extend(all_options().iter().map(|o| o.name));
+    names.push("limits");
+    names.join(", ")
+}
+
+/// Fails on a name no meta lists (`limits` checked one level down), so a typo such as `qualty` fails
+/// loudly instead of being ignored.
+fn check_name(name: &str, value: &OptionValue) -> Result<()> {
+    if name == "limits" {
+        if let OptionValue::Map(limits) = value {
+            for (key, _) in limits {
+                if !LIMIT_OPTIONS.iter().any(|o| o.name == key) {
+                    let names: Vec<&str> = LIMIT_OPTIONS.iter().map(|o| o.name).collect();
+                    return Err(Error::InvalidInput(format!(
+                        "unknown option limits.{key}; the limits are: {}",
+                        names.join(", ")
+                    )));
+                }
+            }
+        }
+        return Ok(());
+    }
+    if name == "format" || all_options().iter().any(|o| o.name == name) {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "unknown option {name}; the options are: {}",
+        known_names()
+    )))
+}
+
+fn parse_format(value: &OptionValue) -> Result<Format> {
+    Format::ALL
+        .into_iter()
+        .find(|f| matches!(value, OptionValue::Text(s) if s == f.meta().id))
+        .ok_or_else(|| {
+            let ids: Vec<String> = Format::ALL
+                .iter()
+                .map(|f| format!("{:?}", f.meta().id))
+                .collect();
+            Error::InvalidInput(format!(
+                "format must be one of {}, got {value}",
+                ids.join(", ")
+            ))
+        })
+}
+
+/// `list`'s options from `given` (absent ones at their defaults), each checked by its meta.
+fn checked(list: &[&'static OptionMeta], given: &Fields, prefix: &str) -> Result<Fields> {
+    let mut out = Fields::new();
+    for meta in list {
+        let value = match field(given, meta.name) {
+            None | Some(OptionValue::Null) => meta.kind.default_value(),
+            Some(v) => meta.kind.check(&format!("{prefix}{}", meta.name), v)?,
+        };
+        out.push((meta.name.to_owned(), value));
+    }
+    Ok(out)
+}
+
+/// The `limits: { … }` of an options object (absent: every default), each checked by its meta.
+fn checked_limits(given: Option<&OptionValue>) -> Result<Fields> {
+    let empty = Fields::new();
+    let given = match given {
+        None | Some(OptionValue::Null) => &empty,
+        Some(OptionValue::Map(m)) => m,
+        Some(other) => {
+            return Err(Error::InvalidInput(format!(
+                "limits must be an object such as {{ maxPixels: 50000000 }}, got {other}"
+            )))
+        }
+    };
+    check_name("limits", &OptionValue::Map(given.clone()))?;
+    let list: Vec<&'static OptionMeta> = LIMIT_OPTIONS.iter().collect();
+    checked(&list, given, "limits.")
+}
+
+/// [`Limits`] from a caller's `limits: { … }` (`None`: the defaults), checked against
+/// [`LIMIT_OPTIONS`]: for calls that take limits but no format, such as decoding.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming the first limit that is unknown, out of range or malformed.
+pub fn resolve_limits(given: Option<&OptionValue>) -> Result<Limits> {
+    deserialize_fields(checked_limits(given)?).map_err(|e| {
+        Error::InvalidInput(format!(
+            "the limit meta and the engine's limits disagree ({e}); please report this"
+        ))
+    })
 }
 
 impl Options {
-    /// Every field name, as callers write them: for front ends whose deserializer cannot reject
-    /// unknown names itself (serde-wasm-bindgen ignores `deny_unknown_fields`).
-    pub const FIELDS: &'static [&'static str] = &[
-        "format",
-        "quality",
-        "lossless",
-        "subsampling",
-        "progressive",
-        "optimizeHuffman",
-        "effort",
-        "speed",
-        "bitDepth",
-        "autoFormats",
-        "colors",
-        "dither",
-        "maxWidth",
-        "maxHeight",
-        "linearResize",
-        "keepMetadata",
-        "colorProfile",
-        "background",
-        "limits",
-        "maxBytes",
-        "minScore",
-        "minPsnr",
-        "allowResize",
-        "minWidth",
-        "minHeight",
-    ];
-
     /// Options for `format` with every default.
     pub fn new(format: Format) -> Self {
         Options {
             format,
-            quality: None,
-            lossless: None,
-            subsampling: None,
-            progressive: None,
-            optimize_huffman: None,
-            effort: None,
-            speed: None,
-            bit_depth: None,
-            auto_formats: None,
-            colors: None,
-            dither: None,
-            max_width: None,
-            max_height: None,
-            linear_resize: None,
-            keep_metadata: None,
-            color_profile: None,
-            background: None,
-            limits: None,
-            max_bytes: None,
-            min_score: None,
-            min_psnr: None,
-            allow_resize: None,
-            min_width: None,
-            min_height: None,
+            values: Fields::new(),
         }
     }
 
-    /// Sets the JPEG quality (validated by [`Options::resolve`]).
-    pub fn with_quality(mut self, quality: u8) -> Self {
-        self.quality = Some(f64::from(quality));
+    /// Sets an option by its name in the options object (`"quality"`, `"limits"`…); checked by
+    /// [`Options::resolve`].
+    pub fn with(mut self, name: &str, value: impl Into<OptionValue>) -> Self {
+        self.set(name, value);
         self
     }
 
-    /// Applies defaults and validates every field, so that errors surface before any work starts.
+    /// Sets an option by name, as [`Options::with`] does.
+    pub fn set(&mut self, name: &str, value: impl Into<OptionValue>) {
+        set_field(&mut self.values, name, value.into());
+    }
+
+    /// Sets one of the input limits (`"maxPixels"`…), as `limits: { name: value }` does.
+    pub fn with_limit(mut self, name: &str, value: impl Into<OptionValue>) -> Self {
+        let mut limits = match field(&self.values, "limits") {
+            Some(OptionValue::Map(m)) => m.clone(),
+            _ => Fields::new(),
+        };
+        set_field(&mut limits, name, value.into());
+        self.set("limits", OptionValue::Map(limits));
+        self
+    }
+
+    /// The value given for an option, as written; `None` when left out.
+    pub fn get(&self, name: &str) -> Option<&OptionValue> {
+        field(&self.values, name)
+    }
+
+    /// Sets the JPEG quality (validated by [`Options::resolve`]).
+    pub fn with_quality(self, quality: u8) -> Self {
+        self.with("quality", quality)
+    }
+
+    /// Checks every option against its meta and applies the defaults, so that errors surface before
+    /// any work starts.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] naming the first field that is out of range or malformed.
+    /// [`Error::InvalidInput`] naming the first option that is unknown, out of range or malformed.
     pub fn resolve(&self) -> Result<Settings> {
-        let limits = match &self.limits {
-            None => Limits::default(),
-            Some(l) => {
-                let d = Limits::default();
-                Limits {
-                    max_width: whole("limits.maxWidth", l.max_width, 1, u32::MAX.into())?
-                        .map_or(d.max_width, |v| v as u32),
-                    max_height: whole("limits.maxHeight", l.max_height, 1, u32::MAX.into())?
-                        .map_or(d.max_height, |v| v as u32),
-                    max_pixels: whole("limits.maxPixels", l.max_pixels, 1, MAX_SAFE)?
-                        .unwrap_or(d.max_pixels),
-                    max_input_bytes: whole("limits.maxInputBytes", l.max_input_bytes, 1, MAX_SAFE)?
-                        .unwrap_or(d.max_input_bytes),
-                }
+        for (name, value) in &self.values {
+            check_name(name, value)?;
+        }
+        let mut values = checked(&options_for(self.format), &self.values, "")?;
+        values.push(("format".to_owned(), self.format.meta().id.into()));
+        let limits = resolve_limits(self.get("limits"))?;
+        let settings: Settings = deserialize_fields(values).map_err(|e| {
+            Error::InvalidInput(format!(
+                "the option meta and the engine's settings disagree ({e}); please report this"
+            ))
+        })?;
+        Ok(Settings { limits, ..settings })
+    }
+}
+
+/// `{ format, …options }` from a JS object or JSON: unknown names and a missing or unknown format
+/// fail here, with the same messages as [`Options::resolve`]; the values are checked there.
+impl<'de> Deserialize<'de> for Options {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(OptionsVisitor)
+    }
+}
+
+struct OptionsVisitor;
+
+impl<'de> Visitor<'de> for OptionsVisitor {
+    type Value = Options;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an options object such as { format: \"jpeg\", quality: 75 }")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Options, A::Error> {
+        let fail = |e: Error| A::Error::custom(e.message());
+        let mut format = None;
+        let mut values = Fields::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let value: OptionValue = map.next_value()?;
+            if name == "format" {
+                format = Some(parse_format(&value).map_err(fail)?);
+                continue;
             }
-        };
-        Ok(Settings {
-            format: self.format,
-            quality: whole("quality", self.quality, 1, 100)?.map_or_else(
-                || {
-                    self.format
-                        .meta()
-                        .default_quality
-                        .unwrap_or(DEFAULT_QUALITY)
-                },
-                |q| q as u8,
-            ),
-            lossless: self.lossless.unwrap_or(false),
-            subsampling: self.subsampling.unwrap_or(Subsampling::Auto),
-            progressive: self.progressive.unwrap_or(false),
-            optimize_huffman: self.optimize_huffman.unwrap_or(true),
-            effort: self.effort.unwrap_or(Effort::Default),
-            speed: whole("speed", self.speed, 0, 10)?.map_or(DEFAULT_AVIF_SPEED, |v| v as u8),
-            bit_depth: self.bit_depth.unwrap_or(BitDepth::Auto),
-            auto_formats: match &self.auto_formats {
-                None => DEFAULT_AUTO_FORMATS.to_vec(),
-                Some(list) if list.is_empty() || list.contains(&Format::Auto) => {
-                    return Err(Error::InvalidInput(
-                        "autoFormats must list at least one format other than \"auto\"".into(),
-                    ))
-                }
-                Some(list) => list.clone(),
-            },
-            colors: whole("colors", self.colors, 2, 256)?.map_or(256, |c| c as u16),
-            dither: self.dither.unwrap_or(true),
-            max_width: side_limit("maxWidth", self.max_width)?,
-            max_height: side_limit("maxHeight", self.max_height)?,
-            linear_resize: self.linear_resize.unwrap_or(true),
-            keep_metadata: self.keep_metadata.unwrap_or(false),
-            color_profile: self.color_profile.unwrap_or(ColorProfile::Keep),
-            background: match &self.background {
-                None => [255, 255, 255],
-                Some(s) => parse_hex_color(s)?,
-            },
-            limits,
-            max_bytes: whole("maxBytes", self.max_bytes, 0, MAX_SAFE)?.filter(|&b| b > 0),
-            min_score: target("minScore", self.min_score, 100.0)?,
-            min_psnr: target("minPsnr", self.min_psnr, 100.0)?,
-            allow_resize: self.allow_resize.unwrap_or(false),
-            min_width: whole("minWidth", self.min_width, 1, u32::MAX.into())?
-                .map_or(1, |v| v as u32),
-            min_height: whole("minHeight", self.min_height, 1, u32::MAX.into())?
-                .map_or(1, |v| v as u32),
-        })
+            check_name(&name, &value).map_err(fail)?;
+            if value != OptionValue::Null {
+                set_field(&mut values, &name, value);
+            }
+        }
+        let format = format.ok_or_else(|| {
+            A::Error::custom("the options need a format, e.g. { format: \"jpeg\", quality: 75 }")
+        })?;
+        Ok(Options { format, values })
     }
 }
 
-/// A quality target in `0..=max`; absent or 0 means none.
-fn target(name: &str, value: Option<f64>, max: f64) -> Result<Option<f64>> {
-    match value {
-        None => Ok(None),
-        Some(v) if (0.0..=max).contains(&v) => Ok(Some(v).filter(|&v| v > 0.0)),
-        Some(v) => Err(Error::InvalidInput(format!(
-            "{name} must be a number from 0 to {max}, got {v}"
-        ))),
-    }
-}
+/// Options whose 0 means "off" (no resize bound, no budget, no target): `None` inside the engine,
+/// 0 in the report, as callers write it.
+mod off_when_zero {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The largest integer a JS number holds exactly.
-const MAX_SAFE: u64 = (1 << 53) - 1;
-
-/// A whole number in `min..=max`, from a JS number.
-fn whole(name: &str, value: Option<f64>, min: u64, max: u64) -> Result<Option<u64>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.fract() == 0.0 && v >= min as f64 && v <= max as f64 => Ok(Some(v as u64)),
-        Some(v) => Err(Error::InvalidInput(format!(
-            "{name} must be a whole number from {min} to {max}, got {v}"
-        ))),
+    pub fn serialize<S: Serializer, T: Serialize + Default + Copy>(
+        v: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        v.unwrap_or_default().serialize(s)
     }
-}
 
-/// A resize bound: absent or 0 means none.
-fn side_limit(name: &str, value: Option<f64>) -> Result<Option<u32>> {
-    Ok(whole(name, value, 0, u32::MAX.into())?
-        .filter(|&v| v > 0)
-        .map(|v| v as u32))
-}
-
-fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
-    let bad = || {
-        Error::InvalidInput(format!(
-            "background must be a colour like \"#ffffff\", got {s:?}"
-        ))
-    };
-    let hex = s.strip_prefix('#').ok_or_else(bad)?;
-    // Hex digits only: `from_str_radix` alone would also take a sign, so "#+1+2+3" passed.
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad());
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Default + PartialEq,
+    {
+        let v = T::deserialize(d)?;
+        Ok((v != T::default()).then_some(v))
     }
-    let mut rgb = [0u8; 3];
-    for (i, c) in rgb.iter_mut().enumerate() {
-        *c = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(rgb)
 }
 
 impl Subsampling {
@@ -418,6 +425,18 @@ impl Subsampling {
     }
 }
 
-fn hex_color<S: serde::Serializer>(rgb: &[u8; 3], s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(&format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]))
+/// `#rrggbb` both ways; the meta checked the text before it gets here.
+mod hex_color {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(rgb: &[u8; 3], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 3], D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_hex_color(&text)
+            .ok_or_else(|| D::Error::custom(format!("{text:?} is not a #rrggbb colour")))
+    }
 }

@@ -5,9 +5,8 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::{Error, Format, LimitOptions, OptionKind, OptionMeta, Options, Rgba8, COMMON_OPTIONS};
+use crate::{Error, Format, FormatMeta, OptionValue, Options, Rgba8, LIMIT_OPTIONS};
 
 type JsResult<T> = std::result::Result<T, JsValue>;
 
@@ -28,31 +27,30 @@ fn parse_options(value: JsValue) -> crate::Result<Options> {
             "options are required, e.g. { format: \"jpeg\", quality: 75 }".into(),
         ));
     }
-    reject_unknown(&value, Options::FIELDS, "")?;
-    if let Ok(limits) = Reflect::get(&value, &JsValue::from_str("limits")) {
-        if limits.is_object() {
-            reject_unknown(&limits, LimitOptions::FIELDS, "limits.")?;
-        }
+    if !value.is_object() || value.is_function() || Array::is_array(&value) {
+        return Err(Error::InvalidInput(format!(
+            "options must be an object such as {{ format: \"jpeg\", quality: 75 }}, got {}",
+            js_type(&value)
+        )));
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::InvalidInput(format!("invalid options: {e}")))
+    // The meta checks names and values (Options' Deserialize and resolve); serde-wasm-bindgen hands
+    // it every own enumerable property.
+    serde_wasm_bindgen::from_value(value).map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
-/// Fails on any own property of `object` not in `known`, so a typo such as `qualty` is not ignored.
-fn reject_unknown(object: &JsValue, known: &[&str], prefix: &str) -> crate::Result<()> {
-    let Some(object) = object.dyn_ref::<Object>() else {
-        return Err(Error::InvalidInput("options must be an object".into()));
-    };
-    for key in Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
-            return Err(Error::InvalidInput(format!(
-                "unknown option {prefix}{key}; the options are: {}",
-                known.join(", ")
-            )));
-        }
+/// What a JS value is, for messages: "a string", "an array", "null".
+fn js_type(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
     }
-    Ok(())
+    if Array::is_array(value) {
+        return "an array".into();
+    }
+    let t = value.js_typeof().as_string().unwrap_or_default();
+    match t.as_str() {
+        "object" | "undefined" => format!("an {t}"),
+        _ => format!("a {t}"),
+    }
 }
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) -> JsResult<()> {
@@ -63,9 +61,25 @@ fn to_js(value: &impl Serialize) -> JsResult<JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
+/// A width or height as JS gave it: a whole number of pixels from 1 to 2³²−1. Taken as `f64` so that
+/// nothing is wrapped (2³²+1 would be 1 as a `u32`) or truncated (1.9 would be 1) on the way in.
+fn dimension(name: &str, value: f64) -> crate::Result<u32> {
+    if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+        // In range and whole: exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(value as u32);
+    }
+    Err(Error::InvalidInput(format!(
+        "{name} must be a whole number of pixels from 1 to 4294967295, got {value}"
+    )))
+}
+
 /// `encode(rgba, width, height, options) → Uint8Array`: encodes raw RGBA8 pixels.
 #[wasm_bindgen]
-pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsResult<Uint8Array> {
+pub fn encode(rgba: Vec<u8>, width: f64, height: f64, options: JsValue) -> JsResult<Uint8Array> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
     let options = parse_options(options).map_err(js_error)?;
     // Options first: a bad option should not wait on a pixel-buffer check.
     options.resolve().map_err(js_error)?;
@@ -74,10 +88,45 @@ pub fn encode(rgba: Vec<u8>, width: u32, height: u32, options: JsValue) -> JsRes
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 
-/// `decode(bytes) → { width, height, data }` with `data` an RGBA8 `Uint8Array`.
+/// The limits of `decode(bytes, { limits })`: `limits` is the only option decoding takes, checked
+/// against the same meta as `compress`'s.
+fn decode_limits(value: JsValue) -> crate::Result<crate::Limits> {
+    if value.is_undefined() || value.is_null() {
+        return crate::resolve_limits(None);
+    }
+    let fields = match serde_wasm_bindgen::from_value(value.clone()) {
+        Ok(OptionValue::Map(fields))
+            if value.is_object() && !value.is_function() && !Array::is_array(&value) =>
+        {
+            fields
+        }
+        _ => {
+            return Err(Error::InvalidInput(format!(
+                "decode's options must be an object such as {{ limits: {{ maxPixels: 50000000 }} }}, got {}",
+                js_type(&value)
+            )))
+        }
+    };
+    if let Some((name, _)) = fields.iter().find(|(name, _)| name != "limits") {
+        return Err(Error::InvalidInput(format!(
+            "unknown option {name}; decode takes limits"
+        )));
+    }
+    crate::resolve_limits(
+        fields
+            .iter()
+            .find(|(name, _)| name == "limits")
+            .map(|(_, v)| v),
+    )
+}
+
+/// `decode(bytes, { limits }?) → { width, height, data }` with `data` an RGBA8 `Uint8Array`; `limits`
+/// as for `compress` (absent: the defaults).
 #[wasm_bindgen]
-pub fn decode(bytes: &[u8]) -> JsResult<Object> {
-    let image = crate::decode(bytes, &crate::Limits::default()).map_err(js_error)?;
+pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
+    crash::keep_messages();
+    let limits = decode_limits(options).map_err(js_error)?;
+    let image = crate::decode(bytes, &limits).map_err(js_error)?;
     let out = Object::new();
     set(&out, "width", image.width())?;
     set(&out, "height", image.height())?;
@@ -96,6 +145,7 @@ pub fn compress(
     options: JsValue,
     on_progress: Option<js_sys::Function>,
 ) -> JsResult<Object> {
+    crash::keep_messages();
     let options = parse_options(options).map_err(js_error)?;
     let mut progress = |probe: &crate::Probe| {
         if let (Some(f), Ok(p)) = (&on_progress, to_js(probe)) {
@@ -123,7 +173,7 @@ pub fn compress(
     )?;
     let lossless_webp = r.settings.format == crate::Format::Webp && r.settings.lossless;
     let quality = meta
-        .default_quality
+        .option("quality")
         .filter(|_| !lossless_webp)
         .map(|_| r.settings.quality);
     set(
@@ -140,7 +190,10 @@ pub fn compress(
 /// `measure(original, result, width, height) → { mse, psnr, ssimulacra2 }` on two RGBA8 buffers of
 /// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
 #[wasm_bindgen]
-pub fn measure(original: Vec<u8>, result: Vec<u8>, width: u32, height: u32) -> JsResult<Object> {
+pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> JsResult<Object> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
     let original = Rgba8::new(width, height, original).map_err(js_error)?;
     let result = Rgba8::new(width, height, result).map_err(js_error)?;
     let m = crate::measure(&original, &result).map_err(js_error)?;
@@ -155,87 +208,102 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: u32, height: u32) -> J
     Ok(out)
 }
 
-fn option_js(o: &OptionMeta) -> JsResult<Object> {
-    let out = Object::new();
-    set(&out, "name", o.name)?;
-    set(&out, "label", o.label)?;
-    set(&out, "description", o.description)?;
-    match o.kind {
-        OptionKind::Integer { min, max, default } => {
-            set(&out, "type", "integer")?;
-            set(&out, "min", min)?;
-            set(&out, "max", max)?;
-            set(&out, "default", default)?;
-        }
-        OptionKind::Choice { choices, default } => {
-            set(&out, "type", "choice")?;
-            set(
-                &out,
-                "choices",
-                choices
-                    .iter()
-                    .map(|c| JsValue::from_str(c))
-                    .collect::<Array>(),
-            )?;
-            set(&out, "default", default)?;
-        }
-        OptionKind::Boolean { default } => {
-            set(&out, "type", "boolean")?;
-            set(&out, "default", default)?;
-        }
-        OptionKind::Color { default } => {
-            set(&out, "type", "color")?;
-            set(&out, "default", default)?;
-        }
-        OptionKind::List { choices, default } => {
-            let list = |items: &[&str]| {
-                items
-                    .iter()
-                    .map(|c| JsValue::from_str(c))
-                    .collect::<Array>()
-            };
-            set(&out, "type", "list")?;
-            set(&out, "choices", list(choices))?;
-            set(&out, "default", list(default))?;
-        }
-    }
-    Ok(out)
+/// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
+/// formats from the same meta the validator checks options against, so UIs and typings cannot drift
+/// from it. `options` lists every option the format reads (its own, then the common ones) as
+/// `{ name, label, description, type: "integer" | "number" | "choice" | "boolean" | "color", min?,
+/// max?, choices?: [{ value, label }], default }` (a color is `#rrggbb`).
+#[wasm_bindgen]
+pub fn formats() -> JsResult<JsValue> {
+    crash::keep_messages();
+    let list: Vec<&FormatMeta> = Format::ALL.iter().map(|f| f.meta()).collect();
+    to_js(&list)
 }
 
-/// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
-/// formats from the same meta the core encodes with, so UIs and typings cannot drift from it.
-/// `options` lists every option the format reads (its own, then the common ones) as
-/// `{ name, label, description, type: "integer" | "choice" | "boolean" | "color", min?, max?,
-/// choices?, default }` (a color is `#rrggbb`).
-#[wasm_bindgen]
-pub fn formats() -> JsResult<Array> {
-    let list = Array::new();
-    for format in Format::ALL {
-        let meta = format.meta();
-        let out = Object::new();
-        set(&out, "id", meta.id)?;
-        set(&out, "label", meta.label)?;
-        set(&out, "mimeType", meta.mime_type)?;
-        set(&out, "extension", meta.extension)?;
-        set(&out, "lossy", meta.lossy)?;
-        set(
-            &out,
-            "defaultQuality",
-            meta.default_quality.map_or(JsValue::NULL, JsValue::from),
-        )?;
-        let options = Array::new();
-        for o in meta.options.iter().chain(COMMON_OPTIONS) {
-            options.push(&option_js(o)?.into());
+/// `limitOptions() → [{ name, label, description, type: "integer", min, max, default }]`: the fields
+/// of `options.limits`, from the meta the validator reads (for generated typings and docs).
+#[wasm_bindgen(js_name = "limitOptions")]
+pub fn limit_options() -> JsResult<JsValue> {
+    crash::keep_messages();
+    to_js(&LIMIT_OPTIONS)
+}
+
+/// What a panic said, kept where JS can read it after the trap: with `panic = "abort"` a panic ends in a
+/// wasm `unreachable`, whose `RuntimeError` says only "unreachable". The hook (set on the first call
+/// into the module) writes the message into a static buffer without allocating; reading it back
+/// ([`panic_message_length`], [`panic_message_pointer`]) touches neither the stack nor the allocator, so
+/// it works on the trapped instance. js/core.js puts it in the `RuntimeError`'s message.
+mod crash {
+    use std::fmt::Write as _;
+    use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+    use std::sync::Once;
+
+    const CAPACITY: usize = 2048;
+    static TEXT: [AtomicU8; CAPACITY] = [const { AtomicU8::new(0) }; CAPACITY];
+    static LEN: AtomicUsize = AtomicUsize::new(0);
+
+    /// Writes into [`TEXT`] from the start, dropping what does not fit.
+    struct Cursor(usize);
+
+    impl std::fmt::Write for Cursor {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for &b in s.as_bytes() {
+                let Some(slot) = TEXT.get(self.0) else { break };
+                slot.store(b, Ordering::Relaxed);
+                self.0 += 1;
+            }
+            Ok(())
         }
-        set(&out, "options", options)?;
-        list.push(&out);
     }
-    Ok(list)
+
+    /// Sets the hook once per instance.
+    pub(super) fn keep_messages() {
+        static HOOK: Once = Once::new();
+        HOOK.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let mut cursor = Cursor(0);
+                // "panicked at src/x.rs:1:2:\n<message>"; a cut UTF-8 sequence is replaced in JS.
+                let _ = write!(cursor, "{info}");
+                LEN.store(cursor.0, Ordering::Release);
+            }));
+        });
+    }
+
+    pub(super) fn len() -> usize {
+        LEN.load(Ordering::Acquire)
+    }
+
+    pub(super) fn ptr() -> usize {
+        TEXT.as_ptr() as usize
+    }
+}
+
+/// The length in bytes of the last panic's message (0: none); see [`crash`]. Not part of the public API.
+#[wasm_bindgen(js_name = "__panicMessageLength")]
+pub fn panic_message_length() -> usize {
+    crash::len()
+}
+
+/// Where in memory the last panic's message is (UTF-8, [`panic_message_length`] bytes).
+#[wasm_bindgen(js_name = "__panicMessagePointer")]
+pub fn panic_message_pointer() -> usize {
+    crash::ptr()
 }
 
 /// Executes a wasm `unreachable` on purpose, so tests can prove that a trapped instance's worker is
-/// replaced and the next job succeeds. Not part of the public API.
+/// replaced and the next job succeeds. Only in the test build (`--features test-hooks`: `node
+/// scripts/build.mjs --test-hooks`), never in what users download.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen(js_name = "__trapForTests")]
 pub fn trap_for_tests() {
     core::arch::wasm32::unreachable()
+}
+
+/// Panics on purpose, so tests can prove the panic's message reaches the `RuntimeError`. Test build only.
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen(js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    crash::keep_messages();
+    let n = std::hint::black_box(2);
+    panic!("a panic on purpose (test hook): {n} + {n} = {}", n + n);
 }

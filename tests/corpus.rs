@@ -1,6 +1,6 @@
 //! The core against real images: every input kind a person drops in, every output checked with an
-//! independent decoder. Corpus parts print SKIP and pass where `../shared/corpus` is absent; the
-//! fixture parts run everywhere.
+//! independent decoder. Corpus parts print SKIP and pass where `../shared/corpus` is absent (and fail
+//! under CI=true); the fixture parts run everywhere.
 
 mod common;
 

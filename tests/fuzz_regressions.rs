@@ -49,6 +49,11 @@ fn options_regressions() {
 }
 
 #[test]
+fn deflate_regressions() {
+    replay("deflate", harness::deflate);
+}
+
+#[test]
 fn search_regressions() {
     replay("search", harness::search);
 }

@@ -1,5 +1,7 @@
-//! Our JPEG encoder against independent decoders (djpeg, jpeg-decoder): every layout, odd sizes,
-//! extreme qualities, alpha, metadata, determinism.
+//! Our JPEG encoder against an independent decoder, libjpeg-turbo's djpeg (required where `npm test`
+//! runs: `common::tools_required`), and against the jpeg-decoder crate called directly (the decoder
+//! pixsqueeze itself uses, so not independent: it checks our decoding wrapper): every layout, odd
+//! sizes, extreme qualities, alpha, metadata, determinism.
 
 mod common;
 
@@ -9,7 +11,7 @@ fn opts(json: &str) -> Options {
     serde_json::from_str(json).expect("test options parse")
 }
 
-/// Decodes with jpeg-decoder (the crate, directly) to RGBA8.
+/// Decodes with jpeg-decoder (the crate pixsqueeze decodes JPEG with, called directly) to RGBA8.
 fn jpeg_decoder_reference(bytes: &[u8]) -> Rgba8 {
     let mut d = jpeg_decoder::Decoder::new(bytes);
     let pixels = d.decode().expect("jpeg-decoder decodes our JPEG");
@@ -25,7 +27,8 @@ fn jpeg_decoder_reference(bytes: &[u8]) -> Rgba8 {
     Rgba8::new(u32::from(info.width), u32::from(info.height), data).expect("decoded buffer")
 }
 
-/// Encodes, decodes with both independent decoders and checks size and fidelity; returns the PSNR.
+/// Encodes, decodes with djpeg (independent) and jpeg-decoder and checks size and fidelity; returns
+/// the PSNR.
 fn round_trip(image: &Image, json: &str) -> f64 {
     let jpeg = encode(image, &opts(json)).expect("encodes");
     let original = image.rgba8();

@@ -35,8 +35,8 @@ fn gradient() -> Vec<u8> {
 
 #[wasm_bindgen_test]
 fn encode_decode_and_compress_round_trip() {
-    let png = wasm::encode(gradient(), 48, 32, options("png", None)).unwrap();
-    let decoded = wasm::decode(&png.to_vec()).unwrap();
+    let png = wasm::encode(gradient(), 48.0, 32.0, options("png", None)).unwrap();
+    let decoded = wasm::decode(&png.to_vec(), JsValue::UNDEFINED).unwrap();
     assert_eq!(get(&decoded, "width").as_f64(), Some(48.0));
     assert_eq!(get(&decoded, "height").as_f64(), Some(32.0));
     let data: Uint8Array = get(&decoded, "data").dyn_into().unwrap();
@@ -63,7 +63,7 @@ fn encode_decode_and_compress_round_trip() {
         .dyn_into::<Uint8Array>()
         .unwrap()
         .to_vec();
-    let m = wasm::measure(original.clone(), original, 48, 32).unwrap();
+    let m = wasm::measure(original.clone(), original, 48.0, 32.0).unwrap();
     assert_eq!(get(&m, "psnr").as_f64(), Some(f64::INFINITY));
     assert_eq!(get(&m, "ssimulacra2").as_f64(), Some(100.0));
 
@@ -76,24 +76,50 @@ fn encode_decode_and_compress_round_trip() {
 
 #[wasm_bindgen_test]
 fn errors_carry_stable_names() {
-    let e = wasm::decode(b"not an image").unwrap_err();
+    let e = wasm::decode(b"not an image", JsValue::UNDEFINED).unwrap_err();
     assert_eq!(error_name(e), "DecodeError");
-    let e = wasm::encode(vec![0; 10], 4, 4, options("png", None)).unwrap_err();
+    // decode takes limits, checked against the same meta as compress's.
+    let png = wasm::encode(gradient(), 48.0, 32.0, options("png", None)).unwrap();
+    let limits = Object::new();
+    Reflect::set(&limits, &"maxPixels".into(), &100.into()).unwrap();
+    let with_limits = Object::new();
+    Reflect::set(&with_limits, &"limits".into(), &limits).unwrap();
+    let e = wasm::decode(&png.to_vec(), with_limits.into()).unwrap_err();
+    assert_eq!(error_name(e), "LimitExceeded");
+    let typo = Object::new();
+    Reflect::set(&typo, &"limit".into(), &limits).unwrap();
+    let e = wasm::decode(&png.to_vec(), typo.into()).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
-    let e = wasm::encode(gradient(), 48, 32, options("jpeg", Some(0.0))).unwrap_err();
+    let e = wasm::decode(&png.to_vec(), 5.into()).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
-    let e = wasm::encode(gradient(), 48, 32, options("gif", None)).unwrap_err();
+    let e = wasm::encode(vec![0; 10], 4.0, 4.0, options("png", None)).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::encode(gradient(), 48.0, 32.0, options("jpeg", Some(0.0))).unwrap_err();
+    assert_eq!(error_name(e), "InvalidInput");
+    let e = wasm::encode(gradient(), 48.0, 32.0, options("gif", None)).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
     let typo = options("jpeg", Some(80.0));
     Reflect::set(&typo, &"qualty".into(), &80.into()).unwrap();
-    let e = wasm::encode(gradient(), 48, 32, typo).unwrap_err();
+    let e = wasm::encode(gradient(), 48.0, 32.0, typo).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
     let nested = options("jpeg", None);
     let limits = Object::new();
     Reflect::set(&limits, &"maxPixel".into(), &5.into()).unwrap();
     Reflect::set(&nested, &"limits".into(), &limits).unwrap();
-    let e = wasm::encode(gradient(), 48, 32, nested).unwrap_err();
+    let e = wasm::encode(gradient(), 48.0, 32.0, nested).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
+    // Dimensions are never wrapped (2^32 + 1 would be 1 as a u32) nor truncated (1.9 would be 1).
+    for (width, height) in [
+        (4_294_967_297.0, 1.0),
+        (1.9, 1.0),
+        (1.0, 0.0),
+        (1.0, f64::NAN),
+    ] {
+        let e = wasm::encode(vec![0; 4], width, height, options("png", None)).unwrap_err();
+        assert_eq!(error_name(e), "InvalidInput", "{width} x {height}");
+        let e = wasm::measure(vec![0; 4], vec![0; 4], width, height).unwrap_err();
+        assert_eq!(error_name(e), "InvalidInput", "{width} x {height}");
+    }
     let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED, None).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
     let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None), None).unwrap_err();
@@ -102,7 +128,7 @@ fn errors_carry_stable_names() {
 
 #[wasm_bindgen_test]
 fn formats_lists_every_output_format() {
-    let list = wasm::formats().unwrap();
+    let list: js_sys::Array = wasm::formats().unwrap().dyn_into().unwrap();
     let ids: Vec<String> = list
         .iter()
         .map(|f| get(&f, "id").as_string().unwrap())
@@ -112,7 +138,7 @@ fn formats_lists_every_output_format() {
 
 #[wasm_bindgen_test]
 fn a_budget_search_reports_progress_and_fits() {
-    let png = wasm::encode(gradient(), 48, 32, options("png", None)).unwrap();
+    let png = wasm::encode(gradient(), 48.0, 32.0, options("png", None)).unwrap();
     let opts = options("jpeg", None);
     Reflect::set(&opts, &"maxBytes".into(), &900.into()).unwrap();
     let calls = js_sys::Array::new();

@@ -22,24 +22,14 @@ function validValue(option, value) {
     case 'choice': return choiceList(option).some((c) => c.value === value);
     case 'boolean': return typeof value === 'boolean';
     case 'color': return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value);
-    case 'list': return Array.isArray(value) && value.length > 0 && value.every((v) => option.choices.includes(v));
+    case 'list': return Array.isArray(value) && value.length > 0 && value.every((v) => choiceList(option).some((c) => c.value === v));
     default: return false;
   }
 }
 
-// Human labels for choices whose meta does not carry them yet (the meta is to give each its own).
-const CHOICE_LABELS = {
-  subsampling: { auto: 'Automatic', '4:4:4': 'None (4:4:4)', '4:2:2': 'Half across (4:2:2)', '4:2:0': 'Half both ways (4:2:0)' },
-  colorProfile: { keep: "Keep the photo's profile", srgb: 'Convert to sRGB' },
-  effort: { fast: 'Fast', default: 'Balanced', max: 'Smallest (slow)' },
-};
-
-/** A choice option's choices as `[{ value, label }]`, with the meta's human label for each. */
+/** A choice option's choices as `[{ value, label }]`: the meta gives each its human label. */
 export function choiceList(option) {
-  return (option.choices ?? []).map((c) => {
-    if (c && typeof c === 'object') return { value: c.value, label: c.label ?? String(c.value) };
-    return { value: c, label: CHOICE_LABELS[option.name]?.[c] ?? String(c) };
-  });
+  return (option.choices ?? []).map((c) => ({ value: c.value, label: c.label ?? String(c.value) }));
 }
 
 export class Settings {

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use pixsqueeze::{Format, LimitOptions, OptionKind, OptionMeta, Options, Settings, COMMON_OPTIONS};
+use pixsqueeze::{
+    Format, OptionKind, OptionMeta, Options, Settings, COMMON_OPTIONS, LIMIT_OPTIONS,
+};
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
@@ -93,13 +95,17 @@ fn option_help(flag: &Flag) -> String {
     let values = match m.kind {
         OptionKind::Integer { min, max, default } if is_size(m.name) => format!(
             "{min} to {max} bytes ({}), or a size such as 200KB, 1.5MB, 2MiB [default: {default}]",
-            human_bytes(u64::from(max))
+            human_bytes(max)
         ),
         OptionKind::Integer { min, max, default } => {
             format!("a whole number from {min} to {max} [default: {default}]")
         }
+        OptionKind::Number { min, max, default } => {
+            format!("a number from {min} to {max} [default: {default}]")
+        }
         OptionKind::Choice { choices, default } => {
-            format!("one of {} [default: {default}]", choices.join(", "))
+            let values: Vec<&str> = choices.iter().map(|c| c.value).collect();
+            format!("one of {} [default: {default}]", values.join(", "))
         }
         OptionKind::Boolean { default: true } => {
             format!(
@@ -109,6 +115,14 @@ fn option_help(flag: &Flag) -> String {
         }
         OptionKind::Boolean { default: false } => "true or false [default: false]".into(),
         OptionKind::Color { default } => format!("a colour #rrggbb [default: {default}]"),
+        OptionKind::List { choices, default } => {
+            let values: Vec<&str> = choices.iter().map(|c| c.value).collect();
+            format!(
+                "a comma-separated list of {} [default: {}]",
+                values.join(", "),
+                default.join(",")
+            )
+        }
     };
     let formats = if flag.formats.is_empty() {
         String::new()
@@ -121,10 +135,11 @@ fn option_help(flag: &Flag) -> String {
 fn value_name(meta: &OptionMeta) -> &'static str {
     match meta.kind {
         OptionKind::Integer { .. } if is_size(meta.name) => "SIZE",
-        OptionKind::Integer { .. } => "N",
+        OptionKind::Integer { .. } | OptionKind::Number { .. } => "N",
         OptionKind::Choice { .. } => "CHOICE",
         OptionKind::Boolean { .. } => "BOOL",
         OptionKind::Color { .. } => "#RRGGBB",
+        OptionKind::List { .. } => "LIST",
     }
 }
 
@@ -272,30 +287,26 @@ pub fn command() -> Command {
         cmd = cmd.arg(arg);
     }
     cmd = cmd.next_help_heading("Limits for untrusted input (the package's `limits`)");
-    for field in LimitOptions::FIELDS {
+    for meta in LIMIT_OPTIONS {
         cmd = cmd.arg(
-            Arg::new(format!("limits.{field}"))
-                .long(format!("limit-{}", kebab(field)))
-                .value_name(if is_size(field) { "SIZE" } else { "N" })
-                .help(limit_help(field)),
+            Arg::new(format!("limits.{}", meta.name))
+                .long(format!("limit-{}", kebab(meta.name)))
+                .value_name(if is_size(meta.name) { "SIZE" } else { "N" })
+                .help(limit_help(meta)),
         );
     }
     cmd
 }
 
-fn limit_help(field: &str) -> String {
-    let d = pixsqueeze::Limits::default();
-    match field {
-        "maxWidth" => format!("Refuse images wider than this [default: {}]", d.max_width),
-        "maxHeight" => format!("Refuse images taller than this [default: {}]", d.max_height),
-        "maxPixels" => format!("Refuse images of more pixels [default: {}]", d.max_pixels),
-        "maxInputBytes" => format!(
-            "Refuse files larger than this [default: {} ({} MiB)]",
-            d.max_input_bytes,
-            d.max_input_bytes >> 20
-        ),
-        other => format!("limits.{other}"),
-    }
+fn limit_help(meta: &OptionMeta) -> String {
+    let default = match meta.kind {
+        OptionKind::Integer { default, .. } if is_size(meta.name) => {
+            format!("{default} ({})", human_bytes(default))
+        }
+        OptionKind::Integer { default, .. } => default.to_string(),
+        _ => meta.kind.default_value().to_string(),
+    };
+    format!("{} [default: {default}]", meta.description)
 }
 
 /// Reads the checked configuration out of parsed arguments.
@@ -372,16 +383,22 @@ fn options(m: &ArgMatches) -> Result<Options, Failure> {
             continue;
         };
         let value = match meta.kind {
-            OptionKind::Integer { .. } => number(meta.name, text)?,
+            OptionKind::Integer { .. } | OptionKind::Number { .. } => number(meta.name, text)?,
             OptionKind::Boolean { .. } => boolean(meta.name, text)?,
             OptionKind::Choice { .. } | OptionKind::Color { .. } => Value::String(text.clone()),
+            OptionKind::List { .. } => Value::Array(
+                text.split(',')
+                    .map(|v| Value::String(v.trim().to_owned()))
+                    .collect(),
+            ),
         };
         map.insert(meta.name.into(), value);
     }
     let mut limits = Map::new();
-    for field in LimitOptions::FIELDS {
-        if let Some(text) = m.get_one::<String>(&format!("limits.{field}")) {
-            limits.insert((*field).into(), number(&format!("limits.{field}"), text)?);
+    for meta in LIMIT_OPTIONS {
+        let name = format!("limits.{}", meta.name);
+        if let Some(text) = m.get_one::<String>(&name) {
+            limits.insert(meta.name.into(), number(&name, text)?);
         }
     }
     if !limits.is_empty() {
@@ -568,7 +585,7 @@ mod tests {
         let e = parse(&["--dry-run", "--format", "gif"])
             .err()
             .expect("gif is not an output format");
-        assert!(e.message.contains("unknown variant"), "{}", e.message);
+        assert!(e.message.contains("format must be one of"), "{}", e.message);
         let e = parse(&["--dry-run", "--format", "jpeg", "--quality", "high"])
             .err()
             .expect("not a number");

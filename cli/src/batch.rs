@@ -258,7 +258,7 @@ fn row(input: PathBuf, output: Option<PathBuf>, bytes: &[u8], c: &Compressed, ke
         format: Some(meta.id),
         width: Some(c.width),
         height: Some(c.height),
-        quality: meta.default_quality.map(|_| c.settings.quality),
+        quality: meta.option("quality").map(|_| c.settings.quality),
         original_bytes: Some(bytes.len() as u64),
         compressed_bytes: Some(c.compressed_bytes as u64),
         output_bytes: Some(if kept {

@@ -6,8 +6,8 @@
 //! is an error of the wrong kind, a lossless result that is not, or our own output that does not decode.
 
 use pixsqueeze::{
-    compress as compress_file, decode_full, encode, Effort, Error, Format, Image, LimitOptions,
-    Limits, Options, Rgba16, Rgba8, Subsampling,
+    compress as compress_file, decode_full, encode, Error, Format, Image, Limits, Options, Rgba16,
+    Rgba8,
 };
 
 /// Tight bounds so that one input costs milliseconds and a few MB: a larger declared image must be
@@ -25,13 +25,13 @@ pub fn limits() -> Limits {
     }
 }
 
-fn limit_options() -> LimitOptions {
-    LimitOptions {
-        max_width: Some(f64::from(MAX_SIDE)),
-        max_height: Some(f64::from(MAX_SIDE)),
-        max_pixels: Some(MAX_PIXELS as f64),
-        max_input_bytes: Some(MAX_INPUT_BYTES as f64),
-    }
+/// `options` with [`limits`] as its `limits: { … }`.
+fn limited(options: Options, max_pixels: u64) -> Options {
+    options
+        .with_limit("maxWidth", MAX_SIDE)
+        .with_limit("maxHeight", MAX_SIDE)
+        .with_limit("maxPixels", max_pixels)
+        .with_limit("maxInputBytes", MAX_INPUT_BYTES)
 }
 
 /// A search encodes and scores up to about twenty times per input: a quarter of the pixels keeps
@@ -54,6 +54,28 @@ fn pixel_count(image: &Image) -> u64 {
 }
 
 /// `decode`: any bytes give an image within the limits or a typed error.
+/// The DEFLATE encoder alone: any bytes, compressed at the level the first byte picks (fast, default or
+/// max), must come back exactly from miniz_oxide, an inflater independent of ours.
+pub fn deflate(data: &[u8]) {
+    let Some((&select, bytes)) = data.split_first() else {
+        return;
+    };
+    let stream = pixsqueeze::fuzzing::zlib(bytes, select % 3);
+    let back = miniz_oxide::inflate::decompress_to_vec_zlib(&stream).unwrap_or_else(|e| {
+        panic!(
+            "miniz_oxide rejects our zlib stream of {} bytes: {e:?}",
+            bytes.len()
+        )
+    });
+    assert!(
+        back == bytes,
+        "level {}: {} bytes in, {} bytes back",
+        select % 3,
+        bytes.len(),
+        back.len()
+    );
+}
+
 pub fn decode(data: &[u8]) {
     match decode_full(data, &limits()) {
         Ok(decoded) => assert!(pixel_count(&decoded.image) <= MAX_PIXELS),
@@ -69,32 +91,24 @@ pub fn compress(data: &[u8]) {
     };
     // Low bits pick the format (they also feed the options below: overlap is fine for a fuzzer).
     let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
-    let mut options = Options::new(format);
-    options.quality = Some(f64::from(level % 100 + 1));
-    options.colors = Some(f64::from(*level).max(2.0));
-    options.subsampling = Some(
-        [
-            Subsampling::Auto,
-            Subsampling::S444,
-            Subsampling::S422,
-            Subsampling::S420,
-        ][usize::from(select >> 2 & 3)],
-    );
-    options.progressive = Some(select & 16 != 0);
-    // `max` effort is many times slower per input and exercises the same code: left to `roundtrip`.
-    options.effort = Some(if select & 32 != 0 {
-        Effort::Fast
-    } else {
-        Effort::Default
-    });
-    options.dither = Some(select & 64 != 0);
-    options.keep_metadata = Some(select & 128 != 0);
-    // WebP lossy or lossless from the level's low bit (its quality comes from the same byte).
     let lossless = level & 1 != 0;
-    options.lossless = Some(lossless);
-    // AVIF at its fastest speeds: the slow ones run the same code for longer per input.
-    options.speed = Some(if select & 64 != 0 { 10.0 } else { 9.0 });
-    options.limits = Some(limit_options());
+    let options = Options::new(format)
+        .with("quality", level % 100 + 1)
+        .with("colors", (*level).max(2))
+        .with(
+            "subsampling",
+            ["auto", "4:4:4", "4:2:2", "4:2:0"][usize::from(select >> 2 & 3)],
+        )
+        .with("progressive", select & 16 != 0)
+        // `max` effort is many times slower per input and exercises the same code: left to `roundtrip`.
+        .with("effort", if select & 32 != 0 { "fast" } else { "default" })
+        .with("dither", select & 64 != 0)
+        .with("keepMetadata", select & 128 != 0)
+        // WebP lossy or lossless from the level's low bit (its quality comes from the same byte).
+        .with("lossless", lossless)
+        // AVIF at its fastest speeds: the slow ones run the same code for longer per input.
+        .with("speed", if select & 64 != 0 { 10 } else { 9 });
+    let options = limited(options, MAX_PIXELS);
     match compress_file(file, &options) {
         Ok(r) => {
             assert!(!r.data.is_empty());
@@ -115,36 +129,42 @@ pub fn search(data: &[u8]) {
         return;
     };
     let format = Format::ALL[usize::from(select & 7) % Format::ALL.len()];
-    let mut options = Options::new(format);
-    options.limits = Some(LimitOptions {
-        max_pixels: Some(SEARCH_MAX_PIXELS as f64),
-        ..limit_options()
-    });
-    options.allow_resize = Some(select & 32 != 0);
-    options.speed = Some(10.0);
+    let mut options = limited(Options::new(format), SEARCH_MAX_PIXELS);
+    options.set("allowResize", select & 32 != 0);
+    options.set("speed", 10);
     let target = f64::from(*target);
+    let (mut max_bytes, mut min_score, mut min_psnr) = (None, None, None);
     match select >> 3 & 3 {
         // Budgets from 64 bytes to about 65 kB: small enough that resizing and failures happen.
-        0 => options.max_bytes = Some(64.0 + target * target),
-        1 => options.min_score = Some(target * 100.0 / 255.0),
-        2 => options.min_psnr = Some(10.0 + target / 4.0),
+        0 => max_bytes = Some(64.0 + target * target),
+        1 => min_score = Some(target * 100.0 / 255.0),
+        2 => min_psnr = Some(10.0 + target / 4.0),
         _ => {}
+    }
+    for (name, value) in [
+        ("maxBytes", max_bytes),
+        ("minScore", min_score),
+        ("minPsnr", min_psnr),
+    ] {
+        if let Some(v) = value {
+            options.set(name, v);
+        }
     }
     match compress_file(file, &options) {
         Ok(r) => {
-            if let Some(max) = options.max_bytes {
+            if let Some(max) = max_bytes {
                 assert!(
                     r.data.len() as f64 <= max,
                     "{} bytes over a {max}-byte budget",
                     r.data.len()
                 );
             }
-            if let (Some(min), Some(score)) = (options.min_score, r.ssimulacra2) {
+            if let (Some(min), Some(score)) = (min_score, r.ssimulacra2) {
                 // The search measures at the size it returns; only a resize-free lossless answer is
                 // exempt from scoring, and that scores 100.
                 assert!(score >= min - 1e-6, "score {score} under the {min} target");
             }
-            if let Some(min) = options.min_psnr {
+            if let Some(min) = min_psnr {
                 assert!(
                     r.psnr >= min - 1e-6,
                     "PSNR {} under the {min} dB target",
@@ -168,7 +188,7 @@ pub fn roundtrip(data: &[u8]) {
         Format::Png
     };
     let deep = format == Format::Png && select & 2 != 0;
-    let effort = [Effort::Fast, Effort::Default, Effort::Max][usize::from(select >> 2) % 3];
+    let effort = ["fast", "default", "max"][usize::from(select >> 2) % 3];
     let width = u32::from(*width % 64) + 1;
     let bytes_per_pixel = if deep { 8 } else { 4 };
     let height = pixels.len() / (width as usize * bytes_per_pixel);
@@ -192,9 +212,9 @@ pub fn roundtrip(data: &[u8]) {
             .expect("sized above")
             .into()
     };
-    let mut options = Options::new(format);
-    options.effort = Some(effort);
-    options.lossless = Some(true);
+    let options = Options::new(format)
+        .with("effort", effort)
+        .with("lossless", true);
     let file = match encode(&image, &options) {
         // The core build (`--no-default-features`) leaves WebP to the full one.
         Err(e) if e.name() == "NeedsFullModule" => return,
@@ -207,7 +227,7 @@ pub fn roundtrip(data: &[u8]) {
     // on purpose (v * 257 decodes back to v), which is the same pixels, not a different image.
     assert!(
         samples16(&back) == samples16(&image),
-        "{format:?} (effort {effort:?}) changed pixels"
+        "{format:?} (effort {effort}) changed pixels"
     );
 }
 

@@ -1,16 +1,18 @@
-//! Output codecs: one file per format behind [`encode_rgba`], and the per-format [`FormatMeta`] that
-//! drives both the API types and the page's controls.
+//! Output codecs: one file per format behind [`encode_image`], and the per-format [`FormatMeta`]: the
+//! options each format reads, the source of the validator, the API types and the page's controls.
 
 mod avif;
 mod jpeg;
 mod png;
 mod webp;
 
+pub(crate) use png::zlib_alone;
 #[cfg(feature = "full")]
 pub(crate) use webp::decode as decode_webp;
 pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
 
 use crate::error::{Error, Result};
+pub use crate::options::{Choice, OptionKind, OptionMeta};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
 
@@ -26,48 +28,61 @@ pub struct FormatMeta {
     pub extension: &'static str,
     /// Whether the format throws information away.
     pub lossy: bool,
-    /// The quality used when none is given (formats that take a quality only).
-    pub default_quality: Option<u8>,
     /// The options this format reads besides the common ones ([`COMMON_OPTIONS`]).
     pub options: &'static [OptionMeta],
 }
 
-/// One option a format reads: enough for a UI to build a control and for typings to name it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OptionMeta {
-    /// The field name in the options object.
-    pub name: &'static str,
-    pub label: &'static str,
-    pub kind: OptionKind,
-    /// One sentence for a tooltip or a doc comment.
-    pub description: &'static str,
+impl FormatMeta {
+    /// The option `name` as this format reads it (its own or a common one).
+    pub fn option(&self, name: &str) -> Option<&'static OptionMeta> {
+        self.options
+            .iter()
+            .chain(COMMON_OPTIONS)
+            .find(|o| o.name == name)
+    }
+
+    /// The default of this format's `quality` option, for formats that read one.
+    pub fn default_quality(&self) -> Option<u64> {
+        match self.option("quality")?.kind {
+            OptionKind::Integer { default, .. } => Some(default),
+            _ => None,
+        }
+    }
 }
 
-/// The type, range and default of an option.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum OptionKind {
-    Integer {
-        min: u32,
-        max: u32,
-        default: u32,
+/// `{ id, label, mimeType, extension, lossy, defaultQuality, options }`, the shape `formats()` gives,
+/// with `options` every option the format reads: its own, then the common ones.
+impl serde::Serialize for FormatMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let options: Vec<&OptionMeta> = self.options.iter().chain(COMMON_OPTIONS).collect();
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("id", self.id)?;
+        m.serialize_entry("label", self.label)?;
+        m.serialize_entry("mimeType", self.mime_type)?;
+        m.serialize_entry("extension", self.extension)?;
+        m.serialize_entry("lossy", &self.lossy)?;
+        m.serialize_entry("defaultQuality", &self.default_quality())?;
+        m.serialize_entry("options", &options)?;
+        m.end()
+    }
+}
+
+/// The values of `effort`, which PNG and WebP both read (each maps them to its own encoder's levels).
+pub(crate) const EFFORT_CHOICES: &[Choice] = &[
+    Choice {
+        value: "fast",
+        label: "Fast",
     },
     Choice {
-        choices: &'static [&'static str],
-        default: &'static str,
+        value: "default",
+        label: "Balanced",
     },
-    Boolean {
-        default: bool,
+    Choice {
+        value: "max",
+        label: "Smallest (slow)",
     },
-    /// A `#rrggbb` colour.
-    Color {
-        default: &'static str,
-    },
-    /// Any number of the choices, as a list.
-    List {
-        choices: &'static [&'static str],
-        default: &'static [&'static str],
-    },
-}
+];
 
 /// Options every format reads.
 pub const COMMON_OPTIONS: &[OptionMeta] = &[
@@ -103,7 +118,16 @@ pub const COMMON_OPTIONS: &[OptionMeta] = &[
         name: "colorProfile",
         label: "Colour profile",
         kind: OptionKind::Choice {
-            choices: &["keep", "srgb"],
+            choices: &[
+                Choice {
+                    value: "keep",
+                    label: "Keep the photo's profile",
+                },
+                Choice {
+                    value: "srgb",
+                    label: "Convert to sRGB",
+                },
+            ],
             default: "keep",
         },
         description: "Keep the photo's embedded ICC profile, or convert the pixels to sRGB.",
@@ -121,20 +145,20 @@ pub const COMMON_OPTIONS: &[OptionMeta] = &[
     OptionMeta {
         name: "minScore",
         label: "At least SSIMULACRA2",
-        kind: OptionKind::Integer {
-            min: 0,
-            max: 100,
-            default: 0,
+        kind: OptionKind::Number {
+            min: 0.0,
+            max: 100.0,
+            default: 0.0,
         },
         description: "Target quality: the smallest file scoring at least this (90 ≈ visually lossless; 0: off).",
     },
     OptionMeta {
         name: "minPsnr",
         label: "At least PSNR (dB)",
-        kind: OptionKind::Integer {
-            min: 0,
-            max: 100,
-            default: 0,
+        kind: OptionKind::Number {
+            min: 0.0,
+            max: 100.0,
+            default: 0.0,
         },
         description: "Target quality: the smallest file whose PSNR reaches this (0: off).",
     },
@@ -186,12 +210,32 @@ const AUTO_META: FormatMeta = FormatMeta {
     mime_type: "image/*",
     extension: "",
     lossy: true,
-    default_quality: None,
     options: &[OptionMeta {
         name: "autoFormats",
         label: "Formats to try",
         kind: OptionKind::List {
-            choices: &["jpeg", "png", "png-palette", "webp", "avif"],
+            choices: &[
+                Choice {
+                    value: "jpeg",
+                    label: "JPEG",
+                },
+                Choice {
+                    value: "png",
+                    label: "PNG",
+                },
+                Choice {
+                    value: "png-palette",
+                    label: "PNG (palette)",
+                },
+                Choice {
+                    value: "webp",
+                    label: "WebP",
+                },
+                Choice {
+                    value: "avif",
+                    label: "AVIF (slow)",
+                },
+            ],
             default: &["jpeg", "png", "png-palette", "webp"],
         },
         description:

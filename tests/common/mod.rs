@@ -73,7 +73,20 @@ pub fn deep_ramp(width: u32, height: u32) -> Image {
         .into()
 }
 
-/// `../shared/corpus/<sub>` if it exists; otherwise prints why the caller skips and returns `None`.
+/// Whether this is CI (`CI=true`): there a missing corpus fails instead of printing SKIP.
+pub fn ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// Whether the reference decoders (djpeg, dwebp) must be there: in CI, and wherever `npm test` runs
+/// (scripts/test.sh sets `PIXSQUEEZE_REQUIRE_TOOLS=1` after its set-up installed them). A missing one
+/// then fails instead of printing SKIP.
+pub fn tools_required() -> bool {
+    ci() || std::env::var("PIXSQUEEZE_REQUIRE_TOOLS").as_deref() == Ok("1")
+}
+
+/// `../shared/corpus/<sub>` if it exists; otherwise prints why the caller skips and returns `None`
+/// (and fails under CI=true: [`ci`]).
 pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus")
@@ -81,6 +94,12 @@ pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
+        assert!(
+            !ci(),
+            "{} not found: under CI=true the corpus tests must run, not skip (put the shared corpus \
+             beside the checkout)",
+            dir.display()
+        );
         println!(
             "SKIP: {} not found; corpus tests need the shared corpus beside the checkout",
             dir.display()
@@ -161,8 +180,9 @@ pub fn webp_reference(bytes: &[u8]) -> Rgba8 {
 }
 
 /// Decodes a JPEG with libjpeg-turbo's `djpeg` (Debian's libjpeg-turbo-progs, installed by
-/// `scripts/setup.sh --test`), an implementation independent of pixsqueeze's. `None`, with the reason
-/// printed, where djpeg is missing.
+/// `scripts/setup.sh --test`), an implementation independent of pixsqueeze's (which decodes JPEG with
+/// jpeg-decoder). `None`, with the reason printed, where djpeg is missing; a failure where
+/// [`tools_required`].
 pub fn jpeg_reference(bytes: &[u8]) -> Option<Rgba8> {
     use std::io::Write;
     use std::process::{Command, Stdio};
@@ -173,6 +193,10 @@ pub fn jpeg_reference(bytes: &[u8]) -> Option<Rgba8> {
         .stderr(Stdio::null())
         .spawn();
     let Ok(mut child) = child else {
+        assert!(
+            !tools_required(),
+            "djpeg (libjpeg-turbo-progs) is missing; scripts/setup.sh --test installs it"
+        );
         println!(
             "SKIP: djpeg (libjpeg-turbo-progs) not found; the independent JPEG check is skipped"
         );
@@ -311,7 +335,7 @@ pub fn avif_from_elsewhere_args(png: &[u8], args: &[&str]) -> Option<Vec<u8>> {
 
 /// Decodes a WebP with libwebp's `dwebp` (Debian's `webp` package, installed by
 /// `scripts/setup.sh --test`), the reference decoder, run as a separate program: RGBA8. `None`, with
-/// the reason printed, where dwebp is missing (a failure under CI=true, where it must be there).
+/// the reason printed, where dwebp is missing (a failure where [`tools_required`]).
 pub fn dwebp_reference(bytes: &[u8]) -> Option<Rgba8> {
     use std::process::Command;
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -328,7 +352,7 @@ pub fn dwebp_reference(bytes: &[u8]) -> Option<Rgba8> {
     let Ok(status) = run else {
         let _ = std::fs::remove_dir_all(&dir);
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
+            !tools_required(),
             "dwebp (Debian's webp package) is missing; scripts/setup.sh --test installs it"
         );
         println!(

@@ -3,20 +3,12 @@
 // asserted against timings.
 import assert from 'node:assert/strict';
 import { b64 } from './consumer.mjs';
-import { engine } from './drivers/index.mjs';
 
 /**
- * Firefox runs WebDriver scripts in a sandbox with JS builtins of its own, so the ArrayBuffers they make
- * come from another realm, as an iframe's do: the package refuses those until js/api.js stops testing
- * `instanceof ArrayBuffer` (issue 13/17, the cross-realm fix). Until then the check is a todo there.
+ * Input made in another realm (a same-origin iframe's ArrayBuffer, Uint8Array and Blob) is taken as the
+ * page's own is (js/api.js checks brands, not `instanceof`). Firefox's WebDriver scripts run in a sandbox
+ * with builtins of their own, so there compressInputs below is a cross-realm check too.
  */
-export const crossRealmTodo = engine === 'firefox' && 'the package refuses an ArrayBuffer from another realm (WebDriver\'s sandbox in Firefox)';
-
-/** Until js/api.js accepts buffers from other realms, the iframe check below is a todo in every engine. */
-export const iframeTodo = 'the package refuses an ArrayBuffer from another realm (js/api.js: instanceof ArrayBuffer)';
-
-/** Input made in another realm (a same-origin iframe's ArrayBuffer, Uint8Array and Blob) is taken as the
- * page's own is. */
 export async function crossRealm(page, png) {
   const out = await page.evaluate(async (s) => {
     const frame = document.createElement('iframe');

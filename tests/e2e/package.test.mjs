@@ -3,7 +3,7 @@
 // trap, and init() with a wasm URL of the host's choosing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { launch, corpusFile, photoLikePng, root } from './support.mjs';
@@ -11,6 +11,10 @@ import { assertClean, b64, installApp, openPage, pack, serveStatic } from './con
 import * as checks from './api-checks.mjs';
 
 const png = photoLikePng(320, 240);
+const testHooksWasm = join(root, 'target', 'test-hooks', 'pixsqueeze_bg.wasm');
+// `node scripts/build.mjs --test-hooks` makes it (scripts/test.sh does); required where tools are.
+const noTestHooks = !existsSync(testHooksWasm) && process.env.CI !== 'true' && process.env.PIXSQUEEZE_REQUIRE_TOOLS !== '1'
+  && 'SKIP: target/test-hooks/ is not built (node scripts/build.mjs --test-hooks)';
 let env;
 let app;
 let server;
@@ -27,6 +31,8 @@ before(async () => {
   const { tarball } = pack();
   app = installApp(join(root, 'tests', 'e2e', 'plain-page'), 'plain-page', tarball);
   writeFileSync(join(app, 'photo.png'), png);
+  // The core build with its test hooks (a trap and a panic on demand), which the shipped wasm lacks.
+  if (existsSync(testHooksWasm)) copyFileSync(testHooksWasm, join(app, 'test-hooks.wasm'));
   server = await serveStatic(app);
   env = await launch();
   ctx = await openPage(env, `${server.origin}/`);
@@ -41,34 +47,46 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
-test('input from another realm (an iframe) is taken', { todo: checks.iframeTodo }, () => checks.crossRealm(ctx.page, png));
+test('input from another realm (an iframe) is taken', () => checks.crossRealm(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
 test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 
-test('a worker whose wasm trapped is replaced and the next job succeeds', async () => {
+test('a worker whose wasm trapped is replaced and the next job succeeds; a panic\'s message is in the error', { skip: noTestHooks }, async () => {
   const before = await ctx.page.workers();
   const out = await ctx.page.evaluate(async () => {
-    // The pool is internal, so the trap (a test-only wasm export) is driven through it directly, with one
-    // worker so that the next job must run on its replacement.
+    // The pool is internal, so the trap and the panic (test-only exports of the test build, not in the
+    // shipped wasm) are driven through it directly, with one worker so that each next job must run on a
+    // replacement. The shipped glue instantiates the test build as it does the shipped one.
     const { WorkerPool } = await import('./node_modules/pixsqueeze/js/pool.js');
-    const wasm = await WebAssembly.compileStreaming(fetch('./node_modules/pixsqueeze/pkg/pixsqueeze_bg.wasm'));
+    const wasm = await WebAssembly.compileStreaming(fetch('./test-hooks.wasm'));
     const pool = new WorkerPool({ wasm, size: 1 });
-    const trap = await pool.run('__trapForTests', []).then(() => null, (e) => ({ name: e.name, message: e.message }));
+    const failure = (p) => p.then(() => null, (e) => ({ name: e.name, message: e.message }));
+    const trap = await failure(pool.run('__trapForTests', []));
     const formats = await pool.run('formats', []);
+    const panic = await failure(pool.run('__panicForTests', []));
+    const again = await pool.run('formats', []);
     pool.terminate();
-    return { trap, formats: formats.length };
+    const shipped = await WebAssembly.compileStreaming(fetch('./node_modules/pixsqueeze/pkg/pixsqueeze_bg.wasm'));
+    const shippedPool = new WorkerPool({ wasm: shipped, size: 1 });
+    const absent = await failure(shippedPool.run('__trapForTests', []));
+    shippedPool.terminate();
+    return { trap, panic, absent, formats: formats.length, again: again.length };
   });
   assert.equal(out.trap?.name, 'RuntimeError');
   assert.match(out.trap.message, /crashed .*unreachable.*replaced/i); // WebKit says "Unreachable code"
+  assert.equal(out.panic?.name, 'RuntimeError');
+  assert.match(out.panic.message, /panicked at src\/wasm\.rs:\d+:\d+:\s+a panic on purpose \(test hook\): 2 \+ 2 = 4/);
+  assert.match(out.panic.message, /replaced/);
+  assert.equal(out.absent?.name, 'Unsupported', 'the shipped wasm has no test hook');
   const after = await ctx.page.workers();
-  assert.ok(out.formats > 0, 'the next job succeeded');
-  assert.equal(after.started - before.started, 2, 'a fresh worker ran the next job');
-  assert.equal(after.terminated - before.terminated, 2, 'the trapped worker was dropped (and the other at the end)');
+  assert.ok(out.formats > 0 && out.again > 0, 'the next jobs succeeded');
+  assert.equal(after.started - before.started, 4, 'a fresh worker ran each next job (and one the shipped build)');
+  assert.equal(after.terminated - before.terminated, 4, 'both trapped workers were dropped (and the others at the end)');
 });
 
 test('a JPEG job fetches only the core wasm; WebP and sRGB conversion fetch the full one once, same results', async () => {

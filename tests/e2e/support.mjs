@@ -19,10 +19,17 @@ export function screenshotDir() {
   return dir;
 }
 
-/** Path of a corpus file, or null (with the reason printed) when the corpus is not beside the checkout. */
+/** Under CI=true a missing corpus fails the tests that read it instead of skipping them. */
+export const corpusRequired = process.env.CI === 'true';
+
+/**
+ * Path of a corpus file, or null (with the reason printed) when the corpus is not beside the checkout;
+ * under CI=true a missing file throws instead.
+ */
 export function corpusFile(rel) {
   const path = join(corpus, rel);
   if (existsSync(path)) return path;
+  if (corpusRequired) throw new Error(`${path} not found: under CI=true the corpus tests must run, not skip (put the shared corpus beside the checkout)`);
   console.log(`SKIP corpus part: ${path} not found (the shared corpus is not beside this checkout)`);
   return null;
 }

@@ -42,9 +42,9 @@ test('a person picks a file and gets a JPEG', async () => {
   const photo = corpusFile('photos/kodim23.png');
   if (photo) await checks.pickFile(ctx.page, photo);
 });
-test('compress on File, Blob, ArrayBuffer and Uint8Array', { todo: checks.crossRealmTodo }, () => checks.compressInputs(ctx.page, png));
+test('compress on File, Blob, ArrayBuffer and Uint8Array', () => checks.compressInputs(ctx.page, png));
 test('decode, encode, measure and formats', () => checks.rawApi(ctx.page, png));
-test('input from another realm (an iframe) is taken', { todo: checks.iframeTodo }, () => checks.crossRealm(ctx.page, png));
+test('input from another realm (an iframe) is taken', () => checks.crossRealm(ctx.page, png));
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
 test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));

@@ -21,11 +21,11 @@ export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal:
   });
   for (const item of items) if (item.status === 'fulfilled') void item.value.compressedBytes;
 
-  const pixels: Pixels = await decode(r.data);
+  const pixels: Pixels = await decode(r.data, { limits: { maxPixels: 50_000_000 } });
   const png: Uint8Array = await encode(pixels.data, pixels.width, pixels.height, { format: 'png' });
   const m: Metrics = await measure(pixels.data, png, pixels.width, pixels.height);
   const list: FormatMeta[] = await formats();
-  for (const o of list[0].options) if (o.type === 'choice') void o.choices.includes(o.default);
+  for (const o of list[0].options) if (o.type === 'choice') void o.choices.some((c) => c.value === o.default && c.label);
   const names: ErrorName[] = ['DecodeError', 'AbortError'];
   terminate();
   void [score, blob, m, names];
@@ -38,6 +38,8 @@ export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal:
   await compress(file, { format: 'gif' });
   // @ts-expect-error: the format is required
   await compress(file, { quality: 80 });
+  // @ts-expect-error: decode takes limits, not encoding options
+  await decode(file, { quality: 80 });
   // @ts-expect-error: not an input
   await compress('photo.jpg', { format: 'jpeg' });
 }

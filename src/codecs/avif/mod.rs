@@ -9,7 +9,7 @@ mod mux;
 #[cfg(feature = "avif")]
 mod yuv;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
 #[cfg(not(feature = "avif"))]
 use crate::error::Error;
 use crate::error::Result;
@@ -22,7 +22,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/avif",
     extension: "avif",
     lossy: true,
-    default_quality: Some(DEFAULT_AVIF_QUALITY),
     options: &[
         OptionMeta {
             name: "quality",
@@ -30,7 +29,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             kind: OptionKind::Integer {
                 min: 1,
                 max: 100,
-                default: DEFAULT_AVIF_QUALITY as u32,
+                default: DEFAULT_AVIF_QUALITY as u64,
             },
             description: "Higher keeps more detail and makes larger files.",
         },
@@ -40,7 +39,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             kind: OptionKind::Integer {
                 min: 0,
                 max: 10,
-                default: DEFAULT_AVIF_SPEED as u32,
+                default: DEFAULT_AVIF_SPEED as u64,
             },
             description: "AVIF encoder speed: lower is slower and finds smaller files (0–10).",
         },
@@ -48,7 +47,24 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "subsampling",
             label: "Chroma subsampling",
             kind: OptionKind::Choice {
-                choices: &["auto", "4:4:4", "4:2:2", "4:2:0"],
+                choices: &[
+                    Choice {
+                        value: "auto",
+                        label: "Automatic",
+                    },
+                    Choice {
+                        value: "4:4:4",
+                        label: "None (4:4:4)",
+                    },
+                    Choice {
+                        value: "4:2:2",
+                        label: "Half across (4:2:2)",
+                    },
+                    Choice {
+                        value: "4:2:0",
+                        label: "Half both ways (4:2:0)",
+                    },
+                ],
                 default: "auto",
             },
             description: "How much colour detail to keep; auto keeps it all from quality 90 up.",
@@ -57,7 +73,20 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "bitDepth",
             label: "Bit depth",
             kind: OptionKind::Choice {
-                choices: &["auto", "8", "10"],
+                choices: &[
+                    Choice {
+                        value: "auto",
+                        label: "Automatic",
+                    },
+                    Choice {
+                        value: "8",
+                        label: "8 bits",
+                    },
+                    Choice {
+                        value: "10",
+                        label: "10 bits",
+                    },
+                ],
                 default: "auto",
             },
             description: "Bits per sample; auto uses 10 for 16-bit sources.",

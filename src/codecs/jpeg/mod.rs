@@ -13,7 +13,7 @@ mod quant;
 mod scans;
 mod tables;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
 use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
 use crate::pixels::Rgba8;
@@ -28,7 +28,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/jpeg",
     extension: "jpg",
     lossy: true,
-    default_quality: Some(DEFAULT_QUALITY),
     options: &[
         OptionMeta {
             name: "quality",
@@ -36,7 +35,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             kind: OptionKind::Integer {
                 min: 1,
                 max: 100,
-                default: DEFAULT_QUALITY as u32,
+                default: DEFAULT_QUALITY as u64,
             },
             description: "Higher keeps more detail and makes larger files.",
         },
@@ -44,7 +43,24 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "subsampling",
             label: "Chroma subsampling",
             kind: OptionKind::Choice {
-                choices: &["auto", "4:4:4", "4:2:2", "4:2:0"],
+                choices: &[
+                    Choice {
+                        value: "auto",
+                        label: "Automatic",
+                    },
+                    Choice {
+                        value: "4:4:4",
+                        label: "None (4:4:4)",
+                    },
+                    Choice {
+                        value: "4:2:2",
+                        label: "Half across (4:2:2)",
+                    },
+                    Choice {
+                        value: "4:2:0",
+                        label: "Half both ways (4:2:0)",
+                    },
+                ],
                 default: "auto",
             },
             description: "How much colour detail to keep; auto keeps it all from quality 90 up.",

@@ -8,17 +8,27 @@ mod deflate;
 mod reduce;
 mod write;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 use crate::error::{Error, Result};
 use crate::options::Settings;
 use crate::pixels::{Image, Rgba8};
 use crate::quantize::quantize;
 
+/// The zlib compressor alone, for its fuzz target: `level` 0 is fast, 1 default, anything else max.
+pub(crate) fn zlib_alone(data: &[u8], level: u8) -> Vec<u8> {
+    let level = match level {
+        0 => deflate::Level::Fast,
+        1 => deflate::Level::Default,
+        _ => deflate::Level::Max,
+    };
+    deflate::zlib(data, level)
+}
+
 const EFFORT: OptionMeta = OptionMeta {
     name: "effort",
     label: "Effort",
     kind: OptionKind::Choice {
-        choices: &["fast", "default", "max"],
+        choices: EFFORT_CHOICES,
         default: "default",
     },
     description: "More effort finds smaller files and takes longer; the pixels are the same.",
@@ -30,7 +40,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/png",
     extension: "png",
     lossy: false,
-    default_quality: None,
     options: &[EFFORT],
 };
 
@@ -40,7 +49,6 @@ pub(super) const PALETTE_META: FormatMeta = FormatMeta {
     mime_type: "image/png",
     extension: "png",
     lossy: true,
-    default_quality: None,
     options: &[
         OptionMeta {
             name: "colors",

@@ -321,7 +321,7 @@ mod tests {
     #[test]
     #[ignore = "measurement, prints figures"]
     fn corpus_png_figures() {
-        use crate::{Effort, Format, Options};
+        use crate::{Format, Options};
         let Some((_, files)) = kodak_and_screenshot() else {
             return;
         };
@@ -330,11 +330,8 @@ mod tests {
             "kodim23.png",
             "screenshot-lorem-ipsum-firefox.png",
         ];
-        for effort in [Effort::Fast, Effort::Default, Effort::Max] {
-            let opts = Options {
-                effort: Some(effort),
-                ..Options::new(Format::Png)
-            };
+        for effort in ["fast", "default", "max"] {
+            let opts = Options::new(Format::Png).with("effort", effort);
             let (mut all, mut some) = ((0, 0f64), (0, 0f64));
             for path in &files {
                 let Ok(bytes) = std::fs::read(path) else {

@@ -9,7 +9,7 @@ pub(crate) mod ffi;
 #[cfg(feature = "full")]
 pub(crate) mod riff;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 #[cfg(feature = "full")]
 use crate::decode::Decoded;
 use crate::error::Result;
@@ -31,7 +31,6 @@ pub(super) const META: FormatMeta = FormatMeta {
     mime_type: "image/webp",
     extension: "webp",
     lossy: true,
-    default_quality: Some(DEFAULT_QUALITY),
     options: &[
         OptionMeta {
             name: "quality",
@@ -39,7 +38,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             kind: OptionKind::Integer {
                 min: 1,
                 max: 100,
-                default: DEFAULT_QUALITY as u32,
+                default: DEFAULT_QUALITY as u64,
             },
             description: "Higher keeps more detail and makes larger files (lossy only).",
         },
@@ -53,7 +52,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "effort",
             label: "Effort",
             kind: OptionKind::Choice {
-                choices: &["fast", "default", "max"],
+                choices: EFFORT_CHOICES,
                 default: "default",
             },
             description:

@@ -1,16 +1,17 @@
 //! The native rate–quality sweep behind src/codecs/jpeg-notes.md: encodes the Kodak photos in the
 //! shared corpus (and the text screenshot) at nine qualities and prints bits per pixel, SSIMULACRA2 and
 //! PSNR, with Bjøntegaard delta rates against earlier runs and, where present, MozJPEG's files for the
-//! same pixels. Ignored by default (minutes of work, figures not assertions):
+//! same pixels. A bench, not a test (minutes of work, figures not assertions):
 //!
 //! ```text
-//! JSWEEP=/tmp/jsweep cargo test --release --test jpeg_sweep -- --ignored --nocapture
+//! JSWEEP=/tmp/jsweep cargo bench --bench jpeg_sweep
 //! ```
 //!
 //! With `JSWEEP` set, the sweep also writes each image's RGBA to `$JSWEEP/rgba/` (for encoding with
 //! MozJPEG in node, into `$JSWEEP/moz/<name>-<q>.jpg`), saves its own curves to `$JSWEEP/<label>.tsv`
 //! when `JSWEEP_SAVE=<label>` is set, and compares with every saved `.tsv` it finds.
 
+#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;
@@ -149,9 +150,7 @@ fn report(label: &str, anchor: &Curves, ours: &Curves) {
     }
 }
 
-#[test]
-#[ignore = "a measurement, minutes long: run by hand (see the module comment)"]
-fn sweep() {
+fn main() {
     let out_dir = std::env::var_os("JSWEEP").map(PathBuf::from);
     let mut inputs: Vec<PathBuf> = common::corpus_files("photos")
         .into_iter()

@@ -1,12 +1,14 @@
-// Measures and prints what the issues ask to be measured, in the engine E2E_ENGINE names; asserts no
-// timings (machines differ): the page's transfer size on first load, the time from dropping a 12 MP photo
-// to its result on the screen and from a slider change to new figures, and input lag while a batch runs.
+// A benchmark, not a test (it posed as one in tests/e2e/): in the engine E2E_ENGINE names, measures and
+// prints the page's transfer size on first load, the time from dropping a 12 MP photo to its result on
+// the screen and from a slider change to new figures, and input lag while a batch runs. No timing is
+// asserted (machines differ). Run: `E2E_ENGINE=firefox node bench/page-timings.mjs`; npm test runs it in
+// each engine in its benchmark step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag, root } from './support.mjs';
+import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag, root } from '../tests/e2e/support.mjs';
 
 let env;
 before(async () => { env = await launch(); });
