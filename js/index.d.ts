@@ -170,7 +170,8 @@ export type OptionMeta =
   | (OptionMetaBase & { type: 'integer' | 'number'; min: number; max: number; default: number })
   | (OptionMetaBase & { type: 'choice'; choices: Choice[]; default: string })
   | (OptionMetaBase & { type: 'boolean'; default: boolean })
-  | (OptionMetaBase & { type: 'color'; default: `#${string}` });
+  | (OptionMetaBase & { type: 'color'; default: `#${string}` })
+  | (OptionMetaBase & { type: 'list'; choices: Choice[]; default: string[] });
 
 /** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest (slow)"). */
 export interface Choice {

@@ -18,11 +18,7 @@ export interface FormatOptions {
   /**
    * Chroma subsampling: How much colour detail to keep; auto keeps it all from quality 90 up.
    *
-<<<<<<< HEAD
-   * One of `auto`, `4:4:4`, `4:2:2`, `4:2:0`. Used by jpeg, avif.
-=======
-   * One of `auto` (“Automatic”), `4:4:4` (“None (4:4:4)”), `4:2:2` (“Half across (4:2:2)”), `4:2:0` (“Half both ways (4:2:0)”). Used by jpeg.
->>>>>>> main
+   * One of `auto` (“Automatic”), `4:4:4` (“None (4:4:4)”), `4:2:2` (“Half across (4:2:2)”), `4:2:0` (“Half both ways (4:2:0)”). Used by jpeg, avif.
    * @default "auto"
    */
   subsampling?: "auto" | "4:4:4" | "4:2:2" | "4:2:0";
@@ -78,11 +74,7 @@ export interface FormatOptions {
   /**
    * Colour profile: Keep the photo's embedded ICC profile, or convert the pixels to sRGB.
    *
-<<<<<<< HEAD
-   * One of `keep`, `srgb`. Used by jpeg, png, png-palette, webp, avif, auto.
-=======
-   * One of `keep` (“Keep the photo's profile”), `srgb` (“Convert to sRGB”). Used by jpeg, png, png-palette, webp, auto.
->>>>>>> main
+   * One of `keep` (“Keep the photo's profile”), `srgb` (“Convert to sRGB”). Used by jpeg, png, png-palette, webp, avif, auto.
    * @default "keep"
    */
   colorProfile?: "keep" | "srgb";
@@ -96,22 +88,14 @@ export interface FormatOptions {
   /**
    * At least SSIMULACRA2: Target quality: the smallest file scoring at least this (90 ≈ visually lossless; 0: off).
    *
-<<<<<<< HEAD
-   * A whole number from 0 to 100. Used by jpeg, png, png-palette, webp, avif, auto.
-=======
-   * A number from 0 to 100. Used by jpeg, png, png-palette, webp, auto.
->>>>>>> main
+   * A number from 0 to 100. Used by jpeg, png, png-palette, webp, avif, auto.
    * @default 0
    */
   minScore?: number;
   /**
    * At least PSNR (dB): Target quality: the smallest file whose PSNR reaches this (0: off).
    *
-<<<<<<< HEAD
-   * A whole number from 0 to 100. Used by jpeg, png, png-palette, webp, avif, auto.
-=======
-   * A number from 0 to 100. Used by jpeg, png, png-palette, webp, auto.
->>>>>>> main
+   * A number from 0 to 100. Used by jpeg, png, png-palette, webp, avif, auto.
    * @default 0
    */
   minPsnr?: number;
@@ -174,14 +158,14 @@ export interface FormatOptions {
   /**
    * Bit depth: Bits per sample; auto uses 10 for 16-bit sources.
    *
-   * One of `auto`, `8`, `10`. Used by avif.
+   * One of `auto` (“Automatic”), `8` (“8 bits”), `10` (“10 bits”). Used by avif.
    * @default "auto"
    */
   bitDepth?: "auto" | "8" | "10";
   /**
    * Formats to try: The formats auto may pick; AVIF is slow to search, so it is tried only when listed.
    *
-   * A list of any of `jpeg`, `png`, `png-palette`, `webp`, `avif`. Used by auto.
+   * A list of any of `jpeg` (“JPEG”), `png` (“PNG”), `png-palette` (“PNG (palette)”), `webp` (“WebP”), `avif` (“AVIF (slow)”). Used by auto.
    * @default ["jpeg","png","png-palette","webp"]
    */
   autoFormats?: Array<"jpeg" | "png" | "png-palette" | "webp" | "avif">;
@@ -194,18 +178,6 @@ export interface ResolvedOptions {
   subsampling: "auto" | "4:4:4" | "4:2:2" | "4:2:0";
   progressive: boolean;
   optimizeHuffman: boolean;
-<<<<<<< HEAD
-  effort: "fast" | "default" | "max";
-  speed: number;
-  bitDepth: "auto" | "8" | "10";
-  autoFormats: Array<"jpeg" | "png" | "png-palette" | "webp" | "avif">;
-  colors: number;
-  dither: boolean;
-  maxWidth: number | null;
-  maxHeight: number | null;
-  linearResize: boolean;
-=======
->>>>>>> main
   keepMetadata: boolean;
   background: `#${string}`;
   maxWidth: number;
@@ -222,6 +194,9 @@ export interface ResolvedOptions {
   colors: number;
   dither: boolean;
   lossless: boolean;
+  speed: number;
+  bitDepth: "auto" | "8" | "10";
+  autoFormats: Array<"jpeg" | "png" | "png-palette" | "webp" | "avif">;
 }
 
 /**
