@@ -68,8 +68,17 @@ export interface Result {
   /** Peak signal-to-noise ratio in dB (peak 255); `Infinity` for identical pixels. */
   psnr: number;
   /**
+   * For a 16-bit input (a 16-bit PNG or TIFF, a scan), the MSE on the 16-bit scale, comparing the
+   * result at its own precision (an 8-bit result widened exactly): 0 for a bit-exact 16-bit PNG, and
+   * what the low bits lost otherwise. `null` for 8-bit inputs.
+   */
+  mse16: number | null;
+  /** PSNR in dB on the 16-bit scale (peak 65535) from `mse16`; `Infinity` when bit-exact; `null` for 8-bit inputs. */
+  psnr16: number | null;
+  /**
    * SSIMULACRA2 perceptual score against the original: 100 is identical, about 90 is visually lossless,
-   * about 70 is good web quality. `null` for images under 8 pixels a side, which it cannot score.
+   * about 70 is good web quality. `null` for images under 113 pixels a side, which it cannot judge
+   * (`notes` says so).
    */
   ssimulacra2: number | null;
   /** The quality used, or `null` for formats without one. */
@@ -78,6 +87,19 @@ export interface Result {
   options: ResolvedOptions;
   /** What a smart mode (`maxBytes`, `minScore`, `minPsnr`, `format: "auto"`) tried and why; `null` otherwise. */
   search: SearchReport | null;
+  /**
+   * What was asked for but left out, and why, one sentence each: an ICC profile or EXIF block over its
+   * limit or more than the format holds (dropped, the image still compressed), EXIF with a format that
+   * keeps none, a score SSIMULACRA2 cannot give, the pages of a multi-page TIFF after the first. Empty
+   * when nothing was.
+   */
+  notes: string[];
+  /**
+   * Frames in the result: 1 for a still image; for an animated GIF or WebP compressed to WebP, every
+   * frame (with its timing and the loop count). `mse`, `psnr` and `ssimulacra2` are then means over
+   * the frames as a viewer draws them (the first note says how many were scored).
+   */
+  frames: number;
 }
 
 /** One encode a smart-mode search tried; also what `onProgress` receives during a search. */

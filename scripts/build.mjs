@@ -15,6 +15,8 @@ const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 const features = [
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  // simd128, enabled for the wasm builds in .cargo/config.toml (src/simd.rs).
+  '--enable-simd',
 ];
 
 /**

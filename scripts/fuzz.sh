@@ -22,6 +22,12 @@ for sub in bad pngsuite special photos; do
 done
 [ ${#seeds[@]} -gt 0 ] || echo "[fuzz] ../shared/corpus is absent: starting from fuzz/regressions only"
 
+# The hostile classes of the hardening tests, made in code (fuzz/src/hostile.rs), seed every target
+# that reads files: written by the test that also runs them through the targets.
+hostile="$PWD/target/fuzz-seeds/hostile"
+rm -rf "$hostile"
+PIXSQUEEZE_WRITE_SEEDS="$hostile" cargo test --quiet --test fuzz_regressions hostile_seeds >/dev/null
+
 failed=()
 for t in "${targets[@]}"; do
   mkdir -p "target/fuzz-corpus/$t"
@@ -44,6 +50,7 @@ for t in "${targets[@]}"; do
       [ -d "$prefixed" ] && dirs+=("$prefixed")
       ;;
   esac
+  [ -d "$hostile/$t" ] && dirs+=("$hostile/$t")
   echo "[fuzz] $t for ${seconds}s"
   # -malloc_limit_mb: every target decodes under limits of 2^18 pixels, so a far bigger allocation means
   # a limit was bypassed. -max_len keeps inputs small enough to mutate quickly (seeds are truncated).

@@ -59,8 +59,10 @@ export function shippedCrates() {
           name: pkg.name, version: pkg.version, license: pkg.license ?? '', licenseFile: pkg.license_file,
           authors: pkg.authors ?? [], repository: pkg.repository ?? '', dir: dirname(pkg.manifest_path),
           links: pkg.links, platforms: [],
-          // A build script that compiles C (with the cc crate) puts that C code in what ships.
-          compilesC: pkg.dependencies.some((d) => d.kind === 'build' && d.name === 'cc'),
+          // A build script that compiles C (with the cc crate) puts that C code in what ships. Only a
+          // `cc` the resolved graph enables counts: rav1e and av-scenechange name it as an optional
+          // build-dependency of their assembly feature, which we leave off.
+          compilesC: nodes.get(id).deps.some((d) => d.name === 'cc' && d.dep_kinds.some((k) => k.kind === 'build')),
         };
         entry.platforms.push(platform.startsWith('wasm32') ? 'wasm' : 'cli');
         found.set(key, entry);

@@ -48,6 +48,10 @@ GECKODRIVER="$(command -v geckodriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
+step "SIMD kernels in wasm (simd128, in Node): each vector path against its scalar twin"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --lib
+
 step "build the wasm package, and the core build with its test hooks (target/test-hooks/, never shipped)"
 node scripts/build.mjs
 node scripts/build.mjs --test-hooks
@@ -59,12 +63,10 @@ node --test tests/node/
 step "end-to-end tests in Chromium: the page, the package in a plain page and in a Vite build"
 E2E_ENGINE=chromium node --test tests/e2e/
 
-# Firefox and WebKitGTK run the files that pass there so far; the page's long walks (page.test.mjs,
-# page-ux.test.mjs) join them as they do (issue 13).
+# Firefox and WebKitGTK run every file too.
 for engine in firefox webkit; do
-  step "end-to-end tests in $engine: the page's views, input, offline, the package in a plain page and in a Vite build"
-  E2E_ENGINE=$engine node --test tests/e2e/page-render.test.mjs tests/e2e/page-input.test.mjs \
-    tests/e2e/page-offline.test.mjs tests/e2e/package.test.mjs tests/e2e/vite.test.mjs
+  step "end-to-end tests in $engine: the page (a person's walks, first-time use, views, input, offline), the package in a plain page and in a Vite build"
+  E2E_ENGINE=$engine node --test tests/e2e/
 done
 
 step "benchmark, quick mode: figures only, no thresholds (full run: npm run bench); the page's timings in each engine"

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// Everything that can go wrong, by category, each with a message a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The input bytes are not a readable image (corrupt, truncated, not an image at all).
     Decode(String),

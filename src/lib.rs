@@ -7,12 +7,18 @@
 //! This software is based in part on the work of the Independent JPEG Group (the JPEG encoder's
 //! quality scaling of quantisation tables is libjpeg's).
 
+// No `unsafe` anywhere but the one FFI module that needs it, which says so with an `allow`.
+#![deny(unsafe_code)]
+
+#[cfg(feature = "full")]
+mod anim;
 mod codecs;
 mod color;
 mod decode;
 mod error;
 mod exif;
 mod limits;
+mod memory;
 mod metrics;
 mod options;
 mod orient;
@@ -21,6 +27,7 @@ mod pixels;
 mod quantize;
 mod resize;
 mod search;
+mod simd;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -28,15 +35,17 @@ pub mod wasm;
 pub use codecs::{FormatMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
-pub use limits::{Limits, LIMIT_OPTIONS};
-pub use metrics::{measure, psnr_from_mse, ratio, Metrics};
+pub use limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};
+pub use metrics::{
+    can_score, measure, psnr16_from_mse, psnr_from_mse, ratio, Metrics, SSIMULACRA2_MIN_SIDE,
+};
 pub use options::{
     all_options, resolve_limits, Choice, ColorProfile, Effort, Format, OptionKind, OptionMeta,
     OptionValue, Options, Settings, Subsampling, DEFAULT_QUALITY,
 };
 pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba, Rgba16, Rgba8};
-pub use search::{Probe, SearchReport, DEFAULT_AUTO_SCORE};
+pub use search::{Probe, SearchReport, DEFAULT_AUTO_PSNR, DEFAULT_AUTO_SCORE, MAX_PROBES};
 
 /// Entry points for the fuzz targets (`fuzz/`) into internals they test alone. Not part of the API.
 #[doc(hidden)]

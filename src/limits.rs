@@ -1,21 +1,57 @@
-//! Resource limits for untrusted input, checked from the image header before any pixel buffer exists.
+//! Resource limits for untrusted input, checked from the image header before any pixel buffer exists,
+//! and the memory a whole job may take, checked against what the instance can hold before any of it
+//! is allocated.
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::options::{OptionKind, OptionMeta};
 
-/// Upper bounds on what a decode may cost. The defaults keep a browser tab alive: a 100-megapixel
+/// Upper bounds on what a job may cost. The defaults keep a browser tab alive: a 100-megapixel
 /// RGBA buffer is 400 MB, about a tenth of the 4 GiB a wasm32 instance can address. Callers override
-/// them per call as `limits: { … }` in the options, checked against [`LIMIT_OPTIONS`].
+/// the ones in [`LIMIT_OPTIONS`] per call as `limits: { … }` in the options.
+///
+/// Metadata has bounds of its own, enforced while it is read (a compressed PNG profile stops
+/// inflating at its bound): a profile or EXIF block over its bound is dropped, and the result's
+/// notes say so. Start from [`Limits::default`] and change the fields you need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+// Fields that no option sets (the metadata and scan bounds) keep their defaults.
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Limits {
+    /// Widest image accepted (default 32,768 pixels).
     pub max_width: u32,
+    /// Tallest image accepted (default 32,768 pixels).
     pub max_height: u32,
+    /// Most pixels accepted (default 100,000,000).
     pub max_pixels: u64,
+    /// Longest file accepted (default 256 MiB).
     pub max_input_bytes: u64,
+    /// Largest ICC profile kept, after inflating (default 4 MiB). Display profiles are a few KB and
+    /// the largest press (CMYK) profiles about 2 MB; a bigger one is dropped with a note.
+    pub max_icc_bytes: u64,
+    /// Largest EXIF block kept (default 1 MiB; JPEG's APP1 segment holds 64 KiB at most, so camera
+    /// EXIF, thumbnail included, is smaller). A bigger one is dropped with a note.
+    pub max_exif_bytes: u64,
+    /// Most scans a progressive JPEG may have (default 100; libjpeg's scripts write 10, MozJPEG's
+    /// about 20). Each scan is a pass over the whole image, so scan count bounds decoding time.
+    pub max_jpeg_scans: u32,
+    /// The most memory one job may need, estimated before it starts (decode, resize, encode, decode
+    /// the result, measure): by default what the build can address, 4 GiB on wasm32.
+    pub max_memory_bytes: u64,
 }
+
+/// What this build can address: 4 GiB on wasm32 (a 32-bit linear memory), the address space
+/// elsewhere (where the operating system, not the address space, is the real bound).
+pub const ADDRESSABLE_BYTES: u64 = if usize::BITS >= 64 {
+    u64::MAX
+} else {
+    1 << usize::BITS
+};
+
+/// What a wasm32 instance can hold, the default memory bound of every build: a job the browser
+/// cannot run is refused natively too, unless the caller raises the bound.
+const WASM_INSTANCE_BYTES: u64 = 1 << 32;
 
 impl Limits {
     /// The defaults, also the defaults of [`LIMIT_OPTIONS`].
@@ -24,6 +60,10 @@ impl Limits {
         max_height: 32_768,
         max_pixels: 100_000_000,
         max_input_bytes: 256 * 1024 * 1024,
+        max_icc_bytes: 4 * 1024 * 1024,
+        max_exif_bytes: 1024 * 1024,
+        max_jpeg_scans: 100,
+        max_memory_bytes: WASM_INSTANCE_BYTES,
     };
 }
 
@@ -78,6 +118,18 @@ pub const LIMIT_OPTIONS: &[OptionMeta] = &[
         },
         description: "The largest file accepted, in bytes.",
     },
+    OptionMeta {
+        name: "maxMemoryBytes",
+        label: "Most memory",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: MAX_SAFE_INTEGER,
+            default: Limits::DEFAULT.max_memory_bytes,
+        },
+        description: "The most memory one job may need at its peak, estimated from the header \
+                      before anything is allocated (decode, resize, encode, measure), in bytes. \
+                      Never more than the build can address: 4 GiB in wasm.",
+    },
 ];
 
 impl Limits {
@@ -97,16 +149,41 @@ impl Limits {
     /// # Errors
     /// [`Error::LimitExceeded`] when either side or the pixel count is over its limit.
     pub fn check_dimensions(&self, width: u32, height: u32) -> Result<()> {
+        self.check_size("the image", width, height)
+    }
+
+    /// [`Limits::check_dimensions`] for a part of a file (`what`, e.g. "the first frame") that is
+    /// decoded at its own size.
+    pub(crate) fn check_size(&self, what: &str, width: u32, height: u32) -> Result<()> {
         let pixels = u64::from(width) * u64::from(height);
         if width > self.max_width || height > self.max_height || pixels > self.max_pixels {
             return Err(Error::LimitExceeded(format!(
-                "the image is {width} x {height} ({:.1} megapixels, {} MB as RGBA); the limits are \
+                "{what} is {width} x {height} ({:.1} megapixels, {} MB as RGBA); the limits are \
                  {} x {} and {:.1} megapixels",
                 pixels as f64 / 1e6,
                 pixels.saturating_mul(4) / 1_000_000,
                 self.max_width,
                 self.max_height,
                 self.max_pixels as f64 / 1e6,
+            )));
+        }
+        Ok(())
+    }
+
+    /// # Errors
+    /// [`Error::LimitExceeded`] when a job estimated to need `needed` bytes at its peak (`job`
+    /// says what it is) cannot fit in `max_memory_bytes`.
+    pub(crate) fn check_memory(&self, needed: u64, job: &str) -> Result<()> {
+        if needed > self.max_memory_bytes {
+            let holds = if self.max_memory_bytes == Limits::DEFAULT.max_memory_bytes {
+                "a wasm instance can hold"
+            } else {
+                "limits.maxMemoryBytes allows"
+            };
+            return Err(Error::LimitExceeded(format!(
+                "{job} needs about {} MB of memory at its peak; {holds} {} MB",
+                needed.div_ceil(1_000_000),
+                self.max_memory_bytes / 1_000_000,
             )));
         }
         Ok(())

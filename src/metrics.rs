@@ -4,18 +4,41 @@
 use ssimulacra2::{compute_frame_ssimulacra2, LinearRgb};
 
 use crate::error::{Error, Result};
-use crate::pixels::{over_white, Rgba8};
+use crate::pixels::{over_white, Image, Rgba16, Rgba8};
 
 /// Fidelity of a result against its original.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Metrics {
     /// Mean squared error over R, G and B, 8-bit scale.
     pub mse: f64,
     /// Peak signal-to-noise ratio in dB (peak 255); infinite when the images are identical.
     pub psnr: f64,
     /// SSIMULACRA2 perceptual score: 100 identical, about 90 visually lossless, 70 high quality,
-    /// 50 medium, 30 low. `None` for images under 8 pixels a side, which it cannot score.
+    /// 50 medium, 30 low. `None` for images under [`SSIMULACRA2_MIN_SIDE`] pixels a side, which it
+    /// cannot judge.
     pub ssimulacra2: Option<f64>,
+}
+
+/// The shortest side SSIMULACRA2 judges. It scores six scales, each half the last; its weights
+/// assume all six exist, and a shorter side loses the coarse ones (scale 5 needs a side of 113):
+/// the scales that remain are then weighed with other scales' weights, and the score is inflated
+/// (a 32768 x 8 strip at 14 dB PSNR scored 85, where a large image at that PSNR scores below 0).
+pub const SSIMULACRA2_MIN_SIDE: u32 = 113;
+
+/// Whether SSIMULACRA2 can judge an image of `width` x `height`.
+pub fn can_score(width: u32, height: u32) -> bool {
+    width.min(height) >= SSIMULACRA2_MIN_SIDE
+}
+
+/// Why an image of `width` x `height` has no SSIMULACRA2 score, if it has none.
+pub(crate) fn unscored_reason(width: u32, height: u32) -> Option<String> {
+    (!can_score(width, height)).then(|| {
+        format!(
+            "SSIMULACRA2 cannot judge an image under {SSIMULACRA2_MIN_SIDE} pixels a side \
+             (this one is {width} x {height}), so it has no score"
+        )
+    })
 }
 
 /// Images up to this many pixels are scored whole, exactly as SSIMULACRA2 defines.
@@ -45,7 +68,9 @@ pub fn measure(original: &Rgba8, result: &Rgba8) -> Result<Metrics> {
         )));
     }
     let mse = mse(original, result);
-    let ssimulacra2 = if mse == 0.0 {
+    let ssimulacra2 = if !can_score(original.width(), original.height()) {
+        None
+    } else if mse == 0.0 {
         Some(100.0)
     } else {
         ssimulacra2_tiled(original, result)
@@ -73,7 +98,8 @@ pub(crate) fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
 }
 
 /// Tile boundaries along one side: `TILE`-long spans, the last one absorbing a short remainder so no
-/// tile is thinner than half a tile (SSIMULACRA2 needs at least 8 pixels).
+/// tile is thinner than half a tile (and so never under [`SSIMULACRA2_MIN_SIDE`] where the side
+/// is not).
 fn spans(len: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -110,10 +136,10 @@ fn regions(w: usize, h: usize) -> Vec<((usize, usize), (usize, usize))> {
 }
 
 fn ssimulacra2_tiled(original: &Rgba8, result: &Rgba8) -> Option<f64> {
-    let (w, h) = (original.width() as usize, original.height() as usize);
-    if w < 8 || h < 8 {
+    if !can_score(original.width(), original.height()) {
         return None;
     }
+    let (w, h) = (original.width() as usize, original.height() as usize);
     let lut = srgb_to_linear_table();
     let mut weighted = 0.0;
     let mut area = 0.0;
@@ -145,6 +171,53 @@ fn srgb_to_linear_table() -> [f32; 256] {
             ((v + 0.055) / 1.055).powf(2.4)
         }
     })
+}
+
+/// MSE over R, G and B on the 16-bit scale between a 16-bit original and a result at either
+/// precision (an 8-bit result widened exactly, times 257, so the figure counts the low bits it lost),
+/// both composited over white as [`measure`] does. `None` when the sizes differ.
+pub(crate) fn mse16(original: &Rgba16, result: &Image) -> Option<f64> {
+    let wide;
+    let result = match result {
+        Image::Rgba16(r) => r,
+        Image::Rgba8(r) => {
+            wide = Rgba16::new(
+                r.width(),
+                r.height(),
+                r.data().iter().map(|&v| u16::from(v) * 257).collect(),
+            )
+            .ok()?;
+            &wide
+        }
+    };
+    if (original.width(), original.height()) != (result.width(), result.height()) {
+        return None;
+    }
+    let over = |c: u16, a: u16| -> u64 {
+        let (c, a) = (u64::from(c), u64::from(a));
+        (c * a + 65_535 * (65_535 - a) + 32_767) / 65_535
+    };
+    let mut sum = 0u128;
+    for (a, b) in original
+        .data()
+        .chunks_exact(4)
+        .zip(result.data().chunks_exact(4))
+    {
+        for c in 0..3 {
+            let d = over(a[c], a[3]).abs_diff(over(b[c], b[3]));
+            sum += u128::from(d * d);
+        }
+    }
+    Some(sum as f64 / (original.data().len() as f64 / 4.0 * 3.0))
+}
+
+/// PSNR in dB for an MSE on the 16-bit scale (peak 65535); `f64::INFINITY` for zero error.
+pub fn psnr16_from_mse(mse: f64) -> f64 {
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (65_535.0 * 65_535.0 / mse).log10()
+    }
 }
 
 /// PSNR in dB for an 8-bit MSE; `f64::INFINITY` for zero error.

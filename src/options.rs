@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codecs::COMMON_OPTIONS;
 use crate::error::{Error, Result};
-use crate::limits::{Limits, LIMIT_OPTIONS};
+use crate::limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};
 use meta::parse_hex_color;
 pub use meta::{Choice, OptionKind, OptionMeta};
 pub use value::OptionValue;
@@ -25,6 +25,7 @@ use value::{deserialize_fields, field, set_field, Fields};
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Format {
     /// Lossy JPEG.
     Jpeg,
@@ -54,6 +55,7 @@ impl Format {
 
 /// JPEG chroma subsampling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
 pub enum Subsampling {
     /// 4:2:0 below quality 90, 4:4:4 from 90 up: at high quality, halved chroma is the visible loss.
     #[serde(rename = "auto")]
@@ -81,6 +83,7 @@ pub enum BitDepth {
 /// How hard lossless encoders work for smaller files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Effort {
     Fast,
     Default,
@@ -90,6 +93,7 @@ pub enum Effort {
 /// What happens to an embedded colour profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ColorProfile {
     /// Write the input's ICC profile into the output unchanged, so colours do not shift.
     Keep,
@@ -102,6 +106,7 @@ pub enum ColorProfile {
 /// only by [`Options::resolve`], against the meta. Build them with [`Options::new`] and
 /// [`Options::with`], or deserialise them from a JS object or JSON.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Options {
     pub format: Format,
     values: Fields,
@@ -123,6 +128,7 @@ pub const DEFAULT_AVIF_SPEED: u8 = 6;
 /// field and an option of the same name must exist together (the tests resolve every format).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Settings {
     pub format: Format,
     pub quality: u8,
@@ -283,11 +289,17 @@ fn checked_limits(given: Option<&OptionValue>) -> Result<Fields> {
 /// # Errors
 /// [`Error::InvalidInput`] naming the first limit that is unknown, out of range or malformed.
 pub fn resolve_limits(given: Option<&OptionValue>) -> Result<Limits> {
-    deserialize_fields(checked_limits(given)?).map_err(|e| {
+    let mut limits: Limits = deserialize_fields(checked_limits(given)?).map_err(|e| {
         Error::InvalidInput(format!(
             "the limit meta and the engine's limits disagree ({e}); please report this"
         ))
-    })
+    })?;
+    // Never above what the build can address: a larger figure would promise memory that does not
+    // exist (on wasm32, 4 GiB; a no-op where the address space is 64-bit).
+    #[allow(clippy::unnecessary_min_or_max)]
+    let addressable = limits.max_memory_bytes.min(ADDRESSABLE_BYTES);
+    limits.max_memory_bytes = addressable;
+    Ok(limits)
 }
 
 impl Options {

@@ -87,6 +87,7 @@ pub(crate) fn to_u8(v: u16) -> u8 {
 
 /// A decoded image at the precision its file had (8 or 16 bits a sample).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Image {
     Rgba8(Rgba8),
     Rgba16(Rgba16),
@@ -112,6 +113,14 @@ impl Image {
         match self {
             Image::Rgba8(i) => Cow::Borrowed(i),
             Image::Rgba16(i) => Cow::Owned(i.to_rgba8()),
+        }
+    }
+
+    /// Whether any pixel is less than fully opaque.
+    pub fn has_transparency(&self) -> bool {
+        match self {
+            Image::Rgba8(i) => i.has_transparency(),
+            Image::Rgba16(i) => i.data.chunks_exact(4).any(|p| p[3] != u16::MAX),
         }
     }
 

@@ -78,46 +78,64 @@ impl Taps {
     }
 }
 
-/// Resamples premultiplied float RGBA rows: `row(y, out)` fills source row `y`; the result is
-/// `nw * nh` premultiplied pixels.
+/// Resamples premultiplied float RGBA rows, streaming: `row(y, out)` fills source row `y`, and
+/// `emit(y, out)` receives output row `y` (`nw` premultiplied pixels), in order. Only the source rows
+/// one output row's vertical taps reach are kept, each already resampled to the new width: a ring of
+/// about `6 * h / nh + 2` rows of `nw` pixels, never a plane of the whole image.
 fn resample(
     (w, h): (usize, usize),
     (nw, nh): (usize, usize),
     mut row: impl FnMut(usize, &mut [f32]),
-) -> Vec<f32> {
+    mut emit: impl FnMut(usize, &[f32]),
+) {
     let across = Taps::new(w, nw);
     let down = Taps::new(h, nh);
-    // Horizontal pass: every source row to the new width.
-    let mut narrow = vec![0f32; nw * h * 4];
+    // Output rows' first taps only move forward, so a ring as deep as the widest tap span holds
+    // every narrowed source row an output row needs.
+    let depth = (0..nh)
+        .map(|y| down.of(y).1.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut ring = vec![0f32; depth * nw * 4];
+    // Which source row each ring slot holds.
+    let mut held = vec![usize::MAX; depth];
     let mut src = vec![0f32; w * 4];
-    for y in 0..h {
-        row(y, &mut src);
-        let out = &mut narrow[y * nw * 4..(y + 1) * nw * 4];
-        for x in 0..nw {
-            let (first, weights) = across.of(x);
-            let mut acc = [0f32; 4];
-            for (k, &wt) in weights.iter().enumerate() {
-                let p = &src[(first + k) * 4..(first + k) * 4 + 4];
-                for c in 0..4 {
-                    acc[c] += wt * p[c];
-                }
-            }
-            out[x * 4..x * 4 + 4].copy_from_slice(&acc);
-        }
-    }
-    // Vertical pass, a whole output row at a time so memory is read in order.
-    let mut out = vec![0f32; nw * nh * 4];
+    let mut next_source = 0;
+    let mut out = vec![0f32; nw * 4];
     for y in 0..nh {
         let (first, weights) = down.of(y);
-        let dst = &mut out[y * nw * 4..(y + 1) * nw * 4];
+        let last = first + weights.len();
+        // Narrow every source row up to the last this output row needs (earlier ones are done).
+        while next_source < last {
+            row(next_source, &mut src);
+            let slot = next_source % depth;
+            let narrow = &mut ring[slot * nw * 4..(slot + 1) * nw * 4];
+            for (x, px) in narrow.chunks_exact_mut(4).enumerate() {
+                let (first, weights) = across.of(x);
+                let mut acc = [0f32; 4];
+                for (k, &wt) in weights.iter().enumerate() {
+                    let p = &src[(first + k) * 4..(first + k) * 4 + 4];
+                    for c in 0..4 {
+                        acc[c] += wt * p[c];
+                    }
+                }
+                px.copy_from_slice(&acc);
+            }
+            held[slot] = next_source;
+            next_source += 1;
+        }
+        out.fill(0.0);
         for (k, &wt) in weights.iter().enumerate() {
-            let src = &narrow[(first + k) * nw * 4..(first + k + 1) * nw * 4];
-            for (d, s) in dst.iter_mut().zip(src) {
+            let slot = (first + k) % depth;
+            debug_assert_eq!(held[slot], first + k);
+            let narrow = &ring[slot * nw * 4..(slot + 1) * nw * 4];
+            for (d, s) in out.iter_mut().zip(narrow) {
                 *d += wt * s;
             }
         }
+        emit(y, &out);
     }
-    out
 }
 
 fn srgb_to_linear(v: f32) -> f32 {
@@ -157,47 +175,60 @@ fn resize_samples<T: Copy + Into<u32>>(
             }
         })
         .collect();
-    let premultiplied = resample((w, h), (nw, nh), |y, row| {
-        for (px, out) in src[y * w * 4..(y + 1) * w * 4]
-            .chunks_exact(4)
-            .zip(row.chunks_exact_mut(4))
-        {
-            let a = px[3].into() as f32 / scale;
-            for c in 0..3 {
-                out[c] = to_light[px[c].into() as usize] * a;
-            }
-            out[3] = a;
-        }
-    });
     let mut out = Vec::with_capacity(nw * nh * 4);
-    for px in premultiplied.chunks_exact(4) {
-        let a = px[3].clamp(0.0, 1.0);
-        for &c in &px[..3] {
-            let light = if a > 0.0 {
-                (c / a).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let v = if linear { linear_to_srgb(light) } else { light };
-            out.push(from_f32((v * scale).round()));
-        }
-        out.push(from_f32((a * scale).round()));
-    }
+    resample(
+        (w, h),
+        (nw, nh),
+        |y, row| {
+            for (px, out) in src[y * w * 4..(y + 1) * w * 4]
+                .chunks_exact(4)
+                .zip(row.chunks_exact_mut(4))
+            {
+                let a = px[3].into() as f32 / scale;
+                for c in 0..3 {
+                    out[c] = to_light[px[c].into() as usize] * a;
+                }
+                out[3] = a;
+            }
+        },
+        |_, row| {
+            for px in row.chunks_exact(4) {
+                let a = px[3].clamp(0.0, 1.0);
+                for &c in &px[..3] {
+                    let light = if a > 0.0 {
+                        (c / a).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let v = if linear { linear_to_srgb(light) } else { light };
+                    out.push(from_f32((v * scale).round()));
+                }
+                out.push(from_f32((a * scale).round()));
+            }
+        },
+    );
     out
 }
 
-/// Resizes `image` to fit the bounds (a no-op when it already fits).
+/// `image` shrunk to fit the bounds, or `None` when it already fits. The source is only read: the
+/// caller decides whether to keep it, and the only new buffer of the whole image's size is the
+/// result's.
 ///
 /// # Errors
 /// Only if the resized buffer cannot be described (never for a valid image).
-pub fn fit(image: Image, max_w: Option<u32>, max_h: Option<u32>, linear: bool) -> Result<Image> {
+pub fn fit(
+    image: &Image,
+    max_w: Option<u32>,
+    max_h: Option<u32>,
+    linear: bool,
+) -> Result<Option<Image>> {
     let (w, h) = (image.width(), image.height());
     let (nw, nh) = fitted_size(w, h, max_w, max_h);
     if (nw, nh) == (w, h) {
-        return Ok(image);
+        return Ok(None);
     }
     let dims = ((w as usize, h as usize), (nw as usize, nh as usize));
-    Ok(match image {
+    Ok(Some(match image {
         Image::Rgba8(i) => {
             let data = resize_samples(i.data(), dims.0, dims.1, 255, linear, |v| v as u8);
             Image::Rgba8(Rgba8::new(nw, nh, data)?)
@@ -206,7 +237,20 @@ pub fn fit(image: Image, max_w: Option<u32>, max_h: Option<u32>, linear: bool) -
             let data = resize_samples(i.data(), dims.0, dims.1, 65_535, linear, |v| v as u16);
             Image::Rgba16(Rgba16::new(nw, nh, data)?)
         }
-    })
+    }))
+}
+
+/// [`fit`] for an image the caller no longer needs: the source is freed as soon as the result exists.
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_owned(
+    image: Image,
+    max_w: Option<u32>,
+    max_h: Option<u32>,
+    linear: bool,
+) -> Result<Image> {
+    Ok(fit(&image, max_w, max_h, linear)?.unwrap_or(image))
 }
 
 #[cfg(test)]
@@ -225,7 +269,7 @@ mod tests {
     #[test]
     fn flat_colour_stays_flat_and_transparent_colour_does_not_bleed() {
         let flat = Rgba8::new(40, 30, [200, 100, 50, 255].repeat(1200)).unwrap();
-        let small = fit(Image::Rgba8(flat), Some(7), None, true)
+        let small = fit_owned(Image::Rgba8(flat), Some(7), None, true)
             .unwrap()
             .into_rgba8();
         assert_eq!((small.width(), small.height()), (7, 5));
@@ -245,7 +289,7 @@ mod tests {
             }
         }
         let half = Rgba8::new(40, 20, data).unwrap();
-        let small = fit(Image::Rgba8(half), Some(10), None, true)
+        let small = fit_owned(Image::Rgba8(half), Some(10), None, true)
             .unwrap()
             .into_rgba8();
         for p in small.data().chunks_exact(4).filter(|p| p[3] > 0) {
@@ -266,10 +310,10 @@ mod tests {
             })
             .collect();
         let board = Image::Rgba8(Rgba8::new(64, 64, data).unwrap());
-        let linear = fit(board.clone(), Some(8), None, true)
+        let linear = fit_owned(board.clone(), Some(8), None, true)
             .unwrap()
             .into_rgba8();
-        let gamma = fit(board, Some(8), None, false).unwrap().into_rgba8();
+        let gamma = fit_owned(board, Some(8), None, false).unwrap().into_rgba8();
         assert!(
             (i32::from(linear.data()[4 * 27]) - 188).abs() <= 2,
             "{}",

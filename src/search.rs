@@ -8,22 +8,23 @@
 //! bracket (log-bytes for sizes, scores linearly), falling back to bisection, and stop when the
 //! bracket is one step wide, so the answer is within one step of the best a full sweep finds.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::codecs::{encode_image, Extras, WEBP_MAX_SIDE};
-use crate::decode::decode;
+use crate::codecs::{encode_image, fits, smallest_file, Extras};
+use crate::decode::{decode, decode_full};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::metrics::{measure, mse, psnr_from_mse, Metrics};
+use crate::metrics::{can_score, measure, mse, mse16, psnr_from_mse, unscored_reason, Metrics};
 use crate::options::{Effort, Format, Settings};
-use crate::pixels::{Image, Rgba8};
+use crate::pixels::{Image, Rgba16};
 use crate::resize;
 
 /// One encode a search tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Probe {
     pub format: Format,
     /// Whether a WebP probe was lossless (WebP probes only).
@@ -45,6 +46,7 @@ pub struct Probe {
 /// What a search did and why it chose what it chose.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SearchReport {
     /// `maxBytes`, `minScore`, `minPsnr` or `auto` (with the others it combined).
     pub mode: String,
@@ -53,11 +55,12 @@ pub struct SearchReport {
     pub reason: String,
 }
 
-/// The search's pick: the file, the concrete settings it used and the pixels it encoded.
-pub struct Outcome {
+/// The search's pick: the file, the concrete settings it used and the pixels it encoded (the
+/// caller's image, or the shrunk copy the file was made from).
+pub struct Outcome<'a> {
     pub data: Vec<u8>,
     pub settings: Settings,
-    pub image: Image,
+    pub image: Cow<'a, Image>,
     /// Metrics of the chosen file, when the search already measured them.
     pub metrics: Option<Metrics>,
     pub report: SearchReport,
@@ -142,26 +145,58 @@ struct Searcher<'a> {
     full: &'a Image,
     extras: Extras<'a>,
     base: &'a Settings,
-    resized: HashMap<(u32, u32), Image>,
+    /// The one shrunk copy in use: sizes are tried one after another, largest first, so only the
+    /// current one is kept.
+    resized: Option<Image>,
     probes: Vec<Probe>,
     progress: &'a mut dyn FnMut(&Probe),
 }
 
-impl Searcher<'_> {
+/// The most encodes one search may try. A search needs about eight per format and size (a knob is
+/// bracketed, then interpolated), and sizes shrink by at least a tenth each step; this bounds what
+/// a pathological budget can cost.
+pub const MAX_PROBES: usize = 80;
+
+impl<'a> Searcher<'a> {
+    fn size(&self) -> (u32, u32) {
+        (self.full.width(), self.full.height())
+    }
+
     fn image(&mut self, size: (u32, u32)) -> Result<&Image> {
-        if size == (self.full.width(), self.full.height()) {
+        if size == self.size() {
             return Ok(self.full);
         }
-        if !self.resized.contains_key(&size) {
-            let small = resize::fit(
-                self.full.clone(),
+        let current = self.resized.as_ref().map(|i| (i.width(), i.height()));
+        if current != Some(size) {
+            // Freed before the next is made: two shrunk copies are never held at once.
+            self.resized = None;
+            self.resized = resize::fit(
+                self.full,
                 Some(size.0),
                 Some(size.1),
                 self.base.linear_resize,
             )?;
-            self.resized.insert(size, small);
         }
-        Ok(&self.resized[&size])
+        Ok(self.resized.as_ref().unwrap_or(self.full))
+    }
+
+    /// The pixels a candidate of `size` was made from, handed over without a copy.
+    fn into_image(self, size: (u32, u32)) -> Result<Cow<'a, Image>> {
+        if size == self.size() {
+            return Ok(Cow::Borrowed(self.full));
+        }
+        match self.resized {
+            Some(image) if (image.width(), image.height()) == size => Ok(Cow::Owned(image)),
+            _ => Ok(Cow::Owned(
+                resize::fit(
+                    self.full,
+                    Some(size.0),
+                    Some(size.1),
+                    self.base.linear_resize,
+                )?
+                .unwrap_or_else(|| self.full.clone()),
+            )),
+        }
     }
 
     /// Encodes `codec` at knob value `k` and size, measuring as `goal` needs.
@@ -172,6 +207,12 @@ impl Searcher<'_> {
         size: (u32, u32),
         goal: Option<Goal>,
     ) -> Result<Candidate> {
+        if self.probes.len() >= MAX_PROBES {
+            return Err(Error::LimitExceeded(format!(
+                "the search stopped after {MAX_PROBES} encodes without settling; relax the budget \
+                 or target"
+            )));
+        }
         let mut settings = self.base.clone();
         settings.format = codec.format;
         settings.lossless = codec.lossless;
@@ -283,6 +324,9 @@ impl Searcher<'_> {
                 (Some(l), None) if l >= max => break,
                 (Some(l), None) => (l + (max - l).div_ceil(2)).min(max),
                 (None, Some(h)) if h <= min => break,
+                // A budget the first probe overflows: try the knob's lowest next, so that a budget
+                // no setting meets is known after two encodes rather than a bisection's eight.
+                (None, Some(_)) if matches!(goal, Goal::Bytes(_)) => min,
                 (None, Some(h)) => (min + (h - min) / 2).max(min),
                 (None, None) => break,
             };
@@ -318,82 +362,127 @@ pub(crate) fn measure_file(image: &Image, data: &[u8], settings: &Settings) -> R
     measure(&image.rgba8(), &result)
 }
 
+/// [`measure_file`] for a 16-bit `image`, with the MSE on the 16-bit scale beside the 8-bit
+/// metrics, from one decode of the result at its own precision.
+pub(crate) fn measure_file_deep(
+    image: &Rgba16,
+    data: &[u8],
+    settings: &Settings,
+) -> Result<(Metrics, Option<f64>)> {
+    let result = decode_full(data, &result_limits(settings))?.image;
+    let mse16 = mse16(image, &result);
+    let metrics = measure(&image.to_rgba8(), &result.into_rgba8())?;
+    Ok((metrics, mse16))
+}
+
 /// The quality target when the caller gave none: "high quality" on SSIMULACRA2's scale.
 pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
 
-/// Codecs `auto` weighs for an image, among the formats `allowed` (`autoFormats`): lossless ones always, JPEG only for opaque images, lossy WebP
-/// (it keeps alpha), a palette where one is not already exact (lossless PNG holds ≤ 256 colours
-/// exactly). WebP only where it can hold the image (16,383 pixels a side). Lossless WebP is tried at
-/// effort `fast` (libwebp's method 2): its default took 62 s on a 12 MP photo against 18 s (files 30 %
-/// larger), and on photos, where it is slow, a lossy format wins by far anyway (webp-notes.md).
-/// AVIF (alpha kept) only when listed: it is many times slower to search (avif-notes.md).
-fn auto_candidates(image: &Rgba8, allowed: &[Format]) -> Vec<Codec> {
-    let webp_fits = webp_holds(image.width(), image.height());
-    let mut codecs = vec![Codec::of(Format::Png)];
-    if webp_fits {
-        codecs.push(Codec {
+/// The quality target when the caller gave none and the image is too small for SSIMULACRA2 to
+/// judge: the median PSNR at which the corpus's 17 photos cross [`DEFAULT_AUTO_SCORE`] as JPEG
+/// (from 29.2 to 42.2 dB).
+pub const DEFAULT_AUTO_PSNR: f64 = 34.0;
+
+/// Codecs `auto` weighs for an image, among the formats `allowed` (`autoFormats`): lossless ones
+/// always, JPEG only for opaque images, lossy WebP (it keeps alpha), a palette where one is not
+/// already exact (lossless PNG holds ≤ 256 colours exactly). Lossless WebP is tried at effort `fast` (libwebp's method 2): its default took 62 s on a
+/// 12 MP photo against 18 s (files 30 % larger), and on photos, where it is slow, a lossy format wins
+/// by far anyway (webp-notes.md). A codec that cannot hold the image is skipped later, at each size
+/// tried ([`holding`]). AVIF (alpha kept) only when listed: it is many times slower to search
+/// (avif-notes.md).
+fn auto_candidates(image: &Image, allowed: &[Format]) -> Vec<Codec> {
+    let mut codecs = vec![
+        Codec::of(Format::Png),
+        Codec {
             format: Format::Webp,
             lossless: true,
             effort: Some(Effort::Fast),
-        });
-    }
+        },
+    ];
     if !image.has_transparency() {
         codecs.push(Codec::of(Format::Jpeg));
     }
-    if webp_fits {
-        codecs.push(Codec::of(Format::Webp));
-    }
+    codecs.push(Codec::of(Format::Webp));
     codecs.push(Codec::of(Format::Avif));
     codecs.push(Codec::of(Format::PngPalette));
     codecs.retain(|c| allowed.contains(&c.format));
     codecs
 }
 
-/// Whether WebP can hold an image of this size (`auto` skips it otherwise).
-fn webp_holds(width: u32, height: u32) -> bool {
-    width <= WEBP_MAX_SIDE && height <= WEBP_MAX_SIDE
+/// `codecs` whose format can hold an image of `size` (each format's meta says its largest side),
+/// and a note for each format that cannot.
+fn holding(codecs: &[Codec], size: (u32, u32), notes: &mut Vec<String>) -> Vec<Codec> {
+    let mut out = Vec::new();
+    for &c in codecs {
+        match fits(c.format, size.0, size.1) {
+            Ok(()) => out.push(c),
+            Err(why) => {
+                let note = format!("{} skipped: {why}", c.format.meta().id);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Runs the search `settings` asks for over `image` (upright, colour-converted).
 ///
 /// # Errors
-/// [`Error::LimitExceeded`] when no setting meets the budget or target, naming the best achievable;
-/// any encode or decode error of a probe.
-pub fn run(
-    image: &Image,
-    extras: Extras,
-    settings: &Settings,
-    progress: &mut dyn FnMut(&Probe),
-) -> Result<Outcome> {
+/// [`Error::LimitExceeded`] when no setting meets the budget or target, naming the best achievable,
+/// or when the search would need more than [`MAX_PROBES`] encodes, and for a score target on an
+/// image too small for SSIMULACRA2 to judge; any encode or decode error of a probe.
+pub fn run<'a>(
+    image: &'a Image,
+    extras: Extras<'a>,
+    settings: &'a Settings,
+    progress: &'a mut dyn FnMut(&Probe),
+) -> Result<Outcome<'a>> {
     let mut s = Searcher {
         full: image,
         extras,
         base: settings,
-        resized: HashMap::new(),
+        resized: None,
         probes: Vec::new(),
         progress,
     };
-    let size = (image.width(), image.height());
+    let size = s.size();
+    let mut notes = Vec::new();
+    let scorable = can_score(size.0, size.1);
+    if settings.min_score.is_some() && !scorable {
+        // A valid option on an image no setting can satisfy it for: a target no setting meets.
+        return Err(Error::LimitExceeded(format!(
+            "minScore needs a SSIMULACRA2 score, and {}; use minPsnr instead",
+            unscored_reason(size.0, size.1).unwrap_or_default()
+        )));
+    }
     let quality_goal = match (settings.min_score, settings.min_psnr) {
         (Some(score), _) => Some(Goal::Score(score)),
         (None, Some(psnr)) => Some(Goal::Psnr(psnr)),
-        (None, None) if settings.format == Format::Auto => Some(Goal::Score(DEFAULT_AUTO_SCORE)),
+        (None, None) if settings.format == Format::Auto && scorable => {
+            Some(Goal::Score(DEFAULT_AUTO_SCORE))
+        }
+        (None, None) if settings.format == Format::Auto => {
+            notes.push(format!(
+                "the target is PSNR {DEFAULT_AUTO_PSNR} dB: {}",
+                unscored_reason(size.0, size.1).unwrap_or_default()
+            ));
+            Some(Goal::Psnr(DEFAULT_AUTO_PSNR))
+        }
         (None, None) => None,
     };
     let formats = if settings.format == Format::Auto {
-        auto_candidates(&image.rgba8(), &settings.auto_formats)
+        auto_candidates(image, &settings.auto_formats)
     } else {
         vec![codec_of(settings)]
     };
-
     if formats.is_empty() {
         return Err(Error::InvalidInput(
-            "autoFormats leaves nothing to try for this image (JPEG cannot keep transparency; WebP \
-             holds at most 16,383 pixels a side)"
+            "autoFormats leaves nothing to try for this image (JPEG cannot keep transparency)"
                 .into(),
         ));
     }
-
     let mut mode: Vec<&str> = Vec::new();
     if settings.format == Format::Auto {
         mode.push("auto");
@@ -406,12 +495,15 @@ pub fn run(
         Some(Goal::Psnr(_)) => mode.push("minPsnr"),
         _ => {}
     }
+    if let Some(budget) = settings.max_bytes {
+        check_budget_possible(&formats, size, budget, settings)?;
+    }
 
     // Each format's best file under the quality target, then the smallest of them.
     let mut best: Option<Candidate> = None;
-    let mut notes = Vec::new();
     if let Some(goal) = quality_goal {
-        for &codec in &formats {
+        let candidates = holding(&formats, size, &mut notes);
+        for &codec in &candidates {
             match s.knob_search(codec, size, goal)? {
                 Some(c) => {
                     notes.push(format!("{} {} bytes", codec.label(), c.data.len()));
@@ -426,6 +518,12 @@ pub fn run(
             notes.push("avif not tried (add it to autoFormats)".into());
         }
         if best.is_none() {
+            if candidates.is_empty() {
+                return Err(Error::InvalidInput(format!(
+                    "no format can hold this image: {}",
+                    notes.join("; ")
+                )));
+            }
             let top = s
                 .probes
                 .iter()
@@ -444,7 +542,9 @@ pub fn run(
             if best.is_some() {
                 notes.push(format!("the quality target needs more than {budget} bytes"));
             }
-            best = fit_budget(&mut s, &formats, budget)?;
+            // The quality pick does not fit: freed before the budget search makes its own.
+            drop(best.take());
+            best = fit_budget(&mut s, &formats, budget, &mut notes)?;
         }
     }
 
@@ -475,7 +575,8 @@ pub fn run(
             notes.join("; ")
         },
     );
-    let image = s.image(chosen.size)?.clone();
+    let probes = std::mem::take(&mut s.probes);
+    let image = s.into_image(chosen.size)?;
     Ok(Outcome {
         data: chosen.data,
         settings: chosen.settings,
@@ -483,23 +584,111 @@ pub fn run(
         metrics: chosen.metrics.filter(|m| m.ssimulacra2.is_some()),
         report: SearchReport {
             mode: mode.join("+"),
-            probes: s.probes,
+            probes,
             reason,
         },
     })
 }
 
+/// Fails at once when no candidate format can write a file within `budget` even at the smallest
+/// size the search may reach: every format has a floor (its headers, and a few bits a block or
+/// row), and a budget under all of them needs no encode to be refused.
+fn check_budget_possible(
+    formats: &[Codec],
+    size: (u32, u32),
+    budget: u64,
+    settings: &Settings,
+) -> Result<()> {
+    let smallest = if settings.allow_resize {
+        smallest_size(size, settings)
+    } else {
+        size
+    };
+    let Some((floor, format)) = formats
+        .iter()
+        .map(|&c| (smallest_file(c.format, smallest.0, smallest.1), c.format))
+        .min_by_key(|&(floor, _)| floor)
+    else {
+        return Ok(());
+    };
+    if budget < floor {
+        return Err(Error::LimitExceeded(format!(
+            "cannot fit in {budget} bytes: the smallest file possible at {}x{} is at least {floor} \
+             bytes (no {} file of that size is smaller){}",
+            smallest.0,
+            smallest.1,
+            format.meta().label,
+            if settings.allow_resize {
+                ", at the smallest size allowed"
+            } else {
+                " (allowResize would let it shrink)"
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// [`check_budget_possible`] from a file's header, before anything is decoded: `width` x
+/// `height` as stored, which an EXIF orientation may turn, and which `maxWidth`/`maxHeight` shrink.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] when `settings` has a byte budget no file of the candidate formats can
+/// meet, whichever way the image turns.
+pub(crate) fn check_budget_from_header(width: u32, height: u32, settings: &Settings) -> Result<()> {
+    let Some(budget) = settings.max_bytes else {
+        return Ok(());
+    };
+    let formats: Vec<Codec> = if settings.format == Format::Auto {
+        [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp]
+            .into_iter()
+            .map(Codec::of)
+            .collect()
+    } else {
+        vec![codec_of(settings)]
+    };
+    let fit = |w, h| resize::fitted_size(w, h, settings.max_width, settings.max_height);
+    let upright = check_budget_possible(&formats, fit(width, height), budget, settings);
+    let turned = check_budget_possible(&formats, fit(height, width), budget, settings);
+    // Refused only if refused whichever way the image turns.
+    match (upright, turned) {
+        (Err(e), Err(_)) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The smallest size shrinking to fit may reach: `minWidth` x `minHeight` both hold, the shape
+/// kept.
+fn smallest_size(size: (u32, u32), settings: &Settings) -> (u32, u32) {
+    let (w, h) = (f64::from(size.0), f64::from(size.1));
+    let floor = (f64::from(settings.min_width) / w)
+        .max(f64::from(settings.min_height) / h)
+        .min(1.0);
+    let side = |v: f64| ((v * floor).ceil() as u32).max(1);
+    resize::fitted_size(size.0, size.1, Some(side(w)), Some(side(h)))
+}
+
 /// The highest-quality file within `budget` over `formats`, shrinking the image step by step when
 /// allowed and even the lowest quality does not fit.
-fn fit_budget(s: &mut Searcher, formats: &[Codec], budget: u64) -> Result<Option<Candidate>> {
+fn fit_budget(
+    s: &mut Searcher,
+    formats: &[Codec],
+    budget: u64,
+    notes: &mut Vec<String>,
+) -> Result<Option<Candidate>> {
     let goal = Goal::Bytes(budget);
-    let mut size = (s.full.width(), s.full.height());
+    let mut size = s.size();
     loop {
         // Lossy formats first: among files that fit, the one with the most quality is the one whose
         // knob is highest; lossless ones fit exactly or not at all.
         let mut fitting: Vec<Candidate> = Vec::new();
         let mut smallest = u64::MAX;
-        for &codec in formats {
+        for codec in holding(formats, size, notes) {
+            // A format whose floor is over the budget at this size needs no encode to rule out.
+            let floor = smallest_file(codec.format, size.0, size.1);
+            if floor > budget {
+                smallest = smallest.min(floor);
+                continue;
+            }
             if let Some(c) = s.knob_search(codec, size, goal)? {
                 fitting.push(c);
             }

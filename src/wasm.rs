@@ -135,10 +135,12 @@ pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
 }
 
 /// `compress(bytes, options, onProgress?) → { data, mimeType, format, width, height, originalBytes,
-/// compressedBytes, ratio, mse, psnr, ssimulacra2, quality, options, search }`: decodes a file, encodes
-/// it as `options` say and measures the result. `options` in the result is every option actually used,
-/// defaults filled in; `search` (smart modes only) lists every probe and the reason for the pick, and
-/// `onProgress(probe)` is called after each probe.
+/// compressedBytes, ratio, mse, psnr, mse16, psnr16, ssimulacra2, quality, options, search, notes,
+/// frames }`: decodes a file, encodes it as `options` say and measures the result. `options` in the result is
+/// every option actually used, defaults filled in; `search` (smart modes only) lists every probe and
+/// the reason for the pick, and `onProgress(probe)` is called after each probe; `mse16`/`psnr16` are
+/// on the 16-bit scale for 16-bit inputs (null otherwise); `notes` says what was left out; `frames` is
+/// 1, or an animation's frame count (animated GIF or WebP to WebP).
 #[wasm_bindgen]
 pub fn compress(
     bytes: &[u8],
@@ -166,6 +168,12 @@ pub fn compress(
     set(&out, "ratio", r.ratio)?;
     set(&out, "mse", r.mse)?;
     set(&out, "psnr", r.psnr)?;
+    set(&out, "mse16", r.mse16.map_or(JsValue::NULL, JsValue::from))?;
+    set(
+        &out,
+        "psnr16",
+        r.psnr16.map_or(JsValue::NULL, JsValue::from),
+    )?;
     set(
         &out,
         "ssimulacra2",
@@ -184,11 +192,13 @@ pub fn compress(
     set(&out, "options", to_js(&r.settings)?)?;
     let search = r.search.as_ref().map(to_js).transpose()?;
     set(&out, "search", search.unwrap_or(JsValue::NULL))?;
+    set(&out, "notes", to_js(&r.notes)?)?;
+    set(&out, "frames", r.frames)?;
     Ok(out)
 }
 
 /// `measure(original, result, width, height) → { mse, psnr, ssimulacra2 }` on two RGBA8 buffers of
-/// the same dimensions (`ssimulacra2` is null below 8 pixels a side).
+/// the same dimensions (`ssimulacra2` is null below `SSIMULACRA2_MIN_SIDE` pixels a side).
 #[wasm_bindgen]
 pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> JsResult<Object> {
     crash::keep_messages();

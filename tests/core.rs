@@ -145,15 +145,11 @@ fn truncated_files_fail_without_panicking() {
 #[test]
 fn tight_limits_are_limit_exceeded() {
     let png = png_file(&photo_like(100, 50));
-    let tight = Limits {
-        max_pixels: 4_999,
-        ..Limits::default()
-    };
+    let mut tight = Limits::default();
+    tight.max_pixels = 4_999;
     assert_eq!(decode(&png, &tight).unwrap_err().name(), "LimitExceeded");
-    let short = Limits {
-        max_input_bytes: 10,
-        ..Limits::default()
-    };
+    let mut short = Limits::default();
+    short.max_input_bytes = 10;
     assert_eq!(decode(&png, &short).unwrap_err().name(), "LimitExceeded");
     let options = Options::new(Format::Png).with_limit("maxPixels", 4_999);
     assert_eq!(
@@ -198,13 +194,22 @@ fn corpus_photos_compress_to_jpeg_and_png() {
 /// leaves to the full build with `NeedsFullModule`, which the JS layer answers by re-running the call
 /// on the full module; the full build (the default) does it all.
 #[test]
-fn the_core_build_hands_webp_and_auto_to_the_full_build() {
+fn the_core_build_hands_webp_tiff_and_auto_to_the_full_build() {
     let image = photo_like(40, 30);
     let rgba = image.rgba8();
     let mut webp = Vec::new();
     image_webp::WebPEncoder::new(&mut webp)
         .encode(rgba.data(), 40, 30, image_webp::ColorType::Rgba8)
         .expect("the fixture encodes");
+    let tiff = common::tiff::encode(
+        &[common::tiff::Page::new(
+            40,
+            30,
+            common::tiff::Pixels::Rgba8(rgba.data().to_vec()),
+        )],
+        common::tiff::Packing::Lzw,
+        false,
+    );
     let results = [
         (
             "webp output",
@@ -218,6 +223,10 @@ fn the_core_build_hands_webp_and_auto_to_the_full_build() {
         (
             "webp input to jpeg",
             compress(&webp, &Options::new(Format::Jpeg)).map(|_| ()),
+        ),
+        (
+            "tiff input",
+            compress(&tiff, &Options::new(Format::Png)).map(|_| ()),
         ),
     ];
     for (what, result) in results {
@@ -257,4 +266,63 @@ fn builds_without_avif_name_the_avif_build() {
             assert_eq!(e.module(), Some("avif"), "{e}");
         }
     }
+}
+
+#[test]
+fn ssimulacra2_is_null_where_it_cannot_judge_and_the_result_says_why() {
+    // A 32768 x 8 strip at about 14 dB PSNR scored 85 when the metric's coarse scales were missing.
+    let (w, h) = (32_768u32, 8u32);
+    let original = photo_like(w, h).into_rgba8();
+    let mut state = 7u32;
+    let noisy: Vec<u8> = original
+        .data()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            if i % 4 == 3 {
+                v
+            } else {
+                (i32::from(v) + (state % 121) as i32 - 60).clamp(0, 255) as u8
+            }
+        })
+        .collect();
+    let noisy = Rgba8::new(w, h, noisy).unwrap();
+    let m = measure(&original, &noisy).unwrap();
+    assert!(m.psnr < 20.0, "psnr {}", m.psnr);
+    assert_eq!(m.ssimulacra2, None);
+    // From the side the metric needs, it scores.
+    let side = pixsqueeze::SSIMULACRA2_MIN_SIDE;
+    assert!(!pixsqueeze::can_score(side - 1, 4096) && pixsqueeze::can_score(side, side));
+    let r = compress(
+        &png_file(&photo_like(200, side - 1)),
+        &Options::new(Format::Jpeg),
+    )
+    .unwrap();
+    assert_eq!(r.ssimulacra2, None);
+    assert!(
+        r.notes.iter().any(|n| n.contains("SSIMULACRA2")),
+        "{:?}",
+        r.notes
+    );
+    let r = compress(
+        &png_file(&photo_like(200, side)),
+        &Options::new(Format::Jpeg),
+    )
+    .unwrap();
+    assert!(
+        r.ssimulacra2.is_some() && r.notes.is_empty(),
+        "{:?}",
+        r.notes
+    );
+    // A score target on such an image is refused at once, pointing to minPsnr.
+    let e = compress(
+        &png_file(&photo_like(64, 64)),
+        &serde_json::from_str(r#"{"format":"jpeg","minScore":80}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(e.name(), "LimitExceeded", "{e}");
+    assert!(e.message().contains("minPsnr"), "{e}");
 }

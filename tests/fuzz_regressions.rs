@@ -57,3 +57,42 @@ fn deflate_regressions() {
 fn search_regressions() {
     replay("search", harness::search);
 }
+
+use harness::hostile;
+
+/// The hostile classes made in code (`fuzz/src/hostile.rs`) through the targets they seed: each is
+/// refused or handled, with no panic. `PIXSQUEEZE_WRITE_SEEDS=dir` writes them to `dir/<target>/`,
+/// which `scripts/fuzz.sh` passes to the fuzzers as seeds.
+#[test]
+fn hostile_seeds_pass_their_targets() {
+    let progressive = pixsqueeze::encode(
+        &pixsqueeze::Rgba8::new(
+            64,
+            48,
+            (0..64 * 48 * 4).map(|i| (i * 7 % 251) as u8).collect(),
+        )
+        .expect("sized")
+        .into(),
+        &serde_json::from_str(r#"{"format":"jpeg","progressive":true}"#).expect("options"),
+    )
+    .expect("encodes");
+    let seeds = hostile::seeds(&progressive);
+    let out = std::env::var_os("PIXSQUEEZE_WRITE_SEEDS").map(std::path::PathBuf::from);
+    for (target, name, input) in &seeds {
+        assert!(input.len() <= 65_536, "{name}: {} bytes", input.len());
+        let run: fn(&[u8]) = match *target {
+            "decode" => harness::decode,
+            "compress" => harness::compress,
+            _ => harness::search,
+        };
+        if std::panic::catch_unwind(|| run(input)).is_err() {
+            panic!("{target}: hostile seed {name} fails");
+        }
+        if let Some(dir) = &out {
+            let dir = dir.join(target);
+            std::fs::create_dir_all(&dir).expect("seed directory");
+            std::fs::write(dir.join(name), input).expect("seed written");
+        }
+    }
+    println!("{} hostile seeds pass", seeds.len());
+}

@@ -258,3 +258,208 @@ fn a_pixel_buffer_of_the_wrong_size_is_invalid_input() {
         }
     }
 }
+
+// Issue 17: hostile classes made in code (`fuzz/src/hostile.rs`, shared with the fuzz seeds).
+#[path = "../fuzz/src/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
+
+fn limited(json: &str) -> Options {
+    options(json)
+}
+
+#[test]
+fn the_zero_stream_generator_inflates_to_exactly_what_it_says() {
+    for len in [0, 1, 2, 257, 258, 259, 1000, 1 << 20] {
+        let z = hostile::zlib_zeros(len);
+        let back = miniz_oxide::inflate::decompress_to_vec_zlib(&z).expect("valid zlib");
+        assert_eq!(back.len() as u64, len);
+        assert!(back.iter().all(|&b| b == 0));
+    }
+    // About 1032 to 1: a 1.6 GB profile fits in a 1.6 MB file.
+    assert!(hostile::zlib_zeros(1_600_000_000).len() < 1_600_000);
+}
+
+#[test]
+fn a_png_profile_that_inflates_to_1_6_gb_is_dropped_with_a_note() {
+    let file = hostile::png_black(4, 4, false, &[hostile::iccp_bomb(1_600_000_000)]);
+    assert!(file.len() < 1_600_000, "{} bytes", file.len());
+    let decoded = decode_full(&file, &Limits::default()).expect("the pixels decode");
+    assert_eq!(decoded.icc, None);
+    assert!(
+        decoded
+            .notes
+            .iter()
+            .any(|n| n.contains("ICC profile was dropped")),
+        "{:?}",
+        decoded.notes
+    );
+    let r = compress(&file, &options(r#"{"format":"png"}"#)).expect("compresses");
+    assert!(
+        r.notes.iter().any(|n| n.contains("ICC profile")),
+        "{:?}",
+        r.notes
+    );
+    // Text chunks (XMP included) are never inflated, whatever they hold.
+    let texts = hostile::png_black(4, 4, false, &hostile::text_bombs(1_000_000_000));
+    assert!(decode_full(&texts, &Limits::default()).is_ok());
+}
+
+#[test]
+fn a_profile_within_its_limit_is_kept_and_one_over_it_is_dropped() {
+    let mut limits = Limits::default();
+    limits.max_icc_bytes = 1000;
+    for (len, kept) in [(1000, true), (1001, false)] {
+        let file = hostile::png_black(2, 2, false, &[hostile::iccp_bomb(len)]);
+        let decoded = decode_full(&file, &limits).expect("decodes");
+        assert_eq!(decoded.icc.is_some(), kept, "{len}");
+        assert_eq!(decoded.notes.is_empty(), kept, "{len}: {:?}", decoded.notes);
+    }
+    // EXIF (stored, not compressed) over its limit: dropped too.
+    let file = hostile::png_black(2, 2, false, &[hostile::exif_chunk(2 << 20)]);
+    let decoded = decode_full(&file, &Limits::default()).expect("decodes");
+    assert_eq!(decoded.exif, None);
+    assert!(decoded
+        .notes
+        .iter()
+        .any(|n| n.contains("EXIF block was dropped")));
+}
+
+#[test]
+fn a_webp_profile_that_claims_more_than_the_file_holds_allocates_nothing() {
+    if !common::writes(Format::Webp) {
+        return;
+    }
+    // The container is walked before anything is allocated: a chunk that claims more than the
+    // file holds (a profile that would need 2 GB) makes the file truncated, refused as such.
+    for declared in [100, 2_000_000_000, u32::MAX - 1] {
+        let file = hostile::webp_iccp_overclaim(declared);
+        match decode_full(&file, &Limits::default()) {
+            Err(Error::Decode(m)) => assert!(m.contains("ICCP"), "{declared}: {m}"),
+            other => panic!("{declared}: expected DecodeError, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_gif_frame_larger_than_its_screen_goes_through_the_limits() {
+    if !common::writes(Format::Webp) {
+        return;
+    }
+    let file = hostile::gif_big_frame(24_000, 24_000);
+    let Err(Error::LimitExceeded(m)) = decode_full(&file, &Limits::default()) else {
+        panic!("expected LimitExceeded");
+    };
+    assert!(
+        m.contains("first frame") && m.contains("576.0 megapixels"),
+        "{m}"
+    );
+    // Within the limits, the frame's size is what the memory estimate counts.
+    let mut limits = Limits::default();
+    limits.max_pixels = 1 << 40;
+    limits.max_memory_bytes = 1 << 30;
+    let Err(Error::LimitExceeded(m)) = decode_full(&file, &limits) else {
+        panic!("expected LimitExceeded from the memory estimate");
+    };
+    assert!(m.contains("MB of memory"), "{m}");
+}
+
+#[test]
+fn raised_limits_that_the_instance_cannot_hold_are_refused_before_allocating() {
+    // As on wasm32: 4 GiB. The files are real (1.7 GB and 0.97 GB of pixels, zeros compressed
+    // 1032 to 1), so only the estimate stands between them and the allocation.
+    let wasm = r#""maxPixels":1e12,"maxMemoryBytes":4294967296"#;
+    for (side, format) in [(24_000, "png"), (18_000, "jpeg")] {
+        let file = hostile::png_black(side, side, false, &[]);
+        let o = limited(&format!(r#"{{"format":"{format}","limits":{{{wasm}}}}}"#));
+        let Err(Error::LimitExceeded(m)) = compress(&file, &o) else {
+            panic!("{side}² to {format}: expected LimitExceeded");
+        };
+        assert!(
+            m.contains(&format!("{side} x {side}")) && m.contains("4294 MB"),
+            "{m}"
+        );
+    }
+    // The same estimate, with a small allowance, refuses a 12-megapixel job and names the figures;
+    // shrinking it on the way (maxWidth) costs less, and a large enough allowance lets it run.
+    let photo = hostile::png_black(4000, 3000, false, &[]);
+    let small = limited(r#"{"format":"jpeg","limits":{"maxMemoryBytes":100000000}}"#);
+    let Err(Error::LimitExceeded(m)) = compress(&photo, &small) else {
+        panic!("expected LimitExceeded");
+    };
+    assert!(m.contains("4000 x 3000") && m.contains("100 MB"), "{m}");
+    let fits = limited(r#"{"format":"jpeg","limits":{"maxMemoryBytes":1000000000}}"#);
+    assert!(compress(&photo, &fits).is_ok());
+}
+
+#[test]
+fn a_progressive_jpeg_with_thousands_of_scans_is_refused_before_decoding() {
+    let progressive = encode(
+        &common::photo_like(64, 48),
+        &options(r#"{"format":"jpeg","progressive":true}"#),
+    )
+    .expect("encodes");
+    for scans in [2_000, 20_000] {
+        let file = hostile::jpeg_many_scans(&progressive, scans);
+        let Err(Error::LimitExceeded(m)) = decode_full(&file, &Limits::default()) else {
+            panic!("{scans} scans: expected LimitExceeded");
+        };
+        assert!(m.contains(&format!("{scans} scans")), "{m}");
+    }
+    // Our own progressive files (10 scans) and a file at the limit pass.
+    assert!(decode_full(&progressive, &Limits::default()).is_ok());
+    let at_limit = hostile::jpeg_many_scans(&progressive, 100);
+    assert!(!matches!(
+        decode_full(&at_limit, &Limits::default()),
+        Err(Error::LimitExceeded(_))
+    ));
+}
+
+#[test]
+fn keep_metadata_holds_when_auto_picks_a_lossy_format() {
+    if !common::writes(Format::Auto) {
+        return;
+    }
+    const CANARY: &[u8] = b"PIXSQUEEZE-GPS-CANARY";
+    let plain = encode(
+        &common::photo_like(320, 240),
+        &options(r#"{"format":"jpeg","quality":95}"#),
+    )
+    .expect("encodes");
+    let tagged = with_exif(&plain, &exif_with_gps(CANARY));
+    let r = compress(
+        &tagged,
+        &options(r#"{"format":"auto","keepMetadata":true}"#),
+    )
+    .expect("ok");
+    // A photo: auto picks a lossy format, JPEG or lossy WebP, and both keep EXIF.
+    assert!(
+        matches!(r.settings.format, Format::Jpeg | Format::Webp),
+        "{:?}",
+        r.settings.format
+    );
+    assert!(contains(&r.data, CANARY), "keepMetadata kept the EXIF");
+    // And without keepMetadata, nothing of it.
+    let r = compress(&tagged, &options(r#"{"format":"auto"}"#)).expect("ok");
+    assert!(!contains(&r.data, CANARY));
+    // EXIF asked for in a format that keeps none: the pixels compress, a note says so.
+    let r = compress(&tagged, &options(r#"{"format":"png","keepMetadata":true}"#)).expect("ok");
+    assert!(!contains(&r.data, CANARY));
+    assert!(r.notes.iter().any(|n| n.contains("EXIF")), "{:?}", r.notes);
+}
+
+#[test]
+fn exif_too_large_for_a_jpeg_is_dropped_with_a_note() {
+    // A PNG may carry EXIF of any size; a JPEG's APP1 segment holds 64 KiB.
+    let file = hostile::png_black(64, 48, false, &[hostile::exif_chunk(100_000)]);
+    let r = compress(&file, &options(r#"{"format":"jpeg","keepMetadata":true}"#))
+        .expect("the pixels compress");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("EXIF block was dropped") && n.contains("65527")),
+        "{:?}",
+        r.notes
+    );
+    assert!(!contains(&r.data, b"Exif\0\0"));
+}

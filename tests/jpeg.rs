@@ -206,3 +206,116 @@ fn progressive_writes_sof2_and_baseline_sof0() {
     );
     assert!(!prog.windows(2).any(|w| w == [0xff, 0xc0]));
 }
+
+/// The components a JPEG's frame header declares.
+fn components(jpeg: &[u8]) -> u8 {
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xff, 0xc0] || w == [0xff, 0xc2])
+        .expect("a frame header");
+    jpeg[sof + 9]
+}
+
+#[test]
+fn gray_input_is_written_as_one_component() {
+    let gray = common::text_like(120, 77);
+    for json in [
+        r#"{"format":"jpeg"}"#,
+        r#"{"format":"jpeg","progressive":true}"#,
+        r#"{"format":"jpeg","quality":95,"optimizeHuffman":false}"#,
+    ] {
+        let jpeg = encode(&gray, &opts(json)).expect("encodes");
+        assert_eq!(components(&jpeg), 1, "{json}");
+        let mut d = jpeg_decoder::Decoder::new(&jpeg[..]);
+        d.decode().expect("jpeg-decoder reads it");
+        assert_eq!(
+            d.info().map(|i| i.pixel_format),
+            Some(jpeg_decoder::PixelFormat::L8)
+        );
+        // djpeg (where present) and jpeg-decoder both decode it close to the original.
+        round_trip(&gray, json);
+    }
+    // Colour stays three components; so does gray over a coloured background.
+    let photo = common::photo_like(64, 48);
+    let jpeg = encode(&photo, &opts(r#"{"format":"jpeg"}"#)).expect("encodes");
+    assert_eq!(components(&jpeg), 3);
+    let ramp: Image = Rgba8::new(
+        16,
+        16,
+        (0..256).flat_map(|i| [90, 90, 90, i as u8]).collect(),
+    )
+    .expect("fixture")
+    .into();
+    let over_white = encode(&ramp, &opts(r#"{"format":"jpeg"}"#)).expect("encodes");
+    assert_eq!(components(&over_white), 1, "gray over white is gray");
+    let over_red = encode(
+        &ramp,
+        &opts(r##"{"format":"jpeg","background":"#ff0000"}"##),
+    )
+    .expect("encodes");
+    assert_eq!(components(&over_red), 3, "gray over red is not");
+}
+
+/// The corpus's gray photo as one component instead of three: the bytes saved, printed.
+#[test]
+fn gray_corpus_image_is_smaller_as_one_component() {
+    let Some(dir) = common::corpus_dir("special") else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("gray-cameraman-skimage.png")).expect("readable");
+    let gray: Image = decode(&bytes, &Limits::default()).expect("decodes").into();
+    // The same pixels with one sample nudged off gray: three components, as before.
+    let mut nudged = gray.rgba8().into_owned().into_data();
+    nudged[0] ^= 1;
+    let (w, h) = (gray.width(), gray.height());
+    let colour: Image = Rgba8::new(w, h, nudged).expect("same size").into();
+    for q in [50, 75, 90] {
+        let json = format!(r#"{{"format":"jpeg","quality":{q}}}"#);
+        let one = encode(&gray, &opts(&json)).expect("encodes");
+        let three = encode(&colour, &opts(&json)).expect("encodes");
+        assert_eq!((components(&one), components(&three)), (1, 3));
+        assert!(
+            one.len() < three.len(),
+            "q{q}: {} vs {}",
+            one.len(),
+            three.len()
+        );
+        println!(
+            "gray-cameraman q{q}: {} bytes as one component, {} as three ({:.1} % saved)",
+            one.len(),
+            three.len(),
+            100.0 * (1.0 - one.len() as f64 / three.len() as f64)
+        );
+    }
+}
+
+#[test]
+fn optimize_huffman_false_writes_the_standard_tables_in_one_pass() {
+    let photo = common::photo_like(97, 61);
+    let optimal = encode(&photo, &opts(r#"{"format":"jpeg","optimizeHuffman":true}"#)).unwrap();
+    let standard = encode(
+        &photo,
+        &opts(r#"{"format":"jpeg","optimizeHuffman":false}"#),
+    )
+    .unwrap();
+    // The DHT segment holds exactly annex K's four tables: 12 + 162 + 12 + 162 symbols.
+    let dht = standard
+        .windows(2)
+        .position(|w| w == [0xff, 0xc4])
+        .expect("a DHT");
+    let len = usize::from(u16::from_be_bytes([standard[dht + 2], standard[dht + 3]]));
+    assert_eq!(len, 2 + 4 * 17 + 12 + 162 + 12 + 162);
+    assert_eq!(&standard[dht + 4..dht + 8], [0x00, 0, 1, 5], "luma DC, K.3");
+    assert!(standard.len() > optimal.len(), "optimal tables are smaller");
+    round_trip(&photo, r#"{"format":"jpeg","optimizeHuffman":false}"#);
+    round_trip(
+        &photo,
+        r#"{"format":"jpeg","optimizeHuffman":false,"subsampling":"4:4:4"}"#,
+    );
+    // Progressive scans always get optimal tables: the option changes nothing there.
+    let p = |o: bool| {
+        let json = format!(r#"{{"format":"jpeg","progressive":true,"optimizeHuffman":{o}}}"#);
+        encode(&photo, &opts(&json)).unwrap()
+    };
+    assert_eq!(p(true), p(false));
+}

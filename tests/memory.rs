@@ -96,3 +96,173 @@ fn compress_peaks_within_budget_for_a_12_megapixel_photo() {
     }
     assert!(over.is_empty(), "over budget: {over:?}");
 }
+
+/// The memory a job's estimate says it needs (what `limits.maxMemoryBytes` must at least be for the
+/// job to start), found by bisection on a header-only twin of the file: the estimate is made from the
+/// header before anything is decoded, so the twin is refused or let through exactly as the file would
+/// be (its decode then fails at once, for want of data). `extra` is how much longer the real file is.
+fn estimate_of(twin: &[u8], json: &str, extra: usize) -> u64 {
+    let refused = |max: u64| {
+        let mut o: serde_json::Value = serde_json::from_str(json).unwrap();
+        o["limits"] = serde_json::json!({ "maxMemoryBytes": max as f64 });
+        let o: Options = serde_json::from_value(o).unwrap();
+        matches!(compress(twin, &o), Err(pixsqueeze::Error::LimitExceeded(_)))
+    };
+    let (mut lo, mut hi) = (1u64, 1u64 << 40);
+    assert!(!refused(hi), "{json}: refused even with a terabyte");
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if refused(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi + extra as u64
+}
+
+fn png_header_only(width: u32, height: u32, depth: u8, color: u8) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([depth, color, 0, 0, 0]);
+    let chunk = |kind: &[u8; 4], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend(kind);
+        c.extend(data);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&c[4..]);
+        c.extend(crc.finalize().to_be_bytes());
+        c
+    };
+    // An IDAT with a zlib header only: the decoder reads up to it before it reports the header.
+    [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        &chunk(b"IHDR", &ihdr),
+        &chunk(b"IDAT", &[0x78, 0x01]),
+        &chunk(b"IEND", &[]),
+    ]
+    .concat()
+}
+
+fn jpeg_header_only(width: u16, height: u16) -> Vec<u8> {
+    let mut f = vec![0xff, 0xd8, 0xff, 0xc0, 0, 17, 8];
+    f.extend(height.to_be_bytes());
+    f.extend(width.to_be_bytes());
+    f.extend([3, 1, 0x22, 0, 2, 0x11, 0, 3, 0x11, 0, 0xff, 0xd9]);
+    f
+}
+
+/// (name, file, its header-only twin, options, budget in times the input's RGBA where the README's
+/// table promises one).
+type Job<'a> = (&'a str, &'a [u8], &'a [u8], &'a str, Option<f64>);
+
+/// Every job's estimate covers the peak it guards (so a job let through does not run out of memory
+/// part-way), and is not so far above it that jobs an instance could hold are refused. Resized jobs
+/// and searches included: resizing streams rows, and a search keeps one shrunk copy, not every size.
+#[test]
+fn the_memory_estimate_covers_each_peak_and_resized_jobs_stay_within_the_table() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (4_032u32, 3_024u32);
+    let rgba = f64::from(w) * f64::from(h) * 4.0;
+    let photo = encode(
+        &common::photo_like(w, h),
+        &serde_json::from_str::<Options>(r#"{"format":"jpeg","quality":92}"#).unwrap(),
+    )
+    .expect("the fixture encodes");
+    let twin = jpeg_header_only(w as u16, h as u16);
+    let deep = encode(
+        &common::deep_ramp(1_600, 1_200),
+        &serde_json::from_str::<Options>(r#"{"format":"png","effort":"fast"}"#).unwrap(),
+    )
+    .expect("the 16-bit fixture encodes");
+    let deep_twin = png_header_only(1_600, 1_200, 16, 6);
+    let mut jobs: Vec<Job> = vec![
+        ("JPEG", &photo, &twin, r#"{"format":"jpeg"}"#, Some(2.9)),
+        (
+            "JPEG shrunk a little",
+            &photo,
+            &twin,
+            r#"{"format":"jpeg","maxWidth":3600}"#,
+            Some(2.9),
+        ),
+        (
+            "PNG shrunk a little",
+            &photo,
+            &twin,
+            r#"{"format":"png","maxWidth":3600}"#,
+            Some(3.1),
+        ),
+        (
+            "JPEG to a budget, shrinking",
+            &photo,
+            &twin,
+            r#"{"format":"jpeg","maxBytes":150000,"allowResize":true}"#,
+            Some(2.9),
+        ),
+        ("16-bit PNG", &deep, &deep_twin, r#"{"format":"png"}"#, None),
+    ];
+    if common::writes(Format::Auto) {
+        jobs.push((
+            "auto, 16-bit",
+            &deep,
+            &deep_twin,
+            r#"{"format":"auto"}"#,
+            None,
+        ));
+    }
+    let mut failures = Vec::new();
+    for (name, file, twin, json, budget) in jobs {
+        let options: Options = serde_json::from_str(json).unwrap();
+        let (result, peak) = peak_of(|| compress(file, &options));
+        let r = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let estimate = estimate_of(twin, json, file.len() - twin.len());
+        let ratio = estimate as f64 / (peak + file.len()) as f64;
+        println!(
+            "{name:<28} {}x{}: peak {:7.1} MB, estimate {:7.1} MB ({ratio:.2}x the peak and file)",
+            r.width,
+            r.height,
+            peak as f64 / MB,
+            estimate as f64 / MB
+        );
+        if ratio < 1.0 {
+            failures.push(format!("{name}: the estimate is under the peak"));
+        }
+        if ratio > 4.0 {
+            failures.push(format!("{name}: the estimate is {ratio:.1}x the peak"));
+        }
+        if let Some(b) = budget {
+            if peak as f64 / rgba > b {
+                failures.push(format!("{name}: {:.2}x RGBA over {b}", peak as f64 / rgba));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+/// Hostile metadata costs what its bound allows, not what it claims.
+#[test]
+fn metadata_bombs_cost_their_bound_not_their_claim() {
+    #[path = "../fuzz/src/hostile.rs"]
+    #[allow(dead_code)]
+    mod hostile;
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let iccp = hostile::png_black(4, 4, false, &[hostile::iccp_bomb(1_600_000_000)]);
+    let (decoded, peak) = peak_of(|| decode_full(&iccp, &Limits::default()));
+    decoded.expect("the pixels decode");
+    println!("PNG with a 1.6 GB profile: peak {:.1} MB", peak as f64 / MB);
+    assert!(peak < 16_000_000, "{} bytes", peak);
+    if common::writes(Format::Webp) {
+        let webp = hostile::webp_iccp_overclaim(2_000_000_000);
+        let (decoded, peak) = peak_of(|| decode_full(&webp, &Limits::default()));
+        // Refused as truncated from the container's walk, before anything the claim asks for.
+        assert!(
+            matches!(decoded, Err(pixsqueeze::Error::Decode(_))),
+            "{decoded:?}"
+        );
+        println!(
+            "WebP whose profile claims 2 GB: refused, peak {:.1} MB",
+            peak as f64 / MB
+        );
+        assert!(peak < 1_000_000, "{} bytes", peak);
+    }
+}

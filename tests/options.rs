@@ -33,6 +33,7 @@ fn default_json(kind: &OptionKind) -> Value {
         OptionKind::Choice { default, .. } | OptionKind::Color { default } => json!(default),
         OptionKind::Boolean { default } => json!(default),
         OptionKind::List { default, .. } => json!(default),
+        other => panic!("a kind this test does not know: {other:?}"),
     }
 }
 
@@ -120,6 +121,7 @@ fn samples(kind: &OptionKind) -> (Vec<OptionValue>, Vec<OptionValue>) {
                 ],
             )
         }
+        other => panic!("a kind this test does not know: {other:?}"),
     }
 }
 
@@ -252,6 +254,7 @@ fn the_meta_is_self_consistent() {
                 );
                 assert!(choices.iter().all(|c| !c.label.is_empty()), "{}", o.name);
             }
+            other => panic!("{}: a kind this test does not know: {other:?}", o.name),
         }
     }
 }
@@ -264,6 +267,8 @@ fn limits_take_exactly_what_their_meta_states() {
         "maxHeight" => u64::from(l.max_height),
         "maxPixels" => l.max_pixels,
         "maxInputBytes" => l.max_input_bytes,
+        // Above what the build addresses it is lowered to that (on wasm32; natively it is not).
+        "maxMemoryBytes" => l.max_memory_bytes,
         other => panic!("a limit the test does not know: {other}"),
     };
     for meta in LIMIT_OPTIONS {

@@ -1,6 +1,7 @@
 // Advice when a choice is bad: a transparent image to JPEG goes onto a colour (and often grows), a photo
 // to a lossless format grows far past the file it came from. Each says so with the figure, and names a
 // format that would do better; the page measures that alternative in the background and shows its size.
+import { transparent } from './bitmaps.js';
 import { formatBytes, formatChange } from './figures.js';
 
 // Which alternative to measure, best first. AVIF is left out: its encoder takes far longer than the
@@ -17,14 +18,7 @@ export async function alphaOf(file) {
   const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return false; // JPEG has no alpha
   try {
-    const bitmap = await createImageBitmap(file, { resizeWidth: 256, resizeQuality: 'medium', premultiplyAlpha: 'none' });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(bitmap, 0, 0);
-    bitmap.close();
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 3; i < data.length; i += 4) if (data[i] < 255) return true;
-    return false;
+    return await transparent(file, { resizeWidth: 256, resizeQuality: 'medium', premultiplyAlpha: 'none' });
   } catch {
     return null;
   }

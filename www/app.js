@@ -48,6 +48,8 @@ const ui = {
   busy: $('busy'), busyText: $('busy-text'), busyTime: $('busy-time'), busyProgress: $('busy-progress'), probes: $('probes'),
   stop: $('stop'), tagLeft: $('tag-left'), tagRight: $('tag-right'), leftFormat: $('left-format'),
   leftOptions: $('left-options'), zoomChanged: $('zoom-changed'),
+  animation: $('animation'), animationOriginal: $('animation-original'), animationResult: $('animation-result'),
+  animationCaption: $('animation-caption'),
 };
 
 let settings;
@@ -246,7 +248,9 @@ function wanted() {
   const background = [];
   if (cur && !cur.error && hasKnob() && !viewStopped) {
     const knob = knobOf(committed);
-    if (knob === 'quality') {
+    // A target (a size budget, a score) makes each job a search that sets the quality itself: the chart's
+    // qualities would be the same search again and again, competing with the view's own.
+    if (knob === 'quality' && TARGETS.every((t) => !committed[t])) {
       for (const quality of CHART_QUALITIES) {
         const options = { ...committed, quality };
         if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
@@ -281,6 +285,37 @@ function calibrationEntries(item, options) {
 function refresh() {
   scheduler.want(wanted());
   render();
+  watchFrames();
+}
+
+// While two or more background jobs run, the page watches its own frames: when most come later than
+// this over a couple of seconds, the engine has fewer cores than it reports (WebKit says 4 on a 2-core
+// machine, and its frames came 1–2 s apart during a batch), and one background job fewer runs from then on.
+const LATE_FRAME_MS = 250;
+let watching = false;
+
+function watchFrames() {
+  if (watching || document.hidden || scheduler.backgroundRunning < 2) return;
+  watching = true;
+  const intervals = [];
+  let last = performance.now();
+  const tick = (now) => {
+    intervals.push(now - last);
+    last = now;
+    if (document.hidden || scheduler.backgroundRunning < 2) {
+      watching = false;
+      return;
+    }
+    if (intervals.reduce((a, b) => a + b, 0) >= 2000) {
+      const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1];
+      intervals.length = 0;
+      if (median > LATE_FRAME_MS && scheduler.lowerBackground()) {
+        performance.mark('pixsqueeze:background-lowered', { detail: { median: Math.round(median), limit: scheduler.backgroundLimit } });
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 function onDone(job, value, error, ms) {
@@ -532,11 +567,36 @@ function renderBusy() {
   busyTimer = setTimeout(() => { busyTimer = 0; renderBusy(); }, 1000 - ((now - busySince) % 1000));
 }
 
+/**
+ * An animation (an animated GIF or WebP to WebP keeps every frame): the viewer's canvases show one
+ * frame, so both files also play here, as the browser shows them, with the size saved.
+ */
+function renderAnimation(item, final) {
+  const r = final?.item === item ? final.result : null;
+  const on = Boolean(r && r.frames > 1);
+  ui.animation.hidden = !on;
+  if (!on) {
+    if (ui.animation.dataset.key) URL.revokeObjectURL(ui.animationOriginal.src);
+    ui.animationOriginal.removeAttribute('src');
+    ui.animationResult.removeAttribute('src');
+    delete ui.animation.dataset.key;
+    return;
+  }
+  if (ui.animation.dataset.key !== final.key) {
+    if (ui.animation.dataset.key) URL.revokeObjectURL(ui.animationOriginal.src);
+    ui.animation.dataset.key = final.key;
+    ui.animationOriginal.src = URL.createObjectURL(item.file);
+    ui.animationResult.src = entryUrl(final);
+  }
+  ui.animationCaption.textContent = `Animation, ${r.frames} frames, playing on both sides: original ${fmt.formatBytes(item.file.size)}, result ${fmt.formatBytes(r.compressedBytes)} (${fmt.formatChange(item.file.size, r.compressedBytes)}).`;
+}
+
 function renderView() {
   const item = current();
   const source = figureSource(item);
   const final = source.kind === 'final' ? source.entry : null;
   if (final) final.used = performance.now();
+  renderAnimation(item, final);
   const replace = (next) => {
     // An entry evicted while on screen kept its URL for the screen's sake: free it now.
     if (shown?.url && !results.has(shown.key)) URL.revokeObjectURL(shown.url);
@@ -611,7 +671,7 @@ function psnrRange(values) {
 function renderChart() {
   const item = current();
   const base = baseKey(committed);
-  const points = !item || item.error || knobOf(committed) !== 'quality' ? [] : [...results.values()]
+  const points = !item || item.error || knobOf(committed) !== 'quality' || TARGETS.some((t) => committed[t]) ? [] : [...results.values()]
     .filter((e) => e.item === item && e.result && e.baseKey === base)
     .map((e) => ({ quality: e.options.quality, bytes: e.result.compressedBytes, ssimulacra2: e.result.ssimulacra2, psnr: e.result.psnr }));
   // An empty chart (axes from nothing) says nothing: it shows from two points on.

@@ -1,5 +1,6 @@
 // The list of loaded files: thumbnail, name, status, sizes, change and score, and per-file download and
 // remove. Rows are kept and updated in place, so a long batch does not rebuild the DOM on every result.
+import { decodeBitmap } from './bitmaps.js';
 import { formatBytes, formatChange, formatPsnr, formatScore } from './figures.js';
 
 const THUMB = 96; // px, twice the shown size for sharp thumbnails on dense screens
@@ -27,7 +28,8 @@ function drawThumbnail(canvas, file) {
   thumbQueue = thumbQueue.then(async () => {
     await inputQuiet();
     try {
-      const bitmap = await createImageBitmap(file, { resizeWidth: THUMB, resizeQuality: 'medium' });
+      // Decoded on the page's decoding worker: WebKit decodes on the main thread otherwise.
+      const bitmap = await decodeBitmap(file, { resizeWidth: THUMB, resizeQuality: 'medium' });
       canvas.width = bitmap.width;
       canvas.height = bitmap.height;
       // A 2D draw, not a 'bitmaprenderer' transfer: Chromium's transfer ignores the EXIF orientation the

@@ -4,6 +4,7 @@
 // so its bytes per pixel and its scores stand for the whole. Final results, as they come, calibrate it:
 // the estimate at any setting is the sample's figure times the ratio full/sample measured at the
 // nearest settings where both are known.
+import { decodeBitmap } from './bitmaps.js';
 import { fittedSize } from './settings.js';
 
 /** The most pixels a sample holds: the whole image when it is this small, else a mosaic of tiles. */
@@ -20,7 +21,8 @@ const GRID = Math.sqrt(SAMPLE_PIXELS) / TILE;
  * can); colour differences from the core's decode cancel out in the calibration.
  */
 export async function makeSample(file, { maxWidth = 0, maxHeight = 0 } = {}, signal) {
-  const bitmap = await createImageBitmap(file);
+  // Decoded on the page's decoding worker: WebKit decodes a file's createImageBitmap on the main thread.
+  const bitmap = await decodeBitmap(file, {});
   try {
     signal?.throwIfAborted();
     const out = fittedSize(bitmap.width, bitmap.height, maxWidth, maxHeight);

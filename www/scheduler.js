@@ -19,6 +19,7 @@ export function defaultSlots() {
 
 export class Scheduler {
   #slots;
+  #background; // how many background jobs may run at once: slots − 1, lowered when frames come late
   #onDone;
   #wanted = []; // [{ key, priority, run(signal) → Promise }], most urgent first
   #running = new Map(); // key -> { job, controller }
@@ -27,7 +28,29 @@ export class Scheduler {
    * the milliseconds it ran. */
   constructor({ slots = defaultSlots(), onDone }) {
     this.#slots = slots;
+    this.#background = slots - 1;
     this.#onDone = onDone;
+  }
+
+  /** How many background jobs may run at once. */
+  get backgroundLimit() {
+    return this.#background;
+  }
+
+  /** How many background jobs run now. */
+  get backgroundRunning() {
+    return [...this.#running.values()].filter((r) => r.job.priority >= BACKGROUND).length;
+  }
+
+  /**
+   * One background job fewer from now on (never below one): the page's frames come late while they run,
+   * so the engine has fewer cores than it says (WebKit reports 4 on a 2-core machine). Running jobs
+   * finish; no new one starts until fewer than the new limit run.
+   */
+  lowerBackground() {
+    if (this.#background <= 1) return false;
+    this.#background--;
+    return true;
   }
 
   get busy() {
@@ -72,7 +95,7 @@ export class Scheduler {
     for (const job of this.#wanted) {
       if (this.#running.has(job.key) || job.hold) continue;
       if (this.#running.size >= this.#slots) break;
-      if (job.priority >= BACKGROUND && background().length >= this.#slots - 1) break;
+      if (job.priority >= BACKGROUND && background().length >= this.#background) break;
       this.#start(job);
     }
   }

@@ -12,7 +12,8 @@ const NETWORK_TIMEOUT_MS = 4000;
 // through this worker, which caches it like any other file, so from then on such jobs work offline too.
 const PRECACHE = [
   './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
-  './input.js', './scheduler.js', './settings.js', './zip.js', './advice.js', './estimate.js',
+  './input.js', './scheduler.js', './settings.js', './zip.js', './advice.js', './estimate.js', './bitmaps.js',
+  './bitmap-worker.js',
   '../js/index.js', '../js/api.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
   '../pkg/modules.js', '../pkg/modules.json',
 ];

@@ -123,6 +123,8 @@ fn option_help(flag: &Flag) -> String {
                 default.join(",")
             )
         }
+        // The core's kinds are non-exhaustive: one this build does not know takes any text.
+        _ => "a value (see formats())".into(),
     };
     let formats = if flag.formats.is_empty() {
         String::new()
@@ -140,6 +142,7 @@ fn value_name(meta: &OptionMeta) -> &'static str {
         OptionKind::Boolean { .. } => "BOOL",
         OptionKind::Color { .. } => "#RRGGBB",
         OptionKind::List { .. } => "LIST",
+        _ => "VALUE",
     }
 }
 
@@ -178,7 +181,7 @@ pub fn command() -> Command {
                 .num_args(1..)
                 .required(true)
                 .help(
-                    "Files, folders (searched recursively for .jpg .jpeg .png .webp .gif .bmp) and \
+                    "Files, folders (searched recursively for .jpg .jpeg .png .webp .gif .bmp .tif) and \
                      globs such as 'photos/**/*.png' (quoted, so the shell leaves them)",
                 ),
         )
@@ -391,6 +394,8 @@ fn options(m: &ArgMatches) -> Result<Options, Failure> {
                     .map(|v| Value::String(v.trim().to_owned()))
                     .collect(),
             ),
+            // Choices, colours, and any kind the core adds later: the core validates the text.
+            _ => Value::String(text.clone()),
         };
         map.insert(meta.name.into(), value);
     }

@@ -9,7 +9,9 @@ use crate::failure::Failure;
 
 /// Extensions of the files a folder or a glob contributes: every format the core reads. A file named
 /// on the command line is tried whatever its name.
-pub const INPUT_EXTENSIONS: &[&str] = &["jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp"];
+pub const INPUT_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp", "tif", "tiff",
+];
 
 /// One file to compress.
 #[derive(Debug, Clone, PartialEq, Eq)]

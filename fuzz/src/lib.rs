@@ -5,6 +5,8 @@
 //! A target fails by panicking: any panic in the core is a bug (in wasm it kills the instance), and so
 //! is an error of the wrong kind, a lossless result that is not, or our own output that does not decode.
 
+pub mod hostile;
+
 use pixsqueeze::{
     compress as compress_file, decode_full, encode, Error, Format, Image, Limits, Options, Rgba16,
     Rgba8,
@@ -17,12 +19,12 @@ pub const MAX_PIXELS: u64 = 1 << 18;
 pub const MAX_INPUT_BYTES: u64 = 1 << 20;
 
 pub fn limits() -> Limits {
-    Limits {
-        max_width: MAX_SIDE,
-        max_height: MAX_SIDE,
-        max_pixels: MAX_PIXELS,
-        max_input_bytes: MAX_INPUT_BYTES,
-    }
+    let mut limits = Limits::default();
+    limits.max_width = MAX_SIDE;
+    limits.max_height = MAX_SIDE;
+    limits.max_pixels = MAX_PIXELS;
+    limits.max_input_bytes = MAX_INPUT_BYTES;
+    limits
 }
 
 /// `options` with [`limits`] as its `limits: { … }`.
@@ -235,6 +237,7 @@ fn samples16(image: &Image) -> (u32, u32, Vec<u16>) {
     let samples = match image {
         Image::Rgba8(i) => i.data().iter().map(|&v| u16::from(v) * 257).collect(),
         Image::Rgba16(i) => i.data().to_vec(),
+        other => panic!("an image kind the harness does not know: {other:?}"),
     };
     (image.width(), image.height(), samples)
 }

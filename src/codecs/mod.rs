@@ -8,8 +8,11 @@ mod webp;
 
 pub(crate) use png::zlib_alone;
 #[cfg(feature = "full")]
+pub(crate) use webp::anim as webp_anim;
+#[cfg(feature = "full")]
 pub(crate) use webp::decode as decode_webp;
-pub(crate) use webp::MAX_SIDE as WEBP_MAX_SIDE;
+#[cfg(feature = "full")]
+pub(crate) use webp::riff::chunks as webp_chunks;
 
 use crate::error::{Error, Result};
 pub use crate::options::{Choice, OptionKind, OptionMeta};
@@ -18,6 +21,7 @@ use crate::pixels::Image;
 
 /// What a UI or an API binding needs to know about a format.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct FormatMeta {
     /// The `format` value in options.
     pub id: &'static str,
@@ -30,6 +34,8 @@ pub struct FormatMeta {
     pub lossy: bool,
     /// The options this format reads besides the common ones ([`COMMON_OPTIONS`]).
     pub options: &'static [OptionMeta],
+    /// The longest side, in pixels, a file of this format can hold.
+    pub max_side: u32,
 }
 
 impl FormatMeta {
@@ -241,6 +247,7 @@ const AUTO_META: FormatMeta = FormatMeta {
         description:
             "The formats auto may pick; AVIF is slow to search, so it is tried only when listed.",
     }],
+    max_side: u32::MAX,
 };
 
 /// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
@@ -284,12 +291,76 @@ pub struct Extras<'a> {
     pub exif: Option<&'a [u8]>,
 }
 
-/// Encodes pixels as `settings` say.
+/// Whether `format` can hold a `width` x `height` image; if not, why (one clause).
+pub(crate) fn fits(format: Format, width: u32, height: u32) -> std::result::Result<(), String> {
+    let max = format.meta().max_side;
+    if width > max || height > max {
+        return Err(format!(
+            "{} holds at most {max} pixels a side, and this image is {width} x {height}",
+            format.meta().label
+        ));
+    }
+    Ok(())
+}
+
+/// The fewest bytes a `format` file of `width` x `height` can take, whatever the pixels: its
+/// headers and the least its coding spends per block or row. A budget under it is impossible.
+pub(crate) fn smallest_file(format: Format, width: u32, height: u32) -> u64 {
+    match format {
+        Format::Jpeg => jpeg::smallest_file(width, height),
+        Format::Png | Format::PngPalette => png::smallest_file(format, width, height),
+        Format::Webp => webp::smallest_file(width, height),
+        Format::Avif => avif::smallest_file(width, height),
+        Format::Auto => 0,
+    }
+}
+
+/// What of `extras` a `format` file can carry, and a note for each part it cannot: EXIF goes into
+/// JPEG (in one APP1 segment of at most 64 KiB) and WebP, and JPEG holds a profile of at most 255
+/// segments.
+pub(crate) fn admit<'a>(format: Format, extras: &Extras<'a>) -> (Extras<'a>, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut out = *extras;
+    match format {
+        Format::Jpeg => {
+            if let Some(why) = extras.exif.and_then(jpeg::exif_does_not_fit) {
+                notes.push(why);
+                out.exif = None;
+            }
+            if let Some(why) = extras.icc.and_then(jpeg::icc_does_not_fit) {
+                notes.push(why);
+                out.icc = None;
+            }
+        }
+        Format::Webp => {}
+        _ => {
+            if extras.exif.is_some() {
+                notes.push(format!(
+                    "EXIF is kept in JPEG and WebP output only: this {} file carries none",
+                    format.meta().label
+                ));
+                out.exif = None;
+            }
+        }
+    }
+    (out, notes)
+}
+
+/// Encodes pixels as `settings` say, with what of `extras` the format can carry ([`admit`]).
 ///
 /// # Errors
 /// [`Error::InvalidInput`](crate::Error::InvalidInput) for dimensions the format cannot hold,
 /// [`Error::Encode`](crate::Error::Encode) if an encoder fails.
 pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
+    if settings.format != Format::Auto {
+        fits(settings.format, image.width(), image.height()).map_err(|why| {
+            Error::InvalidInput(format!(
+                "{why} (set maxWidth/maxHeight, or choose another format)"
+            ))
+        })?;
+    }
+    let (extras, _) = admit(settings.format, extras);
+    let extras = &extras;
     match settings.format {
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
         Format::Png => png::encode(image, extras, settings),
@@ -299,5 +370,57 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_or_exif_a_jpeg_cannot_hold_is_dropped_with_a_note() {
+        let icc = vec![0u8; 255 * 65_519 + 1];
+        let exif = vec![0u8; 65_528];
+        let extras = Extras {
+            icc: Some(&icc),
+            exif: Some(&exif),
+        };
+        let (kept, notes) = admit(Format::Jpeg, &extras);
+        assert_eq!(kept, Extras::default());
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        let small = Extras {
+            icc: Some(&icc[..1000]),
+            exif: Some(&exif[..1000]),
+        };
+        assert_eq!(admit(Format::Jpeg, &small), (small, vec![]));
+        // PNG keeps the profile; EXIF goes into JPEG and WebP only.
+        let (kept, notes) = admit(Format::Png, &small);
+        assert_eq!((kept.icc, kept.exif, notes.len()), (small.icc, None, 1));
+    }
+
+    #[test]
+    fn every_format_is_within_its_floor() {
+        use crate::pixels::{Image, Rgba8};
+        for (w, h) in [(1u32, 1u32), (9, 7), (64, 64), (300, 20)] {
+            let flat =
+                Image::Rgba8(Rgba8::new(w, h, [9, 9, 9, 255].repeat((w * h) as usize)).unwrap());
+            for format in [Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp] {
+                if check_available(format).is_err() {
+                    continue;
+                }
+                let mut settings = crate::options::Options::new(format).resolve().unwrap();
+                for q in [1, 100] {
+                    settings.quality = q;
+                    settings.optimize_huffman = q == 1;
+                    let file = encode_image(&flat, &Extras::default(), &settings).unwrap();
+                    let floor = smallest_file(format, w, h);
+                    assert!(
+                        file.len() as u64 >= floor,
+                        "{format:?} {w}x{h}: {} bytes under the floor {floor}",
+                        file.len()
+                    );
+                }
+            }
+        }
     }
 }

@@ -6,26 +6,56 @@ use std::io::Cursor;
 
 use png::{BitDepth, ColorType, Transformations};
 
+use super::{bounded, over_limit_note, structure, Header, Plan};
 use crate::color;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
+use crate::memory;
 use crate::pixels::{Image, Rgba16, Rgba8};
 
-pub(super) fn decode(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<super::Decoded> {
+pub(super) fn decode(
+    bytes: &[u8],
+    limits: &Limits,
+    to_srgb: bool,
+    plan: Plan,
+) -> Result<super::Decoded> {
     // Room for the decoder's own buffers (up to 16-bit RGBA) plus our RGBA copy, as `image` allowed.
     let bytes_limit =
         usize::try_from(limits.max_pixels.saturating_mul(16 + 8)).unwrap_or(usize::MAX);
     let mut decoder =
         png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: bytes_limit });
-    // Text chunks are parsed (not skipped) so that a file fails or passes exactly as it did through
-    // `image`, which reads them for XMP.
-    decoder.set_ignore_text_chunk(false);
+    // Text chunks (XMP among them) are never kept: skipped, they are neither copied nor inflated.
+    decoder.set_ignore_text_chunk(true);
+    // The decoder would inflate a profile up to the image's whole memory allowance (1.6 GB from a
+    // 1.6 MB chunk): it is read here instead, and inflating stops at its own bound.
+    decoder.set_ignore_iccp_chunk(true);
     decoder.set_transformations(Transformations::EXPAND);
     let mut reader = decoder.read_info().map_err(png_error)?;
     let (width, height) = reader.info().size();
     limits.check_dimensions(width, height)?;
-    let icc = reader.info().icc_profile.as_ref().map(|p| p.to_vec());
-    let exif = reader.info().exif_metadata.as_ref().map(|e| e.to_vec());
+    let deep = reader.info().bit_depth == BitDepth::Sixteen;
+    plan(&Header {
+        width,
+        height,
+        deep,
+        decode_peak: memory::png_decode(width, height, reader.info().color_type, deep),
+    })?;
+    let mut notes = Vec::new();
+    let icc = match structure::png_iccp(bytes) {
+        None => None,
+        Some(Err(why)) => {
+            notes.push(format!("the ICC profile was dropped: {why}"));
+            None
+        }
+        Some(Ok(zlib)) => inflate_profile(zlib, limits.max_icc_bytes, &mut notes),
+    };
+    // eXIf is stored uncompressed, so it is bounded by the file already.
+    let exif = bounded(
+        reader.info().exif_metadata.as_ref().map(|e| e.to_vec()),
+        limits.max_exif_bytes,
+        "EXIF block",
+        &mut notes,
+    );
     color::check_supported(icc.as_deref(), false, to_srgb)?;
 
     let (color, depth) = reader.output_color_type();
@@ -65,7 +95,30 @@ pub(super) fn decode(bytes: &[u8], limits: &Limits, to_srgb: bool) -> Result<sup
     } else {
         Image::Rgba8(Rgba8::new(width, height, to_rgba(raw, channels, u8::MAX))?)
     };
-    Ok(super::Decoded { image, icc, exif })
+    Ok(super::Decoded {
+        image,
+        icc,
+        exif,
+        notes,
+    })
+}
+
+/// An iCCP chunk's zlib stream, inflated to at most `max` bytes: a larger profile is dropped as soon
+/// as its output passes the bound, without inflating the rest. A damaged stream is dropped too, as
+/// browsers do.
+fn inflate_profile(zlib: &[u8], max: u64, notes: &mut Vec<String>) -> Option<Vec<u8>> {
+    let bound = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    match fdeflate::decompress_to_vec_bounded(zlib, bound) {
+        Ok(profile) if profile.len() as u64 <= max => Some(profile),
+        Ok(_) | Err(fdeflate::BoundedDecompressionError::OutputTooLarge { .. }) => {
+            notes.push(over_limit_note("ICC profile", None, max));
+            None
+        }
+        Err(fdeflate::BoundedDecompressionError::DecompressionError { .. }) => {
+            notes.push("the ICC profile was dropped: its compressed data is damaged".into());
+            None
+        }
+    }
 }
 
 /// Gray, gray + alpha, RGB or RGBA samples to RGBA (gray copied to each colour channel). RGBA is

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// One option: enough for a UI to build a control, for typings to name it, and for the validator to
 /// check it.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct OptionMeta {
     /// The field name in the options object.
     pub name: &'static str,
@@ -22,6 +23,7 @@ pub struct OptionMeta {
 
 /// The type, range and default of an option.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum OptionKind {
     /// A whole number in `min..=max`.
     Integer {
@@ -56,6 +58,7 @@ pub enum OptionKind {
 
 /// One value of a [`OptionKind::Choice`] and the words a UI shows for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Choice {
     /// What callers write in the options.
     pub value: &'static str,

@@ -28,6 +28,7 @@ pub fn set_field(fields: &mut Fields, name: &str, value: OptionValue) {
 
 /// An option's value as written, of whatever type the caller used.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OptionValue {
     /// `null` or `undefined`: the same as leaving the option out.
     Null,

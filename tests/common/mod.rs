@@ -2,6 +2,8 @@
 //! where it exists (`../shared/corpus`, beside the checkout), skipped with a printed reason where not.
 #![allow(dead_code)]
 
+pub mod tiff;
+
 use std::path::PathBuf;
 
 use pixsqueeze::{Image, Rgba16, Rgba8};

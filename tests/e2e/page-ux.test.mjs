@@ -317,10 +317,18 @@ test('7. controls say what they do: human labels, sizes typed as "200 KB"', asyn
     .filter((c) => !c.querySelector('.hint')?.textContent.trim()).map((c) => c.dataset.option));
   assert.deepEqual(undescribed, []);
 
+  const since = await page.evaluate(() => performance.now());
   await page.fill('#opt-maxBytes', '20 KB');
   await page.dispatchEvent('#opt-maxBytes', 'change');
   assert.equal(await page.inputValue('#opt-maxBytes'), '20.0 kB');
   await page.waitForFunction(() => /Search: jpeg/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+  // With a size budget each job is a search that sets the quality itself: no chart jobs at other
+  // qualities run beside the view's (they would each be the same search).
+  const photoBytes = (await photoJpeg(800, 600)).buffer.length;
+  const others = await page.evaluate(([t0, bytes]) => window.e2e.jobs
+    .filter((j) => j.op === 'compress' && j.posted > t0 && j.input === bytes && !j.setting.startsWith('jpeg q75 ')).map((j) => j.setting), [since, photoBytes]);
+  assert.deepEqual(others, []);
+  assert.equal(await page.isHidden('#chart-figure'), true);
   const { bytes } = await page.download('#download');
   assert.ok(bytes.length <= 20_000, `${bytes.length} B > 20 kB`);
   await page.fill('#opt-maxBytes', 'lots');
@@ -464,3 +472,30 @@ function timeUntilTag(page, act, pattern) {
     range.dispatchEvent(new Event(a.event, { bubbles: true }));
   }), [act, pattern.source]);
 }
+
+test('a batch\'s thumbnails and transparency checks decode off the main thread', async () => {
+  const page = await openPage();
+  // Every decode the page asks of the main thread from here on, with its options.
+  await page.evaluate(() => {
+    window.mainDecodes = [];
+    const original = window.createImageBitmap;
+    window.createImageBitmap = function (source, ...rest) {
+      window.mainDecodes.push(rest.find((a) => a && typeof a === 'object') ?? {});
+      return original.call(this, source, ...rest);
+    };
+  });
+  const files = [photoLikePng(640, 480), photoLikePng(480, 640), photoLikePng(500, 500)]
+    .map((buffer, i) => ({ name: `photo-${i + 1}.png`, mimeType: 'image/png', buffer }));
+  files.push(await logoPng());
+  await dropFiles(page, files);
+  await page.waitForFunction(() => [...document.querySelectorAll('#files .file')].every((li) => li.dataset.state === 'done'), null, { timeout: 180_000 });
+  // Thumbnails drawn (a quiet moment lets them start) and the logo found transparent: JPEG's advice says so.
+  await page.waitForFunction(() => [...document.querySelectorAll('#files .thumb')].every((c) => c.width > 1), null, { timeout: 120_000 });
+  await page.click('#files .file:last-child .name');
+  await page.waitForFunction(() => /transparent/i.test(document.getElementById('advice').textContent), null, { timeout: 120_000 });
+  const decodes = await page.evaluate(() => window.mainDecodes);
+  // The viewer still decodes the photo it shows here; thumbnails (96 px wide) and the 256 px
+  // transparency check do not (WebKit decodes a file's createImageBitmap on the calling thread).
+  assert.deepEqual(decodes.filter((o) => o.resizeWidth === 96 || o.resizeWidth === 256), [], JSON.stringify(decodes));
+  await page.close();
+});

@@ -320,7 +320,8 @@ test('smart modes: a size budget and auto format, with the search shown', async 
   await page.fill('#opt-maxBytes', '');
   await page.dispatchEvent('#opt-maxBytes', 'change');
   await page.selectOption('#format', 'auto');
-  await page.waitForFunction(() => /Search: (jpeg|png|png-palette|webp) at/.test(document.getElementById('status').textContent), null, { timeout: 120_000 });
+  // auto tries every format at several settings: on a busy 2-core machine WebKit took over 120 s here.
+  await page.waitForFunction(() => /Search: (jpeg|png|png-palette|webp) at/.test(document.getElementById('status').textContent), null, { timeout: 300_000 });
   const auto = await figures(page);
   const won = auto.status.match(/Search: ([a-z-]+) at/)[1];
   const file = await page.download('#download');

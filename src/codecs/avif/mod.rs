@@ -92,7 +92,16 @@ pub(super) const META: FormatMeta = FormatMeta {
             description: "Bits per sample; auto uses 10 for 16-bit sources.",
         },
     ],
+    // AV1 codes a frame's width and height in at most 16 bits each.
+    max_side: 65_536,
 };
+
+/// The fewest bytes an AVIF takes, whatever the pixels: the boxes of the smallest still image
+/// (`ftyp`, `meta` with `hdlr`, `pitm`, `iloc`, `iinf`, `iprp` holding `ispe`, `av1C` and `pixi`,
+/// `ipma`; `mdat`'s header), under what any writer spends on them (ours: 250 bytes and more).
+pub(super) fn smallest_file(_width: u32, _height: u32) -> u64 {
+    200
+}
 
 /// The quality from which `subsampling: "auto"` keeps full chroma (`avif-notes.md`).
 #[cfg(feature = "avif")]

@@ -27,6 +27,14 @@ impl<'a> BitWriter<'a> {
 
     #[inline]
     fn drain(&mut self) {
+        // Four bytes at once when none of them needs stuffing, as nearly always.
+        if self.n >= 32 {
+            let word = (self.acc >> (self.n - 32)) as u32;
+            if word.to_ne_bytes().iter().all(|&b| b != 0xff) {
+                self.out.extend_from_slice(&word.to_be_bytes());
+                self.n -= 32;
+            }
+        }
         while self.n >= 8 {
             self.n -= 8;
             let byte = (self.acc >> self.n) as u8;
@@ -36,6 +44,14 @@ impl<'a> BitWriter<'a> {
             }
         }
         self.acc &= (1u64 << self.n) - 1;
+    }
+
+    /// Ends a restart interval: pads to a byte with ones, then writes marker RSTn (`n` mod 8).
+    pub(super) fn restart(&mut self, n: u8) {
+        let pad = (8 - self.n % 8) % 8;
+        self.put(0xff, pad);
+        self.drain();
+        self.out.extend([0xff, 0xd0 + (n & 7)]);
     }
 
     /// Pads the last byte with ones and writes everything out.

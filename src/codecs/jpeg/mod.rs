@@ -16,8 +16,8 @@ mod tables;
 use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
 use crate::error::{Error, Result};
 use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
-use crate::pixels::Rgba8;
-use bits::BitWriter;
+use crate::pixels::{over_background, Rgba8};
+use crate::simd;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
 use scans::{Coefficients, Counter, Scan, Writer};
@@ -75,8 +75,7 @@ pub(super) const META: FormatMeta = FormatMeta {
             name: "optimizeHuffman",
             label: "Optimise Huffman tables",
             kind: OptionKind::Boolean { default: true },
-            description:
-                "Always on: each image gets its own optimal tables (kept for compatibility).",
+            description: "Each image gets its own optimal tables (smaller files); off: the standard tables in one pass (faster). Progressive JPEG always uses optimal tables.",
         },
         OptionMeta {
             name: "keepMetadata",
@@ -92,43 +91,69 @@ pub(super) const META: FormatMeta = FormatMeta {
             description: "The colour transparent areas are composited over, as #rrggbb.",
         },
     ],
+    max_side: 65_535,
 };
+
+/// The EXIF a JPEG holds: one APP1 segment, its `Exif\0\0` prefix included.
+const MAX_EXIF: usize = 65_535 - 2 - 6;
+
+/// The ICC profile a JPEG holds: at most 255 numbered APP2 segments (ICC.1 annex B.4).
+const ICC_CHUNK: usize = 65_535 - 2 - 14;
+const MAX_ICC: usize = 255 * ICC_CHUNK;
+
+/// Why `exif` cannot go into a JPEG, if it cannot.
+pub(super) fn exif_does_not_fit(exif: &[u8]) -> Option<String> {
+    let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
+    (tiff.len() > MAX_EXIF).then(|| {
+        format!(
+            "the EXIF block was dropped: it is {} bytes, and a JPEG holds at most {MAX_EXIF}",
+            tiff.len()
+        )
+    })
+}
+
+/// Why `icc` cannot go into a JPEG, if it cannot.
+pub(super) fn icc_does_not_fit(icc: &[u8]) -> Option<String> {
+    (icc.len() > MAX_ICC).then(|| {
+        format!(
+            "the ICC profile was dropped: it is {} bytes, and a JPEG holds at most {MAX_ICC}",
+            icc.len()
+        )
+    })
+}
+
+/// The fewest bytes a JPEG of `width` x `height` takes: markers, one quantisation table, a frame
+/// and scan header, two Huffman tables of one code each, and for every luma block at least two
+/// bits (a DC difference and an end of block), whatever the tables.
+pub(super) fn smallest_file(width: u32, height: u32) -> u64 {
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    let headers = 2 + 18 + 69 + 13 + 40 + 10 + 2;
+    headers + blocks / 4
+}
 
 pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
     let (width, height) = side_u16(image.width(), image.height())?;
     if width == 0 || height == 0 {
         return Err(Error::InvalidInput("cannot encode an empty image".into()));
     }
-    let (h, v) = match settings.subsampling.for_quality(settings.quality) {
-        Subsampling::S444 | Subsampling::Auto => (1, 1),
-        Subsampling::S422 => (2, 1),
-        Subsampling::S420 => (2, 2),
+    // Gray input as one component, as libjpeg writes it: two flat chroma planes would cost bytes
+    // and decode to the same pixels.
+    let components = if is_gray(image, settings.background) {
+        1
+    } else {
+        3
     };
-    let layout = Layout::new(usize::from(width), usize::from(height), 3, h, v);
+    let layout = layout_for(
+        usize::from(width),
+        usize::from(height),
+        components,
+        settings,
+    );
     let table = tables::scaled(settings.quality);
     let coefs = quantise(image, settings.background, &layout, &table);
 
     let mut out = Vec::with_capacity(coefs.iter().map(Vec::len).sum::<usize>() * 8 + 1024);
-    out.extend([0xff, 0xd8]);
-    write_jfif(&mut out);
-    if let Some(exif) = extras.exif {
-        let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
-        let mut payload = b"Exif\0\0".to_vec();
-        payload.extend_from_slice(tiff);
-        segment(&mut out, 0xe1, &payload).map_err(|_| {
-            Error::Encode(format!(
-                "cannot write the EXIF metadata into the JPEG: {} bytes, at most 65527 fit",
-                tiff.len()
-            ))
-        })?;
-    }
-    if let Some(icc) = extras.icc {
-        write_icc(&mut out, icc)?;
-    }
-    let mut dqt = vec![0u8];
-    dqt.extend(table.iter().map(|&q| q as u8));
-    segment(&mut out, 0xdb, &dqt)?;
-    write_frame(&mut out, &layout, settings.progressive)?;
+    write_headers(&mut out, extras, &table, &layout, settings.progressive)?;
     if settings.progressive {
         let script = if layout.components == 1 {
             GRAY_SCANS
@@ -161,33 +186,92 @@ pub(super) fn encode(image: &Rgba8, extras: &Extras, settings: &Settings) -> Res
                 scan.ah,
                 scan.al,
             )?;
-            let mut writer = Writer {
-                tables: [&huff[0], &huff[1], &huff[2], &huff[3]],
-                out: BitWriter::new(&mut out),
-            };
+            let mut writer = Writer::new(&huff, &mut out, 0);
             scans::progressive(&layout, &coefs, scan, &mut writer);
             writer.out.finish();
         }
     } else {
-        let mut counter = Counter::new();
-        scans::sequential(&layout, &coefs, &mut counter);
-        let huff: Vec<HuffTable> = counter.freq.iter().map(HuffTable::optimal).collect();
-        let used: Vec<(usize, &HuffTable)> = huff
-            .iter()
-            .enumerate()
-            .take(layout.components.min(2) * 2)
-            .collect();
-        write_dht(&mut out, &used)?;
-        write_sos(&mut out, &[0, 1, 2][..layout.components], 0, 63, 0, 0)?;
-        let mut writer = Writer {
-            tables: [&huff[0], &huff[1], &huff[2], &huff[3]],
-            out: BitWriter::new(&mut out),
+        // Progressive scans always get optimal tables (as libjpeg does): the standard ones have no
+        // codes for the end-of-band runs those scans use.
+        let huff: Vec<HuffTable> = if settings.optimize_huffman {
+            let mut counter = Counter::new();
+            scans::sequential(&layout, &coefs, None, &mut counter);
+            sequential_tables(&counter.freq)
+        } else {
+            (0..4).map(HuffTable::standard).collect()
         };
-        scans::sequential(&layout, &coefs, &mut writer);
+        write_sequential_start(&mut out, &layout, &huff, None)?;
+        let mut writer = Writer::new(&huff, &mut out, 0);
+        scans::sequential(&layout, &coefs, None, &mut writer);
         writer.out.finish();
     }
     out.extend([0xff, 0xd9]);
     Ok(out)
+}
+
+/// The sampling `settings` ask for, as a layout of Y, Cb and Cr (or Y alone: `components` 1).
+fn layout_for(width: usize, height: usize, components: usize, settings: &Settings) -> Layout {
+    let (h, v) = match settings.subsampling.for_quality(settings.quality) {
+        Subsampling::S444 | Subsampling::Auto => (1, 1),
+        Subsampling::S422 => (2, 1),
+        Subsampling::S420 => (2, 2),
+    };
+    Layout::new(width, height, components, h, v)
+}
+
+/// Optimal tables for a sequential scan's symbol counts.
+fn sequential_tables(freq: &[[u32; 256]; 4]) -> Vec<HuffTable> {
+    freq.iter().map(HuffTable::optimal).collect()
+}
+
+/// SOI, JFIF, EXIF, ICC, DQT and the frame header.
+fn write_headers(
+    out: &mut Vec<u8>,
+    extras: &Extras,
+    table: &tables::QuantTable,
+    layout: &Layout,
+    progressive: bool,
+) -> Result<()> {
+    out.extend([0xff, 0xd8]);
+    write_jfif(out);
+    if let Some(exif) = extras.exif {
+        let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
+        let mut payload = b"Exif\0\0".to_vec();
+        payload.extend_from_slice(tiff);
+        segment(out, 0xe1, &payload).map_err(|_| {
+            Error::Encode(format!(
+                "cannot write the EXIF metadata into the JPEG: {} bytes, at most 65527 fit",
+                tiff.len()
+            ))
+        })?;
+    }
+    if let Some(icc) = extras.icc {
+        write_icc(out, icc)?;
+    }
+    let mut dqt = vec![0u8];
+    dqt.extend(table.iter().map(|&q| q as u8));
+    segment(out, 0xdb, &dqt)?;
+    write_frame(out, layout, progressive)
+}
+
+/// The sequential scan's tables, restart interval (`restart`: MCUs, when the scan has them) and
+/// scan header.
+fn write_sequential_start(
+    out: &mut Vec<u8>,
+    layout: &Layout,
+    huff: &[HuffTable],
+    restart: Option<u16>,
+) -> Result<()> {
+    let used: Vec<(usize, &HuffTable)> = huff
+        .iter()
+        .enumerate()
+        .take(layout.components.min(2) * 2)
+        .collect();
+    write_dht(out, &used)?;
+    if let Some(mcus) = restart {
+        segment(out, 0xdd, &mcus.to_be_bytes())?;
+    }
+    write_sos(out, &[0, 1, 2][..layout.components], 0, 63, 0, 0)
 }
 
 /// libjpeg's progression for colour (`jpeg_simple_progression`): DC first at half precision, a
@@ -224,6 +308,18 @@ const fn scan(components: &'static [usize], ss: u8, se: u8, ah: u8, al: u8) -> S
     }
 }
 
+/// Whether every pixel, composited over `background`, is a shade of gray (R = G = B).
+fn is_gray(image: &Rgba8, background: [u8; 3]) -> bool {
+    image.data().chunks_exact(4).all(|p| {
+        if p[3] == 255 {
+            p[0] == p[1] && p[1] == p[2]
+        } else {
+            let c = |i: usize| over_background(p[i], p[3], background[i]);
+            c(0) == c(1) && c(1) == c(2)
+        }
+    })
+}
+
 /// Transforms and quantises the whole image, strip by strip, into per-component block grids.
 fn quantise(
     image: &Rgba8,
@@ -231,7 +327,19 @@ fn quantise(
     layout: &Layout,
     table: &tables::QuantTable,
 ) -> Coefficients {
+    quantise_with(image, background, layout, table, simd::ACCELERATED)
+}
+
+/// [`quantise`], on the four-lane paths or their scalar twins (identical coefficients).
+fn quantise_with(
+    image: &Rgba8,
+    background: [u8; 3],
+    layout: &Layout,
+    table: &tables::QuantTable,
+    vector: bool,
+) -> Coefficients {
     let divisors = fdct::divisors(table);
+    let natural = quant::natural_divisors(&divisors);
     let mut coefs: Coefficients = (0..layout.components)
         .map(|c| {
             let (gw, gh) = layout.grid(c);
@@ -242,21 +350,30 @@ fn quantise(
     let mut samples = [0.0f32; 64];
     let mut steps = [0.0f32; 64];
     for my in 0..layout.mcus_y {
-        strips.load(my);
+        strips.load(my, vector);
         for (c, store) in coefs.iter_mut().enumerate() {
             let (_, v) = layout.factors(c);
             let (gw, _) = layout.grid(c);
             for by in 0..v {
-                for bx in 0..gw {
+                let row = (my * v + by) * gw;
+                let Some(blocks) = store.get_mut(row..row + gw) else {
+                    continue;
+                };
+                for (bx, block) in blocks.iter_mut().enumerate() {
+                    if vector {
+                        let mut b = strips.block_x4(c, bx, by);
+                        dering::dering_x4(&mut b);
+                        fdct::forward_x4(&mut b);
+                        quant::block_x4(&b, &natural, block);
+                        continue;
+                    }
                     strips.block(c, bx, by, &mut samples);
                     dering::dering(&mut samples);
                     fdct::forward(&mut samples);
                     for (zz, &natural) in tables::ZIGZAG.iter().enumerate() {
                         steps[zz] = samples[natural] * divisors[zz];
                     }
-                    if let Some(block) = store.get_mut((my * v + by) * gw + bx) {
-                        quant::block(&steps, block);
-                    }
+                    quant::block(&steps, block);
                 }
             }
         }
@@ -283,7 +400,7 @@ fn write_jfif(out: &mut Vec<u8>) {
 
 /// The ICC profile in numbered APP2 chunks (ICC.1 annex B.4).
 fn write_icc(out: &mut Vec<u8>, icc: &[u8]) -> Result<()> {
-    const CHUNK: usize = 65_535 - 2 - 14;
+    const CHUNK: usize = ICC_CHUNK;
     let chunks = icc.len().div_ceil(CHUNK);
     let count = u8::try_from(chunks).map_err(|_| {
         Error::Encode(format!(
@@ -352,4 +469,54 @@ fn side_u16(width: u32, height: u32) -> Result<(u16, u16)> {
              (set maxWidth/maxHeight or choose PNG)"
         ))),
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::twin_test;
+
+    /// Photo-like noise over gradients, hard black-on-white strokes and a band of partial alpha, at
+    /// a size that leaves partial MCUs and a row tail that is not a multiple of four.
+    fn mixed(width: u32, height: u32) -> Rgba8 {
+        let mut state = 0x2545_f491_u32;
+        let mut data = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let noise = state % 23;
+                let px = if x < width / 3 {
+                    let v = if (x % 7 < 2) && (y % 11 < 8) { 10 } else { 255 };
+                    [v, v, v, 255]
+                } else if y < height / 4 {
+                    [200, (x * 3) as u8, 40, (x * 255 / width) as u8]
+                } else {
+                    [
+                        (x * 255 / width + noise) as u8,
+                        (y * 255 / height) as u8,
+                        (128 + noise * 3) as u8,
+                        255,
+                    ]
+                };
+                data.extend(px);
+            }
+        }
+        Rgba8::new(width, height, data).expect("consistent fixture")
+    }
+
+    twin_test!(vector_quantisation_matches_the_scalar_twin, {
+        let image = mixed(203, 77);
+        for (h, v) in [(1, 1), (2, 1), (2, 2)] {
+            for quality in [20, 75, 100] {
+                let layout = Layout::new(203, 77, 3, h, v);
+                let table = tables::scaled(quality);
+                let bg = [250, 10, 30];
+                let scalar = quantise_with(&image, bg, &layout, &table, false);
+                let vector = quantise_with(&image, bg, &layout, &table, true);
+                assert!(scalar == vector, "{h}x{v} at quality {quality}");
+            }
+        }
+    });
 }

@@ -1,7 +1,9 @@
 //! RGBA → level-shifted Y, Cb, Cr samples, one MCU row at a time: the whole image is never copied,
 //! only a strip of MCU height is converted, subsampled and handed out as 8×8 blocks.
 
+use super::fdct::Block4;
 use crate::pixels::{over_background, Rgba8};
+use crate::simd::{F32x4, I32x4};
 
 /// Component sampling and the block grid it implies.
 #[derive(Debug, Clone, Copy)]
@@ -92,74 +94,101 @@ impl<'a> Strips<'a> {
         }
     }
 
-    /// Converts MCU row `row`, replicating the last column and row into the padding.
-    pub(super) fn load(&mut self, row: usize) {
+    /// Converts MCU row `row`, replicating the last column and row into the padding; `vector`
+    /// takes the four-lane paths (identical output).
+    pub(super) fn load(&mut self, row: usize, vector: bool) {
         let l = self.layout;
         let rows = 8 * l.v;
         let data = self.image.data();
         let bg = self.background;
+        let color = l.components == 3;
         let [y_plane, cb_plane, cr_plane] = &mut self.full;
         for r in 0..rows {
             let sy = (row * rows + r).min(l.height - 1);
             let src = data
                 .get(sy * l.width * 4..(sy + 1) * l.width * 4)
                 .unwrap_or(&[]);
-            let line = r * self.stride;
+            let line = r * self.stride..(r + 1) * self.stride;
+            let y_row = &mut y_plane[line.clone()];
+            let (cb_row, cr_row) = if color {
+                (&mut cb_plane[line.clone()], &mut cr_plane[line])
+            } else {
+                (&mut [][..], &mut [][..])
+            };
+            let done = if vector {
+                convert_x4(src, bg, y_row, cb_row, cr_row)
+            } else {
+                0
+            };
             let mut last = [0.0f32; 3];
-            for x in 0..self.stride {
+            if let Some(x) = done.checked_sub(1) {
+                last = [
+                    y_row[x],
+                    cb_row.get(x).copied().unwrap_or(0.0),
+                    cr_row.get(x).copied().unwrap_or(0.0),
+                ];
+            }
+            for x in done..self.stride {
                 if let Some(p) = src.get(x * 4..x * 4 + 4) {
-                    let (r8, g8, b8) = if p[3] == 255 {
-                        (p[0], p[1], p[2])
-                    } else {
-                        (
-                            over_background(p[0], p[3], bg[0]),
-                            over_background(p[1], p[3], bg[1]),
-                            over_background(p[2], p[3], bg[2]),
-                        )
-                    };
-                    let (rf, gf, bf) = (f32::from(r8), f32::from(g8), f32::from(b8));
-                    last[0] = 0.299 * rf + 0.587 * gf + 0.114 * bf - 128.0;
-                    if l.components == 3 {
-                        last[1] = -0.168_736 * rf - 0.331_264 * gf + 0.5 * bf;
-                        last[2] = 0.5 * rf - 0.418_688 * gf - 0.081_312 * bf;
-                    }
+                    last = ycc(p, bg);
                 }
-                y_plane[line + x] = last[0];
-                if l.components == 3 {
-                    cb_plane[line + x] = last[1];
-                    cr_plane[line + x] = last[2];
+                y_row[x] = last[0];
+                if color {
+                    cb_row[x] = last[1];
+                    cr_row[x] = last[2];
                 }
             }
         }
-        if l.components == 3 && (l.h > 1 || l.v > 1) {
+        if color && (l.h > 1 || l.v > 1) {
             let sub_stride = self.stride / l.h;
             let area = 1.0 / (l.h * l.v) as f32;
             for (plane, out) in self.full[1..].iter().zip(self.sub.iter_mut()) {
                 for sr in 0..rows / l.v {
-                    for sx in 0..sub_stride {
+                    let out = &mut out[sr * sub_stride..(sr + 1) * sub_stride];
+                    let at = sr * l.v * self.stride;
+                    let done = if vector && l.h == 2 {
+                        downsample_x4(&plane[at..], self.stride, l.v, area, out)
+                    } else {
+                        0
+                    };
+                    for (sx, o) in out.iter_mut().enumerate().skip(done) {
                         let mut sum = 0.0;
                         for dy in 0..l.v {
-                            let at = (sr * l.v + dy) * self.stride + sx * l.h;
+                            let at = at + dy * self.stride + sx * l.h;
                             for dx in 0..l.h {
                                 sum += plane[at + dx];
                             }
                         }
-                        out[sr * sub_stride + sx] = sum * area;
+                        *o = sum * area;
                     }
                 }
             }
         }
     }
 
-    /// Block (`bx`, `by`) of component `c` within the loaded strip (`by` < the component's v).
-    pub(super) fn block(&self, c: usize, bx: usize, by: usize, out: &mut [f32; 64]) {
+    /// The plane holding component `c`'s samples and its row length.
+    fn plane(&self, c: usize) -> (&[f32], usize) {
         let l = self.layout;
-        let subsampled = c > 0 && (l.h > 1 || l.v > 1);
-        let (plane, stride) = if subsampled {
+        if c > 0 && (l.h > 1 || l.v > 1) {
             (&self.sub[c - 1], self.stride / l.h)
         } else {
             (&self.full[c], self.stride)
-        };
+        }
+    }
+
+    /// [`block`](Self::block) as vectors.
+    #[inline]
+    pub(super) fn block_x4(&self, c: usize, bx: usize, by: usize) -> Block4 {
+        let (plane, stride) = self.plane(c);
+        std::array::from_fn(|r| {
+            let at = (by * 8 + r) * stride + bx * 8;
+            [F32x4::load(&plane[at..]), F32x4::load(&plane[at + 4..])]
+        })
+    }
+
+    /// Block (`bx`, `by`) of component `c` within the loaded strip (`by` < the component's v).
+    pub(super) fn block(&self, c: usize, bx: usize, by: usize, out: &mut [f32; 64]) {
+        let (plane, stride) = self.plane(c);
         for (r, dst) in out.chunks_exact_mut(8).enumerate() {
             let at = (by * 8 + r) * stride + bx * 8;
             if let Some(src) = plane.get(at..at + 8) {
@@ -167,4 +196,75 @@ impl<'a> Strips<'a> {
             }
         }
     }
+}
+
+/// Level-shifted Y, Cb, Cr of one RGBA pixel composited over `bg`.
+#[inline]
+fn ycc(p: &[u8], bg: [u8; 3]) -> [f32; 3] {
+    let (r8, g8, b8) = if p[3] == 255 {
+        (p[0], p[1], p[2])
+    } else {
+        (
+            over_background(p[0], p[3], bg[0]),
+            over_background(p[1], p[3], bg[1]),
+            over_background(p[2], p[3], bg[2]),
+        )
+    };
+    let (rf, gf, bf) = (f32::from(r8), f32::from(g8), f32::from(b8));
+    [
+        0.299 * rf + 0.587 * gf + 0.114 * bf - 128.0,
+        -0.168_736 * rf - 0.331_264 * gf + 0.5 * bf,
+        0.5 * rf - 0.418_688 * gf - 0.081_312 * bf,
+    ]
+}
+
+/// [`ycc`] four pixels at a time over the row's whole groups of four (`cb`, `cr` empty for
+/// grayscale); groups with any transparency take the scalar path. Returns the pixels converted.
+fn convert_x4(src: &[u8], bg: [u8; 3], y: &mut [f32], cb: &mut [f32], cr: &mut [f32]) -> usize {
+    let color = !cb.is_empty();
+    let byte = I32x4::splat(0xff);
+    let opaque = I32x4::splat(0xff);
+    let c = F32x4::splat;
+    let groups = (src.len() / 16).min(y.len() / 4);
+    for g in 0..groups {
+        let at = 4 * g;
+        let px = I32x4::load_bytes(&src[16 * g..]);
+        if !px.shr(24).all_eq(opaque) {
+            for i in at..at + 4 {
+                let v = ycc(&src[4 * i..4 * i + 4], bg);
+                y[i] = v[0];
+                if color {
+                    cb[i] = v[1];
+                    cr[i] = v[2];
+                }
+            }
+            continue;
+        }
+        let r = px.and(byte).to_f32();
+        let gr = px.shr(8).and(byte).to_f32();
+        let b = px.shr(16).and(byte).to_f32();
+        (c(0.299) * r + c(0.587) * gr + c(0.114) * b - c(128.0)).store(&mut y[at..]);
+        if color {
+            (c(-0.168_736) * r - c(0.331_264) * gr + c(0.5) * b).store(&mut cb[at..]);
+            (c(0.5) * r - c(0.418_688) * gr - c(0.081_312) * b).store(&mut cr[at..]);
+        }
+    }
+    4 * groups
+}
+
+/// Horizontal 2:1 (and vertical `v`:1) box downsampling four outputs at a time from `plane`
+/// (rows `stride` apart), in the scalar loop's order of additions. Returns the outputs written.
+fn downsample_x4(plane: &[f32], stride: usize, v: usize, area: f32, out: &mut [f32]) -> usize {
+    let groups = out.len() / 4;
+    for g in 0..groups {
+        let mut sum = F32x4::splat(0.0);
+        for dy in 0..v {
+            let at = dy * stride + 8 * g;
+            let (even, odd) =
+                F32x4::deinterleave(F32x4::load(&plane[at..]), F32x4::load(&plane[at + 4..]));
+            sum = sum + even + odd;
+        }
+        (sum * F32x4::splat(area)).store(&mut out[4 * g..]);
+    }
+    4 * groups
 }

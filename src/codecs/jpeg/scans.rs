@@ -5,11 +5,21 @@ use super::bits::BitWriter;
 use super::huffman::HuffTable;
 use super::planes::Layout;
 use super::quant::category;
+use crate::simd::{self, I16x8};
 
 /// Where a scan's symbols and raw bits go. Tables: 0 luma DC, 1 luma AC, 2 chroma DC, 3 chroma AC.
 pub(super) trait Sink {
     fn symbol(&mut self, table: usize, symbol: u8);
     fn bits(&mut self, bits: u32, len: u32);
+    /// The end of a restart interval (before the next one starts).
+    #[inline]
+    fn restart(&mut self) {}
+    /// A symbol followed by `len` (≤ 16) raw bits.
+    #[inline]
+    fn symbol_bits(&mut self, table: usize, symbol: u8, bits: u32, len: u32) {
+        self.symbol(table, symbol);
+        self.bits(bits, len);
+    }
 }
 
 /// Counts symbols per table.
@@ -38,6 +48,20 @@ impl Sink for Counter {
 pub(super) struct Writer<'a, 'b> {
     pub tables: [&'b HuffTable; 4],
     pub out: BitWriter<'a>,
+    /// The number (mod 8) of the next restart marker.
+    pub next_restart: u8,
+}
+
+impl<'a, 'b> Writer<'a, 'b> {
+    /// A writer of the four tables in `huff`, appending to `out`; `first_restart` numbers the first
+    /// restart marker it writes.
+    pub(super) fn new(huff: &'b [HuffTable], out: &'a mut Vec<u8>, first_restart: u8) -> Self {
+        Writer {
+            tables: std::array::from_fn(|i| &huff[i]),
+            out: BitWriter::new(out),
+            next_restart: first_restart,
+        }
+    }
 }
 
 impl Sink for Writer<'_, '_> {
@@ -50,6 +74,19 @@ impl Sink for Writer<'_, '_> {
     #[inline]
     fn bits(&mut self, bits: u32, len: u32) {
         self.out.put(bits, len);
+    }
+    fn restart(&mut self) {
+        self.out.restart(self.next_restart);
+        self.next_restart = (self.next_restart + 1) & 7;
+    }
+    #[inline]
+    fn symbol_bits(&mut self, table: usize, symbol: u8, bits: u32, len: u32) {
+        // One write: a code (≤ 16 bits) and its value bits (≤ 11) fit the writer's 32.
+        let t = self.tables[table & 3];
+        let s = usize::from(symbol);
+        let code_len = u32::from(t.len[s]);
+        self.out
+            .put(u32::from(t.code[s]) << len | bits, code_len + len);
     }
 }
 
@@ -72,10 +109,20 @@ fn tables_of(c: usize) -> (usize, usize) {
     }
 }
 
-/// The sequential (baseline) scan: all components interleaved, whole MCUs.
-pub(super) fn sequential<S: Sink>(layout: &Layout, coefs: &Coefficients, sink: &mut S) {
+/// The sequential (baseline) scan: all components interleaved, whole MCUs; with `restart`, a
+/// restart interval every that many MCU rows (DC prediction starts again after each).
+pub(super) fn sequential<S: Sink>(
+    layout: &Layout,
+    coefs: &Coefficients,
+    restart: Option<usize>,
+    sink: &mut S,
+) {
     let mut pred = [0i32; 3];
     for my in 0..layout.mcus_y {
+        if restart.is_some_and(|rows| my > 0 && my % rows == 0) {
+            sink.restart();
+            pred = [0; 3];
+        }
         for mx in 0..layout.mcus_x {
             for (c, store) in coefs.iter().enumerate().take(layout.components) {
                 let (h, v) = layout.factors(c);
@@ -90,9 +137,13 @@ pub(super) fn sequential<S: Sink>(layout: &Layout, coefs: &Coefficients, sink: &
                         let diff = dc - pred[c];
                         pred[c] = dc;
                         let size = category(diff);
-                        sink.symbol(dc_table, size as u8);
-                        sink.bits(value_bits(diff, size), size);
-                        ac_run(block, 1, 63, 0, ac_table, sink);
+                        sink.symbol_bits(dc_table, size as u8, value_bits(diff, size), size);
+                        ac_sparse(
+                            block,
+                            nonzero_mask(block, simd::ACCELERATED),
+                            ac_table,
+                            sink,
+                        );
                     }
                 }
             }
@@ -100,21 +151,35 @@ pub(super) fn sequential<S: Sink>(layout: &Layout, coefs: &Coefficients, sink: &
     }
 }
 
-/// Codes AC coefficients `ss..=se` (shifted right by `al`) of one block with run/size symbols,
-/// ending with EOB unless the last one is nonzero.
+/// Bit `k` set where zigzag coefficient `k` of `block` is nonzero; `vector` counts eight at a time.
 #[inline]
-fn ac_run<S: Sink>(block: &[i16; 64], ss: usize, se: usize, al: u32, table: usize, sink: &mut S) {
-    let mut run = 0u32;
-    for &c in block.get(ss..=se).unwrap_or(&[]) {
-        let v = shifted(c, al);
-        if v == 0 {
-            run += 1;
-            continue;
-        }
-        ac_value(v, run, table, sink);
-        run = 0;
+fn nonzero_mask(block: &[i16; 64], vector: bool) -> u64 {
+    if vector {
+        (0..8).fold(0, |m, i| {
+            m | u64::from(I16x8::load(&block[8 * i..]).nonzero_bits()) << (8 * i)
+        })
+    } else {
+        block
+            .iter()
+            .enumerate()
+            .fold(0, |m, (i, &c)| m | u64::from(c != 0) << i)
     }
-    if run > 0 {
+}
+
+/// Codes AC coefficients 1–63 of one block with run/size symbols, ending with EOB unless the last
+/// one is nonzero: visits only the nonzero coefficients of `mask` ([`nonzero_mask`]), as most are
+/// zero.
+#[inline]
+fn ac_sparse<S: Sink>(block: &[i16; 64], mask: u64, table: usize, sink: &mut S) {
+    let mut rest = mask & !1;
+    let mut last = 0;
+    while rest != 0 {
+        let k = rest.trailing_zeros();
+        ac_value(i32::from(block[k as usize]), k - last - 1, table, sink);
+        last = k;
+        rest &= rest - 1;
+    }
+    if last < 63 {
         sink.symbol(table, 0x00);
     }
 }
@@ -128,8 +193,7 @@ fn ac_value<S: Sink>(v: i32, mut run: u32, table: usize, sink: &mut S) {
         run -= 16;
     }
     let size = category(v);
-    sink.symbol(table, ((run << 4) | size) as u8);
-    sink.bits(value_bits(v, size), size);
+    sink.symbol_bits(table, ((run << 4) | size) as u8, value_bits(v, size), size);
 }
 
 /// A coefficient's value at point transform `al`: magnitude shifted, sign kept (T.81 G.1.2.3).
@@ -344,6 +408,83 @@ fn ac_refine<S: Sink>(
         eob.pending.extend_from_slice(&mine[..held]);
         if eob.run == 0x7fff || eob.pending.len() > MAX_CORRECTION_BITS {
             eob.flush(table, sink);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::twin_test;
+
+    /// Everything a scan emits, in order.
+    #[derive(Default, PartialEq, Debug)]
+    struct Record(Vec<(u8, u32, u32)>);
+
+    impl Sink for Record {
+        fn symbol(&mut self, table: usize, symbol: u8) {
+            self.0.push((table as u8, u32::from(symbol), 99));
+        }
+        fn bits(&mut self, bits: u32, len: u32) {
+            if len > 0 {
+                self.0.push((9, bits, len));
+            }
+        }
+    }
+
+    /// The plain walk over every coefficient that [`ac_sparse`] replaces.
+    fn ac_dense<S: Sink>(block: &[i16; 64], table: usize, sink: &mut S) {
+        let mut run = 0u32;
+        for &c in &block[1..] {
+            if c == 0 {
+                run += 1;
+                continue;
+            }
+            ac_value(i32::from(c), run, table, sink);
+            run = 0;
+        }
+        if run > 0 {
+            sink.symbol(table, 0x00);
+        }
+    }
+
+    fn blocks() -> Vec<[i16; 64]> {
+        let mut state = 0x1234_5678_u32;
+        (0..500)
+            .map(|n| {
+                std::array::from_fn(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    let keep = match n % 5 {
+                        0 => 0,
+                        1 => 64,
+                        2 => 6,
+                        _ => 30,
+                    };
+                    if (state % 64) < keep || (n % 7 == 0 && i == 63) {
+                        ((state >> 8) % 2047) as i16 - 1023
+                    } else {
+                        0
+                    }
+                })
+            })
+            .collect()
+    }
+
+    twin_test!(vector_nonzero_masks_match_the_scalar_ones, {
+        for block in blocks() {
+            assert_eq!(nonzero_mask(&block, true), nonzero_mask(&block, false));
+        }
+    });
+
+    #[test]
+    fn the_sparse_walk_codes_what_the_dense_one_does() {
+        for block in blocks() {
+            let (mut dense, mut sparse) = (Record::default(), Record::default());
+            ac_dense(&block, 1, &mut dense);
+            ac_sparse(&block, nonzero_mask(&block, false), 1, &mut sparse);
+            assert_eq!(dense, sparse);
         }
     }
 }

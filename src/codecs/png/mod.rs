@@ -41,7 +41,11 @@ pub(super) const META: FormatMeta = FormatMeta {
     extension: "png",
     lossy: false,
     options: &[EFFORT],
+    max_side: MAX_SIDE,
 };
+
+/// PNG stores each side in 31 bits.
+const MAX_SIDE: u32 = (1 << 31) - 1;
 
 pub(super) const PALETTE_META: FormatMeta = FormatMeta {
     id: "png-palette",
@@ -68,7 +72,25 @@ pub(super) const PALETTE_META: FormatMeta = FormatMeta {
         },
         EFFORT,
     ],
+    max_side: MAX_SIDE,
 };
+
+/// The fewest bytes a PNG of `width` x `height` takes: signature, IHDR, IDAT, IEND (and PLTE for a
+/// palette), and the rows at one bit a pixel, which DEFLATE shrinks at most 1032 times.
+pub(super) fn smallest_file(format: crate::options::Format, width: u32, height: u32) -> u64 {
+    let chunks = 8
+        + 25
+        + 12
+        + 12
+        + if format == crate::options::Format::PngPalette {
+            15
+        } else {
+            0
+        };
+    let zlib = 2 + 2 + 4;
+    let rows = u64::from(height) * (1 + u64::from(width).div_ceil(8));
+    chunks + zlib + rows / 1032
+}
 
 /// Lossless PNG: the smallest of the candidate layouts and filter strategies this effort tries.
 pub(super) fn encode(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {

@@ -315,47 +315,6 @@ mod tests {
         Some((corpus, files))
     }
 
-    /// Whole lossless PNG encodes per effort on the quick bench's images (kodim01, kodim23, the
-    /// screenshot), and the whole Kodak half plus screenshot: `cargo test --release
-    /// corpus_png_figures -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "measurement, prints figures"]
-    fn corpus_png_figures() {
-        use crate::{Format, Options};
-        let Some((_, files)) = kodak_and_screenshot() else {
-            return;
-        };
-        let quick = [
-            "kodim01.png",
-            "kodim23.png",
-            "screenshot-lorem-ipsum-firefox.png",
-        ];
-        for effort in ["fast", "default", "max"] {
-            let opts = Options::new(Format::Png).with("effort", effort);
-            let (mut all, mut some) = ((0, 0f64), (0, 0f64));
-            for path in &files {
-                let Ok(bytes) = std::fs::read(path) else {
-                    continue;
-                };
-                let image = crate::decode(&bytes, &crate::Limits::default()).expect("decodes");
-                let image: crate::Image = image.into();
-                let t = std::time::Instant::now();
-                let out = crate::encode(&image, &opts).expect("encodes");
-                let dt = t.elapsed().as_secs_f64() * 1e3;
-                all = (all.0 + out.len(), all.1 + dt);
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                if quick.contains(&name.as_ref()) {
-                    some = (some.0 + out.len(), some.1 + dt);
-                    println!("{effort:?} {name}: {} B {dt:.0} ms", out.len());
-                }
-            }
-            println!(
-                "{effort:?}: quick three {} B {:.0} ms; all {} B {:.0} ms",
-                some.0, some.1, all.0, all.1
-            );
-        }
-    }
-
     /// Bytes and time of each DEFLATE level on the corpus photos and screenshot, next to miniz_oxide
     /// at the level it replaced. `cargo test --release corpus_deflate_figures -- --ignored
     /// --nocapture`; set `PIXSQUEEZE_DUMP=dir` to keep the filtered rows for other compressors.

@@ -5,13 +5,15 @@
 //! What the settings were measured to give: `webp-notes.md` beside this file.
 
 #[cfg(feature = "full")]
+pub(crate) mod anim;
+#[cfg(feature = "full")]
 pub(crate) mod ffi;
 #[cfg(feature = "full")]
 pub(crate) mod riff;
 
 use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 #[cfg(feature = "full")]
-use crate::decode::Decoded;
+use crate::decode::{bounded, Decoded, Header, Plan};
 use crate::error::Result;
 #[cfg(feature = "full")]
 use crate::limits::{rgba_len, Limits};
@@ -66,7 +68,13 @@ pub(super) const META: FormatMeta = FormatMeta {
                 "Keep EXIF (camera, date and GPS location); stripped by default for privacy.",
         },
     ],
+    max_side: MAX_SIDE,
 };
+
+/// The fewest bytes a WebP file takes: RIFF and chunk headers and the smallest bitstream header.
+pub(super) fn smallest_file(_width: u32, _height: u32) -> u64 {
+    12 + 8 + 5 + 1
+}
 
 #[cfg(not(feature = "full"))]
 pub(super) fn encode(_: &Rgba8, _: &Extras, _: &Settings) -> Result<Vec<u8>> {
@@ -112,19 +120,52 @@ fn params(settings: &Settings) -> ffi::EncodeParams {
 /// Reads a WebP file with libwebp's decoder: a still image, or an animation's first frame on its
 /// canvas (transparent around it), with its ICC profile and EXIF block. The container is checked
 /// first ([`riff::chunks`]): a truncated or lying file is a [`Error::Decode`](crate::Error::Decode)
-/// before libwebp sees it; the size is checked against `limits` before any pixel buffer exists.
+/// before libwebp sees it (a chunk that claims more than the file holds is never allocated); the size
+/// is checked against `limits`, and `plan` sees the header, before any pixel buffer exists. A profile
+/// or EXIF block over its limit is dropped, with a note.
 ///
 /// # Errors
 /// [`Error::Decode`](crate::Error::Decode) for damaged or truncated files,
 /// [`Error::LimitExceeded`](crate::Error::LimitExceeded) for sizes over `limits`.
 #[cfg(feature = "full")]
-pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+pub(crate) fn decode(bytes: &[u8], limits: &Limits, plan: Plan) -> Result<Decoded> {
     let chunks = riff::chunks(bytes)?;
-    let icc = riff::find(&chunks, b"ICCP").map(<[u8]>::to_vec);
-    let exif = riff::find(&chunks, b"EXIF").map(<[u8]>::to_vec);
     let header = ffi::features(bytes)?;
     limits.check_dimensions(header.width, header.height)?;
+    plan(&Header {
+        width: header.width,
+        height: header.height,
+        deep: false,
+        // An animation's first frame lies within its canvas, and gets a buffer of its own.
+        decode_peak: crate::memory::image_decode(
+            header.width,
+            header.height,
+            false,
+            header
+                .has_animation
+                .then_some((header.width, header.height)),
+        ),
+    })?;
+    // The chunks are slices of the file: bounded by it, and checked against their own limits.
+    let mut notes = Vec::new();
+    let icc = bounded(
+        riff::find(&chunks, b"ICCP").map(<[u8]>::to_vec),
+        limits.max_icc_bytes,
+        "ICC profile",
+        &mut notes,
+    );
+    let exif = bounded(
+        riff::find(&chunks, b"EXIF").map(<[u8]>::to_vec),
+        limits.max_exif_bytes,
+        "EXIF block",
+        &mut notes,
+    );
     let image = if header.has_animation {
+        let n = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
+        notes.push(format!(
+            "the WebP is animated ({n} frames): only the first was read (WebP output keeps the \
+             animation)"
+        ));
         first_frame(&chunks, header.width, header.height, limits)?
     } else {
         let mut rgba = pixel_buffer(header.width, header.height)?;
@@ -135,6 +176,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
         image: image.into(),
         icc,
         exif,
+        notes,
     })
 }
 

@@ -75,6 +75,7 @@ pub(crate) fn find<'a>(chunks: &[Chunk<'a>], fourcc: &[u8; 4]) -> Option<&'a [u8
 const FLAG_ICC: u8 = 0x20;
 const FLAG_ALPHA: u8 = 0x10;
 const FLAG_EXIF: u8 = 0x08;
+const FLAG_ANIMATION: u8 = 0x02;
 
 /// Adds an ICC profile and an EXIF block to a still WebP written by libwebp (`VP8 `, `VP8L`, or
 /// `VP8X` + `ALPH` + `VP8 `), as the extended format orders them: `VP8X`, `ICCP`, image chunks,
@@ -152,12 +153,19 @@ pub(crate) fn add_metadata(
     Ok(out)
 }
 
-/// The first frame of an animation, as a still WebP of its own, and where it sits on the canvas.
+/// One frame of an animation, as a still WebP of its own, where it sits on the canvas, how long it
+/// shows and how it is drawn.
 pub(crate) struct Frame {
     pub x: u32,
     pub y: u32,
     pub width: u32,
     pub height: u32,
+    /// Milliseconds.
+    pub duration: u32,
+    /// Alpha-blended onto the canvas (else it replaces its rectangle).
+    pub blend: bool,
+    /// Its rectangle is cleared to transparent before the next frame is drawn.
+    pub dispose: bool,
     pub file: Vec<u8>,
 }
 
@@ -167,9 +175,27 @@ pub(crate) struct Frame {
 /// # Errors
 /// [`Error::Decode`] for a frame header or sub-chunks that run past their chunk.
 pub(crate) fn first_frame(chunks: &[Chunk]) -> Result<Option<Frame>> {
-    let Some(anmf) = find(chunks, b"ANMF") else {
-        return Ok(None);
-    };
+    find(chunks, b"ANMF").map(frame).transpose()
+}
+
+/// Every `ANMF` frame of an animated WebP, in order (see [`first_frame`]).
+///
+/// # Errors
+/// As [`first_frame`].
+pub(crate) fn frames<'a>(chunks: &'a [Chunk<'a>]) -> impl Iterator<Item = Result<Frame>> + 'a {
+    chunks
+        .iter()
+        .filter(|c| &c.fourcc == b"ANMF")
+        .map(|c| frame(c.data))
+}
+
+/// The loop count of an animated WebP's `ANIM` chunk (0: forever); `None` without one.
+pub(crate) fn loop_count(chunks: &[Chunk]) -> Option<u16> {
+    let anim = find(chunks, b"ANIM")?;
+    Some(u16::from_le_bytes([*anim.get(4)?, *anim.get(5)?]))
+}
+
+fn frame(anmf: &[u8]) -> Result<Frame> {
     let Some(header) = anmf.get(..16) else {
         return Err(Error::Decode(
             "the WebP animation frame header is truncated".into(),
@@ -177,6 +203,7 @@ pub(crate) fn first_frame(chunks: &[Chunk]) -> Result<Option<Frame>> {
     };
     let u24 = |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], 0]);
     let (x, y, width, height) = (u24(0) * 2, u24(3) * 2, u24(6) + 1, u24(9) + 1);
+    let (duration, flags) = (u24(12), header[15]);
     // The frame's own chunks follow its header: parse them as a RIFF body.
     let mut body = b"RIFF\0\0\0\0WEBP".to_vec();
     body.extend_from_slice(&anmf[16..]);
@@ -200,13 +227,117 @@ pub(crate) fn first_frame(chunks: &[Chunk]) -> Result<Option<Frame>> {
     push_chunk(&mut file, &image.fourcc, image.data).map_err(|e| Error::Decode(e.to_string()))?;
     let n = u32::try_from(file.len() - 8).map_err(|_| Error::Decode("frame too large".into()))?;
     file[4..8].copy_from_slice(&n.to_le_bytes());
-    Ok(Some(Frame {
+    Ok(Frame {
         x,
         y,
         width,
         height,
+        duration,
+        blend: flags & 0x02 == 0,
+        dispose: flags & 0x01 != 0,
         file,
-    }))
+    })
+}
+
+/// A frame for [`animation`]: a still WebP from libwebp's encoder and how to place it.
+pub(crate) struct FrameOut<'a> {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+    pub duration: u32,
+    pub blend: bool,
+    pub still: &'a [u8],
+}
+
+/// One `ANMF` chunk's payload for a frame: its header, then the still file's image chunks (`ALPH`
+/// and `VP8 `, or `VP8L`) without the RIFF header and `VP8X`. Offsets must be even.
+///
+/// # Errors
+/// [`Error::Encode`] if the still file is not one libwebp writes, or a field overflows 24 bits.
+pub(crate) fn anmf(frame: &FrameOut) -> Result<Vec<u8>> {
+    let parts = chunks(frame.still).map_err(|e| Error::Encode(format!("libwebp's output: {e}")))?;
+    let u24 = |v: u32, what: &str| -> Result<[u8; 3]> {
+        if v >= 1 << 24 {
+            return Err(Error::Encode(format!(
+                "the frame's {what} ({v}) overflows 24 bits"
+            )));
+        }
+        let b = v.to_le_bytes();
+        Ok([b[0], b[1], b[2]])
+    };
+    if !frame.x.is_multiple_of(2)
+        || !frame.y.is_multiple_of(2)
+        || frame.width == 0
+        || frame.height == 0
+    {
+        return Err(Error::Encode("a WebP frame's offsets must be even".into()));
+    }
+    let mut out = Vec::with_capacity(frame.still.len() + 16);
+    out.extend_from_slice(&u24(frame.x / 2, "x offset")?);
+    out.extend_from_slice(&u24(frame.y / 2, "y offset")?);
+    out.extend_from_slice(&u24(frame.width - 1, "width")?);
+    out.extend_from_slice(&u24(frame.height - 1, "height")?);
+    out.extend_from_slice(&u24(frame.duration, "duration")?);
+    out.push(if frame.blend { 0 } else { 0x02 });
+    let mut image = false;
+    for c in parts {
+        match &c.fourcc {
+            b"ALPH" => push_chunk(&mut out, &c.fourcc, c.data)?,
+            b"VP8 " | b"VP8L" => {
+                image = true;
+                push_chunk(&mut out, &c.fourcc, c.data)?;
+            }
+            _ => {}
+        }
+    }
+    if !image {
+        return Err(Error::Encode("libwebp wrote no image chunk".into()));
+    }
+    Ok(out)
+}
+
+/// An animated WebP: `VP8X` (animation, alpha and ICC flags), `ICCP`, `ANIM` (transparent
+/// background, `loops`: 0 = forever), then the `ANMF` payloads from [`anmf`].
+///
+/// # Errors
+/// [`Error::Encode`] when the file would exceed RIFF's 4 GiB.
+pub(crate) fn animation(
+    width: u32,
+    height: u32,
+    loops: u16,
+    alpha: bool,
+    icc: Option<&[u8]>,
+    frames: &[Vec<u8>],
+) -> Result<Vec<u8>> {
+    let mut flags = FLAG_ANIMATION;
+    if alpha {
+        flags |= FLAG_ALPHA;
+    }
+    if icc.is_some() {
+        flags |= FLAG_ICC;
+    }
+    let mut vp8x = [0u8; 10];
+    vp8x[0] = flags;
+    vp8x[4..7].copy_from_slice(&(width.saturating_sub(1)).to_le_bytes()[..3]);
+    vp8x[7..10].copy_from_slice(&(height.saturating_sub(1)).to_le_bytes()[..3]);
+    let total: usize = frames.iter().map(|f| f.len() + 9).sum();
+    let mut out = Vec::with_capacity(total + 64 + icc.map_or(0, <[u8]>::len));
+    out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
+    push_chunk(&mut out, b"VP8X", &vp8x)?;
+    if let Some(icc) = icc {
+        push_chunk(&mut out, b"ICCP", icc)?;
+    }
+    let mut anim = [0u8; 6];
+    anim[4..6].copy_from_slice(&loops.to_le_bytes());
+    push_chunk(&mut out, b"ANIM", &anim)?;
+    for f in frames {
+        push_chunk(&mut out, b"ANMF", f)?;
+    }
+    let riff = u32::try_from(out.len() - 8)
+        .map_err(|_| Error::Encode("the WebP would exceed 4 GiB".into()))?;
+    out[4..8].copy_from_slice(&riff.to_le_bytes());
+    Ok(out)
 }
 
 fn push_chunk(out: &mut Vec<u8>, fourcc: &[u8; 4], data: &[u8]) -> Result<()> {

@@ -129,7 +129,11 @@ enum Property {
     Irot(u8),
     /// 0: mirror about the vertical axis (left–right), 1: about the horizontal axis.
     Imir(u8),
-    /// Understood well enough to ignore (`av1C`, `pixi`, layer selection).
+    /// `av1C`: whether the AV1 stream is coded at more than 8 bits a sample.
+    Av1c {
+        deep: bool,
+    },
+    /// Understood well enough to ignore (`pixi`, layer selection).
     Known,
     /// A crop (`clap`) or anything else: refused when essential.
     Other([u8; 4]),
@@ -148,6 +152,8 @@ pub(super) struct Image {
     pub data: Vec<u8>,
     pub width: u32,
     pub height: u32,
+    /// Coded at more than 8 bits a sample (from `av1C`; decoded to 16-bit RGBA).
+    pub deep: bool,
 }
 
 /// What a still AVIF holds, located and checked.
@@ -365,9 +371,11 @@ pub(super) fn parse(bytes: &[u8], check_size: impl Fn(u32, u32) -> Result<()>) -
     let mut icc = None;
     let mut transforms = Vec::new();
     let mut size = None;
+    let mut deep = false;
     for &(i, essential) in &item.props {
         match prop(i) {
             Some(Property::Ispe(w, h)) => size = Some((*w, *h)),
+            Some(Property::Av1c { deep: d }) => deep = *d,
             Some(Property::Nclx(n)) => nclx = nclx.or(Some(*n)),
             Some(Property::Icc(p)) => icc = icc.clone().or_else(|| Some(p.clone())),
             Some(Property::Irot(a)) => transforms.push(Transform::Rotate(*a)),
@@ -389,6 +397,7 @@ pub(super) fn parse(bytes: &[u8], check_size: impl Fn(u32, u32) -> Result<()>) -
         data: item_data(bytes, item, child(b"idat"))?,
         width,
         height,
+        deep,
     };
 
     let alpha_item = auxl.iter().filter_map(|id| items.get(id)).find(|it| {
@@ -413,6 +422,7 @@ pub(super) fn parse(bytes: &[u8], check_size: impl Fn(u32, u32) -> Result<()>) -
                 data: item_data(bytes, it, child(b"idat"))?,
                 width: w,
                 height: h,
+                deep,
             })
         }
     };
@@ -451,9 +461,11 @@ fn property(kind: [u8; 4], body: &[u8]) -> Result<Property> {
         }
         b"irot" => Property::Irot(r.u8()? & 3),
         b"imir" => Property::Imir(r.u8()? & 1),
-        b"av1C" | b"pixi" | b"lsel" | b"a1op" | b"a1lx" | b"pasp" | b"clli" | b"mdcv" => {
-            Property::Known
-        }
+        // The third byte: seq_tier_0, high_bitdepth, twelve_bit, monochrome, then chroma details.
+        b"av1C" => Property::Av1c {
+            deep: r.take(3)?[2] & 0x40 != 0,
+        },
+        b"pixi" | b"lsel" | b"a1op" | b"a1lx" | b"pasp" | b"clli" | b"mdcv" => Property::Known,
         _ => Property::Other(kind),
     })
 }

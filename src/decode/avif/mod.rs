@@ -10,12 +10,12 @@ mod yuv;
 use crate::error::Result;
 use crate::limits::Limits;
 
-use super::Decoded;
+use super::{Decoded, Plan};
 
 pub(super) use container::is_avif;
 
 #[cfg(not(feature = "avif"))]
-pub(super) fn decode(_: &[u8], _: &Limits) -> Result<Decoded> {
+pub(super) fn decode(_: &[u8], _: &Limits, _: Plan) -> Result<Decoded> {
     Err(crate::error::Error::needs_module(
         "avif",
         "reading AVIF input",
@@ -23,13 +23,22 @@ pub(super) fn decode(_: &[u8], _: &Limits) -> Result<Decoded> {
 }
 
 #[cfg(feature = "avif")]
-pub(super) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
+pub(super) fn decode(bytes: &[u8], limits: &Limits, plan: Plan) -> Result<Decoded> {
     use container::Transform;
 
     use crate::error::Error;
     use crate::orient;
 
     let avif = container::parse(bytes, |w, h| limits.check_dimensions(w, h))?;
+    let (width, height, deep) = (avif.color.width, avif.color.height, avif.color.deep);
+    plan(&super::Header {
+        width,
+        height,
+        deep,
+        decode_peak: crate::memory::avif_decode(width, height, deep, avif.alpha.is_some()),
+    })?;
+    let mut notes = Vec::new();
+    let icc = super::bounded(avif.icc, limits.max_icc_bytes, "ICC profile", &mut notes);
     let color = av1::decode(&avif.color.data, limits)?;
     if (color.width(), color.height()) != (avif.color.width, avif.color.height) {
         return Err(Error::Decode(format!(
@@ -69,8 +78,9 @@ pub(super) fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded> {
     }
     Ok(Decoded {
         image,
-        icc: avif.icc,
+        icc,
         exif: None,
+        notes,
     })
 }
 

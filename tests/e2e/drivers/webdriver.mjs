@@ -204,6 +204,17 @@ export class WebDriverPage {
   }
 
   async click(selector) {
+    // As Playwright's click does: wait until the element can take the click (shown, enabled, not
+    // pointer-events: none, as a disabled link-button is), scrolled into view; then click. WebDriver's
+    // click refuses at once ("element not interactable") where Playwright's waits.
+    await this.waitForFunction((s) => {
+      const el = document.querySelector(s);
+      if (!el?.getClientRects().length || el.disabled || el.getAttribute('aria-disabled') === 'true') return false;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.pointerEvents === 'none') return false;
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      return true;
+    }, selector);
     await this.#session.post(`/element/${await this.#element(selector)}/click`);
   }
 
@@ -215,7 +226,8 @@ export class WebDriverPage {
   async fill(selector, text) {
     const id = await this.#element(selector);
     await this.#session.post(`/element/${id}/clear`);
-    await this.#session.post(`/element/${id}/value`, { text: String(text) });
+    // WebKitWebDriver refuses an empty text ("Missing text parameter"): emptying is the clear alone.
+    if (String(text) !== '') await this.#session.post(`/element/${id}/value`, { text: String(text) });
   }
 
   async press(selector, key) {

@@ -169,6 +169,30 @@ impl BinaryTrees {
         rebase(&mut self.child, shift as i32);
     }
 
+    /// Inserts `at` whose next [`MAX_MATCH`] bytes repeat those `period` bytes back, when the trees
+    /// hold `at - period` as the latest position of its 4-byte hash: [`advance`](Self::advance)
+    /// would compare the two, find them equal over every byte it compares and put `at` in that
+    /// position's place, which this does without comparing. Inside runs and repeated rows that
+    /// comparison (258 bytes at every position) was most of the time DEFLATE took. Returns false,
+    /// having done nothing, when `at - period` is not that position.
+    #[inline]
+    pub fn replace_repeat(&mut self, buf: &[u8], at: usize, period: usize) -> bool {
+        let h4 = hash4(buf, at, BT_HASH4_BITS);
+        let Some(root) = at.checked_sub(period) else {
+            return false;
+        };
+        if period == 0 || period >= WINDOW || self.hash4[h4] != root as i32 {
+            return false;
+        }
+        let h3 = hash3(buf, at, BT_HASH3_BITS);
+        self.hash3[h3] = at as u16;
+        self.hash4[h4] = at as i32;
+        let (slot, root_slot) = (2 * (at & WMASK), 2 * (root & WMASK));
+        self.child[slot] = self.child[root_slot];
+        self.child[slot + 1] = self.child[root_slot + 1];
+        true
+    }
+
     /// Inserts `at` and, if `RECORD`, appends to `out` its matches, each longer than the one before
     /// (so, nearest first for each length). `max_len` (at least 4) is what the buffer holds past
     /// `at`; a match of `nice` bytes ends the search. Returns the longest length found.

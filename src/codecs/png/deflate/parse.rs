@@ -120,6 +120,21 @@ impl Lazy {
     }
 }
 
+/// The first position from `from` on (up to `limit` and the end of `buf`) whose byte differs from
+/// the one `period` back: the data repeats with that period up to there. `from` itself when there
+/// is no period.
+fn repeats_until(buf: &[u8], from: usize, period: usize, limit: usize) -> usize {
+    let limit = limit.min(buf.len());
+    if period == 0 || period > from || from >= limit {
+        return from;
+    }
+    buf[from..limit]
+        .iter()
+        .zip(&buf[from - period..limit - period])
+        .position(|(a, b)| a != b)
+        .map_or(limit, |i| from + i)
+}
+
 /// Costs in 1/16 bit, so that the first pass's entropy estimates keep some precision.
 const BIT: u32 = 16;
 
@@ -182,6 +197,9 @@ impl Costs {
 
 pub struct Optimal {
     trees: BinaryTrees,
+    /// Whether repeats skip the trees' comparisons ([`BinaryTrees::replace_repeat`]); off only
+    /// in the test that proves the output is the same either way.
+    shortcut: bool,
     depth: u32,
     nice: usize,
     passes: u32,
@@ -198,6 +216,7 @@ impl Optimal {
     pub fn new(depth: u32, nice: usize, passes: u32, max_block: usize) -> Self {
         Optimal {
             trees: BinaryTrees::new(),
+            shortcut: true,
             depth,
             nice,
             passes: passes.max(1),
@@ -212,6 +231,11 @@ impl Optimal {
 
     pub fn rebase(&mut self, shift: usize) {
         self.trees.rebase(shift);
+    }
+
+    #[cfg(test)]
+    pub fn set_shortcut(&mut self, on: bool) {
+        self.shortcut = on;
     }
 
     /// Parses `buf[from..to]` into blocks written to `w`; bytes past `to` serve only as lookahead
@@ -299,15 +323,26 @@ impl Optimal {
             let longest =
                 self.trees
                     .advance::<true>(buf, p, max_len, self.nice, self.depth, &mut self.cache);
-            self.counts.push((self.cache.len() - before) as u16);
+            let found = self.cache.len() - before;
+            self.counts.push(found as u16);
             p += 1;
             if longest >= self.nice {
                 // Inside a long match the cheapest path nearly always continues it: insert
-                // these positions into the trees without searching from them.
+                // these positions into the trees without searching from them. Where the data
+                // goes on repeating the match's source for a whole match length ahead, the trees
+                // would find each position equal to the one a period back: put it in that one's
+                // place without comparing.
                 let skip_end = (p + longest - 1).min(end);
+                let period = match self.cache.last() {
+                    Some(m) if found > 0 && self.shortcut => usize::from(m.dist),
+                    _ => 0,
+                };
+                let repeats_to = repeats_until(buf, p - 1, period, skip_end + MAX_MATCH);
                 while p < skip_end {
                     let max_len = (buf.len() - p).min(MAX_MATCH);
-                    if max_len >= 4 {
+                    if p + MAX_MATCH <= repeats_to && self.trees.replace_repeat(buf, p, period) {
+                        // Inserted.
+                    } else if max_len >= 4 {
                         self.trees.advance::<false>(
                             buf,
                             p,

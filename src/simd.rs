@@ -1,0 +1,689 @@
+//! Four-lane vectors for the hot loops, on the one SIMD instruction set each target is sure to have:
+//! wasm simd128 (the wasm builds enable it: `.cargo/config.toml`), SSE2 on x86-64 (part of the
+//! baseline, so no detection is needed), and plain arrays anywhere else.
+//!
+//! Every kernel written with these types has a scalar twin (the plain code it replaces) and a test
+//! that the two give identical output: the lanes do exactly the scalar arithmetic, in the same order,
+//! with no fused multiply-add, so results match bit for bit. Kernels pick their path with
+//! [`ACCELERATED`], a constant: the other path is compiled, tested and optimised away.
+//!
+//! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for two
+//! reasons. The x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code
+//! call even where the feature is enabled for the whole build, as SSE2 is on x86-64: each such call
+//! is sound (wasm's simd128 arithmetic is safe to call, and is called without `unsafe`). And loading
+//! a vector from memory or storing one takes a raw pointer: every load and store first takes a
+//! subslice of exactly 16 bytes (which panics, never reads out of bounds, if the slice is short),
+//! then reads or writes those bytes unaligned, which both instruction sets allow.
+#![allow(unsafe_code)]
+
+/// Whether the vectors map to real SIMD instructions on this target (otherwise they are arrays, and
+/// kernels take their scalar twins).
+pub const ACCELERATED: bool = cfg!(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+));
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod imp {
+    use core::arch::wasm32::*;
+
+    #[derive(Clone, Copy, Debug)]
+    pub struct F32x4(v128);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I32x4(v128);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I16x8(v128);
+
+    impl F32x4 {
+        #[inline(always)]
+        pub fn splat(v: f32) -> Self {
+            F32x4(f32x4_splat(v))
+        }
+        #[inline(always)]
+        pub fn new(a: f32, b: f32, c: f32, d: f32) -> Self {
+            F32x4(f32x4(a, b, c, d))
+        }
+        /// The first four values of `s`.
+        #[inline(always)]
+        pub fn load(s: &[f32]) -> Self {
+            let s = &s[..4];
+            // SAFETY: `s` holds exactly 16 readable bytes; wasm loads need no alignment.
+            F32x4(unsafe { v128_load(s.as_ptr().cast()) })
+        }
+        /// Writes the four lanes to the start of `s`.
+        #[inline(always)]
+        pub fn store(self, s: &mut [f32]) {
+            let s = &mut s[..4];
+            // SAFETY: `s` holds exactly 16 writable bytes; wasm stores need no alignment.
+            unsafe { v128_store(s.as_mut_ptr().cast(), self.0) }
+        }
+        #[inline(always)]
+        pub fn min(self, o: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
+        #[inline(always)]
+        pub fn max(self, o: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
+        #[inline(always)]
+        pub fn abs(self) -> Self {
+            F32x4(f32x4_abs(self.0))
+        }
+        /// Lanes where `self < o`: all ones, else zero.
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Self {
+            F32x4(f32x4_lt(self.0, o.0))
+        }
+        /// Lanes where `self >= o`: all ones, else zero.
+        #[inline(always)]
+        pub fn ge(self, o: Self) -> Self {
+            F32x4(f32x4_ge(self.0, o.0))
+        }
+        /// `if mask { a } else { b }`, lane by lane (`mask` from a comparison).
+        #[inline(always)]
+        pub fn select(mask: Self, a: Self, b: Self) -> Self {
+            F32x4(v128_bitselect(a.0, b.0, mask.0))
+        }
+        /// `self` with the sign of `sign`.
+        #[inline(always)]
+        pub fn copysign(self, sign: Self) -> Self {
+            let bit = f32x4_splat(-0.0);
+            F32x4(v128_or(v128_andnot(self.0, bit), v128_and(sign.0, bit)))
+        }
+        /// Number of lanes whose mask is set.
+        #[inline(always)]
+        pub fn mask_count(self) -> u32 {
+            i32x4_bitmask(self.0).count_ones()
+        }
+        /// Rounds toward zero, as `as i32` does (saturating).
+        #[inline(always)]
+        pub fn trunc_i32(self) -> I32x4 {
+            I32x4(i32x4_trunc_sat_f32x4(self.0))
+        }
+        #[cfg(test)]
+        pub fn to_array(self) -> [f32; 4] {
+            [
+                f32x4_extract_lane::<0>(self.0),
+                f32x4_extract_lane::<1>(self.0),
+                f32x4_extract_lane::<2>(self.0),
+                f32x4_extract_lane::<3>(self.0),
+            ]
+        }
+        /// Rows to columns: lane j of output i is lane i of input j.
+        #[inline(always)]
+        pub fn transpose(r: [Self; 4]) -> [Self; 4] {
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0].0, r[1].0);
+            let t1 = i32x4_shuffle::<0, 4, 1, 5>(r[2].0, r[3].0);
+            let t2 = i32x4_shuffle::<2, 6, 3, 7>(r[0].0, r[1].0);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2].0, r[3].0);
+            [
+                F32x4(i64x2_shuffle::<0, 2>(t0, t1)),
+                F32x4(i64x2_shuffle::<1, 3>(t0, t1)),
+                F32x4(i64x2_shuffle::<0, 2>(t2, t3)),
+                F32x4(i64x2_shuffle::<1, 3>(t2, t3)),
+            ]
+        }
+        /// Even and odd lanes of the eight values `a`, `b`.
+        #[inline(always)]
+        pub fn deinterleave(a: Self, b: Self) -> (Self, Self) {
+            (
+                F32x4(i32x4_shuffle::<0, 2, 4, 6>(a.0, b.0)),
+                F32x4(i32x4_shuffle::<1, 3, 5, 7>(a.0, b.0)),
+            )
+        }
+    }
+
+    impl core::ops::Add for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            F32x4(f32x4_add(self.0, o.0))
+        }
+    }
+    impl core::ops::Sub for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            F32x4(f32x4_sub(self.0, o.0))
+        }
+    }
+    impl core::ops::Mul for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            F32x4(f32x4_mul(self.0, o.0))
+        }
+    }
+    impl core::ops::Div for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn div(self, o: Self) -> Self {
+            F32x4(f32x4_div(self.0, o.0))
+        }
+    }
+
+    impl I32x4 {
+        /// Four little-endian 32-bit lanes from the first 16 bytes of `s`.
+        #[inline(always)]
+        pub fn load_bytes(s: &[u8]) -> Self {
+            let s = &s[..16];
+            // SAFETY: `s` holds exactly 16 readable bytes; wasm loads need no alignment.
+            I32x4(unsafe { v128_load(s.as_ptr().cast()) })
+        }
+        #[inline(always)]
+        pub fn splat(v: i32) -> Self {
+            I32x4(i32x4_splat(v))
+        }
+        #[inline(always)]
+        pub fn and(self, o: Self) -> Self {
+            I32x4(v128_and(self.0, o.0))
+        }
+        /// Logical shift right.
+        #[inline(always)]
+        pub fn shr(self, n: u32) -> Self {
+            I32x4(u32x4_shr(self.0, n))
+        }
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            F32x4(f32x4_convert_i32x4(self.0))
+        }
+        /// Whether every lane equals `o`'s.
+        #[inline(always)]
+        pub fn all_eq(self, o: Self) -> bool {
+            i32x4_all_true(i32x4_eq(self.0, o.0))
+        }
+    }
+
+    impl I16x8 {
+        /// Eight lanes from two of four, saturated to 16 bits.
+        #[inline(always)]
+        pub fn narrow(a: I32x4, b: I32x4) -> Self {
+            I16x8(i16x8_narrow_i32x4(a.0, b.0))
+        }
+        #[inline(always)]
+        pub fn load(s: &[i16]) -> Self {
+            let s = &s[..8];
+            // SAFETY: `s` holds exactly 16 readable bytes; wasm loads need no alignment.
+            I16x8(unsafe { v128_load(s.as_ptr().cast()) })
+        }
+        #[inline(always)]
+        pub fn store(self, s: &mut [i16]) {
+            let s = &mut s[..8];
+            // SAFETY: `s` holds exactly 16 writable bytes; wasm stores need no alignment.
+            unsafe { v128_store(s.as_mut_ptr().cast(), self.0) }
+        }
+        /// Bit i set where lane i is nonzero.
+        #[inline(always)]
+        pub fn nonzero_bits(self) -> u8 {
+            !(i16x8_bitmask(i16x8_eq(self.0, i16x8_splat(0))))
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod imp {
+    use core::arch::x86_64::*;
+
+    #[derive(Clone, Copy, Debug)]
+    pub struct F32x4(__m128);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I32x4(__m128i);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I16x8(__m128i);
+
+    impl F32x4 {
+        #[inline(always)]
+        pub fn splat(v: f32) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_set1_ps(v)) }
+        }
+        #[inline(always)]
+        pub fn new(a: f32, b: f32, c: f32, d: f32) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_setr_ps(a, b, c, d)) }
+        }
+        #[inline(always)]
+        pub fn load(s: &[f32]) -> Self {
+            let s = &s[..4];
+            // SAFETY: `s` holds exactly 16 readable bytes; `loadu` needs no alignment.
+            F32x4(unsafe { _mm_loadu_ps(s.as_ptr()) })
+        }
+        #[inline(always)]
+        pub fn store(self, s: &mut [f32]) {
+            let s = &mut s[..4];
+            // SAFETY: `s` holds exactly 16 writable bytes; `storeu` needs no alignment.
+            unsafe { _mm_storeu_ps(s.as_mut_ptr(), self.0) }
+        }
+        /// Pseudo-minimum (`o < self ? o : self`), as wasm's `pmin`: no NaN reaches it here.
+        #[inline(always)]
+        pub fn min(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_min_ps(o.0, self.0)) }
+        }
+        #[inline(always)]
+        pub fn max(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_max_ps(o.0, self.0)) }
+        }
+        #[inline(always)]
+        pub fn abs(self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_andnot_ps(_mm_set1_ps(-0.0), self.0)) }
+        }
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_cmplt_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub fn ge(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_cmpge_ps(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub fn select(mask: Self, a: Self, b: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                F32x4(_mm_or_ps(
+                    _mm_and_ps(mask.0, a.0),
+                    _mm_andnot_ps(mask.0, b.0),
+                ))
+            }
+        }
+        #[inline(always)]
+        pub fn copysign(self, sign: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let bit = _mm_set1_ps(-0.0);
+                F32x4(_mm_or_ps(
+                    _mm_andnot_ps(bit, self.0),
+                    _mm_and_ps(bit, sign.0),
+                ))
+            }
+        }
+        #[inline(always)]
+        pub fn mask_count(self) -> u32 {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { (_mm_movemask_ps(self.0) as u32).count_ones() }
+        }
+        /// Rounds toward zero; the lanes must be within `i32` (they are, where used).
+        #[inline(always)]
+        pub fn trunc_i32(self) -> I32x4 {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { I32x4(_mm_cvttps_epi32(self.0)) }
+        }
+        #[cfg(test)]
+        pub fn to_array(self) -> [f32; 4] {
+            let mut out = [0.0; 4];
+            self.store(&mut out);
+            out
+        }
+        #[inline(always)]
+        pub fn transpose(r: [Self; 4]) -> [Self; 4] {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let t0 = _mm_unpacklo_ps(r[0].0, r[1].0);
+                let t1 = _mm_unpacklo_ps(r[2].0, r[3].0);
+                let t2 = _mm_unpackhi_ps(r[0].0, r[1].0);
+                let t3 = _mm_unpackhi_ps(r[2].0, r[3].0);
+                [
+                    F32x4(_mm_movelh_ps(t0, t1)),
+                    F32x4(_mm_movehl_ps(t1, t0)),
+                    F32x4(_mm_movelh_ps(t2, t3)),
+                    F32x4(_mm_movehl_ps(t3, t2)),
+                ]
+            }
+        }
+        #[inline(always)]
+        pub fn deinterleave(a: Self, b: Self) -> (Self, Self) {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                (
+                    F32x4(_mm_shuffle_ps::<0b10_00_10_00>(a.0, b.0)),
+                    F32x4(_mm_shuffle_ps::<0b11_01_11_01>(a.0, b.0)),
+                )
+            }
+        }
+    }
+
+    impl core::ops::Add for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_add_ps(self.0, o.0)) }
+        }
+    }
+    impl core::ops::Sub for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_sub_ps(self.0, o.0)) }
+        }
+    }
+    impl core::ops::Mul for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_mul_ps(self.0, o.0)) }
+        }
+    }
+    impl core::ops::Div for F32x4 {
+        type Output = Self;
+        #[inline(always)]
+        fn div(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_div_ps(self.0, o.0)) }
+        }
+    }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn load_bytes(s: &[u8]) -> Self {
+            let s = &s[..16];
+            // SAFETY: `s` holds exactly 16 readable bytes; `loadu` needs no alignment.
+            I32x4(unsafe { _mm_loadu_si128(s.as_ptr().cast()) })
+        }
+        #[inline(always)]
+        pub fn splat(v: i32) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { I32x4(_mm_set1_epi32(v)) }
+        }
+        #[inline(always)]
+        pub fn and(self, o: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { I32x4(_mm_and_si128(self.0, o.0)) }
+        }
+        #[inline(always)]
+        pub fn shr(self, n: u32) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { I32x4(_mm_srl_epi32(self.0, _mm_cvtsi32_si128(n as i32))) }
+        }
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F32x4(_mm_cvtepi32_ps(self.0)) }
+        }
+        #[inline(always)]
+        pub fn all_eq(self, o: Self) -> bool {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { _mm_movemask_epi8(_mm_cmpeq_epi32(self.0, o.0)) == 0xffff }
+        }
+    }
+
+    impl I16x8 {
+        #[inline(always)]
+        pub fn narrow(a: I32x4, b: I32x4) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { I16x8(_mm_packs_epi32(a.0, b.0)) }
+        }
+        #[inline(always)]
+        pub fn load(s: &[i16]) -> Self {
+            let s = &s[..8];
+            // SAFETY: `s` holds exactly 16 readable bytes; `loadu` needs no alignment.
+            I16x8(unsafe { _mm_loadu_si128(s.as_ptr().cast()) })
+        }
+        #[inline(always)]
+        pub fn store(self, s: &mut [i16]) {
+            let s = &mut s[..8];
+            // SAFETY: `s` holds exactly 16 writable bytes; `storeu` needs no alignment.
+            unsafe { _mm_storeu_si128(s.as_mut_ptr().cast(), self.0) }
+        }
+        #[inline(always)]
+        pub fn nonzero_bits(self) -> u8 {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let zero = _mm_cmpeq_epi16(self.0, _mm_setzero_si128());
+                let bytes = _mm_packs_epi16(zero, _mm_setzero_si128());
+                !(_mm_movemask_epi8(bytes) as u8)
+            }
+        }
+    }
+}
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+)))]
+mod imp {
+    //! Plain arrays: the same interface where no SIMD is known to exist (kernels then take their
+    //! scalar twins, so this only has to be correct).
+
+    #[derive(Clone, Copy, Debug)]
+    pub struct F32x4([f32; 4]);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I32x4([i32; 4]);
+    #[derive(Clone, Copy, Debug)]
+    pub struct I16x8([i16; 8]);
+
+    fn mask(b: bool) -> f32 {
+        f32::from_bits(if b { u32::MAX } else { 0 })
+    }
+
+    impl F32x4 {
+        pub fn splat(v: f32) -> Self {
+            F32x4([v; 4])
+        }
+        pub fn new(a: f32, b: f32, c: f32, d: f32) -> Self {
+            F32x4([a, b, c, d])
+        }
+        pub fn load(s: &[f32]) -> Self {
+            F32x4([s[0], s[1], s[2], s[3]])
+        }
+        pub fn store(self, s: &mut [f32]) {
+            s[..4].copy_from_slice(&self.0);
+        }
+        fn map2(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+            F32x4(core::array::from_fn(|i| f(self.0[i], o.0[i])))
+        }
+        pub fn min(self, o: Self) -> Self {
+            self.map2(o, |a, b| if b < a { b } else { a })
+        }
+        pub fn max(self, o: Self) -> Self {
+            self.map2(o, |a, b| if a < b { b } else { a })
+        }
+        pub fn abs(self) -> Self {
+            F32x4(self.0.map(f32::abs))
+        }
+        pub fn lt(self, o: Self) -> Self {
+            self.map2(o, |a, b| mask(a < b))
+        }
+        pub fn ge(self, o: Self) -> Self {
+            self.map2(o, |a, b| mask(a >= b))
+        }
+        pub fn select(m: Self, a: Self, b: Self) -> Self {
+            F32x4(core::array::from_fn(|i| {
+                f32::from_bits(
+                    (m.0[i].to_bits() & a.0[i].to_bits()) | (!m.0[i].to_bits() & b.0[i].to_bits()),
+                )
+            }))
+        }
+        pub fn copysign(self, sign: Self) -> Self {
+            self.map2(sign, f32::copysign)
+        }
+        pub fn mask_count(self) -> u32 {
+            self.0.iter().filter(|v| v.to_bits() != 0).count() as u32
+        }
+        pub fn trunc_i32(self) -> I32x4 {
+            I32x4(self.0.map(|v| v as i32))
+        }
+        #[cfg(test)]
+        pub fn to_array(self) -> [f32; 4] {
+            self.0
+        }
+        pub fn transpose(r: [Self; 4]) -> [Self; 4] {
+            core::array::from_fn(|i| F32x4(core::array::from_fn(|j| r[j].0[i])))
+        }
+        pub fn deinterleave(a: Self, b: Self) -> (Self, Self) {
+            (
+                F32x4([a.0[0], a.0[2], b.0[0], b.0[2]]),
+                F32x4([a.0[1], a.0[3], b.0[1], b.0[3]]),
+            )
+        }
+    }
+
+    impl core::ops::Add for F32x4 {
+        type Output = Self;
+        fn add(self, o: Self) -> Self {
+            self.map2(o, |a, b| a + b)
+        }
+    }
+    impl core::ops::Sub for F32x4 {
+        type Output = Self;
+        fn sub(self, o: Self) -> Self {
+            self.map2(o, |a, b| a - b)
+        }
+    }
+    impl core::ops::Mul for F32x4 {
+        type Output = Self;
+        fn mul(self, o: Self) -> Self {
+            self.map2(o, |a, b| a * b)
+        }
+    }
+    impl core::ops::Div for F32x4 {
+        type Output = Self;
+        fn div(self, o: Self) -> Self {
+            self.map2(o, |a, b| a / b)
+        }
+    }
+
+    impl I32x4 {
+        pub fn load_bytes(s: &[u8]) -> Self {
+            I32x4(core::array::from_fn(|i| {
+                i32::from_le_bytes([s[4 * i], s[4 * i + 1], s[4 * i + 2], s[4 * i + 3]])
+            }))
+        }
+        pub fn splat(v: i32) -> Self {
+            I32x4([v; 4])
+        }
+        pub fn and(self, o: Self) -> Self {
+            I32x4(core::array::from_fn(|i| self.0[i] & o.0[i]))
+        }
+        pub fn shr(self, n: u32) -> Self {
+            I32x4(self.0.map(|v| ((v as u32) >> n) as i32))
+        }
+        pub fn to_f32(self) -> F32x4 {
+            F32x4(self.0.map(|v| v as f32))
+        }
+        pub fn all_eq(self, o: Self) -> bool {
+            self.0 == o.0
+        }
+    }
+
+    impl I16x8 {
+        pub fn narrow(a: I32x4, b: I32x4) -> Self {
+            let sat = |v: i32| v.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+            I16x8(core::array::from_fn(|i| {
+                sat(if i < 4 { a.0[i] } else { b.0[i - 4] })
+            }))
+        }
+        pub fn load(s: &[i16]) -> Self {
+            I16x8(core::array::from_fn(|i| s[i]))
+        }
+        pub fn store(self, s: &mut [i16]) {
+            s[..8].copy_from_slice(&self.0);
+        }
+        pub fn nonzero_bits(self) -> u8 {
+            self.0
+                .iter()
+                .enumerate()
+                .fold(0, |m, (i, &v)| m | (u8::from(v != 0) << i))
+        }
+    }
+}
+
+pub use imp::{F32x4, I16x8, I32x4};
+
+/// Arithmetic shared by `f32` and [`F32x4`], so that a kernel written once over `T: Lane` is its own
+/// scalar twin: the same operations, in the same order, one lane or four.
+pub trait Lane:
+    Copy
+    + core::ops::Add<Output = Self>
+    + core::ops::Sub<Output = Self>
+    + core::ops::Mul<Output = Self>
+    + core::ops::Div<Output = Self>
+{
+    fn splat(v: f32) -> Self;
+}
+
+impl Lane for f32 {
+    #[inline(always)]
+    fn splat(v: f32) -> Self {
+        v
+    }
+}
+
+impl Lane for F32x4 {
+    #[inline(always)]
+    fn splat(v: f32) -> Self {
+        F32x4::splat(v)
+    }
+}
+
+/// A unit test that runs natively (`cargo test`) and in wasm under wasm-bindgen-test (`cargo test
+/// --target wasm32-unknown-unknown --lib`, in Node), where the simd128 paths are: every SIMD kernel's
+/// comparison with its scalar twin is one.
+#[cfg(test)]
+macro_rules! twin_test {
+    ($name:ident, $body:block) => {
+        #[cfg_attr(not(target_arch = "wasm32"), test)]
+        #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+        fn $name() $body
+    };
+}
+#[cfg(test)]
+pub(crate) use twin_test;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    twin_test!(lanes_behave_like_their_scalar_operations, {
+        let a = F32x4::new(1.5, -2.25, 0.0, 7.0);
+        let b = F32x4::new(0.5, 3.0, -0.0, -7.5);
+        assert_eq!((a + b).to_array(), [2.0, 0.75, 0.0, -0.5]);
+        assert_eq!((a - b).to_array(), [1.0, -5.25, 0.0, 14.5]);
+        assert_eq!((a * b).to_array(), [0.75, -6.75, -0.0, -52.5]);
+        assert_eq!(a.min(b).to_array(), [0.5, -2.25, 0.0, -7.5]);
+        assert_eq!(a.max(b).to_array(), [1.5, 3.0, 0.0, 7.0]);
+        assert_eq!(b.abs().to_array(), [0.5, 3.0, 0.0, 7.5]);
+        assert_eq!(a.lt(b).mask_count(), 1);
+        assert_eq!(
+            F32x4::select(a.lt(b), a, b).to_array(),
+            [0.5, -2.25, -0.0, -7.5]
+        );
+        assert_eq!(
+            F32x4::splat(0.5).copysign(b).to_array().map(f32::to_bits),
+            [0.5f32, 0.5, -0.5, -0.5].map(f32::to_bits)
+        );
+        assert_eq!(
+            F32x4::new(1.9, -1.9, 1023.5, -0.4)
+                .trunc_i32()
+                .to_f32()
+                .to_array(),
+            [1.0, -1.0, 1023.0, 0.0]
+        );
+        let rows = [0, 4, 8, 12]
+            .map(|i| F32x4::new(i as f32, i as f32 + 1.0, i as f32 + 2.0, i as f32 + 3.0));
+        let cols = F32x4::transpose(rows);
+        assert_eq!(cols[1].to_array(), [1.0, 5.0, 9.0, 13.0]);
+        let (even, odd) = F32x4::deinterleave(rows[0], rows[1]);
+        assert_eq!(even.to_array(), [0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(odd.to_array(), [1.0, 3.0, 5.0, 7.0]);
+        let px = I32x4::load_bytes(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 255]);
+        let byte = I32x4::splat(0xff);
+        assert_eq!(px.and(byte).to_f32().to_array(), [1.0, 5.0, 9.0, 13.0]);
+        assert_eq!(px.shr(24).to_f32().to_array(), [4.0, 8.0, 12.0, 255.0]);
+        let n = I16x8::narrow(
+            F32x4::new(0.0, 3.0, -70000.0, 0.0).trunc_i32(),
+            F32x4::new(0.0, 0.0, 0.0, 70000.0).trunc_i32(),
+        );
+        let mut out = [0i16; 8];
+        n.store(&mut out);
+        assert_eq!(out, [0, 3, i16::MIN, 0, 0, 0, 0, i16::MAX]);
+        assert_eq!(n.nonzero_bits(), 0b1000_0110);
+        assert_eq!(I16x8::load(&out).nonzero_bits(), 0b1000_0110);
+    });
+}

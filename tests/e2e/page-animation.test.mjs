@@ -1,0 +1,31 @@
+// An animated GIF to WebP on the page: the result stays animated (every frame), and both files play
+// side by side under the viewer with the size saved (the viewer's canvases show one frame).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openAt, corpusFile, fileSpec, dropFiles } from './support.mjs';
+
+test('an animated GIF to WebP plays on both sides with the size saved', async (t) => {
+  const path = corpusFile('special/animated-loop-gif-test-suite.gif');
+  if (!path) {
+    t.skip('no corpus');
+    return;
+  }
+  const env = await launch();
+  try {
+    const page = await openAt(env, '/', { width: 1100, height: 850 });
+    await page.selectOption('#format', 'webp');
+    await dropFiles(page, [fileSpec(path)]);
+    await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 60_000 });
+    await page.waitForFunction(() => !document.getElementById('animation').hidden, null, { timeout: 20_000 });
+    assert.match(await page.textContent('#animation-caption'), /^Animation, 4 frames, playing on both sides: original .+, result .+\(.+\)\.$/);
+    // Both sides load as images the browser plays: the GIF and the animated WebP, 100 × 100 each.
+    const sizes = await page.waitForFunction(() => {
+      const imgs = ['animation-original', 'animation-result'].map((id) => document.getElementById(id));
+      return imgs.every((i) => i.complete && i.naturalWidth > 0) && imgs.map((i) => [i.naturalWidth, i.naturalHeight]);
+    }, null, { timeout: 20_000 });
+    assert.deepEqual(sizes, [[100, 100], [100, 100]]);
+    await page.close();
+  } finally {
+    await env.close();
+  }
+});
