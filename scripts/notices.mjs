@@ -152,7 +152,7 @@ const holdersOf = (c) => (c.authors.length ? c.authors.map((a) => a.replace(/\s*
 /**
  * `{ license, texts: [{ source, text }], missing }` for a crate: the alternative we use it under for each
  * part of its licence expression, with the text from its own files (or, lacking one, the standard text
- * naming its authors), every NOTICE file it ships, and the licence files of C code vendored in it.
+ * naming its authors), every NOTICE and PATENTS file it ships, and the licence files of C code vendored in it.
  */
 export function licenceTexts(c) {
   const files = licenceFiles(c.dir).concat(c.licenseFile ? [join(c.dir, c.licenseFile)] : []);
@@ -160,7 +160,8 @@ export function licenceTexts(c) {
   const notices = [];
   for (const f of [...new Set(files)]) {
     const text = clean(readFileSync(f, 'utf8'));
-    if (/^notice/i.test(f.split('/').pop())) notices.push({ source: relative(c.dir, f), text });
+    // NOTICE files, and patent grants (rav1e's AOMedia Patent License 1.0) that ride with the code.
+    if (/^(notice|patents)/i.test(f.split('/').pop())) notices.push({ source: relative(c.dir, f), text });
     const id = classify(text);
     if (id && !byId.has(id)) byId.set(id, { source: relative(c.dir, f), text });
   }
