@@ -30,7 +30,7 @@ export interface FormatOptions {
    */
   progressive?: boolean;
   /**
-   * Optimise Huffman tables: Always on: each image gets its own optimal tables (kept for compatibility).
+   * Optimise Huffman tables: Each image gets its own optimal tables (smaller files); off: the standard tables in one pass (faster). Progressive JPEG always uses optimal tables.
    *
    * `true` or `false`. Used by jpeg.
    * @default true
@@ -232,4 +232,11 @@ export interface Limits {
    * @default 268435456
    */
   maxInputBytes?: number;
+  /**
+   * Most memory: The most memory one job may need at its peak, estimated from the header before anything is allocated (decode, resize, encode, measure), in bytes. Never more than the build can address: 4 GiB in wasm.
+   *
+   * A whole number from 1 to 9007199254740991.
+   * @default 4294967296
+   */
+  maxMemoryBytes?: number;
 }
