@@ -62,7 +62,7 @@ export function avifSummary(avif) {
   return { bd, speed };
 }
 
-export function avifMarkdown(avif, summary) {
+export function avifMarkdown(avif, summary, wasm = {}) {
   const out = ['## AVIF: ours (rav1e) against @jsquash/avif (libaom) and our JPEG', '',
     `${avif.lossy.length} images; every file decoded by our avif build. Negative BD-rate: our AVIF needs fewer bytes.`, '',
     '| comparison | BD-rate |', '|---|---|'];
@@ -73,6 +73,14 @@ export function avifMarkdown(avif, summary) {
       '| codec | median ms | bytes |', '|---|---|---|');
     for (const [codec, x] of Object.entries(summary.speed)) if (codec !== 'ratio') out.push(`| ${codec} | ${x.medianMs.toFixed(0)} | ${x.bytes} |`);
     if (summary.speed.ratio) out.push('', `Ours takes ${summary.speed.ratio.toFixed(2)}× libaom's time.`);
+  }
+  const sizes = Object.entries(wasm).filter(([k]) => /avif/.test(k));
+  if (sizes.length) {
+    out.push('', '| download | raw | gzipped (-9) |', '|---|---|---|');
+    for (const [k, files] of sizes) {
+      const sum = (f) => files.reduce((n, x) => n + x[f], 0);
+      out.push(`| ${k} | ${(sum('bytes') / 1024).toFixed(1)} KiB | ${(sum('gzip') / 1024).toFixed(1)} KiB |`);
+    }
   }
   out.push('');
   return out.join('\n');

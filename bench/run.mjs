@@ -13,6 +13,10 @@ import { summarise, markdown } from './report.mjs';
 import { avifStage, avifSummary, avifMarkdown } from './avif.mjs';
 
 const quick = process.argv.includes('--quick');
+// `--only avif`: the AVIF stage alone (its figures for src/codecs/avif-notes.md), without the rest.
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
+if (only && only !== 'avif') throw new Error(`--only takes "avif", not ${only}`);
 // `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
 const pkgArg = process.argv.indexOf('--pkg');
 const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
@@ -42,6 +46,14 @@ const results = {
   lossy: [], speed: null, lossless: [], wasm: wasmSizes(), memory: {},
 };
 try {
+  if (only !== 'avif') await otherStages();
+  results.avif = await avifStage(openPage, p, quick, log);
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+async function otherStages() {
   // A fresh page per stage: the speed stage's memory figure then holds only what encoding needed.
   let page = await openPage();
   for (const img of p.lossy) {
@@ -87,19 +99,15 @@ try {
   }
   results.memory.all = await page.evaluate(() => bench.oursMemory());
   await page.close();
-
-  results.avif = await avifStage(openPage, p, quick, log);
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.close(resolve));
 }
 results.seconds = (Date.now() - started) / 1000;
-results.summary = summarise(results);
+results.summary = only ? {} : summarise(results);
 results.summary.avif = avifSummary(results.avif);
 
 const outDir = join(root, 'target', 'bench');
 mkdirSync(outDir, { recursive: true });
-const md = `${markdown(results)}\n${avifMarkdown(results.avif, results.summary.avif)}`;
+const avifMd = avifMarkdown(results.avif, results.summary.avif, results.wasm);
+const md = only ? avifMd : `${markdown(results)}\n${avifMd}`;
 writeFileSync(join(outDir, 'report.md'), md);
 writeFileSync(join(outDir, 'report.json'), JSON.stringify(results, null, 1));
 writeFileSync(join(outDir, `report-${results.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(results));
