@@ -422,8 +422,11 @@ fn smart_modes_turn_avif_quality() {
     // SSIMULACRA2 judges images from 113 pixels a side (SSIMULACRA2_MIN_SIDE).
     let image = common::photo_like(128, 120);
     let png = encode(&image, &opts(r#"{"format":"png"}"#)).expect("png");
-    let budget =
-        compress(&png, &opts(r#"{"format":"avif","maxBytes":2000,"speed":9}"#)).expect("fits");
+    let budget = compress(
+        &png,
+        &opts(r#"{"format":"avif","maxBytes":2000,"speed":9}"#),
+    )
+    .expect("fits");
     assert!(
         budget.compressed_bytes <= 2000,
         "{} bytes",

@@ -185,7 +185,10 @@ fn reads_and_writes_avif() {
     t.put("in/a.png", &png(photo(64, 48, 4)));
     t.put(
         "in/b.avif",
-        &encode(photo(48, 64, 5), Options::new(Format::Avif).with_quality(80)),
+        &encode(
+            photo(48, 64, 5),
+            Options::new(Format::Avif).with_quality(80),
+        ),
     );
     let out = run(&[
         "--format",
