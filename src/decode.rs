@@ -12,6 +12,8 @@ mod avif;
 pub(crate) mod gif;
 mod png;
 mod structure;
+
+pub(crate) use png::PngRows;
 #[cfg(feature = "full")]
 pub(crate) mod tiff;
 
