@@ -1,6 +1,7 @@
 //! Output codecs: one file per format behind [`encode_image`], and the per-format [`FormatMeta`]: the
 //! options each format reads, the source of the validator, the API types and the page's controls.
 
+mod avif;
 mod jpeg;
 mod png;
 mod webp;
@@ -207,6 +208,7 @@ impl Format {
             Format::Png => &png::META,
             Format::PngPalette => &png::PALETTE_META,
             Format::Webp => &webp::META,
+            Format::Avif => &avif::META,
             Format::Auto => &AUTO_META,
         }
     }
@@ -218,22 +220,70 @@ const AUTO_META: FormatMeta = FormatMeta {
     mime_type: "image/*",
     extension: "",
     lossy: true,
-    options: &[],
+    options: &[OptionMeta {
+        name: "autoFormats",
+        label: "Formats to try",
+        kind: OptionKind::List {
+            choices: &[
+                Choice {
+                    value: "jpeg",
+                    label: "JPEG",
+                },
+                Choice {
+                    value: "png",
+                    label: "PNG",
+                },
+                Choice {
+                    value: "png-palette",
+                    label: "PNG (palette)",
+                },
+                Choice {
+                    value: "webp",
+                    label: "WebP",
+                },
+                Choice {
+                    value: "avif",
+                    label: "AVIF (slow)",
+                },
+            ],
+            default: &["jpeg", "png", "png-palette", "webp"],
+        },
+        description:
+            "The formats auto may pick; AVIF is slow to search, so it is tried only when listed.",
+    }],
     max_side: u32::MAX,
 };
 
 /// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
-/// WebP among its candidates.
+/// WebP among its candidates; only the `avif` build writes AVIF.
 ///
 /// # Errors
-/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`.
+/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`, in any build without the
+/// `avif` feature for `avif`.
 pub fn check_available(format: Format) -> Result<()> {
     match format {
+        Format::Avif if cfg!(not(feature = "avif")) => {
+            Err(Error::needs_module("avif", "format \"avif\""))
+        }
         Format::Webp | Format::Auto if cfg!(not(feature = "full")) => Err(Error::needs_full(
             &format!("format \"{}\"", format.meta().id),
         )),
         _ => Ok(()),
     }
+}
+
+/// [`check_available`] for every format a call may write: for `auto`, each it may try.
+///
+/// # Errors
+/// As [`check_available`].
+pub fn check_settings(settings: &Settings) -> Result<()> {
+    // The formats auto may pick first: the `avif` build, when one needs it, also serves `auto` itself.
+    if settings.format == Format::Auto {
+        for &f in &settings.auto_formats {
+            check_available(f)?;
+        }
+    }
+    check_available(settings.format)
 }
 
 /// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.
@@ -264,6 +314,7 @@ pub(crate) fn smallest_file(format: Format, width: u32, height: u32) -> u64 {
         Format::Jpeg => jpeg::smallest_file(width, height),
         Format::Png | Format::PngPalette => png::smallest_file(format, width, height),
         Format::Webp => webp::smallest_file(width, height),
+        Format::Avif => avif::smallest_file(width, height),
         Format::Auto => 0,
     }
 }
@@ -319,6 +370,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         Format::Png => png::encode(image, extras, settings),
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
         Format::Webp => webp::encode(&image.rgba8(), extras, settings),
+        Format::Avif => avif::encode(image, extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),
