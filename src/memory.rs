@@ -204,7 +204,18 @@ pub(crate) fn compress(
 /// decoded copy, the band it is checked against, a JPEG band's coefficients and planes).
 pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settings) -> u64 {
     let band = f64::from(width) * band_rows.min(height as usize) as f64;
-    let (file, per_band) = match settings.format {
+    let (file, per_band) = band_costs(settings);
+    total(file * pixels(width, height) + per_band * band)
+}
+
+/// The largest the output of a job in bands may grow (one buffer): see [`bands`].
+pub(crate) fn band_file(width: u32, height: u32, settings: &Settings) -> u64 {
+    (band_costs(settings).0 * pixels(width, height) * SLACK).ceil() as u64
+}
+
+/// Bytes a pixel of the output and of a band costs a job in bands.
+fn band_costs(settings: &Settings) -> (f64, f64) {
+    match settings.format {
         Format::Jpeg => {
             let samples: f64 = match settings.subsampling.for_quality(settings.quality) {
                 Subsampling::S444 | Subsampling::Auto => 3.0,
@@ -214,8 +225,7 @@ pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settin
             (samples, 4.0 + 2.0 * samples + 4.0 * 3.0 + 3.0 + 4.0)
         }
         _ => (4.0, 4.0 * 4.0),
-    };
-    total(file * pixels(width, height) + per_band * band)
+    }
 }
 
 /// Peak bytes of a `compress` of an animation on a `width` x `height` canvas whose largest frame has

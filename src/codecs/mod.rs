@@ -286,6 +286,15 @@ pub fn check_settings(settings: &Settings) -> Result<()> {
     check_available(settings.format)
 }
 
+/// Makes room in a growing output for `more` bytes, in steps of at most 256 MB once it is large:
+/// doubling a buffer past 1 GiB would ask for more than one buffer can hold on wasm32 (a capacity
+/// overflow, which traps the instance), though the file itself would fit.
+pub(crate) fn grow(out: &mut Vec<u8>, more: usize) {
+    if out.capacity() - out.len() < more {
+        out.reserve_exact(out.capacity().clamp(1 << 20, 1 << 28).max(more));
+    }
+}
+
 /// Metadata an encoder writes beside the pixels, already filtered by the caller's choices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Extras<'a> {
