@@ -62,7 +62,13 @@ async function rows(page) {
 }
 
 async function allFinished(page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('#files .file')].every((li) => ['done', 'error'].includes(li.dataset.state)), null, { timeout: 180_000 });
+  try {
+    await page.waitForFunction(() => [...document.querySelectorAll('#files .file')].every((li) => ['done', 'error'].includes(li.dataset.state)), null, { timeout: 180_000 });
+  } catch (e) {
+    // Say where each file stood: a stuck worker and a slow machine look alike in a bare timeout.
+    const list = await rows(page).catch(() => []);
+    throw new Error(`${e.message}; the files: ${JSON.stringify(list.map((r) => [r.name, r.state, r.status]))}`);
+  }
   return rows(page);
 }
 

@@ -26,6 +26,17 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Driver process groups still running. A test that fails before its page.close() leaves its browser
+// open, working on its page: detached, it would outlive this test file and slow every file after it.
+const running = new Set();
+process.once('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch { /* already gone */ }
+  }
+});
+
 /** One driver process and the one session it hosts (geckodriver and WebKitWebDriver host one each). */
 export class Session {
   #base;
@@ -38,7 +49,8 @@ export class Session {
     const child = spawn(command, args(port), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let log = '';
     child.stderr.on('data', (d) => { log = (log + d).slice(-4000); });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    running.add(child.pid);
+    const exited = new Promise((resolve) => child.once('exit', resolve)).then(() => running.delete(child.pid));
     const session = new Session(`http://127.0.0.1:${port}`, child, exited);
     try {
       for (let i = 0; ; i++) {
@@ -304,8 +316,17 @@ export class WebDriverPage {
   /** Clicks `selector` and resolves to the download it starts: `{ name, bytes }`. */
   async download(selector) {
     const before = await this.evaluate(() => window.e2e.downloads.length);
-    await this.click(selector);
-    await this.waitForFunction((n) => window.e2e.downloads.length > n, before);
+    // The click's readiness check and the click itself are two WebDriver round trips: a result arriving
+    // between them takes the link's href away for a moment (the page disables the link while it swaps
+    // results), and that click downloads nothing. A person clicks again; so does this, until the timeout.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      await this.click(selector);
+      const started = await this.waitForFunction((n) => window.e2e.downloads.length > n, before, { timeout: 5_000 })
+        .then(() => true, () => false);
+      if (started) break;
+      if (Date.now() > deadline) throw new Error(`clicking ${selector} started no download in 120 s`);
+    }
     const { name, base64 } = await this.evaluate(async (n) => {
       const { name: fileName, blob } = window.e2e.downloads[n];
       if (!blob) throw new Error(`${fileName}: the link's URL is not one the page made with URL.createObjectURL`);
