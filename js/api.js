@@ -2,7 +2,7 @@
 // work runs in a pool of module Web Workers so the page never freezes; `mainThread: true`, hosts without
 // a Worker global (Node) and workers of the caller's own run it on the calling thread.
 import { climb, moduleNames, wasmUrls } from './core.js';
-import { WorkerPool, abortError, defaultPoolSize } from './pool.js';
+import { WorkerPool, abortError, defaultPoolSize, encodeJpegSplit } from './pool.js';
 
 /**
  * What differs between hosts. `loadWasm(name)` gives the default source of the named wasm build
@@ -254,11 +254,19 @@ export async function compressAll(inputs, options) {
   return items;
 }
 
+/** Pixels from which encode() spreads a baseline JPEG over the pool's workers (see encodeJpegSplit). */
+const SPLIT_PIXELS = 1 << 20;
+
 export async function encode(rgba, width, height, options) {
   const o = split(options);
   dimension('width', width);
   dimension('height', height);
   const bytes = await inputBytes(rgba, o, 'rgba');
+  const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
+  if (lanes > 1 && width * height >= SPLIT_PIXELS && bytes.length === width * height * 4) {
+    const joined = await encodeJpegSplit((op, args, transfer) => run(op, args, transfer, o.run), bytes, width, height, o.wasmOptions, lanes);
+    if (joined) return joined;
+  }
   return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);
 }
 

@@ -78,6 +78,10 @@ function instance(initWasm, wasm) {
     encode: guarded(wasm.encode),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
+    // One JPEG over several workers (pool.js, encodeJpegSplit).
+    jpegSplit: guarded(wasm.jpegSplit),
+    jpegBandQuantise: guarded(wasm.jpegBandQuantise),
+    jpegBandWrite: guarded(wasm.jpegBandWrite),
     __trapForTests: testHook('__trapForTests'),
     __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than

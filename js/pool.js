@@ -200,3 +200,43 @@ export class WorkerPool {
     else job.resolve(result);
   }
 }
+
+/**
+ * One JPEG over several workers, without shared memory. `run(op, args, transfer)` runs a wasm call on
+ * any free worker. The wasm cuts the image into one band of rows per worker (`jpegSplit`), each ending
+ * on a restart marker; every band is quantised on its own worker, which hands back its coefficients
+ * and symbol counts; the counts are added up here (the optimal Huffman tables of the whole image), and
+ * every band is coded with them on a worker again. The parts, joined, are the file one worker writes
+ * with the same restart interval, and decode to the pixels of a plain encode; the markers cost a few
+ * bytes a band. Memory per worker: its band's pixels (4 bytes a pixel), coefficients (2 bytes a sample:
+ * 3 a pixel at 4:4:4, 1.5 at 4:2:0) and part of the file; here, the pixels and every band's coefficients.
+ * Resolves null when the wasm does not split these options or this size (encode whole instead).
+ */
+export async function encodeJpegSplit(run, rgba, width, height, options, workers) {
+  // Options the wasm refuses (and an abort) are reported by the plain encode the caller falls back to.
+  const bands = await run('jpegSplit', [width, height, options, workers], []).catch(() => null);
+  if (!bands) return null;
+  const rowBytes = width * 4;
+  const quantise = (gray) => Promise.all(bands.map(([start, end], index) => {
+    const rows = rgba.slice(start * rowBytes, end * rowBytes);
+    return run('jpegBandQuantise', [width, height, options, workers, gray, index, rows], [rows.buffer]);
+  }));
+  // Gray pixels make a one-component JPEG, as one worker writes them: known once every band is seen.
+  let parts = await quantise(false);
+  const gray = parts.every((p) => p.gray);
+  if (gray) parts = await quantise(true);
+  const sum = new Float64Array(1024);
+  for (const { counts } of parts) counts.forEach((n, k) => { sum[k] += n; });
+  const total = Uint32Array.from(sum, (n) => Math.min(n, 0xffffffff));
+  const files = await Promise.all(parts.map(({ coefficients }, index) => {
+    const counts = total.slice();
+    return run('jpegBandWrite', [width, height, options, workers, gray, index, coefficients, counts], [coefficients.buffer, counts.buffer]);
+  }));
+  const out = new Uint8Array(files.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of files) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}

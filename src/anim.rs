@@ -11,6 +11,8 @@
 use crate::codecs::webp_anim::{Encoder, Frames as WebpFrames};
 use crate::decode::gif::{count_frames, GifFrames};
 use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::memory;
 use crate::metrics::can_score;
 use crate::metrics::{measure, mse, psnr_from_mse, ratio};
 use crate::options::{Format, Settings};
@@ -66,17 +68,34 @@ impl Source<'_> {
     }
 }
 
-/// Whether `bytes` is an animation of two frames or more (a GIF, or a WebP with `ANIM`), and how
-/// many frames it has.
-fn animation(bytes: &[u8]) -> Option<(Kind, usize)> {
+/// An animation's kind, how many frames it has (counted up to one past `limits.max_frames`), and
+/// the size of its largest frame (`None`: none larger than the canvas).
+struct Animation {
+    kind: Kind,
+    frames: usize,
+    largest: Option<(u32, u32)>,
+}
+
+/// Whether `bytes` is an animation of two frames or more (a GIF, or a WebP with `ANIM`).
+fn animation(bytes: &[u8], limits: &Limits) -> Option<Animation> {
+    let bound = limits.max_frames as usize + 1;
     if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        let n = count_frames(bytes, usize::MAX);
-        return (n >= 2).then_some((Kind::Gif, n));
+        let count = count_frames(bytes, bound);
+        return (count.frames >= 2).then_some(Animation {
+            kind: Kind::Gif,
+            frames: count.frames,
+            largest: Some(count.largest),
+        });
     }
     if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
         let chunks = crate::codecs::webp_chunks(bytes).ok()?;
-        let n = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
-        return (n >= 2).then_some((Kind::Webp, n));
+        let frames = chunks.iter().filter(|c| &c.fourcc == b"ANMF").count();
+        // Frames lie within the canvas (checked as each is read).
+        return (frames >= 2).then_some(Animation {
+            kind: Kind::Webp,
+            frames,
+            largest: None,
+        });
     }
     None
 }
@@ -177,10 +196,38 @@ pub(crate) fn compress(
         return Ok(None);
     }
     settings.limits.check_input_len(bytes.len())?;
-    let Some((kind, frames)) = animation(bytes) else {
+    let limits = &settings.limits;
+    let Some(Animation {
+        kind,
+        frames,
+        largest,
+    }) = animation(bytes, limits)
+    else {
         return Ok(None);
     };
+    if frames > limits.max_frames as usize {
+        return Err(Error::LimitExceeded(format!(
+            "the animation has more than {0} frames; the limit is {0} (each frame is decoded, \
+             encoded and measured, however small)",
+            limits.max_frames
+        )));
+    }
     let (width, height) = open(bytes, &kind, settings)?.size();
+    limits.check_rgba("the animation's canvas", width, height)?;
+    let mut frame = u64::from(width) * u64::from(height);
+    if let Some((w, h)) = largest {
+        // A GIF frame may be larger than its screen, and is decoded at its own size.
+        limits.check_size("the animation's largest frame", w, h)?;
+        limits.check_rgba("the animation's largest frame", w, h)?;
+        frame = frame.max(u64::from(w) * u64::from(h));
+    }
+    limits.check_memory(
+        memory::animation(width, height, frame, settings).saturating_add(bytes.len() as u64),
+        &format!(
+            "compressing this {frames}-frame {width} x {height} animation to {}",
+            Format::Webp.meta().label
+        ),
+    )?;
     let cost = (frames as u64).saturating_mul(u64::from(width) * u64::from(height));
     let budget = settings
         .limits

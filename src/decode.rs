@@ -97,6 +97,13 @@ pub(crate) fn decode_for(
     if let Some((width, height)) = declared_size(bytes, format) {
         limits.check_dimensions(width, height)?;
     }
+    // Whatever the caller's plan allows, the image must fit in one buffer: on wasm32 a larger
+    // allocation traps the instance.
+    let plan = &mut |h: &Header| {
+        plan(h)?;
+        let rgba = u64::from(h.width) * u64::from(h.height) * if h.deep { 8 } else { 4 };
+        limits.check_buffer(rgba, &format!("the {} x {} image", h.width, h.height))
+    };
     let mut decoded = match format {
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb, plan)?,
         Container::Png => png::decode(bytes, limits, to_srgb, plan)?,
@@ -296,7 +303,7 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) ->
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
     let image_format = match format {
-        Container::Tiff => return tiff::decode(bytes, limits),
+        Container::Tiff => return tiff::decode(bytes, limits, plan),
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
         // Read by their own decoders above.
@@ -310,6 +317,7 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) ->
     if format == Container::Gif {
         if let Some((w, h)) = structure::gif_first_frame(bytes) {
             limits.check_size("the GIF's first frame", w, h)?;
+            limits.check_rgba("the GIF's first frame", w, h)?;
             frame = Some((w, h));
         }
     }
@@ -334,8 +342,14 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) ->
     let exif = bounded(exif, limits.max_exif_bytes, "EXIF block", &mut notes);
     let image = DynamicImage::from_decoder(decoder)?;
     if format == Container::Gif {
-        let n = gif::count_frames(bytes, usize::MAX);
+        let max = limits.max_frames as usize;
+        let n = gif::count_frames(bytes, max + 1).frames;
         if n > 1 {
+            let n = if n > max {
+                format!("more than {max}")
+            } else {
+                n.to_string()
+            };
             notes.push(format!(
                 "the GIF is animated ({n} frames): only the first was read (WebP output keeps the \
                  animation)"

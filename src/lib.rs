@@ -32,7 +32,7 @@ mod simd;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use codecs::{FormatMeta, COMMON_OPTIONS};
+pub use codecs::{FormatMeta, JpegBand, JpegSplit, SymbolCounts, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};

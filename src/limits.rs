@@ -36,6 +36,10 @@ pub struct Limits {
     /// Most scans a progressive JPEG may have (default 100; libjpeg's scripts write 10, MozJPEG's
     /// about 20). Each scan is a pass over the whole image, so scan count bounds decoding time.
     pub max_jpeg_scans: u32,
+    /// Most frames an animation may have (default 10,000: over 16 minutes at 10 frames a second).
+    /// Each frame is decoded, encoded and measured, however small, so frame count bounds the work;
+    /// counting them stops one past the bound.
+    pub max_frames: u32,
     /// The most memory one job may need, estimated before it starts (decode, resize, encode, decode
     /// the result, measure): by default what the build can address, 4 GiB on wasm32.
     pub max_memory_bytes: u64,
@@ -63,6 +67,7 @@ impl Limits {
         max_icc_bytes: 4 * 1024 * 1024,
         max_exif_bytes: 1024 * 1024,
         max_jpeg_scans: 100,
+        max_frames: 10_000,
         max_memory_bytes: WASM_INSTANCE_BYTES,
     };
 }
@@ -187,6 +192,47 @@ impl Limits {
             )));
         }
         Ok(())
+    }
+}
+
+impl Limits {
+    /// The most one buffer may take: half of `max_memory_bytes`, and never more than this build's
+    /// `isize::MAX`. On wasm32 that is 2 GiB − 1 by default: Rust cannot allocate more in one piece
+    /// there (a larger `Vec` panics with "capacity overflow", which traps the instance), even when
+    /// the whole job fits in the instance's 4 GiB.
+    pub(crate) fn max_buffer_bytes(&self) -> u64 {
+        (self.max_memory_bytes / 2).min(isize::MAX as u64)
+    }
+
+    /// # Errors
+    /// [`Error::LimitExceeded`] when one buffer of `bytes` (`what` it holds) is over
+    /// [`Limits::max_buffer_bytes`].
+    pub(crate) fn check_buffer(&self, bytes: u64, what: &str) -> Result<()> {
+        let max = self.max_buffer_bytes();
+        if bytes > max {
+            return Err(Error::LimitExceeded(format!(
+                "{what} needs one buffer of {} MB; the most one buffer may take is {} MB (half \
+                 of {})",
+                bytes.div_ceil(1_000_000),
+                max / 1_000_000,
+                if self.max_memory_bytes == Limits::DEFAULT.max_memory_bytes {
+                    "what a wasm instance can hold"
+                } else {
+                    "limits.maxMemoryBytes"
+                },
+            )));
+        }
+        Ok(())
+    }
+
+    /// [`Limits::check_buffer`] for `what`, an RGBA8 image of `width` x `height`.
+    ///
+    /// # Errors
+    /// As [`Limits::check_buffer`].
+    #[cfg(feature = "full")]
+    pub(crate) fn check_rgba(&self, what: &str, width: u32, height: u32) -> Result<()> {
+        let bytes = u64::from(width) * u64::from(height) * 4;
+        self.check_buffer(bytes, &format!("{what} ({width} x {height})"))
     }
 }
 

@@ -101,6 +101,15 @@ pub(crate) fn image_decode(width: u32, height: u32, deep: bool, frame: Option<(u
     total(decoder.max(orient(width, height, deep)))
 }
 
+/// The TIFF reader: the image's RGBA, one band of it (`band` pixels) and one chunk of the file's
+/// samples (`chunk` bytes) beside it, then the upright copy with the chunk buffer still held.
+#[cfg(feature = "full")]
+pub(crate) fn tiff_decode(width: u32, height: u32, deep: bool, band: u64, chunk: u64) -> u64 {
+    let bands = rgba(deep) * (pixels(width, height) + band as f64);
+    let upright = orient(width, height, deep);
+    total(bands.max(upright) + chunk as f64)
+}
+
 /// Bytes a pixel of the encoded image costs while `format` encodes it and the result is decoded and
 /// measured, the image itself (the reference, held throughout) included.
 fn encode_and_measure(format: Format, settings: &Settings, deep: bool) -> f64 {
@@ -172,6 +181,22 @@ pub(crate) fn compress(
     }
     let stages = prepare.max(encode) * SLACK + FIXED;
     (stages.ceil() as u64).max(decode_peak)
+}
+
+/// Peak bytes of a `compress` of an animation on a `width` x `height` canvas whose largest frame has
+/// `frame` pixels, to animated WebP as `settings` ask. Frames stream, so this is the cost of one:
+/// the reader's canvas, its copy for a "previous" disposal and the frame at its own size; the canvas
+/// handed on and its resized copy; the encoder's previous and shown canvases, the changed rectangle,
+/// libwebp's working buffers (as a still WebP's), the frame decoded again and its copy to measure.
+#[cfg(feature = "full")]
+pub(crate) fn animation(width: u32, height: u32, frame: u64, settings: &Settings) -> u64 {
+    let (nw, nh) = fitted_size(width, height, settings.max_width, settings.max_height);
+    let (canvas, out) = (pixels(width, height), pixels(nw, nh));
+    let source = 4.0 * (3.0 * canvas + frame as f64);
+    let resize = if out < canvas { 4.0 * out } else { 0.0 };
+    let webp = encode_and_measure(Format::Webp, settings, false);
+    let encoder = (4.0 + 4.0 + 4.0) * out + webp * out;
+    total(source + resize + encoder)
 }
 
 /// Peak bytes of an `encode` of pixels the caller already holds (`width` x `height`).

@@ -218,6 +218,131 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
     Ok(out)
 }
 
+/// The split plan of a `width` × `height` JPEG over `workers` bands (`gray`: Y alone), `None` when
+/// the options are not a plain JPEG encode (see [`crate::JpegSplit::new`]); the band calls check the
+/// options as `encode` does.
+fn jpeg_plan(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    gray: bool,
+) -> crate::Result<Option<(crate::JpegSplit, crate::Settings)>> {
+    let width = dimension("width", width)?;
+    let height = dimension("height", height)?;
+    let settings = parse_options(options)?.resolve()?;
+    if !(workers.fract() == 0.0 && (1.0..=256.0).contains(&workers)) {
+        return Err(Error::InvalidInput(format!(
+            "workers must be a whole number from 1 to 256, got {workers}"
+        )));
+    }
+    // In range and whole: exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let plan = crate::JpegSplit::new(width, height, &settings, workers as usize, gray)?;
+    Ok(plan.map(|p| (p, settings)))
+}
+
+/// `jpegSplit(width, height, options, workers) → [[firstRow, endRow], …] | null`: the bands of pixel
+/// rows one JPEG is encoded in, one per worker, or null when the options are not a plain baseline JPEG
+/// encode (progressive, a search, a resize) or the image is too small to split: encode those whole.
+#[wasm_bindgen(js_name = "jpegSplit")]
+pub fn jpeg_split(width: f64, height: f64, options: JsValue, workers: f64) -> JsResult<JsValue> {
+    crash::keep_messages();
+    match jpeg_plan(width, height, options, workers, false).map_err(js_error)? {
+        None => Ok(JsValue::NULL),
+        Some((plan, _)) => {
+            let rows: Vec<[usize; 2]> = (0..plan.bands())
+                .map(|k| {
+                    let r = plan.rows(k);
+                    [r.start, r.end]
+                })
+                .collect();
+            to_js(&rows)
+        }
+    }
+}
+
+/// `jpegBandQuantise(width, height, options, workers, gray, index, rgba) → { coefficients, counts,
+/// gray }`: step one of a split JPEG on the RGBA8 rows of band `index` (`coefficients` an
+/// Int16Array, `counts` a Uint32Array of 1024 symbol counts to add up over the bands, `gray` whether
+/// the band is all gray: when every band is, quantise again with `gray` true).
+#[wasm_bindgen(js_name = "jpegBandQuantise")]
+#[allow(clippy::too_many_arguments)]
+pub fn jpeg_band_quantise(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    gray: bool,
+    index: f64,
+    rgba: Vec<u8>,
+) -> JsResult<Object> {
+    crash::keep_messages();
+    let (plan, settings) = jpeg_plan(width, height, options, workers, gray)
+        .and_then(|p| p.ok_or_else(|| Error::InvalidInput("this JPEG is not split".into())))
+        .map_err(js_error)?;
+    let index = band_index(index).map_err(js_error)?;
+    let w = dimension("width", width).map_err(js_error)?;
+    let rows = u32::try_from(plan.rows(index.min(plan.bands())).len()).unwrap_or(u32::MAX);
+    settings
+        .limits
+        .check_memory(
+            crate::memory::encode(w, rows.max(1), false, &settings),
+            &format!("encoding a {w} x {rows} band of a JPEG"),
+        )
+        .map_err(js_error)?;
+    let band = plan.quantise(index, rgba).map_err(js_error)?;
+    let out = Object::new();
+    set(
+        &out,
+        "coefficients",
+        js_sys::Int16Array::from(band.coefficients.as_slice()),
+    )?;
+    set(
+        &out,
+        "counts",
+        js_sys::Uint32Array::from(band.counts.to_vec().as_slice()),
+    )?;
+    set(&out, "gray", band.gray)?;
+    Ok(out)
+}
+
+/// `jpegBandWrite(width, height, options, workers, gray, index, coefficients, counts) → Uint8Array`:
+/// step two: band `index`'s part of the file, coded with the tables of `counts` (the sum of every
+/// band's). The parts, concatenated in order, are the JPEG.
+#[wasm_bindgen(js_name = "jpegBandWrite")]
+#[allow(clippy::too_many_arguments)]
+pub fn jpeg_band_write(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    gray: bool,
+    index: f64,
+    coefficients: Vec<i16>,
+    counts: Vec<u32>,
+) -> JsResult<Uint8Array> {
+    crash::keep_messages();
+    let (plan, _) = jpeg_plan(width, height, options, workers, gray)
+        .and_then(|p| p.ok_or_else(|| Error::InvalidInput("this JPEG is not split".into())))
+        .map_err(js_error)?;
+    let index = band_index(index).map_err(js_error)?;
+    let total = crate::SymbolCounts::from_slice(&counts).map_err(js_error)?;
+    let bytes = plan.write(index, &coefficients, &total).map_err(js_error)?;
+    Ok(Uint8Array::from(bytes.as_slice()))
+}
+
+fn band_index(index: f64) -> crate::Result<usize> {
+    if index.fract() == 0.0 && (0.0..=256.0).contains(&index) {
+        // In range and whole: exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(index as usize);
+    }
+    Err(Error::InvalidInput(format!(
+        "a band index is a whole number from 0, got {index}"
+    )))
+}
+
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
 /// formats from the same meta the validator checks options against, so UIs and typings cannot drift
 /// from it. `options` lists every option the format reads (its own, then the common ones) as

@@ -361,7 +361,8 @@ fn a_gif_frame_larger_than_its_screen_goes_through_the_limits() {
     let Err(Error::LimitExceeded(m)) = decode_full(&file, &limits) else {
         panic!("expected LimitExceeded from the memory estimate");
     };
-    assert!(m.contains("MB of memory"), "{m}");
+    // (Half the allowance is the most one buffer may take: the frame's 2304 MB is over that.)
+    assert!(m.contains("first frame") && m.contains("one buffer"), "{m}");
 }
 
 #[test]
@@ -390,6 +391,95 @@ fn raised_limits_that_the_instance_cannot_hold_are_refused_before_allocating() {
     assert!(m.contains("4000 x 3000") && m.contains("100 MB"), "{m}");
     let fits = limited(r#"{"format":"jpeg","limits":{"maxMemoryBytes":1000000000}}"#);
     assert!(compress(&photo, &fits).is_ok());
+}
+
+/// What a wasm32 instance holds, with `maxPixels` raised so that only memory stands in the way.
+const WASM_RAISED: &str = r#""maxPixels":1e12,"maxMemoryBytes":4294967296"#;
+
+#[test]
+fn a_frame_one_buffer_cannot_hold_is_refused_under_raised_limits_on_every_gif_path() {
+    if !common::writes(Format::Webp) {
+        return;
+    }
+    // A 24000-square frame is 2304 MB of RGBA: the whole job fits in 4 GiB, but no one buffer on
+    // wasm32 may pass 2 GiB (a bigger Vec panics with "capacity overflow" and traps the instance):
+    // refused before any pixel is read, as a still image (its first frame) and as an animation.
+    let still = hostile::gif_big_frame(24_000, 24_000);
+    let animated = hostile::gif_animation(16, 16, &[(16, 16), (24_000, 24_000)]);
+    for (file, format) in [(&still, "png"), (&still, "jpeg"), (&animated, "webp")] {
+        let o = limited(&format!(
+            r#"{{"format":"{format}","limits":{{{WASM_RAISED}}}}}"#
+        ));
+        match compress(file, &o) {
+            Err(Error::LimitExceeded(m)) => assert!(
+                m.contains("24000 x 24000") && m.contains("one buffer of 2304 MB"),
+                "{format}: {m}"
+            ),
+            other => panic!("{format}: expected LimitExceeded, got {other:?}"),
+        }
+    }
+    let mut limits = Limits::default();
+    limits.max_pixels = 1 << 40;
+    let Err(Error::LimitExceeded(m)) = decode_full(&still, &limits) else {
+        panic!("expected LimitExceeded");
+    };
+    assert!(m.contains("one buffer"), "{m}");
+    // A caller who raises the memory bound (natively) raises the buffer bound with it.
+    limits.max_memory_bytes = 1 << 34;
+    assert!(!matches!(
+        decode_full(&hostile::gif_big_frame(1000, 1000), &limits),
+        Err(Error::LimitExceeded(_))
+    ));
+}
+
+#[test]
+fn an_animation_goes_through_the_whole_job_memory_estimate() {
+    if !common::writes(Format::Webp) {
+        return;
+    }
+    let file = hostile::gif_animation(64, 48, &[(1, 1), (1, 1)]);
+    compress(&file, &options(r#"{"format":"webp"}"#)).expect("compresses");
+    // The fixed costs alone (SSIMULACRA2, tables) are over 50 MB: refused from the header.
+    let small = limited(r#"{"format":"webp","limits":{"maxMemoryBytes":50000000}}"#);
+    let Err(Error::LimitExceeded(m)) = compress(&file, &small) else {
+        panic!("expected LimitExceeded from the memory estimate");
+    };
+    assert!(
+        m.contains("2-frame 64 x 48 animation") && m.contains("MB of memory"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_gif_of_millions_of_tiny_frames_costs_a_bounded_walk() {
+    if !common::writes(Format::Webp) {
+        return;
+    }
+    // 17.9 million one-pixel frames in 256 MiB, the largest file accepted.
+    let n = ((256 << 20) - 20) / 15;
+    let file = hostile::gif_tiny_frames(n);
+    let started = std::time::Instant::now();
+    let Err(Error::LimitExceeded(m)) = compress(&file, &options(r#"{"format":"webp"}"#)) else {
+        panic!("expected LimitExceeded");
+    };
+    let webp = started.elapsed();
+    assert!(m.contains("more than 10000 frames"), "{m}");
+    let started = std::time::Instant::now();
+    let r = compress(&file, &options(r#"{"format":"png"}"#)).expect("the first frame compresses");
+    let png = started.elapsed();
+    assert!(
+        r.notes.iter().any(|n| n.contains("more than 10000 frames")),
+        "{:?}",
+        r.notes
+    );
+    // A figure, not a pass mark (timing in a test is noise on a shared machine).
+    eprintln!("{n} tiny frames: to WebP refused in {webp:?}; to PNG (first frame) in {png:?}");
+    // At the bound, an animation is taken.
+    let file = hostile::gif_tiny_frames(10_000);
+    assert!(!matches!(
+        compress(&file, &options(r#"{"format":"png"}"#)),
+        Err(Error::LimitExceeded(_))
+    ));
 }
 
 #[test]

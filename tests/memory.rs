@@ -6,6 +6,9 @@
 //! coefficients (0.75x at 4:2:0), so its peak is measuring the result beside the reference image.
 
 mod common;
+#[path = "../fuzz/src/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -239,12 +242,117 @@ fn the_memory_estimate_covers_each_peak_and_resized_jobs_stay_within_the_table()
     assert!(failures.is_empty(), "{failures:?}");
 }
 
+/// A GIF of `frames` full frames of `width` x `height`, each a different pattern of the 256 colours
+/// of a palette, with a 10 ms delay.
+#[cfg(feature = "full")]
+fn gif_of(width: u16, height: u16, frames: u32) -> Vec<u8> {
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i / 2 + 64, 255 - i]).collect();
+    let mut out = Vec::new();
+    {
+        let mut encoder = gif::Encoder::new(&mut out, width, height, &palette).unwrap();
+        for k in 0..frames {
+            let pixels: Vec<u8> = (0..u32::from(height))
+                .flat_map(|y| {
+                    (0..u32::from(width)).map(move |x| ((x / 7 + y / 5 + k * 31) % 256) as u8)
+                })
+                .collect();
+            let frame = gif::Frame {
+                width,
+                height,
+                delay: 1,
+                buffer: std::borrow::Cow::Owned(pixels),
+                ..gif::Frame::default()
+            };
+            encoder.write_frame(&frame).unwrap();
+        }
+    }
+    out
+}
+
+/// Animations and TIFF pages are estimated from their headers as stills are, and the estimate
+/// covers what they use: an animation streams its frames (one canvas at a time), a TIFF page is
+/// read a strip at a time into the image.
+#[cfg(feature = "full")]
+#[test]
+fn the_memory_estimate_covers_animations_and_tiff_pages() {
+    use common::tiff::{basic, raw, Value};
+
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (2_000u16, 1_500u16);
+    let frames = 3;
+    let gif = gif_of(w, h, frames);
+    // The twin: the same screen and frame sizes, each frame one pixel of data (truncated).
+    let gif_twin = hostile::gif_animation(w, h, &[(w, h); 3]);
+    let (tw, th) = (4_032u32, 3_024u32);
+    let rows = 64u32;
+    let tags = || {
+        let mut t = basic(tw, th, &[8, 8, 8], 2);
+        t.push((278, Value::Long(vec![rows])));
+        t
+    };
+    let rgb: Vec<u8> = common::photo_like(tw, th)
+        .into_rgba8()
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let strips: Vec<Vec<u8>> = rgb
+        .chunks((tw * rows * 3) as usize)
+        .map(<[u8]>::to_vec)
+        .collect();
+    let tiff = raw(tags(), &strips, false);
+    let tiff_twin = raw(tags(), &vec![vec![0u8; 2]; strips.len()], false);
+    let jobs: [Job; 4] = [
+        ("GIF to WebP", &gif, &gif_twin, r#"{"format":"webp"}"#, None),
+        (
+            "GIF to WebP, lossless",
+            &gif,
+            &gif_twin,
+            r#"{"format":"webp","lossless":true}"#,
+            None,
+        ),
+        (
+            "TIFF to JPEG",
+            &tiff,
+            &tiff_twin,
+            r#"{"format":"jpeg"}"#,
+            None,
+        ),
+        (
+            "TIFF to PNG",
+            &tiff,
+            &tiff_twin,
+            r#"{"format":"png"}"#,
+            None,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, file, twin, json, _) in jobs {
+        let options: Options = serde_json::from_str(json).unwrap();
+        let (result, peak) = peak_of(|| compress(file, &options));
+        let r = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let estimate = estimate_of(twin, json, file.len().saturating_sub(twin.len()));
+        let ratio = estimate as f64 / (peak + file.len()) as f64;
+        println!(
+            "{name:<28} {}x{}: peak {:7.1} MB, estimate {:7.1} MB ({ratio:.2}x the peak and file)",
+            r.width,
+            r.height,
+            peak as f64 / MB,
+            estimate as f64 / MB
+        );
+        if ratio < 1.0 {
+            failures.push(format!("{name}: the estimate is under the peak"));
+        }
+        if ratio > 4.0 {
+            failures.push(format!("{name}: the estimate is {ratio:.1}x the peak"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
 /// Hostile metadata costs what its bound allows, not what it claims.
 #[test]
 fn metadata_bombs_cost_their_bound_not_their_claim() {
-    #[path = "../fuzz/src/hostile.rs"]
-    #[allow(dead_code)]
-    mod hostile;
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let iccp = hostile::png_black(4, 4, false, &[hostile::iccp_bomb(1_600_000_000)]);
     let (decoded, peak) = peak_of(|| decode_full(&iccp, &Limits::default()));

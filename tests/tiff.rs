@@ -404,8 +404,12 @@ fn limits_are_checked_from_the_header() {
     let e = decode_full(&file, &Limits::default()).expect_err("too large");
     assert!(matches!(e, Error::LimitExceeded(_)), "{e}");
     assert!(e.message().contains("20000 x 15000"), "{e}");
-    // With the limits raised it is read, and found damaged (the strip is far too short).
+    // With maxPixels raised, the whole job (about 6 GB to PNG) is over what a wasm instance holds.
     let options = Options::new(Format::Png).with_limit("maxPixels", 400e6);
+    let e = compress(&file, &options).expect_err("over the memory bound");
+    assert!(e.message().contains("MB of memory"), "{e}");
+    // With the memory bound raised too it is read, and found damaged (the strip is far too short).
+    let options = options.with_limit("maxMemoryBytes", 64e9);
     let e = compress(&file, &options).expect_err("truncated");
     assert!(matches!(e, Error::Decode(_)), "{e}");
 }
@@ -431,4 +435,26 @@ fn every_truncation_is_a_typed_error() {
             }
         }
     }
+}
+
+#[test]
+fn a_tiff_goes_through_the_whole_job_memory_estimate() {
+    // A TIFF job is estimated from its header like any other: under an allowance smaller than the
+    // estimate's fixed costs, refused before any pixel is decoded, as a PNG of the same size is.
+    let (w, h) = (64, 48);
+    let file = raw(basic(w, h, &[8], 1), &[noise8((w * h) as usize, 5)], false);
+    assert!(compress(&file, &Options::new(Format::Png)).is_ok());
+    let small = Options::new(Format::Png).with_limit("maxMemoryBytes", 50_000_000u64);
+    match compress(&file, &small) {
+        Err(Error::LimitExceeded(m)) => {
+            assert!(m.contains("64 x 48") && m.contains("MB of memory"), "{m}")
+        }
+        other => panic!("expected LimitExceeded, got {other:?}"),
+    }
+    let mut limits = Limits::default();
+    limits.max_memory_bytes = 50_000_000;
+    assert!(matches!(
+        decode_full(&file, &limits),
+        Err(Error::LimitExceeded(_))
+    ));
 }

@@ -175,7 +175,6 @@ fn raised(format: &str, max_pixels: f64) -> JsValue {
 /// metadata and frames cost their bounds. Each of these trapped the instance before, so the last
 /// call checks it still works.
 #[wasm_bindgen_test]
-#[ignore = "KNOWN BUG, open in issue 17: one of these jobs traps wasm32 (alloc capacity_overflow) since the last merges; find it and fix the core, then drop this ignore"]
 fn hostile_and_oversized_jobs_fail_typed_and_the_instance_lives_on() {
     for (side, format) in [(24_000, "png"), (18_000, "jpeg")] {
         let file = hostile::png_black(side, side, false, &[]);

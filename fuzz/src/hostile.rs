@@ -187,6 +187,42 @@ pub fn gif_big_frame(width: u16, height: u16) -> Vec<u8> {
     f
 }
 
+/// An animated GIF: a `width` x `height` screen (2-entry global palette, looping forever) and one
+/// frame of each size in `frames`, a tenth of a second long, holding one black pixel (a frame larger
+/// than that is truncated: its size alone is the attack).
+pub fn gif_animation(width: u16, height: u16, frames: &[(u16, u16)]) -> Vec<u8> {
+    let mut f = b"GIF89a".to_vec();
+    f.extend(width.to_le_bytes());
+    f.extend(height.to_le_bytes());
+    f.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    f.extend([0x21, 0xff, 11]);
+    f.extend(b"NETSCAPE2.0");
+    f.extend([3, 1, 0, 0, 0]);
+    for &(w, h) in frames {
+        f.extend([0x21, 0xf9, 4, 0, 10, 0, 0, 0]); // graphic control: 10 centiseconds
+        f.extend([0x2c, 0, 0, 0, 0]);
+        f.extend(w.to_le_bytes());
+        f.extend(h.to_le_bytes());
+        f.push(0);
+        f.extend([2, 2, 0x44, 0x01, 0]);
+    }
+    f.push(b';');
+    f
+}
+
+/// A GIF of `n` frames of one pixel each on a 1 x 1 screen, 15 bytes a frame: millions fit in a
+/// file under the input limit, and each is a frame to decode, encode and measure.
+pub fn gif_tiny_frames(n: usize) -> Vec<u8> {
+    let mut f = b"GIF89a".to_vec();
+    f.extend([1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    f.reserve(n * 15 + 1);
+    for _ in 0..n {
+        f.extend([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0]);
+    }
+    f.push(b';');
+    f
+}
+
 /// An extended WebP (VP8X) holding a 1 x 1 lossless image, then an ICCP chunk that declares
 /// `declared` bytes and holds none.
 pub fn webp_iccp_overclaim(declared: u32) -> Vec<u8> {
@@ -280,6 +316,11 @@ pub fn seeds(progressive_jpeg: &[u8]) -> Vec<(&'static str, String, Vec<u8>)> {
             gif_big_frame(24_000, 24_000),
         ),
         ("gif-1x1-screen-400x400-frame", gif_big_frame(400, 400)),
+        (
+            "gif-animated-second-frame-24000x24000",
+            gif_animation(16, 16, &[(16, 16), (24_000, 24_000)]),
+        ),
+        ("gif-3000-tiny-frames", gif_tiny_frames(3000)),
         ("webp-iccp-claims-2gb", webp_iccp_overclaim(2_000_000_000)),
         ("webp-iccp-claims-4gb", webp_iccp_overclaim(u32::MAX - 1)),
         (

@@ -5,6 +5,7 @@ mod jpeg;
 mod png;
 mod webp;
 
+pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
 pub(crate) use png::zlib_alone;
 #[cfg(feature = "full")]
 pub(crate) use webp::anim as webp_anim;

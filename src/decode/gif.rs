@@ -16,6 +16,9 @@ pub(crate) struct GifFrames<'a> {
     /// How to undo the last frame before drawing the next: its rectangle and disposal.
     pending: Option<(Rect, gif::DisposalMethod)>,
     saved: Option<Vec<u8>>,
+    /// The last frame's pixels, at the frame's own size (reused).
+    frame: Vec<u8>,
+    limits: Limits,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +50,7 @@ impl<'a> GifFrames<'a> {
             )));
         }
         limits.check_dimensions(width, height)?;
+        limits.check_rgba("the GIF's screen", width, height)?;
         let len = rgba_len(width, height)?;
         let mut canvas = Vec::new();
         canvas.try_reserve_exact(len).map_err(|_| {
@@ -60,6 +64,8 @@ impl<'a> GifFrames<'a> {
             canvas,
             pending: None,
             saved: None,
+            frame: Vec::new(),
+            limits: *limits,
         })
     }
 
@@ -88,11 +94,27 @@ impl<'a> GifFrames<'a> {
     /// Draws the next frame; its delay in milliseconds, or `None` after the last.
     ///
     /// # Errors
-    /// [`Error::Decode`] for a damaged frame.
+    /// [`Error::Decode`] for a damaged frame, [`Error::LimitExceeded`] for a frame over the limits
+    /// (a frame may be larger than the screen it is drawn on: its size is checked before its
+    /// pixels are read).
     pub(crate) fn next_frame(&mut self) -> Result<Option<u32>> {
-        let Some(frame) = self.decoder.read_next_frame().map_err(gif_error)? else {
+        let Some(info) = self.decoder.next_frame_info().map_err(gif_error)? else {
             return Ok(None);
         };
+        let (left, top, dispose, delay) = (info.left, info.top, info.dispose, info.delay);
+        let (w, h) = (u32::from(info.width), u32::from(info.height));
+        self.limits.check_size("a GIF frame", w, h)?;
+        self.limits.check_rgba("a GIF frame", w, h)?;
+        let len = self.decoder.buffer_size();
+        self.frame.clear();
+        self.frame.try_reserve_exact(len).map_err(|_| {
+            Error::LimitExceeded(format!("not enough memory for a {w} x {h} GIF frame"))
+        })?;
+        self.frame.resize(len, 0);
+        self.decoder
+            .read_into_buffer(&mut self.frame)
+            .map_err(gif_error)?;
+
         let (cw, ch) = (self.width as usize, self.height as usize);
         // Undo the previous frame as its disposal says.
         match self.pending.take() {
@@ -109,8 +131,8 @@ impl<'a> GifFrames<'a> {
             }
             _ => {}
         }
-        let (fx, fy) = (usize::from(frame.left), usize::from(frame.top));
-        let (fw, fh) = (usize::from(frame.width), usize::from(frame.height));
+        let (fx, fy) = (usize::from(left), usize::from(top));
+        let (fw, fh) = (w as usize, h as usize);
         // The part of the frame on the canvas (frames may stick out; what is outside is not shown).
         let x0 = fx.min(cw);
         let y0 = fy.min(ch);
@@ -122,7 +144,7 @@ impl<'a> GifFrames<'a> {
             width: x1 - x0,
             height: y1 - y0,
         };
-        if frame.dispose == gif::DisposalMethod::Previous {
+        if dispose == gif::DisposalMethod::Previous {
             let mut copy = Vec::new();
             copy.try_reserve_exact(self.canvas.len()).map_err(|_| {
                 Error::LimitExceeded("not enough memory to keep a GIF frame".into())
@@ -130,7 +152,7 @@ impl<'a> GifFrames<'a> {
             copy.extend_from_slice(&self.canvas);
             self.saved = Some(copy);
         }
-        let buffer = &frame.buffer;
+        let buffer = &self.frame;
         if buffer.len() < fw * fh * 4 {
             return Err(Error::Decode("a GIF frame holds too few pixels".into()));
         }
@@ -145,26 +167,43 @@ impl<'a> GifFrames<'a> {
                 }
             }
         }
-        self.pending = Some((rect, frame.dispose));
-        Ok(Some(u32::from(frame.delay) * 10))
+        self.pending = Some((rect, dispose));
+        Ok(Some(u32::from(delay) * 10))
     }
 }
 
-/// How many frames a GIF has, up to `at_most`, without decoding their pixels.
-pub(crate) fn count_frames(bytes: &[u8], at_most: usize) -> usize {
+/// A GIF's frames, counted without decoding their pixels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FrameCount {
+    /// How many, up to the bound the walk was given.
+    pub frames: usize,
+    /// The size of the one with the most pixels (its own size, which may exceed the screen's).
+    pub largest: (u32, u32),
+}
+
+/// How many frames a GIF has, up to `at_most` (the walk stops there: a file of millions of tiny
+/// frames costs no more than `at_most` of them), and the largest, without decoding their pixels.
+pub(crate) fn count_frames(bytes: &[u8], at_most: usize) -> FrameCount {
     let mut options = gif::DecodeOptions::new();
     options.skip_frame_decoding(true);
+    let mut count = FrameCount::default();
     let Ok(mut decoder) = options.read_info(Cursor::new(bytes)) else {
-        return 0;
+        return count;
     };
-    let mut n = 0;
-    while n < at_most {
-        match decoder.read_next_frame() {
-            Ok(Some(_)) => n += 1,
+    while count.frames < at_most {
+        match decoder.next_frame_info() {
+            Ok(Some(f)) => {
+                count.frames += 1;
+                let (w, h) = (u32::from(f.width), u32::from(f.height));
+                let (lw, lh) = count.largest;
+                if u64::from(w) * u64::from(h) > u64::from(lw) * u64::from(lh) {
+                    count.largest = (w, h);
+                }
+            }
             _ => break,
         }
     }
-    n
+    count
 }
 
 fn gif_error(e: gif::DecodingError) -> Error {

@@ -73,6 +73,9 @@ pub(crate) struct Bands<'a> {
     next: u32,
     /// The decoder's raw samples for one chunk, reused.
     raw: Vec<u8>,
+    /// Samples a pixel over all planes.
+    samples_per_pixel: usize,
+    limits: Limits,
     /// The TIFF Orientation tag (1–8; 1 when absent or invalid).
     pub orientation: u8,
     pub icc: Option<Vec<u8>>,
@@ -175,6 +178,7 @@ impl<'a> Bands<'a> {
             .find_tag_unsigned::<u16>(Tag::PlanarConfiguration)
             .map_err(tiff_error)?
             == Some(2);
+        let samples_per_pixel = texel;
         let texel = if planar { 1 } else { texel };
         let (chunk_width, chunk_height) = decoder.chunk_dimensions();
         let (chunk_width, chunk_height) = match decoder.get_chunk_type() {
@@ -226,10 +230,26 @@ impl<'a> Bands<'a> {
             chunks_across,
             next: 0,
             raw: Vec::new(),
+            samples_per_pixel,
+            limits: *limits,
             orientation,
             icc,
             notes,
         })
+    }
+
+    /// Bytes of one chunk of raw samples, all planes, as the header describes it.
+    pub(crate) fn chunk_bytes(&self) -> u64 {
+        let bytes_per_sample = u64::from(self.bits.div_ceil(8));
+        u64::from(self.chunk_width)
+            * u64::from(self.chunk_height)
+            * self.samples_per_pixel as u64
+            * bytes_per_sample
+    }
+
+    /// Pixels of one band (a strip, or a row of tiles) of RGBA output.
+    pub(crate) fn band_pixels(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.chunk_height.min(self.height))
     }
 
     /// Whether the pixels come out at 16 bits a sample.
@@ -259,7 +279,13 @@ impl<'a> Bands<'a> {
         }
         let band_rows = (rows.end - rows.start) as usize;
         let width = self.width as usize;
+        let band_bytes =
+            u64::from(self.width) * u64::from(rows.end - rows.start) * 4 * u64::from(T::BITS / 8);
+        self.limits.check_buffer(band_bytes, "a band of the TIFF")?;
         out.clear();
+        out.try_reserve_exact(width * band_rows * 4).map_err(|_| {
+            Error::LimitExceeded("a band of the TIFF does not fit in memory".into())
+        })?;
         out.resize(width * band_rows * 4, T::MAX);
         for across in 0..self.chunks_across {
             let chunk = self.next * self.chunks_across + across;
@@ -277,6 +303,8 @@ impl<'a> Bands<'a> {
             } else {
                 layout.len
             };
+            self.limits
+                .check_buffer(len as u64, "a strip or tile of the TIFF")?;
             self.raw.clear();
             self.raw
                 .try_reserve_exact(len)
@@ -485,9 +513,22 @@ impl Sample for u16 {
     }
 }
 
-/// Decodes a TIFF's first page.
-pub(super) fn decode(bytes: &[u8], limits: &Limits) -> Result<super::Decoded> {
+/// Decodes a TIFF's first page; `plan` sees the header before any pixel buffer exists.
+pub(super) fn decode(bytes: &[u8], limits: &Limits, plan: super::Plan) -> Result<super::Decoded> {
     let mut bands = Bands::open(bytes, limits)?;
+    let deep = bands.deep();
+    plan(&super::Header {
+        width: bands.width,
+        height: bands.height,
+        deep,
+        decode_peak: crate::memory::tiff_decode(
+            bands.width,
+            bands.height,
+            deep,
+            bands.band_pixels(),
+            bands.chunk_bytes(),
+        ),
+    })?;
     let image = bands.read_all()?;
     bands.note_pages();
     // CMYK was converted to sRGB with its profile: the profile no longer describes the pixels.

@@ -196,3 +196,35 @@ export async function mainThread(page, png) {
   }, b64(png));
   assert.deepEqual(out, { head: [0xff, 0xd8], hasBlob: true });
 }
+
+/**
+ * encode() of a JPEG over 1 MP with two workers splits it between them (js/pool.js, encodeJpegSplit): the
+ * file has a restart interval (DRI) and decodes to the pixels of the same encode on the main thread.
+ */
+export async function splitEncode(page) {
+  const out = await page.evaluate(async () => {
+    const { decode, encode, init, terminate } = window.pixsqueeze;
+    const [width, height] = [1280, 960];
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < data.length; i += 4) {
+      const x = (i / 4) % width;
+      const y = Math.floor(i / 4 / width);
+      data.set([x & 255, y & 255, (x * y) & 255, 255], i);
+    }
+    terminate();
+    await init({ workers: 2 });
+    const started = performance.now();
+    const split = await encode(data, width, height, { format: 'jpeg' });
+    const ms = performance.now() - started;
+    const whole = await encode(data, width, height, { format: 'jpeg', mainThread: true });
+    terminate();
+    await init({ workers: Math.min(4, Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) });
+    const restarts = split.findIndex((b, i) => b === 0xff && split[i + 1] === 0xdd) > 0;
+    const [a, b] = [(await decode(split)).data, (await decode(whole)).data];
+    return { restarts, same: a.length === b.length && a.every((v, i) => v === b[i]), split: split.length, whole: whole.length, ms };
+  });
+  assert.ok(out.restarts, 'the file was written in bands (a restart interval)');
+  assert.ok(out.same, 'the split file decodes to the pixels of a one-worker encode');
+  assert.ok(out.split / out.whole - 1 < 0.002, `the split costs ${out.split} vs ${out.whole} bytes`);
+  console.log(`  split encode (2 workers): ${out.split} vs ${out.whole} bytes, ${out.ms.toFixed(0)} ms`);
+}

@@ -55,6 +55,7 @@ test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, 
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
 test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
+test('encode() splits a large JPEG over two workers, same pixels', () => checks.splitEncode(ctx.page));
 
 test('a worker whose wasm trapped is replaced and the next job succeeds; a panic\'s message is in the error', { skip: noTestHooks }, async () => {
   const before = await ctx.page.workers();

@@ -11,6 +11,7 @@ mod huffman;
 mod planes;
 mod quant;
 mod scans;
+mod split;
 mod tables;
 
 use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
@@ -21,6 +22,7 @@ use crate::simd;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
 use scans::{Coefficients, Counter, Scan, Writer};
+pub use split::{JpegBand, JpegSplit, SymbolCounts};
 
 pub(super) const META: FormatMeta = FormatMeta {
     id: "jpeg",

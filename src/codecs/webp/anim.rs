@@ -308,6 +308,7 @@ impl Frames {
         let u24 = |at: usize| u32::from_le_bytes([vp8x[at], vp8x[at + 1], vp8x[at + 2], 0]);
         let (width, height) = (u24(4) + 1, u24(7) + 1);
         limits.check_dimensions(width, height)?;
+        limits.check_rgba("the animation's canvas", width, height)?;
         let frames = riff::frames(&chunks).collect::<Result<Vec<_>>>()?;
         let loops = riff::loop_count(&chunks).unwrap_or(0);
         Ok(Some(Frames {
