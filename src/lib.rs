@@ -24,6 +24,7 @@ mod options;
 mod orient;
 mod pipeline;
 mod pixels;
+#[cfg(feature = "full")]
 mod quantize;
 mod resize;
 mod search;

@@ -217,6 +217,7 @@ fn luma(c: [u8; 4]) -> u32 {
     299 * u32::from(c[0]) + 587 * u32::from(c[1]) + 114 * u32::from(c[2])
 }
 
+#[cfg(feature = "full")]
 /// Packs `image` against `colors` (which must hold every pixel's exact colour).
 pub fn indexed_from_palette(image: &Rgba8, colors: Vec<[u8; 4]>) -> Packed {
     indexed_sorted(image, colors, false)
