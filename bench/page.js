@@ -24,6 +24,19 @@ async function canvasEncode(img, type, q) {
   return new Uint8Array(await blob.arrayBuffer());
 }
 
+let poolWorkers = 0;
+/** encode() through the package's pool of `workers` workers (resized between codecs, not per run). */
+async function pooled(workers, img, options) {
+  // The npm package as an app uses it: its worker pool (and one JPEG split over it, js/pool.js).
+  const pkgApi = await import('/js/index.js');
+  if (poolWorkers !== workers) {
+    pkgApi.terminate();
+    await pkgApi.init({ workers });
+    poolWorkers = workers;
+  }
+  return pkgApi.encode(img.data, img.width, img.height, options);
+}
+
 const codecs = {
   // q: 1–100 on every codec's own scale.
   ours: (img, q) => ours.encode(img.data, img.width, img.height, { format: 'jpeg', quality: q }),
@@ -33,6 +46,9 @@ const codecs = {
   'ours-webp': (img, q) => oursFull.encode(img.data, img.width, img.height, { format: 'webp', quality: q }),
   'jsquash-webp': async (img, q) => new Uint8Array(await webpEncode(imageData(img), { quality: q })),
   'canvas-webp': (img, q) => canvasEncode(img, 'image/webp', q),
+  // The same JPEG encode through the package: one worker, and split over two (encodeJpegSplit).
+  'ours-1w': (img, q) => pooled(1, img, { format: 'jpeg', quality: q }),
+  'ours-2w': (img, q) => pooled(2, img, { format: 'jpeg', quality: q }),
   'ours-png-fast': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'fast' }),
   'ours-png': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'default' }),
   'ours-png-max': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'max' }),
@@ -89,6 +105,23 @@ window.bench = {
       bytes = out.length;
     }
     return { times, bytes };
+  },
+
+  /**
+   * SSIMULACRA2 of our quality-`q` JPEG of the image against it, as compress() scores a result (the
+   * wasm's measure, on the main thread): `runs` timed calls after one untimed.
+   */
+  async timeScore(name, q, runs) {
+    const img = images.get(name);
+    const back = scorer.decode(ours.encode(img.data, img.width, img.height, { format: 'jpeg', quality: q })).data;
+    let score = scorer.measure(img.data, back, img.width, img.height).ssimulacra2;
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      score = scorer.measure(img.data, back, img.width, img.height).ssimulacra2;
+      times.push(performance.now() - t0);
+    }
+    return { times, score };
   },
 
   /** Peak (= current: wasm memory never shrinks) linear memory of our encoder's instance. */

@@ -64,7 +64,60 @@ export function summarise(r) {
       lossless[codec].ms += x.ms;
     }
   }
-  return { bd, average, scale, speed, lossless };
+  for (const [codec, x] of Object.entries(speed)) {
+    if (/^ours(-\dw)?$/.test(codec) && speed.canvas) x.vsCanvas = speed.canvas.medianMs / x.medianMs;
+  }
+  // Lossless totals by kind: the screenshots and graphics, and the photos.
+  const kinds = { photos: {}, screenshots: {} };
+  for (const img of r.lossless) {
+    const kind = /^(screenshot|graphic)/.test(img.name) ? kinds.screenshots : kinds.photos;
+    for (const [codec, x] of Object.entries(img.codecs)) {
+      kind[codec] ??= { bytes: 0, ms: 0, images: 0 };
+      kind[codec].bytes += x.bytes;
+      kind[codec].ms += x.ms;
+      kind[codec].images += 1;
+    }
+  }
+  return { bd, average, scale, speed, lossless, kinds, targets: targets(r, { average, speed, lossless, kinds }) };
+}
+
+/**
+ * Issue 14's targets, each `{ name, measured, goal, met }` (`met` null where this run did not measure it:
+ * --quick leaves out the 12 MP PNG).
+ */
+function targets(r, s) {
+  const out = [];
+  const add = (name, value, goal, ok, text) => out.push({ name, measured: value === null || value === undefined ? 'n/a' : text(value), goal, met: value === null || value === undefined ? null : ok(value) });
+  const mp = `${((r.speed.width * r.speed.height) / 1e6).toFixed(1)} MP`;
+  const x = (v) => `${v.toFixed(2)}×`;
+  add(`JPEG encode speed vs the browser's canvas encoder, ${mp}, 1 worker`, s.speed['ours-1w']?.vsCanvas, '≥ 1.00×', (v) => v >= 1, x);
+  add(`JPEG encode speed vs canvas, ${mp}, the wasm called on the page's thread (no worker round trip)`, s.speed.ours?.vsCanvas, '≥ 1.00×', (v) => v >= 1, x);
+  add('JPEG bytes vs canvas at equal SSIMULACRA2 (BD-rate)', s.average['canvas.ssimulacra2'], '≤ 0 %', (v) => v <= 0, pct);
+  const split = s.speed['ours-1w'] && s.speed['ours-2w'] ? s.speed['ours-1w'].medianMs / s.speed['ours-2w'].medianMs : null;
+  add(`JPEG ${mp} split over 2 workers vs 1 worker`, split, '≥ 1.80×', (v) => v >= 1.8, x);
+  add(`JPEG ${mp} over 2 workers vs canvas`, s.speed['ours-2w']?.vsCanvas, '≥ 1.80×', (v) => v >= 1.8, x);
+  const ox = s.lossless['oxipng-2'];
+  const png = s.lossless['ours-png'];
+  add('lossless PNG (default effort) time vs oxipng level 2', png && ox ? png.ms / ox.ms : null, '≤ 0.25×', (v) => v <= 0.25, x);
+  for (const kind of ['photos', 'screenshots']) {
+    const k = s.kinds[kind];
+    const v = k['ours-png'] && k['oxipng-2'] ? k['ours-png'].bytes / k['oxipng-2'].bytes - 1 : null;
+    add(`lossless PNG bytes vs oxipng level 2, ${kind} (${k['ours-png']?.images ?? 0} images)`, v, '≤ 0 %', (b) => b <= 0, pct);
+  }
+  add(`lossless PNG (default effort) of ${r.png12 ? mp : 'the 12 MP photo'}, 1 worker`, r.png12?.ms, '≤ 3000 ms', (v) => v <= 3000, (v) => `${v.toFixed(0)} ms`);
+  const score = r.score ? median(r.score.times) : null;
+  add(`SSIMULACRA2 of a ${mp} result in wasm`, score, '≤ 300 ms', (v) => v <= 300, (v) => `${v.toFixed(0)} ms`);
+  return out;
+}
+
+/** The targets as the README's performance table. */
+export function targetsMarkdown(r) {
+  const load = r.load ? `, load average ${r.load.before.toFixed(1)} before and ${r.load.after.toFixed(1)} after` : '';
+  const lines = [`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC (\`npm run bench\`, ${r.mode} mode; Chromium ${r.chromium}; ${r.cpu}${load}), `
+    + `speed image ${r.speed.name} (${r.speed.width}x${r.speed.height}), median of ${r.speed.runs}:`, '',
+  '| target (issue 14) | measured | goal | met |', '|---|---|---|---|'];
+  for (const t of r.summary.targets) lines.push(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met === null ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
 }
 
 const pct = (v) => (v === null || v === undefined ? 'n/a' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} %`);
@@ -105,6 +158,8 @@ export function markdown(r) {
     }
     out.push('');
   }
+
+  out.push('## Issue 14 targets, measured vs target', '', targetsMarkdown(r), '');
 
   const sp = r.speed;
   out.push(`## Lossy encode speed: ${sp.name} (${sp.width}x${sp.height}), quality ${sp.quality}, median of ${sp.runs} after ${sp.warmup} warm-up`, '',

@@ -250,3 +250,31 @@ pub fn rgba_len(width: u32, height: u32) -> Result<usize> {
             ))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_buffer_may_take_half_the_memory_bound_and_never_more_than_isize_max() {
+        let limits = Limits::default();
+        // On wasm32 that is isize::MAX (2 GiB - 1), the largest Vec the target can allocate at all;
+        // natively 2 GiB, so a job refused in the browser is refused natively by default too.
+        assert_eq!(
+            limits.max_buffer_bytes(),
+            (1u64 << 31).min(isize::MAX as u64)
+        );
+        // A 24000-square RGBA frame (2304 MB) is over it; a 23000-square one (2116 MB) is not.
+        assert!(matches!(
+            limits.check_buffer(24_000 * 24_000 * 4, "a frame"),
+            Err(Error::LimitExceeded(m)) if m.contains("one buffer of 2304 MB")
+        ));
+        assert!(limits.check_buffer(23_000 * 23_000 * 4, "a frame").is_ok());
+        let mut raised = limits;
+        raised.max_memory_bytes = 1 << 36;
+        assert_eq!(
+            raised.max_buffer_bytes(),
+            (1u64 << 35).min(isize::MAX as u64)
+        );
+    }
+}
