@@ -11,6 +11,8 @@
 pub(crate) mod gif;
 mod png;
 mod structure;
+
+pub(crate) use png::PngRows;
 #[cfg(feature = "full")]
 pub(crate) mod tiff;
 

@@ -12,6 +12,7 @@
 
 #[cfg(feature = "full")]
 mod anim;
+mod bands;
 mod codecs;
 mod color;
 mod decode;
@@ -33,6 +34,8 @@ mod simd;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+#[doc(hidden)]
+pub use bands::compress_in_bands;
 pub use codecs::{FormatMeta, JpegBand, JpegSplit, SymbolCounts, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};

@@ -183,6 +183,26 @@ pub(crate) fn compress(
     (stages.ceil() as u64).max(decode_peak)
 }
 
+/// Peak bytes of a job done in bands of `band_rows` rows (`crate::bands`), the file itself aside:
+/// the output, which grows to its final size (for PNG at most the raw rows, 4 bytes a pixel; for
+/// JPEG a byte a coefficient, as above), and a few bands' buffers (the band, its packed or
+/// decoded copy, the band it is checked against, a JPEG band's coefficients and planes).
+pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settings) -> u64 {
+    let band = f64::from(width) * band_rows.min(height as usize) as f64;
+    let (file, per_band) = match settings.format {
+        Format::Jpeg => {
+            let samples: f64 = match settings.subsampling.for_quality(settings.quality) {
+                Subsampling::S444 | Subsampling::Auto => 3.0,
+                Subsampling::S422 => 2.0,
+                Subsampling::S420 => 1.5,
+            };
+            (samples, 4.0 + 2.0 * samples + 4.0 * 3.0 + 3.0 + 4.0)
+        }
+        _ => (4.0, 4.0 * 4.0),
+    };
+    total(file * pixels(width, height) + per_band * band)
+}
+
 /// Peak bytes of a `compress` of an animation on a `width` x `height` canvas whose largest frame has
 /// `frame` pixels, to animated WebP as `settings` ask. Frames stream, so this is the cost of one:
 /// the reader's canvas, its copy for a "previous" disposal and the frame at its own size; the canvas

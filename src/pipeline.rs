@@ -161,6 +161,9 @@ pub fn compress_with_progress(
     if let Some(animated) = crate::anim::compress(bytes, &settings, progress)? {
         return Ok(animated);
     }
+    if let Some(banded) = crate::bands::run(bytes, &settings, None)? {
+        return Ok(banded);
+    }
     let to_srgb = settings.color_profile == ColorProfile::Srgb;
     let mut plan = |h: &Header| {
         search::check_budget_from_header(h.width, h.height, &settings)?;

@@ -374,3 +374,131 @@ fn metadata_bombs_cost_their_bound_not_their_claim() {
         assert!(peak < 1_000_000, "{} bytes", peak);
     }
 }
+
+/// The band path (images too large to hold whole): a 6-megapixel PNG forced into bands of 64 rows
+/// decodes to exactly the pixels of the whole-image path, to PNG (lossless) and to JPEG (the same
+/// coefficients: the same pixels, and so the same PSNR), and its peak heap is the input file, the
+/// output file and a few bands — not a multiple of the image. The 300-megapixel figures are in the
+/// README ("Memory"), from `huge_images_in_bands_figures`.
+#[test]
+fn bands_give_the_whole_image_pixels_within_the_band_bound() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (3_000u32, 2_000u32);
+    let rgba = f64::from(w) * f64::from(h) * 4.0;
+    let png = encode(
+        &common::photo_like(w, h),
+        &serde_json::from_str::<Options>(r#"{"format":"png","effort":"fast"}"#).unwrap(),
+    )
+    .expect("the fixture encodes");
+    let original = decode_full(&png, &Limits::default())
+        .expect("decodes")
+        .image;
+    for (json, band) in [
+        (r#"{"format":"png","effort":"fast"}"#, 4.0),
+        (r#"{"format":"jpeg","optimizeHuffman":false}"#, 2.0),
+    ] {
+        let options: Options = serde_json::from_str(json).unwrap();
+        let (banded, peak) = peak_of(|| {
+            pixsqueeze::compress_in_bands(&png, &options, 64)
+                .expect("compresses in bands")
+                .expect("takes the band path")
+        });
+        let whole = compress(&png, &options).expect("compresses whole");
+        let pixels = |data: &[u8]| decode_full(data, &Limits::default()).unwrap().image;
+        assert!(
+            pixels(&banded.data) == pixels(&whole.data),
+            "{json}: bands decode to other pixels"
+        );
+        if json.contains("png") {
+            assert!(pixels(&banded.data) == original && banded.mse == 0.0);
+        } else {
+            assert!(
+                (banded.psnr - whole.psnr).abs() < 0.1,
+                "{json}: PSNR {} in bands, {} whole",
+                banded.psnr,
+                whole.psnr
+            );
+        }
+        assert!(banded.ssimulacra2.is_none() && banded.notes.iter().any(|n| n.contains("bands")));
+        // Input and output files, plus `band` bytes a pixel of 64-row bands, plus the decoders'
+        // and DEFLATE's fixed buffers.
+        let bound = png.len() as f64
+            + 2.0 * banded.data.len() as f64
+            + band * 4.0 * 64.0 * f64::from(w)
+            + 8e6;
+        println!(
+            "{json}: {} bytes in bands, {} whole; peak heap {:.1} MB = {:.2}x RGBA (bound {:.1} MB)",
+            banded.data.len(),
+            whole.data.len(),
+            peak as f64 / MB,
+            peak as f64 / rgba,
+            bound / MB
+        );
+        assert!((peak as f64) < bound, "{json}: peak {peak} over {bound}");
+    }
+}
+
+/// A 20000 x 15000 (300-megapixel) gradient with noise, as a PNG made here a row at a time, to PNG
+/// and to JPEG through `compress` with raised `maxPixels` (and so in bands): peak heap and time.
+/// `cargo test --release --test memory huge_images_in_bands_figures -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement (300 MP, minutes), prints figures"]
+fn huge_images_in_bands_figures() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (20_000u32, 15_000u32);
+    // Written to a temporary file (the stream writer wants to own its output), then read back.
+    let path = std::env::temp_dir().join(format!("pixsqueeze-300mp-{}.png", std::process::id()));
+    {
+        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut encoder = png::Encoder::new(file, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder
+            .write_header()
+            .unwrap()
+            .into_stream_writer()
+            .unwrap();
+        let mut state = 0x2545_f491_u32;
+        let mut row = vec![0u8; w as usize * 3];
+        for y in 0..h {
+            for (x, p) in row.chunks_exact_mut(3).enumerate() {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let n = state & 7;
+                let x = x as u32;
+                p[0] = (x * 240 / w + n) as u8;
+                p[1] = (y * 240 / h + (n >> 1)) as u8;
+                p[2] = ((x + y) * 120 / (w + h) + 60 + (n & 3)) as u8;
+            }
+            std::io::Write::write_all(&mut writer, &row).unwrap();
+        }
+        writer.finish().unwrap();
+    }
+    let png = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let rgba = f64::from(w) * f64::from(h) * 4.0;
+    println!(
+        "300 MP fixture: {:.1} MB of PNG, RGBA {:.0} MB",
+        png.len() as f64 / MB,
+        rgba / MB
+    );
+    for format in ["png", "jpeg"] {
+        let json = format!(
+            r#"{{"format":"{format}","limits":{{"maxPixels":300000000,"maxInputBytes":4000000000}}}}"#
+        );
+        let options: Options = serde_json::from_str(&json).unwrap();
+        let started = std::time::Instant::now();
+        let (r, peak) = peak_of(|| compress(&png, &options).expect("compresses"));
+        println!(
+            "300 MP to {format}: {:.1} s, {:.1} MB out, PSNR {:.2}, peak heap {:.1} MB ({:.2}x RGBA; \
+             {:.1} MB beyond the input and output files)",
+            started.elapsed().as_secs_f64(),
+            r.data.len() as f64 / MB,
+            r.psnr,
+            peak as f64 / MB,
+            peak as f64 / rgba,
+            (peak as f64 - r.data.len() as f64) / MB,
+        );
+    }
+}

@@ -103,6 +103,108 @@ pub(super) fn decode(
     })
 }
 
+/// A non-interlaced PNG of at most 8 bits a sample, read a band of rows at a time as RGBA8, for
+/// images too large to decode whole (`crate::bands`). The decoder holds one row, its window and the
+/// file: nothing grows with the image.
+pub(crate) struct PngRows<'a> {
+    reader: png::Reader<Cursor<&'a [u8]>>,
+    channels: usize,
+    pub width: u32,
+    pub height: u32,
+    /// The profile and EXIF block as [`decode`] keeps them, and notes on what was dropped.
+    pub icc: Option<Vec<u8>>,
+    pub exif: Option<Vec<u8>>,
+    pub notes: Vec<String>,
+}
+
+impl<'a> PngRows<'a> {
+    /// `None` when `bytes` is a PNG this cannot stream (interlaced, or 16 bits a sample).
+    ///
+    /// # Errors
+    /// As [`decode`]: a damaged file, or one over `limits`.
+    pub(crate) fn open(bytes: &'a [u8], limits: &Limits) -> Result<Option<Self>> {
+        let mut decoder = png::Decoder::new_with_limits(
+            Cursor::new(bytes),
+            png::Limits {
+                bytes: 64 * 1024 * 1024,
+            },
+        );
+        decoder.set_ignore_text_chunk(true);
+        decoder.set_ignore_iccp_chunk(true);
+        decoder.set_transformations(Transformations::EXPAND);
+        let reader = decoder.read_info().map_err(png_error)?;
+        let (width, height) = reader.info().size();
+        limits.check_dimensions(width, height)?;
+        let (color, depth) = reader.output_color_type();
+        let channels = match color {
+            ColorType::Grayscale => 1,
+            ColorType::GrayscaleAlpha => 2,
+            ColorType::Rgb => 3,
+            ColorType::Rgba => 4,
+            ColorType::Indexed => return Err(unsupported(color, depth)),
+        };
+        if reader.info().interlaced || depth != BitDepth::Eight {
+            return Ok(None);
+        }
+        let mut notes = Vec::new();
+        let icc = match structure::png_iccp(bytes) {
+            None => None,
+            Some(Err(why)) => {
+                notes.push(format!("the ICC profile was dropped: {why}"));
+                None
+            }
+            Some(Ok(zlib)) => inflate_profile(zlib, limits.max_icc_bytes, &mut notes),
+        };
+        let exif = bounded(
+            reader.info().exif_metadata.as_ref().map(|e| e.to_vec()),
+            limits.max_exif_bytes,
+            "EXIF block",
+            &mut notes,
+        );
+        Ok(Some(PngRows {
+            reader,
+            channels,
+            width,
+            height,
+            icc,
+            exif,
+            notes,
+        }))
+    }
+
+    /// Whether the file's pixels are gray (one channel, perhaps with alpha) and whether they carry
+    /// alpha, as stored (a colour file may still hold only grays).
+    pub(crate) fn layout(&self) -> (bool, bool) {
+        (self.channels <= 2, matches!(self.channels, 2 | 4))
+    }
+
+    /// The next `rows` rows (fewer at the end) as RGBA8 in `out`, replacing what it held; the
+    /// number of rows read.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] for damaged or truncated data.
+    pub(crate) fn read(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
+        out.clear();
+        let mut n = 0;
+        while n < rows {
+            let Some(row) = self.reader.next_row().map_err(png_error)? else {
+                break;
+            };
+            for p in row.data().chunks_exact(self.channels) {
+                match *p {
+                    [l] => out.extend([l, l, l, 255]),
+                    [l, a] => out.extend([l, l, l, a]),
+                    [r, g, b] => out.extend([r, g, b, 255]),
+                    [r, g, b, a] => out.extend([r, g, b, a]),
+                    _ => {}
+                }
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
 /// An iCCP chunk's zlib stream, inflated to at most `max` bytes: a larger profile is dropped as soon
 /// as its output passes the bound, without inflating the rest. A damaged stream is dropped too, as
 /// browsers do.

@@ -4,6 +4,7 @@
 //! into a store of coefficients (2 bytes each), then entropy coded twice per scan: once to count
 //! symbols for optimal Huffman tables, once to write.
 
+mod bands;
 mod bits;
 mod dering;
 mod fdct;
@@ -23,6 +24,8 @@ use huffman::HuffTable;
 use planes::{Layout, Strips};
 use scans::{Coefficients, Counter, Scan, Writer};
 pub use split::{JpegBand, JpegSplit, SymbolCounts};
+
+pub(crate) use bands::BandEncoder;
 
 pub(super) const META: FormatMeta = FormatMeta {
     id: "jpeg",

@@ -115,3 +115,65 @@ pub(super) fn encode_palette(
         .ok_or_else(|| Error::Encode("no PNG layout fits this image".into()))?;
     Ok(write::file(packed, &idat, extras.icc))
 }
+
+/// Lossless PNG of an image too large to hold whole, fed a band of RGBA8 rows at a time
+/// (`crate::bands`): 8 bits a sample, gray or colour, with alpha or without, as the caller found
+/// the pixels to be; the palette and low-bit layouts of [`encode`] need the whole image and are
+/// not tried.
+pub(crate) struct BandEncoder {
+    writer: write::RowWriter,
+    gray: bool,
+    alpha: bool,
+    packed: Vec<u8>,
+}
+
+impl BandEncoder {
+    pub(crate) fn new(
+        width: u32,
+        height: u32,
+        gray: bool,
+        alpha: bool,
+        icc: Option<&[u8]>,
+        settings: &Settings,
+    ) -> Self {
+        let color = match (gray, alpha) {
+            (true, false) => reduce::ColorType::Gray,
+            (true, true) => reduce::ColorType::GrayAlpha,
+            (false, false) => reduce::ColorType::Rgb,
+            (false, true) => reduce::ColorType::Rgba,
+        };
+        let layout = reduce::Packed {
+            width,
+            height,
+            color,
+            depth: 8,
+            palette: Vec::new(),
+            trns: Vec::new(),
+            data: Vec::new(),
+        };
+        BandEncoder {
+            writer: write::RowWriter::new(&layout, settings.effort, icc),
+            gray,
+            alpha,
+            packed: Vec::new(),
+        }
+    }
+
+    /// Encodes whole RGBA8 rows.
+    pub(crate) fn band(&mut self, rgba: &[u8]) {
+        self.packed.clear();
+        for p in rgba.chunks_exact(4) {
+            match (self.gray, self.alpha) {
+                (true, false) => self.packed.push(p[0]),
+                (true, true) => self.packed.extend([p[0], p[3]]),
+                (false, false) => self.packed.extend(&p[..3]),
+                (false, true) => self.packed.extend(p),
+            }
+        }
+        self.writer.rows(&self.packed);
+    }
+
+    pub(crate) fn finish(self) -> Vec<u8> {
+        self.writer.finish()
+    }
+}

@@ -108,10 +108,7 @@ fn filter_rows(
     }
     let bpp = packed.bits_per_pixel().div_ceil(8).max(1);
     let zero = vec![0u8; row_len];
-    let mut trial = vec![0u8; row_len];
-    let mut best = vec![0u8; row_len + 1];
-    let mut hist = [0u32; 256];
-    let mut seen = [0u64; 1024];
+    let mut filterer = Filterer::new(row_len, bpp);
     let mut prev: &[u8] = match rows.start.checked_sub(1) {
         Some(y) => packed
             .data
@@ -124,7 +121,36 @@ fn filter_rows(
         .get(rows.start * row_len..rows.end * row_len)
         .unwrap_or(&[]);
     for row in data.chunks_exact(row_len) {
-        let (filter_byte, out) = best.split_at_mut(1);
+        sink(filterer.row(row, prev, strategy));
+        prev = row;
+    }
+}
+
+/// One row's filtering, with the scratch buffers that every row reuses.
+struct Filterer {
+    bpp: usize,
+    trial: Vec<u8>,
+    best: Vec<u8>,
+    hist: [u32; 256],
+    seen: [u64; 1024],
+}
+
+impl Filterer {
+    fn new(row_len: usize, bpp: usize) -> Self {
+        Filterer {
+            bpp,
+            trial: vec![0u8; row_len],
+            best: vec![0u8; row_len + 1],
+            hist: [0; 256],
+            seen: [0; 1024],
+        }
+    }
+
+    /// `row` filtered as `strategy` chooses, led by its filter byte; `prev` is the previous
+    /// unfiltered row (zeros for the first).
+    fn row(&mut self, row: &[u8], prev: &[u8], strategy: Strategy) -> &[u8] {
+        let bpp = self.bpp;
+        let (filter_byte, out) = self.best.split_at_mut(1);
         filter_byte[0] = match strategy {
             Strategy::Fixed(f) => {
                 filter_row(f, row, prev, bpp, out);
@@ -134,11 +160,12 @@ fn filter_rows(
                 let mut best_filter = 0;
                 let mut best_sum = u64::MAX;
                 for f in FILTERS {
-                    filter_row(f, row, prev, bpp, &mut trial);
+                    filter_row(f, row, prev, bpp, &mut self.trial);
                     let sum: u64 = match strategy {
-                        Strategy::Entropy => entropy_cost(&trial, &mut hist),
-                        Strategy::Bigrams => distinct_bigrams(&trial, &mut seen),
-                        _ => trial
+                        Strategy::Entropy => entropy_cost(&self.trial, &mut self.hist),
+                        Strategy::Bigrams => distinct_bigrams(&self.trial, &mut self.seen),
+                        _ => self
+                            .trial
                             .iter()
                             .map(|&v| u64::from((v as i8).unsigned_abs()))
                             .sum(),
@@ -146,14 +173,13 @@ fn filter_rows(
                     if sum < best_sum {
                         best_sum = sum;
                         best_filter = f;
-                        out.copy_from_slice(&trial);
+                        out.copy_from_slice(&self.trial);
                     }
                 }
                 best_filter
             }
         };
-        sink(&best);
-        prev = row;
+        &self.best
     }
 }
 
@@ -261,29 +287,103 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 /// A whole PNG file: signature, IHDR, iCCP, PLTE, tRNS, IDAT, IEND.
 pub fn file(packed: &Packed, idat: &[u8], icc: Option<&[u8]>) -> Vec<u8> {
     let mut out = Vec::with_capacity(idat.len() + 1024);
+    head(&mut out, packed, icc);
+    // Large IDATs split into 1 MiB chunks: some readers cap a single chunk's size.
+    for part in idat.chunks(IDAT_CHUNK) {
+        chunk(&mut out, b"IDAT", part);
+    }
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// The most bytes one IDAT chunk holds.
+const IDAT_CHUNK: usize = 1 << 20;
+
+/// Signature, IHDR, iCCP, PLTE and tRNS: everything before the image data.
+fn head(out: &mut Vec<u8>, packed: &Packed, icc: Option<&[u8]>) {
     out.extend(b"\x89PNG\r\n\x1a\n");
     let mut ihdr = Vec::with_capacity(13);
     ihdr.extend(packed.width.to_be_bytes());
     ihdr.extend(packed.height.to_be_bytes());
     ihdr.extend([packed.depth, packed.color as u8, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(out, b"IHDR", &ihdr);
     if let Some(icc) = icc {
         let mut iccp = b"ICC profile\0\0".to_vec();
         iccp.extend(deflate::zlib(icc, Level::Max));
-        chunk(&mut out, b"iCCP", &iccp);
+        chunk(out, b"iCCP", &iccp);
     }
     if packed.color == ColorType::Indexed {
-        chunk(&mut out, b"PLTE", &packed.palette.concat());
+        chunk(out, b"PLTE", &packed.palette.concat());
         if !packed.trns.is_empty() {
-            chunk(&mut out, b"tRNS", &packed.trns);
+            chunk(out, b"tRNS", &packed.trns);
         }
     }
-    // Large IDATs split into 1 MiB chunks: some readers cap a single chunk's size.
-    for part in idat.chunks(1 << 20) {
-        chunk(&mut out, b"IDAT", part);
+}
+
+/// A PNG written as its rows arrive, a band at a time, for images too large to hold whole: one
+/// filter strategy for every row (the effort's first), no search over layouts, and the
+/// compressed stream moved into IDAT chunks as it grows, so the file is the only thing that
+/// grows with the image.
+pub struct RowWriter {
+    out: Vec<u8>,
+    deflater: Deflater,
+    pending: Vec<u8>,
+    strategy: Strategy,
+    filterer: Filterer,
+    row_len: usize,
+    prev: Vec<u8>,
+}
+
+impl RowWriter {
+    /// A writer of images laid out as `packed` says (its `data` is not read).
+    pub fn new(packed: &Packed, effort: Effort, icc: Option<&[u8]>) -> Self {
+        let mut out = Vec::new();
+        head(&mut out, packed, icc);
+        let row_len = packed.row_bytes();
+        let bpp = packed.bits_per_pixel().div_ceil(8).max(1);
+        RowWriter {
+            out,
+            deflater: Deflater::new(deflate_level(effort)),
+            pending: Vec::new(),
+            strategy: strategies(packed, effort)[0],
+            filterer: Filterer::new(row_len, bpp),
+            row_len,
+            prev: vec![0; row_len],
+        }
     }
-    chunk(&mut out, b"IEND", &[]);
-    out
+
+    /// Filters and compresses whole rows of `data`, packed as the layout says.
+    pub fn rows(&mut self, data: &[u8]) {
+        for row in data.chunks_exact(self.row_len) {
+            let filtered = self.filterer.row(row, &self.prev, self.strategy);
+            self.deflater.write(filtered);
+            self.prev.copy_from_slice(row);
+        }
+        self.pending.extend(self.deflater.take_output());
+        self.flush(false);
+    }
+
+    /// Writes whole IDAT chunks of what is pending (all of it when `last`).
+    fn flush(&mut self, last: bool) {
+        let whole = if last {
+            self.pending.len()
+        } else {
+            self.pending.len() / IDAT_CHUNK * IDAT_CHUNK
+        };
+        for part in self.pending[..whole].chunks(IDAT_CHUNK) {
+            chunk(&mut self.out, b"IDAT", part);
+        }
+        self.pending.drain(..whole);
+    }
+
+    /// The whole file.
+    pub fn finish(mut self) -> Vec<u8> {
+        let deflater = std::mem::replace(&mut self.deflater, Deflater::new(Level::Fast));
+        self.pending.extend(deflater.finish());
+        self.flush(true);
+        chunk(&mut self.out, b"IEND", &[]);
+        self.out
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,12 @@ impl Deflater {
         }
     }
 
+    /// The compressed bytes so far, taken out of the stream (the rest follows from `finish`): a
+    /// caller streaming a huge image moves them on instead of holding the whole stream twice.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out.out)
+    }
+
     /// The zlib stream: header, blocks and the Adler-32 of everything written.
     pub fn finish(mut self) -> Vec<u8> {
         self.compress(true);
