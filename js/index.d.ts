@@ -107,7 +107,7 @@ export interface Probe {
   format: Exclude<Format, 'auto'>;
   /** Whether a WebP probe was lossless (WebP probes only; absent otherwise). */
   lossless?: boolean;
-  /** The quality tried (JPEG and lossy WebP probes), else `null`. */
+  /** The quality tried (JPEG, AVIF and lossy WebP probes), else `null`. */
   quality: number | null;
   /** The palette size tried (png-palette probes), else `null`. */
   colors: number | null;
@@ -192,7 +192,8 @@ export type OptionMeta =
   | (OptionMetaBase & { type: 'integer' | 'number'; min: number; max: number; default: number })
   | (OptionMetaBase & { type: 'choice'; choices: Choice[]; default: string })
   | (OptionMetaBase & { type: 'boolean'; default: boolean })
-  | (OptionMetaBase & { type: 'color'; default: `#${string}` });
+  | (OptionMetaBase & { type: 'color'; default: `#${string}` })
+  | (OptionMetaBase & { type: 'list'; choices: Choice[]; default: string[] });
 
 /** One value of a `choice` option and the words a UI shows for it (e.g. `max`, "Smallest (slow)"). */
 export interface Choice {

@@ -29,6 +29,10 @@ export function describe(o) {
       ts: o.choices.map((c) => json(c.value)).join(' | '),
       values: `one of ${o.choices.map((c) => `${code(c.value)} (“${c.label}”)`).join(', ')}`,
     };
+    case 'list': return {
+      ts: `Array<${o.choices.map((c) => json(c.value)).join(' | ')}>`,
+      values: `a list of any of ${o.choices.map((c) => `${code(c.value)} (“${c.label}”)`).join(', ')}`,
+    };
     default: throw new Error(`option ${o.name} has a type the generator does not know: ${o.type}; teach scripts/gen-types.mjs`);
   }
 }

@@ -59,8 +59,10 @@ export function shippedCrates() {
           name: pkg.name, version: pkg.version, license: pkg.license ?? '', licenseFile: pkg.license_file,
           authors: pkg.authors ?? [], repository: pkg.repository ?? '', dir: dirname(pkg.manifest_path),
           links: pkg.links, platforms: [],
-          // A build script that compiles C (with the cc crate) puts that C code in what ships.
-          compilesC: pkg.dependencies.some((d) => d.kind === 'build' && d.name === 'cc'),
+          // A build script that compiles C (with the cc crate) puts that C code in what ships. Only a
+          // `cc` the resolved graph enables counts: rav1e and av-scenechange name it as an optional
+          // build-dependency of their assembly feature, which we leave off.
+          compilesC: nodes.get(id).deps.some((d) => d.name === 'cc' && d.dep_kinds.some((k) => k.kind === 'build')),
         };
         entry.platforms.push(platform.startsWith('wasm32') ? 'wasm' : 'cli');
         found.set(key, entry);
@@ -150,7 +152,7 @@ const holdersOf = (c) => (c.authors.length ? c.authors.map((a) => a.replace(/\s*
 /**
  * `{ license, texts: [{ source, text }], missing }` for a crate: the alternative we use it under for each
  * part of its licence expression, with the text from its own files (or, lacking one, the standard text
- * naming its authors), every NOTICE file it ships, and the licence files of C code vendored in it.
+ * naming its authors), every NOTICE and PATENTS file it ships, and the licence files of C code vendored in it.
  */
 export function licenceTexts(c) {
   const files = licenceFiles(c.dir).concat(c.licenseFile ? [join(c.dir, c.licenseFile)] : []);
@@ -158,7 +160,8 @@ export function licenceTexts(c) {
   const notices = [];
   for (const f of [...new Set(files)]) {
     const text = clean(readFileSync(f, 'utf8'));
-    if (/^notice/i.test(f.split('/').pop())) notices.push({ source: relative(c.dir, f), text });
+    // NOTICE files, and patent grants (rav1e's AOMedia Patent License 1.0) that ride with the code.
+    if (/^(notice|patents)/i.test(f.split('/').pop())) notices.push({ source: relative(c.dir, f), text });
     const id = classify(text);
     if (id && !byId.has(id)) byId.set(id, { source: relative(c.dir, f), text });
   }

@@ -192,7 +192,13 @@ pub(crate) fn compress(
     settings: &Settings,
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Option<Compressed>> {
-    if !matches!(settings.format, Format::Webp | Format::Auto) {
+    // Only WebP holds an animation: `auto` writes one unless its `autoFormats` leave WebP out.
+    let webp = match settings.format {
+        Format::Webp => true,
+        Format::Auto => settings.auto_formats.contains(&Format::Webp),
+        _ => false,
+    };
+    if !webp {
         return Ok(None);
     }
     settings.limits.check_input_len(bytes.len())?;

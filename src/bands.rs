@@ -97,6 +97,11 @@ pub(crate) fn run(
             settings.format.meta().label
         ),
     )?;
+    // The output is one buffer: on wasm32 one buffer cannot pass 2 GiB.
+    settings.limits.check_buffer(
+        memory::band_file(width, height, settings),
+        &format!("compressing this {width} x {height} image in bands"),
+    )?;
     let mut notes = std::mem::take(&mut rows.notes);
     let icc = rows
         .icc

@@ -7,6 +7,7 @@
 //! `image`'s decoders, TIFF through `tiff` ([`tiff`]), in the full build only: the core wasm module
 //! refuses them with [`Error::NeedsFullModule`] before decoding anything.
 
+mod avif;
 #[cfg(feature = "full")]
 pub(crate) mod gif;
 mod png;
@@ -65,8 +66,8 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Rgba8> {
     Ok(decode_full(bytes, limits)?.image.into_rgba8())
 }
 
-/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF's first page) at its own
-/// precision.
+/// Decodes an image file (JPEG, PNG, WebP, GIF's first frame, BMP, TIFF's first page, AVIF) at
+/// its own precision.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] when the file or its declared dimensions are over `limits` (checked before
@@ -109,6 +110,7 @@ pub(crate) fn decode_for(
     let mut decoded = match format {
         Container::Jpeg => decode_jpeg(bytes, limits, to_srgb, plan)?,
         Container::Png => png::decode(bytes, limits, to_srgb, plan)?,
+        Container::Avif => avif::decode(bytes, limits, plan)?,
         #[cfg(feature = "full")]
         Container::Webp => crate::codecs::decode_webp(bytes, limits, plan)?,
         other => decode_other(bytes, other, limits, plan)?,
@@ -153,6 +155,7 @@ enum Container {
     Gif,
     Bmp,
     Tiff,
+    Avif,
 }
 
 /// The container format, from its signature bytes (file names and MIME types lie).
@@ -170,9 +173,11 @@ fn sniff(bytes: &[u8]) -> Result<Container> {
         Ok(Container::Bmp)
     } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         Ok(Container::Tiff)
+    } else if avif::is_avif(bytes) {
+        Ok(Container::Avif)
     } else if bytes.get(4..8) == Some(b"ftyp") {
         Err(Error::Unsupported(
-            "AVIF and HEIC files are not decoded by pixsqueeze's core (a browser that can show \
+            "HEIC and other HEIF files are not decoded by pixsqueeze (a browser that can show \
              them can decode them and pass the pixels to encode)"
                 .into(),
         ))
@@ -309,7 +314,7 @@ fn decode_other(bytes: &[u8], format: Container, limits: &Limits, plan: Plan) ->
         Container::Gif => ImageFormat::Gif,
         Container::Bmp => ImageFormat::Bmp,
         // Read by their own decoders above.
-        Container::Jpeg | Container::Png | Container::Webp => {
+        Container::Jpeg | Container::Png | Container::Webp | Container::Avif => {
             return Err(Error::Decode("not a GIF or BMP".into()))
         }
     };
@@ -378,7 +383,7 @@ fn decode_other(_: &[u8], format: Container, _: &Limits, _: Plan) -> Result<Deco
         Container::Gif => "GIF",
         Container::Bmp => "BMP",
         Container::Tiff => "TIFF",
-        Container::Jpeg | Container::Png => "this",
+        Container::Jpeg | Container::Png | Container::Avif => "this",
     };
     Err(Error::needs_full(&format!("reading {name} input")))
 }

@@ -101,6 +101,17 @@ pub(crate) fn image_decode(width: u32, height: u32, deep: bool, frame: Option<(u
     total(decoder.max(orient(width, height, deep)))
 }
 
+/// rav1d on an AVIF: its picture (three planes at most, 4:4:4, one or two bytes a sample), the
+/// alpha plane's, as much again for the decoder's own frame state (reference slot, loop-filter and
+/// CDEF lines, padding), then our RGBA beside them. The AV1 data's copies are bounded by the file.
+#[cfg(feature = "avif")]
+pub(crate) fn avif_decode(width: u32, height: u32, deep: bool, alpha: bool) -> u64 {
+    let sample = if deep { 2.0 } else { 1.0 };
+    let planes = if alpha { 4.0 } else { 3.0 };
+    let decoder = 2.0 * planes * sample + rgba(deep);
+    total((decoder * pixels(width, height)).max(orient(width, height, deep)))
+}
+
 /// The TIFF reader: the image's RGBA, one band of it (`band` pixels) and one chunk of the file's
 /// samples (`chunk` bytes) beside it, then the upright copy with the chunk buffer still held.
 #[cfg(feature = "full")]
@@ -138,6 +149,10 @@ fn encode_and_measure(format: Format, settings: &Settings, deep: bool) -> f64 {
         Format::PngPalette => (1.0, narrow + 4.0 + 1.0 + 4.0 + 1.0, 8.0),
         // An RGB(A) copy, and the encoder's ARGB words and backward references.
         Format::Webp => (4.0, narrow + 4.0 + 8.0, 8.0),
+        // Our YUV planes (two bytes a sample at 10 bits), rav1e's copies of the frame (source,
+        // lookahead, reconstruction, its RDO and CDEF scratch: about 24 bytes a pixel natively), and
+        // rav1d's picture and frame state, then our RGBA, to measure the result.
+        Format::Avif => (1.0, narrow + 8.0 + 32.0, 16.0),
         Format::Auto => (0.0, 0.0, 0.0),
     };
     reference + file + encoder.max(result + narrow)
@@ -167,7 +182,7 @@ pub(crate) fn compress(
     let resize = if out < full { rgba(deep) * out } else { 0.0 };
     let prepare = image + convert.max(resize);
     let formats: &[Format] = match settings.format {
-        Format::Auto => &[Format::Jpeg, Format::Png, Format::PngPalette, Format::Webp],
+        Format::Auto => &settings.auto_formats,
         ref f => std::slice::from_ref(f),
     };
     let per_pixel = formats
@@ -189,7 +204,18 @@ pub(crate) fn compress(
 /// decoded copy, the band it is checked against, a JPEG band's coefficients and planes).
 pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settings) -> u64 {
     let band = f64::from(width) * band_rows.min(height as usize) as f64;
-    let (file, per_band) = match settings.format {
+    let (file, per_band) = band_costs(settings);
+    total(file * pixels(width, height) + per_band * band)
+}
+
+/// The largest the output of a job in bands may grow (one buffer): see [`bands`].
+pub(crate) fn band_file(width: u32, height: u32, settings: &Settings) -> u64 {
+    (band_costs(settings).0 * pixels(width, height) * SLACK).ceil() as u64
+}
+
+/// Bytes a pixel of the output and of a band costs a job in bands.
+fn band_costs(settings: &Settings) -> (f64, f64) {
+    match settings.format {
         Format::Jpeg => {
             let samples: f64 = match settings.subsampling.for_quality(settings.quality) {
                 Subsampling::S444 | Subsampling::Auto => 3.0,
@@ -199,8 +225,7 @@ pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settin
             (samples, 4.0 + 2.0 * samples + 4.0 * 3.0 + 3.0 + 4.0)
         }
         _ => (4.0, 4.0 * 4.0),
-    };
-    total(file * pixels(width, height) + per_band * band)
+    }
 }
 
 /// Peak bytes of a `compress` of an animation on a `width` x `height` canvas whose largest frame has

@@ -35,17 +35,20 @@ pub enum Format {
     PngPalette,
     /// WebP: lossy by default, lossless with `lossless`.
     Webp,
+    /// Lossy AVIF (AV1 stills), in the `avif` build only.
+    Avif,
     /// Whichever of the others gives the smallest file that meets the quality target.
     Auto,
 }
 
 impl Format {
     /// Every output format, in the order a UI lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Jpeg,
         Format::Png,
         Format::PngPalette,
         Format::Webp,
+        Format::Avif,
         Format::Auto,
     ];
 }
@@ -63,6 +66,18 @@ pub enum Subsampling {
     S422,
     #[serde(rename = "4:2:0")]
     S420,
+}
+
+/// Bits per sample of AVIF output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum BitDepth {
+    /// 10 bits for 16-bit sources, 8 otherwise.
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "8")]
+    Eight,
+    #[serde(rename = "10")]
+    Ten,
 }
 
 /// How hard lossless encoders work for smaller files.
@@ -100,6 +115,13 @@ pub struct Options {
 /// Default JPEG quality: the one Squoosh and MozJPEG users know.
 pub const DEFAULT_QUALITY: u8 = 75;
 
+/// Default AVIF quality: its SSIMULACRA2 lands near JPEG quality 75's on the corpus photos
+/// (`src/codecs/avif-notes.md`).
+pub const DEFAULT_AVIF_QUALITY: u8 = 60;
+
+/// Default AVIF speed (`src/codecs/avif-notes.md`).
+pub const DEFAULT_AVIF_SPEED: u8 = 6;
+
 /// Options with every default applied and every value checked: what the engine runs with, and what a
 /// result reports as the options actually used (which are valid options in turn). Deserialised from
 /// the values the meta checked, so a field here is all an option needs besides its meta entry; a
@@ -115,6 +137,10 @@ pub struct Settings {
     pub progressive: bool,
     pub optimize_huffman: bool,
     pub effort: Effort,
+    pub speed: u8,
+    pub bit_depth: BitDepth,
+    /// The formats `auto` may weigh (`autoFormats`; AVIF only when listed: avif-notes.md).
+    pub auto_formats: Vec<Format>,
     pub colors: u16,
     pub dither: bool,
     /// `None` for 0, no limit.

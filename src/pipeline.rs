@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::codecs::{admit, check_available, encode_image, Extras};
+use crate::codecs::{admit, check_settings, encode_image, Extras};
 use crate::color::{convert_to_srgb, is_rgb_profile};
 use crate::decode::{decode_for, Decoded, Header};
 use crate::error::Result;
@@ -74,7 +74,7 @@ fn job(verb: &str, width: u32, height: u32, settings: &Settings) -> String {
 /// budget or target cannot be met; [`Error::Encode`](crate::Error::Encode) if the encoder fails.
 pub fn encode(image: &Image, options: &Options) -> Result<Vec<u8>> {
     let settings = options.resolve()?;
-    check_available(settings.format)?;
+    check_settings(&settings)?;
     let (w, h) = (image.width(), image.height());
     let deep = matches!(image, Image::Rgba16(_));
     settings.limits.check_memory(
@@ -156,7 +156,7 @@ pub fn compress_with_progress(
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Compressed> {
     let settings = options.resolve()?;
-    check_available(settings.format)?;
+    check_settings(&settings)?;
     #[cfg(feature = "full")]
     if let Some(animated) = crate::anim::compress(bytes, &settings, progress)? {
         return Ok(animated);

@@ -30,7 +30,7 @@ pub struct Probe {
     /// Whether a WebP probe was lossless (WebP probes only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lossless: Option<bool>,
-    /// Quality (JPEG and lossy WebP probes only).
+    /// Quality (JPEG, AVIF and lossy WebP probes only).
     pub quality: Option<u8>,
     /// Palette size (png-palette probes only).
     pub colors: Option<u16>,
@@ -102,7 +102,7 @@ enum Knob {
 
 fn knob(codec: Codec) -> Knob {
     match codec.format {
-        Format::Jpeg => Knob::Quality,
+        Format::Jpeg | Format::Avif => Knob::Quality,
         Format::Webp if !codec.lossless => Knob::Quality,
         Format::PngPalette => Knob::Colors,
         _ => Knob::Fixed,
@@ -383,13 +383,14 @@ pub const DEFAULT_AUTO_SCORE: f64 = 70.0;
 /// (from 29.2 to 42.2 dB).
 pub const DEFAULT_AUTO_PSNR: f64 = 34.0;
 
-/// Codecs `auto` weighs for an image: lossless ones always, JPEG only for opaque images, lossy WebP
-/// (it keeps alpha), a palette where one is not already exact (lossless PNG holds ≤ 256 colours
-/// exactly). Lossless WebP is tried at effort `fast` (libwebp's method 2): its default took 62 s on a
+/// Codecs `auto` weighs for an image, among the formats `allowed` (`autoFormats`): lossless ones
+/// always, JPEG only for opaque images, lossy WebP (it keeps alpha), a palette where one is not
+/// already exact (lossless PNG holds ≤ 256 colours exactly). Lossless WebP is tried at effort `fast` (libwebp's method 2): its default took 62 s on a
 /// 12 MP photo against 18 s (files 30 % larger), and on photos, where it is slow, a lossy format wins
 /// by far anyway (webp-notes.md). A codec that cannot hold the image is skipped later, at each size
-/// tried ([`holding`]).
-fn auto_candidates(image: &Image) -> Vec<Codec> {
+/// tried ([`holding`]). AVIF (alpha kept) only when listed: it is many times slower to search
+/// (avif-notes.md).
+fn auto_candidates(image: &Image, allowed: &[Format]) -> Vec<Codec> {
     let mut codecs = vec![
         Codec::of(Format::Png),
         Codec {
@@ -402,7 +403,9 @@ fn auto_candidates(image: &Image) -> Vec<Codec> {
         codecs.push(Codec::of(Format::Jpeg));
     }
     codecs.push(Codec::of(Format::Webp));
+    codecs.push(Codec::of(Format::Avif));
     codecs.push(Codec::of(Format::PngPalette));
+    codecs.retain(|c| allowed.contains(&c.format));
     codecs
 }
 
@@ -470,10 +473,16 @@ pub fn run<'a>(
         (None, None) => None,
     };
     let formats = if settings.format == Format::Auto {
-        auto_candidates(image)
+        auto_candidates(image, &settings.auto_formats)
     } else {
         vec![codec_of(settings)]
     };
+    if formats.is_empty() {
+        return Err(Error::InvalidInput(
+            "autoFormats leaves nothing to try for this image (JPEG cannot keep transparency)"
+                .into(),
+        ));
+    }
     let mut mode: Vec<&str> = Vec::new();
     if settings.format == Format::Auto {
         mode.push("auto");
@@ -504,6 +513,9 @@ pub fn run<'a>(
                 }
                 None => notes.push(format!("{} cannot reach the target", codec.label())),
             }
+        }
+        if settings.format == Format::Auto && !settings.auto_formats.contains(&Format::Avif) {
+            notes.push("avif not tried (add it to autoFormats)".into());
         }
         if best.is_none() {
             if candidates.is_empty() {

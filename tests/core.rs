@@ -252,6 +252,35 @@ fn the_core_build_hands_webp_palette_png_tiff_and_auto_to_the_full_build() {
     }
 }
 
+/// Builds without the `avif` feature (core, full) hand AVIF output, AVIF input and an `auto` that may
+/// pick AVIF to the `avif` build, naming it.
+#[test]
+fn builds_without_avif_name_the_avif_build() {
+    let image = photo_like(16, 16);
+    let avif_out = encode(&image, &Options::new(Format::Avif));
+    let auto: Options =
+        serde_json::from_str(r#"{"format":"auto","autoFormats":["jpeg","avif"]}"#).expect("parses");
+    let auto_out = encode(&image, &auto);
+    // The smallest AVIF header: an `ftyp` with the AVIF brand is enough to be routed.
+    let avif_in = decode(b"\0\0\0\x14ftypavif\0\0\0\0mif1", &Limits::default());
+    if cfg!(feature = "avif") {
+        avif_out.expect("the avif build writes AVIF");
+        auto_out.expect("the avif build weighs AVIF");
+        assert_ne!(
+            avif_in.expect_err("a header alone").name(),
+            "NeedsFullModule"
+        );
+    } else {
+        for e in [
+            avif_out.unwrap_err(),
+            auto_out.unwrap_err(),
+            avif_in.unwrap_err(),
+        ] {
+            assert_eq!(e.module(), Some("avif"), "{e}");
+        }
+    }
+}
+
 #[test]
 fn ssimulacra2_is_null_where_it_cannot_judge_and_the_result_says_why() {
     // A 32768 x 8 strip at about 14 dB PSNR scored 85 when the metric's coarse scales were missing.

@@ -32,6 +32,7 @@ fn default_json(kind: &OptionKind) -> Value {
         OptionKind::Number { default, .. } => json!(default),
         OptionKind::Choice { default, .. } | OptionKind::Color { default } => json!(default),
         OptionKind::Boolean { default } => json!(default),
+        OptionKind::List { default, .. } => json!(default),
         other => panic!("a kind this test does not know: {other:?}"),
     }
 }
@@ -41,6 +42,7 @@ fn as_json(value: &OptionValue) -> Value {
         OptionValue::Number(v) => json!(v + 0.0),
         OptionValue::Bool(b) => json!(b),
         OptionValue::Text(s) => json!(s),
+        OptionValue::List(items) => Value::Array(items.iter().map(as_json).collect()),
         other => panic!("not a plain value: {other:?}"),
     }
 }
@@ -102,6 +104,23 @@ fn samples(kind: &OptionKind) -> (Vec<OptionValue>, Vec<OptionValue>) {
                 Number(0.0),
             ],
         ),
+        OptionKind::List { choices, default } => {
+            let list =
+                |items: &[&str]| OptionValue::List(items.iter().map(|&i| i.into()).collect());
+            let first = choices[0].value;
+            let mut good = vec![list(default)];
+            good.extend(choices.iter().map(|c| list(&[c.value])));
+            (
+                good,
+                vec![
+                    list(&[]),
+                    list(&["none of these"]),
+                    list(&[first, first]),
+                    Text(first.into()),
+                    Number(1.0),
+                ],
+            )
+        }
         other => panic!("a kind this test does not know: {other:?}"),
     }
 }
@@ -223,6 +242,17 @@ fn the_meta_is_self_consistent() {
             OptionKind::Color { default } => {
                 let checked = o.kind.check(o.name, &default.into());
                 assert!(checked.is_ok(), "{}", o.name);
+            }
+            OptionKind::List { choices, default } => {
+                assert!(!default.is_empty(), "{}", o.name);
+                assert!(
+                    default
+                        .iter()
+                        .all(|d| choices.iter().any(|c| c.value == *d)),
+                    "{}",
+                    o.name
+                );
+                assert!(choices.iter().all(|c| !c.label.is_empty()), "{}", o.name);
             }
             other => panic!("{}: a kind this test does not know: {other:?}", o.name),
         }

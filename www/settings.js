@@ -22,6 +22,7 @@ function validValue(option, value) {
     case 'choice': return choiceList(option).some((c) => c.value === value);
     case 'boolean': return typeof value === 'boolean';
     case 'color': return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value);
+    case 'list': return Array.isArray(value) && value.length > 0 && value.every((v) => choiceList(option).some((c) => c.value === v));
     default: return false;
   }
 }
@@ -228,7 +229,32 @@ function colorControl(option, value, commit, id) {
   return el('div', { className: 'control control-color' }, el('label', { htmlFor: id, textContent: option.label }), ' ', input, hint ?? '');
 }
 
-const builders = { integer: integerControl, number: integerControl, choice: choiceControl, boolean: booleanControl, color: colorControl };
+/** A list of choices (auto's `autoFormats`): a box for each; the last one ticked cannot be unticked. */
+function listControl(option, value, commit, id) {
+  const chosen = new Set(value);
+  const hint = hintFor(id, option);
+  const boxes = choiceList(option).map((c) => {
+    const box = el('input', { id: `${id}-${c.value}`, type: 'checkbox', checked: chosen.has(c.value), value: c.value });
+    box.addEventListener('change', () => {
+      const picked = boxes.filter((b) => b.checked).map((b) => b.value);
+      if (!picked.length) {
+        box.checked = true;
+        return;
+      }
+      commit(picked, { live: false });
+    });
+    return box;
+  });
+  const fieldset = el('fieldset', { id, className: 'control control-list' }, el('legend', { textContent: option.label }),
+    ...boxes.map((b) => el('span', { className: 'list-item' }, b, el('label', { htmlFor: b.id, textContent: choiceList(option).find((c) => c.value === b.value).label }))));
+  if (hint) {
+    fieldset.setAttribute('aria-describedby', hint.id);
+    fieldset.append(hint);
+  }
+  return fieldset;
+}
+
+const builders = { integer: integerControl, number: integerControl, choice: choiceControl, boolean: booleanControl, color: colorControl, list: listControl };
 
 // The options most people reach for stay in view; the rest of a format's own options go under "advanced".
 export const PRIMARY = new Set(['quality', 'lossless', 'colors', 'effort', 'background']);

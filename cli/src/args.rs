@@ -115,6 +115,14 @@ fn option_help(flag: &Flag) -> String {
         }
         OptionKind::Boolean { default: false } => "true or false [default: false]".into(),
         OptionKind::Color { default } => format!("a colour #rrggbb [default: {default}]"),
+        OptionKind::List { choices, default } => {
+            let values: Vec<&str> = choices.iter().map(|c| c.value).collect();
+            format!(
+                "a comma-separated list of {} [default: {}]",
+                values.join(", "),
+                default.join(",")
+            )
+        }
         // The core's kinds are non-exhaustive: one this build does not know takes any text.
         _ => "a value (see formats())".into(),
     };
@@ -133,6 +141,7 @@ fn value_name(meta: &OptionMeta) -> &'static str {
         OptionKind::Choice { .. } => "CHOICE",
         OptionKind::Boolean { .. } => "BOOL",
         OptionKind::Color { .. } => "#RRGGBB",
+        OptionKind::List { .. } => "LIST",
         _ => "VALUE",
     }
 }
@@ -379,6 +388,12 @@ fn options(m: &ArgMatches) -> Result<Options, Failure> {
         let value = match meta.kind {
             OptionKind::Integer { .. } | OptionKind::Number { .. } => number(meta.name, text)?,
             OptionKind::Boolean { .. } => boolean(meta.name, text)?,
+            OptionKind::Choice { .. } | OptionKind::Color { .. } => Value::String(text.clone()),
+            OptionKind::List { .. } => Value::Array(
+                text.split(',')
+                    .map(|v| Value::String(v.trim().to_owned()))
+                    .collect(),
+            ),
             // Choices, colours, and any kind the core adds later: the core validates the text.
             _ => Value::String(text.clone()),
         };

@@ -10,7 +10,7 @@ use crate::failure::Failure;
 /// Extensions of the files a folder or a glob contributes: every format the core reads. A file named
 /// on the command line is tried whatever its name.
 pub const INPUT_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp", "tif", "tiff",
+    "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp", "tif", "tiff", "avif",
 ];
 
 /// One file to compress.

@@ -178,6 +178,40 @@ fn mirrors_the_tree_and_names_outputs_by_format() {
     );
 }
 
+/// AVIF in a folder is picked up and read; AVIF out is written, named `.avif`, and reads back.
+#[test]
+fn reads_and_writes_avif() {
+    let t = Scratch::new("avif");
+    t.put("in/a.png", &png(photo(64, 48, 4)));
+    t.put(
+        "in/b.avif",
+        &encode(
+            photo(48, 64, 5),
+            Options::new(Format::Avif).with_quality(80),
+        ),
+    );
+    let out = run(&[
+        "--format",
+        "avif",
+        "--speed",
+        "10",
+        "--out",
+        &t.s("avif"),
+        &t.s("in"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(tree(&t.path("avif")), ["a.avif", "b.avif"]);
+    for f in ["avif/a.avif", "avif/b.avif"] {
+        let bytes = fs::read(t.path(f)).unwrap_or_default();
+        assert_eq!(bytes.get(4..12), Some(&b"ftypavif"[..]), "{f} is an AVIF");
+        assert!(decodes(&t.path(f)), "{f} decodes");
+    }
+    let out = run(&["--format", "jpeg", "--out", &t.s("jpeg"), &t.s("in")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(tree(&t.path("jpeg")), ["a.jpg", "b.jpg"]);
+    assert!(decodes(&t.path("jpeg/b.jpg")));
+}
+
 #[test]
 fn globs_and_files_mirror_from_their_base() {
     let t = Scratch::new("glob");

@@ -1,6 +1,7 @@
 //! Output codecs: one file per format behind [`encode_image`], and the per-format [`FormatMeta`]: the
 //! options each format reads, the source of the validator, the API types and the page's controls.
 
+mod avif;
 mod jpeg;
 mod png;
 mod webp;
@@ -207,6 +208,7 @@ impl Format {
             Format::Png => &png::META,
             Format::PngPalette => &png::PALETTE_META,
             Format::Webp => &webp::META,
+            Format::Avif => &avif::META,
             Format::Auto => &AUTO_META,
         }
     }
@@ -218,21 +220,79 @@ const AUTO_META: FormatMeta = FormatMeta {
     mime_type: "image/*",
     extension: "",
     lossy: true,
-    options: &[],
+    options: &[OptionMeta {
+        name: "autoFormats",
+        label: "Formats to try",
+        kind: OptionKind::List {
+            choices: &[
+                Choice {
+                    value: "jpeg",
+                    label: "JPEG",
+                },
+                Choice {
+                    value: "png",
+                    label: "PNG",
+                },
+                Choice {
+                    value: "png-palette",
+                    label: "PNG (palette)",
+                },
+                Choice {
+                    value: "webp",
+                    label: "WebP",
+                },
+                Choice {
+                    value: "avif",
+                    label: "AVIF (slow)",
+                },
+            ],
+            default: &["jpeg", "png", "png-palette", "webp"],
+        },
+        description:
+            "The formats auto may pick; AVIF is slow to search, so it is tried only when listed.",
+    }],
     max_side: u32::MAX,
 };
 
 /// Fails fast when this build cannot write `format`: the core build lacks WebP and palette PNG
-/// (exoquant's quantiser), and `auto` weighs both among its candidates.
+/// (exoquant's quantiser), and `auto` weighs both among its candidates; only the `avif` build writes
+/// AVIF.
 ///
 /// # Errors
-/// [`Error::NeedsFullModule`] in the core build for `webp`, `png-palette` and `auto`.
+/// [`Error::NeedsFullModule`] in the core build for `webp`, `png-palette` and `auto`, in any build
+/// without the `avif` feature for `avif`.
 pub fn check_available(format: Format) -> Result<()> {
     match format {
+        Format::Avif if cfg!(not(feature = "avif")) => {
+            Err(Error::needs_module("avif", "format \"avif\""))
+        }
         Format::Webp | Format::PngPalette | Format::Auto if cfg!(not(feature = "full")) => Err(
             Error::needs_full(&format!("format \"{}\"", format.meta().id)),
         ),
         _ => Ok(()),
+    }
+}
+
+/// [`check_available`] for every format a call may write: for `auto`, each it may try.
+///
+/// # Errors
+/// As [`check_available`].
+pub fn check_settings(settings: &Settings) -> Result<()> {
+    // The formats auto may pick first: the `avif` build, when one needs it, also serves `auto` itself.
+    if settings.format == Format::Auto {
+        for &f in &settings.auto_formats {
+            check_available(f)?;
+        }
+    }
+    check_available(settings.format)
+}
+
+/// Makes room in a growing output for `more` bytes, in steps of at most 256 MB once it is large:
+/// doubling a buffer past 1 GiB would ask for more than one buffer can hold on wasm32 (a capacity
+/// overflow, which traps the instance), though the file itself would fit.
+pub(crate) fn grow(out: &mut Vec<u8>, more: usize) {
+    if out.capacity() - out.len() < more {
+        out.reserve_exact(out.capacity().clamp(1 << 20, 1 << 28).max(more));
     }
 }
 
@@ -264,6 +324,7 @@ pub(crate) fn smallest_file(format: Format, width: u32, height: u32) -> u64 {
         Format::Jpeg => jpeg::smallest_file(width, height),
         Format::Png | Format::PngPalette => png::smallest_file(format, width, height),
         Format::Webp => webp::smallest_file(width, height),
+        Format::Avif => avif::smallest_file(width, height),
         Format::Auto => 0,
     }
 }
@@ -322,6 +383,7 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
         #[cfg(not(feature = "full"))]
         Format::PngPalette => Err(Error::needs_full("format \"png-palette\"")),
         Format::Webp => webp::encode(&image.rgba8(), extras, settings),
+        Format::Avif => avif::encode(image, extras, settings),
         Format::Auto => Err(Error::InvalidInput(
             "format \"auto\" is decided by a search; encode with a concrete format".into(),
         )),

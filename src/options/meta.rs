@@ -49,6 +49,11 @@ pub enum OptionKind {
     Color {
         default: &'static str,
     },
+    /// Any of a few named values, at least one, each once (`autoFormats`).
+    List {
+        choices: &'static [Choice],
+        default: &'static [&'static str],
+    },
 }
 
 /// One value of a [`OptionKind::Choice`] and the words a UI shows for it.
@@ -69,6 +74,9 @@ impl OptionKind {
             OptionKind::Number { default, .. } => OptionValue::Number(default),
             OptionKind::Choice { default, .. } | OptionKind::Color { default } => default.into(),
             OptionKind::Boolean { default } => OptionValue::Bool(default),
+            OptionKind::List { default, .. } => {
+                OptionValue::List(default.iter().map(|&d| d.into()).collect())
+            }
         }
     }
 
@@ -89,6 +97,13 @@ impl OptionKind {
             }
             (OptionKind::Boolean { .. }, OptionValue::Bool(_)) => true,
             (OptionKind::Color { .. }, OptionValue::Text(s)) => parse_hex_color(s).is_some(),
+            (OptionKind::List { choices, .. }, OptionValue::List(items)) => {
+                !items.is_empty()
+                    && items.iter().enumerate().all(|(i, item)| {
+                        matches!(item, OptionValue::Text(s) if choices.iter().any(|c| c.value == s))
+                            && !items[..i].contains(item)
+                    })
+            }
             _ => false,
         };
         if ok {
@@ -115,6 +130,10 @@ impl OptionKind {
             }
             OptionKind::Boolean { .. } => "true or false".into(),
             OptionKind::Color { .. } => "a colour like \"#ffffff\"".into(),
+            OptionKind::List { choices, .. } => {
+                let list: Vec<String> = choices.iter().map(|c| format!("{:?}", c.value)).collect();
+                format!("a list of one or more of {}, each once", list.join(", "))
+            }
         }
     }
 
@@ -126,6 +145,7 @@ impl OptionKind {
             OptionKind::Choice { .. } => "choice",
             OptionKind::Boolean { .. } => "boolean",
             OptionKind::Color { .. } => "color",
+            OptionKind::List { .. } => "list",
         }
     }
 }
@@ -170,6 +190,10 @@ impl Serialize for OptionMeta {
             }
             OptionKind::Boolean { default } => m.serialize_entry("default", &default)?,
             OptionKind::Color { default } => m.serialize_entry("default", default)?,
+            OptionKind::List { choices, default } => {
+                m.serialize_entry("choices", choices)?;
+                m.serialize_entry("default", default)?;
+            }
         }
         m.end()
     }

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use serde::de::value::{Error as ValueError, MapDeserializer};
-use serde::de::{self, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
+use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
 /// An object's fields in the order written. A list, not a map: a handful of entries, looked up by
@@ -37,7 +37,9 @@ pub enum OptionValue {
     Text(String),
     /// A nested object (`limits`).
     Map(Fields),
-    /// Anything else (an array, bytes), named for error messages.
+    /// An array (`autoFormats`).
+    List(Vec<OptionValue>),
+    /// Anything else (bytes), named for error messages.
     Other(&'static str),
 }
 
@@ -53,6 +55,10 @@ impl fmt::Display for OptionValue {
             OptionValue::Number(v) => write!(f, "{v}"),
             OptionValue::Text(s) => write!(f, "{s:?}"),
             OptionValue::Map(_) => f.write_str("an object"),
+            OptionValue::List(items) => {
+                let shown: Vec<String> = items.iter().map(ToString::to_string).collect();
+                write!(f, "[{}]", shown.join(", "))
+            }
             OptionValue::Other(what) => f.write_str(what),
         }
     }
@@ -139,8 +145,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
         d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OptionValue, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(OptionValue::Other("an array"))
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            out.push(item);
+        }
+        Ok(OptionValue::List(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OptionValue, A::Error> {
         let mut out = Fields::new();
@@ -175,6 +184,7 @@ impl<'de> de::Deserializer<'de> for OptionValue {
             // Nested objects are deserialised by `deserialize_fields`, at the top: handling them here
             // would copy that code into every field type's instance of this function.
             OptionValue::Map(_) => Err(de::Error::custom("unexpected object")),
+            OptionValue::List(items) => visitor.visit_seq(SeqDeserializer::new(items.into_iter())),
             OptionValue::Other(what) => Err(de::Error::custom(format!("unexpected {what}"))),
         }
     }

@@ -240,10 +240,99 @@ fn parse_pnm(pnm: &[u8]) -> Rgba8 {
 }
 
 /// Whether this build writes `format`: the core build (`--no-default-features`, the first wasm module)
-/// leaves WebP, and `auto` which weighs it, to the full build.
+/// leaves WebP, and `auto` which weighs it, to the full build, and AVIF to the `avif` build.
 pub fn writes(format: pixsqueeze::Format) -> bool {
     use pixsqueeze::Format;
-    cfg!(feature = "full") || !matches!(format, Format::Webp | Format::Auto)
+    let needs_avif = format == Format::Avif;
+    let needs_full = matches!(format, Format::Webp | Format::Auto);
+    (!needs_avif || cfg!(feature = "avif")) && (!needs_full || cfg!(feature = "full"))
+}
+
+/// Decodes an AVIF with libavif's `avifdec` (Debian's libavif-bin, installed by
+/// `scripts/setup.sh --test`) through libaom's decoder: a container reader and an AV1 decoder
+/// independent of pixsqueeze's. `None`, with the reason printed, where avifdec is missing; under
+/// `CI=true` a missing avifdec fails.
+pub fn avif_reference(bytes: &[u8]) -> Option<Image> {
+    avif_reference_png(bytes).map(|png| png_reference(&png))
+}
+
+/// The PNG avifdec writes for an AVIF (its pixels and, if the AVIF had one, its ICC profile).
+pub fn avif_reference_png(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::process::Command;
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir();
+    let stem = format!("pixsqueeze-avif-{}-{n}", std::process::id());
+    let (input, output) = (
+        dir.join(format!("{stem}.avif")),
+        dir.join(format!("{stem}.png")),
+    );
+    std::fs::write(&input, bytes).expect("temp AVIF");
+    let run = Command::new("avifdec")
+        .args(["--codec", "aom", "--jobs", "1"])
+        .arg(&input)
+        .arg(&output)
+        .output();
+    let _ = std::fs::remove_file(&input);
+    let Ok(out) = run else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "avifdec (libavif-bin) is missing under CI=true"
+        );
+        println!("SKIP: avifdec (libavif-bin) not found; the independent AVIF check is skipped");
+        return None;
+    };
+    assert!(
+        out.status.success(),
+        "avifdec rejected our AVIF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&output).expect("avifdec output");
+    let _ = std::fs::remove_file(&output);
+    Some(png)
+}
+
+/// Encodes a PNG file with libavif's `avifenc` through libaom: an AVIF made by another encoder, for
+/// our decoder. `None` where avifenc is missing (as [`avif_reference`]).
+pub fn avif_from_elsewhere(png: &[u8], extra: &[&str]) -> Option<Vec<u8>> {
+    avif_from_elsewhere_args(png, &[&["--speed", "9"][..], extra].concat())
+}
+
+/// avifenc through libaom with exactly `args` (besides the codec and one thread).
+pub fn avif_from_elsewhere_args(png: &[u8], args: &[&str]) -> Option<Vec<u8>> {
+    use std::process::Command;
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir();
+    let stem = format!("pixsqueeze-avifenc-{}-{n}", std::process::id());
+    let (input, output) = (
+        dir.join(format!("{stem}.png")),
+        dir.join(format!("{stem}.avif")),
+    );
+    std::fs::write(&input, png).expect("temp PNG");
+    let run = Command::new("avifenc")
+        .args(["--codec", "aom", "--jobs", "1"])
+        .args(args)
+        .arg(&input)
+        .arg(&output)
+        .output();
+    let _ = std::fs::remove_file(&input);
+    let Ok(out) = run else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "avifenc (libavif-bin) is missing under CI=true"
+        );
+        println!("SKIP: avifenc (libavif-bin) not found; AVIF from another encoder is skipped");
+        return None;
+    };
+    assert!(
+        out.status.success(),
+        "avifenc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let avif = std::fs::read(&output).expect("avifenc output");
+    let _ = std::fs::remove_file(&output);
+    Some(avif)
 }
 
 /// Decodes a WebP with libwebp's `dwebp` (Debian's `webp` package, installed by

@@ -1,7 +1,7 @@
 // The wasm ladder in Node: a JPEG job reads only the core module from disk; WebP in or out and a
 // Display-P3 photo converted to sRGB are refused by core (NeedsFullModule naming the "full" build, never
 // seen by the caller) and run again on the full module, read once, with the same bytes the full module
-// gives when called directly. The wasm reads are observed by wrapping fs/promises' readFile before the
+// gives when called directly. AVIF in or out goes to the avif build the same way. The wasm reads are observed by wrapping fs/promises' readFile before the
 // package loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,4 +77,30 @@ test('core names the build that serves what it refuses; init() takes a source pe
   await assert.rejects(px.init({ nope_module_or_path: 'x.wasm' }), (e) => e.name === 'InvalidInput' && /full_module_or_path/.test(e.message));
   // Accepted for every build in the ladder (already loaded builds keep their first source).
   await px.init(Object.fromEntries(builds.slice(1).map((b) => [`${b.name}_module_or_path`, b.wasm])));
+});
+
+test('AVIF output and input run on the avif module, read once, with true figures', async () => {
+  // Speed 10: the encoder's fastest preset keeps this test short; the figures are those of the file.
+  const avif = await px.compress(png, { format: 'avif', quality: 60, speed: 10 });
+  assert.equal(avif.format, 'avif');
+  assert.equal(avif.mimeType, 'image/avif');
+  assert.equal(new TextDecoder().decode(avif.data.subarray(4, 12)), 'ftypavif');
+  assert.ok(avif.psnr > 25 && avif.ssimulacra2 > 0 && avif.ratio > 1, `figures: PSNR ${avif.psnr}, SSIMULACRA2 ${avif.ssimulacra2}`);
+  assert.equal(avif.options.speed, 10);
+
+  const decoded = await px.decode(avif.data);
+  assert.deepEqual([decoded.width, decoded.height], [160, 120]);
+  const fromAvif = await px.compress(avif.data, { format: 'png' });
+  assert.equal(fromAvif.format, 'png');
+  assert.ok(fromAvif.psnr > 60, 'PNG of the decoded AVIF is lossless');
+
+  const auto = await px.compress(png, { format: 'auto', autoFormats: ['jpeg', 'avif'], speed: 10 });
+  assert.ok(['jpeg', 'avif'].includes(auto.format));
+  assert.match(auto.search.reason, /avif/i, 'the reason names what AVIF needed');
+  const unlisted = await px.compress(png, { format: 'auto', autoFormats: ['jpeg', 'png'] });
+  assert.match(unlisted.search.reason, /avif not tried/);
+
+  await assert.rejects(px.decode(avif.data.subarray(0, avif.data.length - 40)), (e) => ['DecodeError', 'Unsupported'].includes(e.name));
+  // Read once (the test above may have read it already, through init()).
+  assert.equal(wasmRead().filter((n) => n === 'pixsqueeze_avif_bg.wasm').length, 1, 'the avif module is read once');
 });

@@ -49,6 +49,11 @@ function samples(o) {
     case 'choice': return { good: o.choices.map((c) => c.value), bad: ['none of these', 1] };
     case 'boolean': return { good: [true, false], bad: [1, 'true'] };
     case 'color': return { good: [o.default, '#0a0B0c'], bad: ['white', '#+1+2+3', 0] };
+    case 'list': return {
+      // Whole lists: one format alone may not suit the test's transparent image (JPEG cannot keep alpha).
+      good: [o.default, o.choices.map((c) => c.value)],
+      bad: [[], ['none of these'], [o.choices[0].value, o.choices[0].value], o.choices[0].value, 1],
+    };
     default: throw new Error(`unknown option type ${o.type}`);
   }
 }

@@ -91,6 +91,8 @@ impl BandEncoder {
         let band_layout = Layout::new(l.width, rows, l.components, l.h, l.v);
         let coefs = quantise(band, self.background, &band_layout, &self.table);
         self.rows_done += rows;
+        // Room for the band's data: it is nearly always far less than 4 bytes a pixel.
+        super::super::grow(&mut self.out, l.width * rows * 4);
         let start = self.out.len();
         let mut writer = Writer::new(&self.huff, &mut self.out, self.next_restart);
         scans::sequential(&band_layout, &coefs, None, &mut writer);

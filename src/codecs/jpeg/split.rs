@@ -183,7 +183,8 @@ impl JpegSplit {
             scans::sequential(&layout, &coefs, Some(self.interval_rows), &mut counter);
         }
         Ok(JpegBand {
-            coefficients: coefs.iter().flatten().flatten().copied().collect(),
+            // Whole blocks copied at once (a memcpy), not coefficient by coefficient.
+            coefficients: coefs.concat().as_flattened().to_vec(),
             counts: SymbolCounts(counter.freq),
             gray,
         })
@@ -273,14 +274,14 @@ fn unflatten(layout: &Layout, flat: &[i16]) -> Result<Coefficients> {
             flat.len()
         )));
     }
-    let mut chunks = flat.chunks_exact(64).map(|b| {
-        let mut block = [0i16; 64];
-        block.copy_from_slice(b);
-        block
-    });
+    let (mut rest, _) = flat.as_chunks::<64>();
     Ok(sizes
         .iter()
-        .map(|&n| chunks.by_ref().take(n).collect())
+        .map(|&n| {
+            let (these, after) = rest.split_at(n);
+            rest = after;
+            these.to_vec()
+        })
         .collect())
 }
 

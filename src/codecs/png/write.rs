@@ -370,6 +370,7 @@ impl RowWriter {
         } else {
             self.pending.len() / IDAT_CHUNK * IDAT_CHUNK
         };
+        super::super::grow(&mut self.out, whole + 12 * (whole / IDAT_CHUNK + 2));
         for part in self.pending[..whole].chunks(IDAT_CHUNK) {
             chunk(&mut self.out, b"IDAT", part);
         }
