@@ -25,6 +25,7 @@ mod options;
 mod orient;
 mod pipeline;
 mod pixels;
+#[cfg(feature = "full")]
 mod quantize;
 mod resize;
 mod search;

@@ -68,8 +68,16 @@ pub fn quantize(image: &Rgba8, colors: usize, dither: bool) -> Result<(Rgba8, Ve
         .iter()
         .flat_map(|&i| palette.get(usize::from(i)).copied().unwrap_or([0, 0, 0, 0]))
         .collect();
-    let mut unique = palette;
-    unique.sort_unstable();
-    unique.dedup();
+    // Sorted as the (u64, u16) pairs the Huffman codes sort (one sort in the wasm), in RGBA order.
+    let mut keyed: Vec<(u64, u16)> = palette
+        .iter()
+        .map(|&c| (u64::from(u32::from_be_bytes(c)), 0))
+        .collect();
+    keyed.sort_unstable();
+    keyed.dedup();
+    let unique = keyed
+        .into_iter()
+        .map(|(key, _)| (key as u32).to_be_bytes())
+        .collect();
     Ok((Rgba8::new(image.width(), image.height(), data)?, unique))
 }

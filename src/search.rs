@@ -701,14 +701,15 @@ fn fit_budget(
                     .unwrap_or(u64::MAX),
             );
         }
-        // Prefer exact files, then the largest file that fits (the most quality the budget buys).
-        fitting.sort_by_key(|c| {
+        // Prefer exact files, then the largest file that fits (the most quality the budget buys);
+        // among equals the first found (`min_by_key` keeps the first minimum).
+        let best = fitting.into_iter().min_by_key(|c| {
             (
                 knob(codec_of(&c.settings)) != Knob::Fixed,
                 std::cmp::Reverse(c.data.len()),
             )
         });
-        if let Some(c) = fitting.into_iter().next() {
+        if let Some(c) = best {
             return Ok(Some(c));
         }
         // minWidth and minHeight both hold: the image keeps its shape, so the larger of the two

@@ -254,20 +254,21 @@ const AUTO_META: FormatMeta = FormatMeta {
     max_side: u32::MAX,
 };
 
-/// Fails fast when this build cannot write `format`: the core build lacks WebP, and `auto` weighs
-/// WebP among its candidates; only the `avif` build writes AVIF.
+/// Fails fast when this build cannot write `format`: the core build lacks WebP and palette PNG
+/// (exoquant's quantiser), and `auto` weighs both among its candidates; only the `avif` build writes
+/// AVIF.
 ///
 /// # Errors
-/// [`Error::NeedsFullModule`] in the core build for `webp` and `auto`, in any build without the
-/// `avif` feature for `avif`.
+/// [`Error::NeedsFullModule`] in the core build for `webp`, `png-palette` and `auto`, in any build
+/// without the `avif` feature for `avif`.
 pub fn check_available(format: Format) -> Result<()> {
     match format {
         Format::Avif if cfg!(not(feature = "avif")) => {
             Err(Error::needs_module("avif", "format \"avif\""))
         }
-        Format::Webp | Format::Auto if cfg!(not(feature = "full")) => Err(Error::needs_full(
-            &format!("format \"{}\"", format.meta().id),
-        )),
+        Format::Webp | Format::PngPalette | Format::Auto if cfg!(not(feature = "full")) => Err(
+            Error::needs_full(&format!("format \"{}\"", format.meta().id)),
+        ),
         _ => Ok(()),
     }
 }
@@ -377,7 +378,10 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
     match settings.format {
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
         Format::Png => png::encode(image, extras, settings),
+        #[cfg(feature = "full")]
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
+        #[cfg(not(feature = "full"))]
+        Format::PngPalette => Err(Error::needs_full("format \"png-palette\"")),
         Format::Webp => webp::encode(&image.rgba8(), extras, settings),
         Format::Avif => avif::encode(image, extras, settings),
         Format::Auto => Err(Error::InvalidInput(

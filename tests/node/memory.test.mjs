@@ -17,7 +17,7 @@ const noCorpus = !existsSync(twelveMp) && process.env.CI !== 'true' && 'SKIP: ..
 
 /**
  * A fresh wasm instance: the glue keeps one instance per module, and a new URL is a new module. `name`:
- * the core module (`pixsqueeze`) or the full one (`pixsqueeze_full`), which is the one that writes WebP.
+ * the core module (`pixsqueeze`) or the full one (`pixsqueeze_full`), which is the one that writes WebP and palette PNG.
  */
 async function instance(tag, name = 'pixsqueeze') {
   const glue = await import(`${pathToFileURL(join(root, 'pkg', `${name}.js`))}?instance=${tag}`);
@@ -33,7 +33,7 @@ test('peak wasm memory per output format for a 12 MP photo', { skip: noCorpus },
   const photo = readFileSync(twelveMp);
   const lines = [];
   for (const format of Object.keys(BUDGET)) {
-    const { glue, memoryBytes } = await instance(format, format === 'webp' ? 'pixsqueeze_full' : 'pixsqueeze');
+    const { glue, memoryBytes } = await instance(format, format === 'webp' || format === 'png-palette' ? 'pixsqueeze_full' : 'pixsqueeze');
     const r = glue.compress(photo, { format });
     const rgba = r.width * r.height * 4;
     const times = memoryBytes() / rgba;

@@ -37,7 +37,9 @@ test('a JPEG job loads only the core module', async () => {
   assert.deepEqual(wasmRead(), ['pixsqueeze_bg.wasm']);
 });
 
-test('WebP output, WebP input and an sRGB conversion run on the full module, read once', async () => {
+test('WebP output, palette PNG, WebP input and an sRGB conversion run on the full module, read once', async () => {
+  const palette = await px.compress(png, { format: 'png-palette', colors: 16 });
+  assert.deepEqual(palette.data, reference(png, { format: 'png-palette', colors: 16 }).data);
   const webp = await px.compress(png, { format: 'webp' });
   assert.equal(webp.format, 'webp');
   assert.deepEqual(webp.data, reference(png, { format: 'webp' }).data);
@@ -67,6 +69,7 @@ test('core names the build that serves what it refuses; init() takes a source pe
   const coreGlue = await import('../../pkg/pixsqueeze.js');
   await coreGlue.default({ module_or_path: readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')) });
   assert.throws(() => coreGlue.compress(png, { format: 'webp' }), (e) => e.name === 'NeedsFullModule' && e.module === 'full');
+  assert.throws(() => coreGlue.compress(png, { format: 'png-palette' }), (e) => e.name === 'NeedsFullModule' && e.module === 'full');
   assert.equal(coreGlue.compress(png, { format: 'jpeg' }).format, 'jpeg', 'core serves JPEG itself');
 
   const { builds } = await import('../../pkg/modules.js');

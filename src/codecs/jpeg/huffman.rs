@@ -19,10 +19,8 @@ impl HuffTable {
     pub(super) fn optimal(freq: &[u32; 256]) -> HuffTable {
         let lengths = code_lengths(freq);
         // Canonical order: by length, then symbol.
-        let mut symbols: Vec<u8> = (0..=255u8)
-            .filter(|&s| lengths[usize::from(s)] > 0)
-            .collect();
-        symbols.sort_by_key(|&s| (lengths[usize::from(s)], s));
+        let symbols: Vec<u8> =
+            by_length((0..=255u8).map(|s| (u32::from(lengths[usize::from(s)]), s)));
         let mut counts = [0u8; 17];
         for &s in &symbols {
             counts[usize::from(lengths[usize::from(s)])] += 1;
@@ -106,6 +104,17 @@ const STD_AC_CHROMA_VALUES: [u8; 162] = [
     0xf9, 0xfa,
 ];
 
+/// The symbols with a nonzero length, shortest first, ties by symbol. (Sorted as `(u64, u16)` pairs,
+/// the type the PNG encoder's Huffman code sorts, so the wasm module holds one sort for both.)
+fn by_length(lengths: impl Iterator<Item = (u32, u8)>) -> Vec<u8> {
+    let mut pairs: Vec<(u64, u16)> = lengths
+        .filter(|&(l, _)| l > 0)
+        .map(|(l, s)| (u64::from(l), u16::from(s)))
+        .collect();
+    pairs.sort_unstable();
+    pairs.into_iter().map(|(_, s)| s as u8).collect()
+}
+
 /// Code lengths (≤ 16) for each symbol with a nonzero count; a reserved extra symbol keeps any code
 /// from being all ones, as T.81 requires. A table with no symbols at all gets one (symbol 0), so that
 /// DHT is never empty.
@@ -183,14 +192,13 @@ fn code_lengths(freq: &[u32; 256]) -> [u8; 256] {
     }
     bits[i] = bits[i].saturating_sub(1);
     // Hand the lengths out again, shortest to the most frequent (the original lengths' order).
-    let mut order: Vec<usize> = (0..256).filter(|&s| size[s] > 0).collect();
-    order.sort_by_key(|&s| (size[s], s));
+    let order = by_length((0..=255u8).map(|s| (size[usize::from(s)], s)));
     let mut out = [0u8; 256];
     let mut it = order.into_iter();
     for (l, &n) in bits.iter().enumerate().take(17).skip(1) {
         for _ in 0..n {
             if let Some(s) = it.next() {
-                out[s] = l as u8;
+                out[usize::from(s)] = l as u8;
             }
         }
     }

@@ -11,8 +11,9 @@ mod write;
 use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 use crate::error::{Error, Result};
 use crate::options::Settings;
-use crate::pixels::{Image, Rgba8};
-use crate::quantize::quantize;
+use crate::pixels::Image;
+#[cfg(feature = "full")]
+use crate::{pixels::Rgba8, quantize::quantize};
 
 /// The zlib compressor alone, for its fuzz target: `level` 0 is fast, 1 default, anything else max.
 pub(crate) fn zlib_alone(data: &[u8], level: u8) -> Vec<u8> {
@@ -100,7 +101,9 @@ pub(super) fn encode(image: &Image, extras: &Extras, settings: &Settings) -> Res
     Ok(write::file(packed, &idat, extras.icc))
 }
 
-/// Palette PNG: colours reduced to at most `settings.colors`, optionally dithered.
+/// Palette PNG: colours reduced to at most `settings.colors`, optionally dithered. (Full build only:
+/// the core refuses the format with `NeedsFullModule` in [`check_available`](super::check_available).)
+#[cfg(feature = "full")]
 pub(super) fn encode_palette(
     image: &Rgba8,
     extras: &Extras,

@@ -217,6 +217,7 @@ fn luma(c: [u8; 4]) -> u32 {
     299 * u32::from(c[0]) + 587 * u32::from(c[1]) + 114 * u32::from(c[2])
 }
 
+#[cfg(feature = "full")]
 /// Packs `image` against `colors` (which must hold every pixel's exact colour).
 pub fn indexed_from_palette(image: &Rgba8, colors: Vec<[u8; 4]>) -> Packed {
     indexed_sorted(image, colors, false)
@@ -228,10 +229,26 @@ fn indexed_sorted(image: &Rgba8, mut colors: Vec<[u8; 4]>, light_first: bool) ->
     // indices close in smooth areas and helps the filters. Running from the commonest colour's end
     // puts index 0 on the background, so unfiltered rows and filtered ones both read as zeros there
     // (5 % smaller on a light screenshot).
-    colors.sort_by_key(|&c| {
-        let l = luma(c);
-        (c[3] == 255, if light_first { u32::MAX - l } else { l }, c)
-    });
+    //
+    // The key (opaque, luma, colour) packs into one u64, the colour in its low bits (luma ≤ 255 000
+    // fits 18 bits), and sorts as the (u64, u16) pairs the Huffman codes sort: one sort in the wasm.
+    let mut keyed: Vec<(u64, u16)> = colors
+        .iter()
+        .map(|&c| {
+            let l = if light_first {
+                255_000 - luma(c)
+            } else {
+                luma(c)
+            };
+            let key = u64::from(c[3] == 255) << 50 | u64::from(l) << 32;
+            (key | u64::from(u32::from_be_bytes(c)), 0)
+        })
+        .collect();
+    keyed.sort_unstable();
+    colors = keyed
+        .into_iter()
+        .map(|(key, _)| (key as u32).to_be_bytes())
+        .collect();
     let index: HashMap<[u8; 4], u8> = colors
         .iter()
         .enumerate()
