@@ -1,4 +1,4 @@
-// Summarises target/avif-sweep.jsonl (tests/avif_sweep.rs, native): per codec the mean bytes, time and
+// Summarises target/avif-sweep.jsonl (benches/avif_sweep.rs, native: `cargo bench --bench avif_sweep`): per codec the mean bytes, time and
 // scores at each quality, and BD-rates on SSIMULACRA2 and PSNR of every codec against `--anchor`
 // (default: our JPEG), averaged over the images both have. Figures for src/codecs/avif-notes.md.
 import { readFileSync } from 'node:fs';

@@ -51,9 +51,15 @@ pub use pipeline::{compress, compress_with_progress, encode, Compressed};
 pub use pixels::{Image, Rgba, Rgba16, Rgba8};
 pub use search::{Probe, SearchReport, DEFAULT_AUTO_PSNR, DEFAULT_AUTO_SCORE, MAX_PROBES};
 
-/// Entry points for the fuzz targets (`fuzz/`) into internals they test alone. Not part of the API.
+/// Entry points for the fuzz targets (`fuzz/`) and the benches (`benches/`) into internals they
+/// exercise alone. Not part of the API.
 #[doc(hidden)]
 pub mod fuzzing {
+    /// The rows the PNG encoder's zlib compressor gets for `image`: its first layout, min-sum filters.
+    pub fn png_filtered_rows(image: &crate::Image) -> Vec<u8> {
+        crate::codecs::png_filtered_rows(image)
+    }
+
     /// The PNG encoder's zlib compressor by itself: `level` 0 is fast, 1 default, anything else max.
     pub fn zlib(data: &[u8], level: u8) -> Vec<u8> {
         crate::codecs::zlib_alone(data, level)

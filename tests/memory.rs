@@ -6,50 +6,14 @@
 //! coefficients (0.75x at 4:2:0), so its peak is measuring the result beside the reference image.
 
 mod common;
+#[path = "common/counting.rs"]
+mod counting;
 #[path = "../fuzz/src/hostile.rs"]
 #[allow(dead_code)]
 mod hostile;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::Mutex;
-
+use counting::{peak_of, SERIAL};
 use pixsqueeze::{compress, decode_full, encode, Format, Limits, Options};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK.fetch_max(live, Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Tests in one binary share the counters: one measurement at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Peak bytes allocated while `f` runs, above what was live when it started.
-fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = LIVE.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    let out = f();
-    (out, PEAK.load(Relaxed) - base)
-}
 
 const MB: f64 = 1e6;
 
@@ -379,7 +343,7 @@ fn metadata_bombs_cost_their_bound_not_their_claim() {
 /// decodes to exactly the pixels of the whole-image path, to PNG (lossless) and to JPEG (the same
 /// coefficients: the same pixels, and so the same PSNR), and its peak heap is the input file, the
 /// output file and a few bands — not a multiple of the image. The 300-megapixel figures are in the
-/// README ("Memory"), from `huge_images_in_bands_figures`.
+/// README ("Memory"), from `cargo bench --bench huge_bands`.
 #[test]
 fn bands_give_the_whole_image_pixels_within_the_band_bound() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -435,70 +399,5 @@ fn bands_give_the_whole_image_pixels_within_the_band_bound() {
             bound / MB
         );
         assert!((peak as f64) < bound, "{json}: peak {peak} over {bound}");
-    }
-}
-
-/// A 20000 x 15000 (300-megapixel) gradient with noise, as a PNG made here a row at a time, to PNG
-/// and to JPEG through `compress` with raised `maxPixels` (and so in bands): peak heap and time.
-/// `cargo test --release --test memory huge_images_in_bands_figures -- --ignored --nocapture`.
-#[test]
-#[ignore = "measurement (300 MP, minutes), prints figures"]
-fn huge_images_in_bands_figures() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let (w, h) = (20_000u32, 15_000u32);
-    // Written to a temporary file (the stream writer wants to own its output), then read back.
-    let path = std::env::temp_dir().join(format!("pixsqueeze-300mp-{}.png", std::process::id()));
-    {
-        let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        let mut encoder = png::Encoder::new(file, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder
-            .write_header()
-            .unwrap()
-            .into_stream_writer()
-            .unwrap();
-        let mut state = 0x2545_f491_u32;
-        let mut row = vec![0u8; w as usize * 3];
-        for y in 0..h {
-            for (x, p) in row.chunks_exact_mut(3).enumerate() {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                let n = state & 7;
-                let x = x as u32;
-                p[0] = (x * 240 / w + n) as u8;
-                p[1] = (y * 240 / h + (n >> 1)) as u8;
-                p[2] = ((x + y) * 120 / (w + h) + 60 + (n & 3)) as u8;
-            }
-            std::io::Write::write_all(&mut writer, &row).unwrap();
-        }
-        writer.finish().unwrap();
-    }
-    let png = std::fs::read(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
-    let rgba = f64::from(w) * f64::from(h) * 4.0;
-    println!(
-        "300 MP fixture: {:.1} MB of PNG, RGBA {:.0} MB",
-        png.len() as f64 / MB,
-        rgba / MB
-    );
-    for format in ["png", "jpeg"] {
-        let json = format!(
-            r#"{{"format":"{format}","limits":{{"maxPixels":300000000,"maxInputBytes":4000000000}}}}"#
-        );
-        let options: Options = serde_json::from_str(&json).unwrap();
-        let started = std::time::Instant::now();
-        let (r, peak) = peak_of(|| compress(&png, &options).expect("compresses"));
-        println!(
-            "300 MP to {format}: {:.1} s, {:.1} MB out, PSNR {:.2}, peak heap {:.1} MB ({:.2}x RGBA; \
-             {:.1} MB beyond the input and output files)",
-            started.elapsed().as_secs_f64(),
-            r.data.len() as f64 / MB,
-            r.psnr,
-            peak as f64 / MB,
-            peak as f64 / rgba,
-            (peak as f64 - r.data.len() as f64) / MB,
-        );
     }
 }

@@ -9,8 +9,8 @@ mod webp;
 /// The encoders of `crate::bands`, fed a band of rows at a time.
 pub(crate) use jpeg::BandEncoder as JpegBands;
 pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
-pub(crate) use png::zlib_alone;
 pub(crate) use png::BandEncoder as PngBands;
+pub(crate) use png::{filtered_rows as png_filtered_rows, zlib_alone};
 #[cfg(feature = "full")]
 pub(crate) use webp::anim as webp_anim;
 #[cfg(feature = "full")]

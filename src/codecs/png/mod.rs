@@ -15,6 +15,14 @@ use crate::pixels::Image;
 #[cfg(feature = "full")]
 use crate::{pixels::Rgba8, quantize::quantize};
 
+/// The filtered rows the zlib compressor gets for `image` (its first layout, min-sum filters), for the
+/// DEFLATE bench.
+pub(crate) fn filtered_rows(image: &Image) -> Vec<u8> {
+    reduce::candidates(image)
+        .first()
+        .map_or_else(Vec::new, write::min_sum_rows)
+}
+
 /// The zlib compressor alone, for its fuzz target: `level` 0 is fast, 1 default, anything else max.
 pub(crate) fn zlib_alone(data: &[u8], level: u8) -> Vec<u8> {
     let level = match level {

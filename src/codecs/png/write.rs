@@ -245,6 +245,13 @@ fn sample_size(packed: &Packed, strategy: Strategy, level: Level, sixteenths: us
     sink.finish().len()
 }
 
+/// The rows of `packed`, each behind its min-sum filter byte: what the DEFLATE bench compresses.
+pub fn min_sum_rows(packed: &Packed) -> Vec<u8> {
+    let mut raw = Vec::new();
+    filter_into(packed, Strategy::MinSum, |row| raw.extend_from_slice(row));
+    raw
+}
+
 /// The smallest zlib stream this effort finds among `layouts` (every one holding the same
 /// pixels) and their filter strategies, with the layout it encodes. The pairs are ranked on a
 /// sample of rows at a cheaper level, and only the winner is compressed at the effort's level:
@@ -397,74 +404,5 @@ mod tests {
         assert_eq!(paeth(20, 10, 10), 20);
         assert_eq!(paeth(10, 10, 20), 10);
         assert_eq!(paeth(0, 0, 0), 0);
-    }
-
-    /// The shared corpus's Kodak photos and text screenshot, for the figure-printing tests; `None`
-    /// (after saying so) where the corpus is absent.
-    fn kodak_and_screenshot() -> Option<(std::path::PathBuf, Vec<std::path::PathBuf>)> {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let Ok(photos) = std::fs::read_dir(corpus.join("photos")) else {
-            println!("SKIP: no corpus at {}", corpus.display());
-            return None;
-        };
-        let mut files: Vec<_> = photos
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().contains("kodim"))
-            .collect();
-        files.sort();
-        files.push(corpus.join("special/screenshot-lorem-ipsum-firefox.png"));
-        Some((corpus, files))
-    }
-
-    /// Bytes and time of each DEFLATE level on the corpus photos and screenshot, next to miniz_oxide
-    /// at the level it replaced. `cargo test --release corpus_deflate_figures -- --ignored
-    /// --nocapture`; set `PIXSQUEEZE_DUMP=dir` to keep the filtered rows for other compressors.
-    #[test]
-    #[ignore = "measurement, prints figures"]
-    fn corpus_deflate_figures() {
-        use std::time::Instant;
-        let Some((corpus, mut files)) = kodak_and_screenshot() else {
-            return;
-        };
-        files.push(corpus.join("special/graphic-exoplanet-diagram-indexed-4k.png"));
-        let dump = std::env::var_os("PIXSQUEEZE_DUMP");
-        let names = ["miniz6", "fast", "default", "max"];
-        let mut totals = [(0usize, 0f64); 4];
-        for path in &files {
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
-            };
-            let image = crate::decode(&bytes, &crate::Limits::default()).expect("decodes");
-            let image: crate::Image = image.into();
-            let packed = &super::super::reduce::candidates(&image)[0];
-            let mut raw = Vec::new();
-            filter_into(packed, Strategy::MinSum, |row| raw.extend_from_slice(row));
-            if let Some(dir) = &dump {
-                let name = path.file_stem().unwrap_or_default();
-                let _ = std::fs::write(std::path::Path::new(dir).join(name), &raw);
-            }
-            let mut line = format!(
-                "{:>40}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            );
-            for (i, total) in totals.iter_mut().enumerate() {
-                let t = Instant::now();
-                let z = match i {
-                    0 => miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
-                    1 => deflate::zlib(&raw, Level::Fast),
-                    2 => deflate::zlib(&raw, Level::Default),
-                    _ => deflate::zlib(&raw, Level::Max),
-                };
-                let dt = t.elapsed().as_secs_f64() * 1e3;
-                assert!(miniz_oxide::inflate::decompress_to_vec_zlib(&z).is_ok_and(|b| b == raw));
-                total.0 += z.len();
-                total.1 += dt;
-                line += &format!(" {}: {} B {dt:.0} ms", names[i], z.len());
-            }
-            println!("{line}");
-        }
-        for (name, (b, t)) in names.iter().zip(totals) {
-            println!("total {name}: {b} B {t:.0} ms");
-        }
     }
 }

@@ -1,10 +1,9 @@
-//! Not a test: the native measurements behind AVIF's settings (`src/codecs/avif-notes.md`). Run with
-//! `cargo test --release --test avif_sweep -- --ignored --nocapture`; it writes one JSON line per
+//! The native measurements behind AVIF's settings (`src/codecs/avif-notes.md`): a bench, not a test.
+//! Run with `cargo bench --bench avif_sweep`; it writes one JSON line per
 //! encode to `target/avif-sweep.jsonl` (`node bench/avif-sweep.mjs` turns them into BD-rates).
 //! `AVIF_SWEEP` picks the parts (`default`, `avif`, `speed`, `chroma`, `aom`), `AVIF_SWEEP_IMAGES`
 //! how many of the Kodak photos (every third) to use.
-#![cfg(feature = "avif")]
-
+#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::io::Write;
@@ -41,9 +40,7 @@ fn timed(f: impl FnOnce() -> Vec<u8>) -> (Vec<u8>, f64) {
     (out, t.elapsed().as_secs_f64() * 1000.0)
 }
 
-#[test]
-#[ignore = "a measurement, minutes long: run by hand"]
-fn avif_sweep() {
+fn main() {
     let parts = std::env::var("AVIF_SWEEP").unwrap_or_else(|_| "default".into());
     let files: Vec<_> = common::corpus_files("photos")
         .into_iter()
