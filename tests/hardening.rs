@@ -372,10 +372,11 @@ fn raised_limits_that_the_instance_cannot_hold_are_refused_before_allocating() {
     // baseline JPEG of a PNG this large go in bands, within the bound: palette PNG and progressive
     // JPEG need the whole image.)
     let wasm = r#""maxPixels":1e12,"maxMemoryBytes":4294967296"#;
-    for (side, format) in [
-        (24_000, r#""png-palette""#),
-        (18_000, r#""jpeg","progressive":true"#),
-    ] {
+    let mut jobs = vec![(18_000, r#""jpeg","progressive":true"#)];
+    if common::writes(Format::PngPalette) {
+        jobs.push((24_000, r#""png-palette""#));
+    }
+    for (side, format) in jobs {
         let file = hostile::png_black(side, side, false, &[]);
         let o = limited(&format!(r#"{{"format":{format},"limits":{{{wasm}}}}}"#));
         let Err(Error::LimitExceeded(m)) = compress(&file, &o) else {
