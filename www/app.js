@@ -383,6 +383,15 @@ function setStatus(text, isError = false) {
   ui.status.classList.toggle('error', isError);
 }
 
+let lastViewStatus = null;
+/** The status line as the view would have it, written only when that changes: a background job's
+ * render of the same view must not wipe what a person's own action just said ("Zoomed to…"). */
+function viewStatus(text, isError = false) {
+  if (text === lastViewStatus) return;
+  lastViewStatus = text;
+  setStatus(text, isError);
+}
+
 function errorText(e) {
   return `${e.message} (${e.name})`;
 }
@@ -643,22 +652,22 @@ function renderView() {
   resizeControl?.update();
 
   const entry = item && results.get(resultKey(item, committed));
-  if (!item) setStatus(items.length ? 'Choose a file in the list.' : 'Open a photo to start.');
-  else if (item.error) setStatus(`${item.name}: cannot be read: ${errorText(item.error)}`, true);
-  else if (entry?.error) setStatus(`${item.name}: ${errorText(entry.error)}`, true);
+  if (!item) viewStatus(items.length ? 'Choose a file in the list.' : 'Open a photo to start.');
+  else if (item.error) viewStatus(`${item.name}: cannot be read: ${errorText(item.error)}`, true);
+  else if (entry?.error) viewStatus(`${item.name}: ${errorText(entry.error)}`, true);
   else if (entry) {
     const done = entry.result;
     const via = item.needsBrowser ? ', decoded by the browser' : '';
     const label = formatMeta(done.format)?.label ?? settings.format.label;
     const why = done.search ? ` Search: ${done.search.reason}.` : '';
-    setStatus(`Done: ${done.width} × ${done.height}, ${label}${via}.${why}`);
-  } else if (viewStopped) setStatus(`${item.name}: stopped. Change a setting to compress again.`);
+    viewStatus(`Done: ${done.width} × ${done.height}, ${label}${via}.${why}`);
+  } else if (viewStopped) viewStatus(`${item.name}: stopped. Change a setting to compress again.`);
   else if (source.kind === 'estimate') {
     // The status line stays in sight with the viewer (on phones too): the estimate goes there as well.
     const r = source.result;
-    setStatus(`${describe(draft)}: about ${fmt.formatBytes(r.compressedBytes)}, ${fmt.formatChange(item.file.size, r.compressedBytes)} (estimate; exact figures follow)`);
+    viewStatus(`${describe(draft)}: about ${fmt.formatBytes(r.compressedBytes)}, ${fmt.formatChange(item.file.size, r.compressedBytes)} (estimate; exact figures follow)`);
   }
-  else setStatus(`Compressing ${item.name}…`);
+  else viewStatus(`Compressing ${item.name}…`);
 }
 
 /** A PSNR axis in whole 5 dB steps around the points, so the curve's shape shows. */
