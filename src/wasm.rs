@@ -278,10 +278,8 @@ pub fn jpeg_band_quantise(
     rgba: Vec<u8>,
 ) -> JsResult<Object> {
     crash::keep_messages();
-    let (plan, settings) = jpeg_plan(width, height, options, workers, gray)
-        .and_then(|p| p.ok_or_else(|| Error::InvalidInput("this JPEG is not split".into())))
-        .map_err(js_error)?;
-    let index = band_index(index).map_err(js_error)?;
+    let (plan, settings, index) =
+        split_band(width, height, options, workers, gray, index).map_err(js_error)?;
     let w = dimension("width", width).map_err(js_error)?;
     let rows = u32::try_from(plan.rows(index.min(plan.bands())).len()).unwrap_or(u32::MAX);
     settings
@@ -323,24 +321,33 @@ pub fn jpeg_band_write(
     counts: Vec<u32>,
 ) -> JsResult<Uint8Array> {
     crash::keep_messages();
-    let (plan, _) = jpeg_plan(width, height, options, workers, gray)
-        .and_then(|p| p.ok_or_else(|| Error::InvalidInput("this JPEG is not split".into())))
-        .map_err(js_error)?;
-    let index = band_index(index).map_err(js_error)?;
+    let (plan, _, index) =
+        split_band(width, height, options, workers, gray, index).map_err(js_error)?;
     let total = crate::SymbolCounts::from_slice(&counts).map_err(js_error)?;
     let bytes = plan.write(index, &coefficients, &total).map_err(js_error)?;
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 
-fn band_index(index: f64) -> crate::Result<usize> {
-    if index.fract() == 0.0 && (0.0..=256.0).contains(&index) {
-        // In range and whole: exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        return Ok(index as usize);
+/// The plan of a split JPEG and band `index` of it, for a band step: a JPEG that is not split, or an
+/// index that is not a whole number in range, is InvalidInput.
+fn split_band(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    gray: bool,
+    index: f64,
+) -> crate::Result<(crate::JpegSplit, crate::Settings, usize)> {
+    let (plan, settings) = jpeg_plan(width, height, options, workers, gray)?
+        .ok_or_else(|| Error::InvalidInput("this JPEG is not split".into()))?;
+    if !(index.fract() == 0.0 && (0.0..=256.0).contains(&index)) {
+        return Err(Error::InvalidInput(format!(
+            "a band index is a whole number from 0, got {index}"
+        )));
     }
-    Err(Error::InvalidInput(format!(
-        "a band index is a whole number from 0, got {index}"
-    )))
+    // In range and whole: exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok((plan, settings, index as usize))
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

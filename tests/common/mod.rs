@@ -258,38 +258,13 @@ pub fn avif_reference(bytes: &[u8]) -> Option<Image> {
 
 /// The PNG avifdec writes for an AVIF (its pixels and, if the AVIF had one, its ICC profile).
 pub fn avif_reference_png(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::process::Command;
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir();
-    let stem = format!("pixsqueeze-avif-{}-{n}", std::process::id());
-    let (input, output) = (
-        dir.join(format!("{stem}.avif")),
-        dir.join(format!("{stem}.png")),
-    );
-    std::fs::write(&input, bytes).expect("temp AVIF");
-    let run = Command::new("avifdec")
-        .args(["--codec", "aom", "--jobs", "1"])
-        .arg(&input)
-        .arg(&output)
-        .output();
-    let _ = std::fs::remove_file(&input);
-    let Ok(out) = run else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "avifdec (libavif-bin) is missing under CI=true"
-        );
-        println!("SKIP: avifdec (libavif-bin) not found; the independent AVIF check is skipped");
-        return None;
-    };
-    assert!(
-        out.status.success(),
-        "avifdec rejected our AVIF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let png = std::fs::read(&output).expect("avifdec output");
-    let _ = std::fs::remove_file(&output);
-    Some(png)
+    run_libavif(
+        "avifdec",
+        &[],
+        bytes,
+        ("avif", "png"),
+        "the independent AVIF check",
+    )
 }
 
 /// Encodes a PNG file with libavif's `avifenc` through libaom: an AVIF made by another encoder, for
@@ -300,39 +275,54 @@ pub fn avif_from_elsewhere(png: &[u8], extra: &[&str]) -> Option<Vec<u8>> {
 
 /// avifenc through libaom with exactly `args` (besides the codec and one thread).
 pub fn avif_from_elsewhere_args(png: &[u8], args: &[&str]) -> Option<Vec<u8>> {
-    use std::process::Command;
+    run_libavif(
+        "avifenc",
+        args,
+        png,
+        ("png", "avif"),
+        "AVIF from another encoder",
+    )
+}
+
+/// Runs libavif's `tool` (avifdec or avifenc, through libaom, one thread) with `args` on `input`
+/// written to a temporary file with extension `ext.0`, and returns the file it writes (extension
+/// `ext.1`). `None`, with `what` said skipped, where the tool is missing (a failure under CI=true).
+fn run_libavif(
+    tool: &str,
+    args: &[&str],
+    input: &[u8],
+    ext: (&str, &str),
+    what: &str,
+) -> Option<Vec<u8>> {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir();
-    let stem = format!("pixsqueeze-avifenc-{}-{n}", std::process::id());
-    let (input, output) = (
-        dir.join(format!("{stem}.png")),
-        dir.join(format!("{stem}.avif")),
-    );
-    std::fs::write(&input, png).expect("temp PNG");
-    let run = Command::new("avifenc")
+    let stem = std::env::temp_dir().join(format!("pixsqueeze-{tool}-{}-{n}", std::process::id()));
+    let (from, to) = (stem.with_extension(ext.0), stem.with_extension(ext.1));
+    std::fs::write(&from, input).expect("temp input");
+    let run = std::process::Command::new(tool)
         .args(["--codec", "aom", "--jobs", "1"])
         .args(args)
-        .arg(&input)
-        .arg(&output)
+        .arg(&from)
+        .arg(&to)
         .output();
-    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&from);
     let Ok(out) = run else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "avifenc (libavif-bin) is missing under CI=true"
+            "{tool} (libavif-bin) is missing under CI=true"
         );
-        println!("SKIP: avifenc (libavif-bin) not found; AVIF from another encoder is skipped");
+        println!("SKIP: {tool} (libavif-bin) not found; {what} is skipped");
         return None;
     };
     assert!(
         out.status.success(),
-        "avifenc failed: {}",
+        "{tool} failed on {}: {}",
+        ext.0,
         String::from_utf8_lossy(&out.stderr)
     );
-    let avif = std::fs::read(&output).expect("avifenc output");
-    let _ = std::fs::remove_file(&output);
-    Some(avif)
+    let bytes = std::fs::read(&to).expect("the tool's output");
+    let _ = std::fs::remove_file(&to);
+    Some(bytes)
 }
 
 /// Decodes a WebP with libwebp's `dwebp` (Debian's `webp` package, installed by
