@@ -87,3 +87,15 @@ test('what the split does not take is encoded whole (null): progressive, PNG, a 
   }
   assert.equal(await encodeJpegSplit(run, rgba.subarray(0, 200 * 16 * 4), 200, 16, { format: 'jpeg' }, 2), null, 'one band');
 });
+
+test('a band is written only by the instance that quantised it, once, under its split token', () => {
+  const [w, h] = [200, 100];
+  const rgba = pixels(w, h);
+  const o = { format: 'jpeg' };
+  const [[start, end]] = core.jpegSplit(w, h, o, 2);
+  const { counts } = core.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
+  const refused = (token) => assert.throws(() => core.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));
+  refused(42); // another split's token
+  assert.ok(core.jpegBandWrite(w, h, o, 2, false, 0, 41, counts).length > 0);
+  refused(41); // given up by the write
+});
