@@ -43,7 +43,15 @@ export interface DecodeOptions extends RunOptions {
 }
 
 /** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
-export interface EncodeOptions extends FormatOptions, RunOptions {}
+export interface EncodeOptions extends FormatOptions, RunOptions {
+  /**
+   * Spread a baseline JPEG of 1 megapixel or more (no resize, no smart mode) over the pool's workers, a
+   * band of rows each: the same pixels as a one-worker encode, a few bytes more a band. Faster only when
+   * the machine has a core free for each worker; ignored with one worker or on the calling thread.
+   * @default false
+   */
+  split?: boolean;
+}
 
 /** What {@link compress} resolves to. */
 export interface Result {
@@ -262,6 +270,9 @@ export function measure(original: Input, result: Input, width: number, height: n
 
 /** The output formats and every option each reads. */
 export function formats(options?: Pick<RunOptions, 'mainThread'>): Promise<FormatMeta[]>;
+
+/** The fields of `limits: { … }` (each an `integer` option with its default and bounds), to let a person raise them. */
+export function limitOptions(options?: Pick<RunOptions, 'mainThread'>): Promise<OptionMeta[]>;
 
 /** Stops every worker and frees its memory; running and queued calls reject with `AbortError`. The next call starts afresh. */
 export function terminate(): void;
