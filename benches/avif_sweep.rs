@@ -1,15 +1,21 @@
 //! The native measurements behind AVIF's settings (`src/codecs/avif-notes.md`): a bench, not a test.
 //! Run with `cargo bench --bench avif_sweep`; it writes one JSON line per
 //! encode to `target/avif-sweep.jsonl` (`node bench/avif-sweep.mjs` turns them into BD-rates).
-//! `AVIF_SWEEP` picks the parts (`default`, `avif`, `speed`, `chroma`, `aom`), `AVIF_SWEEP_IMAGES`
-//! how many of the Kodak photos (every third) to use.
+//! `AVIF_SWEEP` picks the parts (`default`, `avif`, `speed`, `knobs`, `chroma`, `deep`, `aom`),
+//! `AVIF_SWEEP_IMAGES` how many of the Kodak photos (every third) to use, `AVIF_SWEEP_KNOBS` which
+//! knobs (all by default).
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::io::Write;
 use std::time::Instant;
 
-use pixsqueeze::{decode_full, encode, measure, Image, Limits, Options};
+use pixsqueeze::fuzzing::avif_tuned;
+use pixsqueeze::{decode_full, encode, measure, Image, Limits, Options, Rgba16};
+use rav1e::prelude::{
+    BlockSize, EncoderConfig, PartitionRange, PredictionModesSetting, SGRComplexityLevel,
+    SegmentationLevel, Tune,
+};
 
 fn opts(json: &str) -> Options {
     serde_json::from_str(json).expect("sweep options parse")
@@ -34,10 +40,96 @@ impl Out {
     }
 }
 
+/// One change to rav1e's speed-6 configuration, by name.
+type Knob = (&'static str, fn(&mut EncoderConfig));
+
+/// The settings that matter for a still picture, each changed alone from speed 6 (rav1e's presets
+/// and ravif's tweaks name them).
+const KNOBS: &[Knob] = &[
+    ("s6", |_| {}),
+    ("psnr", |c| c.tune = Tune::Psnr),
+    ("rdo-tx", |c| {
+        c.speed_settings.transform.rdo_tx_decision = true
+    }),
+    ("full-tx-set", |c| {
+        c.speed_settings.transform.reduced_tx_set = false
+    }),
+    ("tx-domain-rate", |c| {
+        c.speed_settings.transform.tx_domain_rate = true
+    }),
+    ("no-tx-domain-dist", |c| {
+        c.speed_settings.transform.tx_domain_distortion = false
+    }),
+    ("no-fine-intra", |c| {
+        c.speed_settings.prediction.fine_directional_intra = false
+    }),
+    ("complex-modes", |c| {
+        c.speed_settings.prediction.prediction_modes = PredictionModesSetting::ComplexAll;
+    }),
+    ("simple-modes", |c| {
+        c.speed_settings.prediction.prediction_modes = PredictionModesSetting::Simple;
+    }),
+    ("part-4-64", |c| {
+        c.speed_settings.partition.partition_range =
+            PartitionRange::new(BlockSize::BLOCK_4X4, BlockSize::BLOCK_64X64);
+    }),
+    ("part-16-32", |c| {
+        c.speed_settings.partition.partition_range =
+            PartitionRange::new(BlockSize::BLOCK_16X16, BlockSize::BLOCK_32X32);
+    }),
+    ("part-8-32", |c| {
+        c.speed_settings.partition.partition_range =
+            PartitionRange::new(BlockSize::BLOCK_8X8, BlockSize::BLOCK_32X32);
+    }),
+    ("bottomup", |c| {
+        c.speed_settings.partition.encode_bottomup = true
+    }),
+    ("no-cdef", |c| c.speed_settings.cdef = false),
+    ("no-lrf", |c| c.speed_settings.lrf = false),
+    ("sgr-full", |c| {
+        c.speed_settings.sgr_complexity = SGRComplexityLevel::Full
+    }),
+    ("fast-deblock", |c| c.speed_settings.fast_deblock = true),
+    ("seg-off", |c| {
+        c.speed_settings.segmentation = SegmentationLevel::Disabled
+    }),
+    ("seg-complex", |c| {
+        c.speed_settings.segmentation = SegmentationLevel::Complex
+    }),
+];
+
+/// PSNR over the RGB samples of two 16-bit images of one size.
+fn psnr16(a: &Rgba16, b: &Rgba16) -> f64 {
+    let (mut sum, mut n) = (0f64, 0f64);
+    for (p, q) in a.data().chunks_exact(4).zip(b.data().chunks_exact(4)) {
+        for c in 0..3 {
+            let d = f64::from(p[c]) - f64::from(q[c]);
+            sum += d * d;
+            n += 1.0;
+        }
+    }
+    10.0 * (65535f64 * 65535.0 / (sum / n)).log10()
+}
+
+/// The process's CPU time in ms (user + system, from /proc: 10 ms ticks), which others' builds on a
+/// shared machine disturb far less than the wall clock; `None` off Linux.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
+/// `f`'s output and its time in ms: CPU time where /proc gives it, else wall time.
 fn timed(f: impl FnOnce() -> Vec<u8>) -> (Vec<u8>, f64) {
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_ms());
     let out = f();
-    (out, t.elapsed().as_secs_f64() * 1000.0)
+    match (cpu, cpu_ms()) {
+        (Some(a), Some(b)) => (out, b - a),
+        _ => (out, t.elapsed().as_secs_f64() * 1000.0),
+    }
 }
 
 fn main() {
@@ -100,7 +192,7 @@ fn main() {
                     }
                 }
                 "speed" => {
-                    for speed in [2, 4, 6, 8, 10] {
+                    for speed in [4, 5, 6, 7, 8, 9, 10] {
                         for q in [30, 50, 70, 85] {
                             let (f, ms) = timed(|| {
                                 encode(
@@ -110,6 +202,57 @@ fn main() {
                                 .unwrap()
                             });
                             out.point(&name, &format!("avif-s{speed}"), q, &image, &f, ms);
+                        }
+                    }
+                }
+                // Each knob alone at speed 6, 4:2:0.
+                "knobs" => {
+                    let only = std::env::var("AVIF_SWEEP_KNOBS").unwrap_or_default();
+                    for (knob, tweak) in KNOBS {
+                        if !only.is_empty() && !only.split(',').any(|k| k == *knob) {
+                            continue;
+                        }
+                        for q in [30, 50, 70, 85] {
+                            let o = opts(&format!(
+                                r#"{{"format":"avif","quality":{q},"speed":6,"subsampling":"4:2:0"}}"#
+                            ));
+                            let (f, ms) = timed(|| avif_tuned(&image, &o, tweak).unwrap());
+                            out.point(&name, &format!("avif-{knob}"), q, &image, &f, ms);
+                        }
+                    }
+                }
+                // 8 against 10 bits from a 16-bit copy of the photo: scores on 8 bits, and PSNR
+                // on 16 (printed).
+                "deep" => {
+                    let deep = Image::Rgba16(
+                        Rgba16::new(
+                            image.width(),
+                            image.height(),
+                            image
+                                .rgba8()
+                                .data()
+                                .iter()
+                                .map(|&v| u16::from(v) * 257)
+                                .collect(),
+                        )
+                        .unwrap(),
+                    );
+                    for depth in ["8", "10"] {
+                        for q in [30, 50, 70, 85] {
+                            let (f, ms) = timed(|| {
+                                encode(
+                                    &deep,
+                                    &opts(&format!(
+                                        r#"{{"format":"avif","quality":{q},"bitDepth":"{depth}","subsampling":"4:2:0"}}"#
+                                    )),
+                                )
+                                .unwrap()
+                            });
+                            let back = decode_full(&f, &Limits::default()).unwrap().image;
+                            if let (Image::Rgba16(a), Image::Rgba16(b)) = (&deep, &back) {
+                                eprintln!("{name} {depth}-bit q{q}: PSNR16 {:.3}", psnr16(a, b));
+                            }
+                            out.point(&name, &format!("avif-{depth}bit"), q, &image, &f, ms);
                         }
                     }
                 }
@@ -143,6 +286,7 @@ fn main() {
                             "--max",
                             &qi.to_string(),
                         ];
+                        // Wall time: avifenc is another process.
                         let t = Instant::now();
                         let Some(f) = common::avif_from_elsewhere_args(&png, &args) else {
                             return;

@@ -21,6 +21,7 @@ const sources = new Map(); // where init() said a build is
 let poolSize;
 let pool = null;
 let formatList = null;
+let limitList = null;
 
 const named = (name, message, cause) => Object.assign(new Error(message, cause ? { cause } : undefined), { name });
 
@@ -292,4 +293,13 @@ export async function formats(options) {
     throw e;
   });
   return formatList;
+}
+
+/** The fields of `limits: { … }`, with their defaults and bounds: to let a person raise them. */
+export async function limitOptions(options) {
+  limitList ??= run('limitOptions', [], [], split(options).run).catch((e) => {
+    limitList = null;
+    throw e;
+  });
+  return limitList;
 }

@@ -78,6 +78,7 @@ function instance(initWasm, wasm) {
     encode: guarded(wasm.encode),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
+    limitOptions: guarded(wasm.limitOptions),
     // One JPEG over several workers (pool.js, encodeJpegSplit).
     jpegSplit: guarded(wasm.jpegSplit),
     jpegBandQuantise: guarded(wasm.jpegBandQuantise),

@@ -263,6 +263,9 @@ export function measure(original: Input, result: Input, width: number, height: n
 /** The output formats and every option each reads. */
 export function formats(options?: Pick<RunOptions, 'mainThread'>): Promise<FormatMeta[]>;
 
+/** The fields of `limits: { … }` (each an `integer` option with its default and bounds), to let a person raise them. */
+export function limitOptions(options?: Pick<RunOptions, 'mainThread'>): Promise<OptionMeta[]>;
+
 /** Stops every worker and frees its memory; running and queued calls reject with `AbortError`. The next call starts afresh. */
 export function terminate(): void;
 

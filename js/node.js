@@ -29,4 +29,4 @@ export function init(options = {}) {
   return initApi(Object.fromEntries(sources));
 }
 
-export { compress, compressAll, encode, decode, measure, formats, terminate } from './api.js';
+export { compress, compressAll, encode, decode, measure, formats, limitOptions, terminate } from './api.js';

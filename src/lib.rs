@@ -64,4 +64,17 @@ pub mod fuzzing {
     pub fn zlib(data: &[u8], level: u8) -> Vec<u8> {
         crate::codecs::zlib_alone(data, level)
     }
+
+    /// AVIF as `options` say, with `tweak` changing rav1e's configuration last (the native sweep).
+    ///
+    /// # Errors
+    /// As [`crate::encode`] for AVIF.
+    #[cfg(feature = "avif")]
+    pub fn avif_tuned(
+        image: &crate::Image,
+        options: &crate::Options,
+        tweak: &dyn Fn(&mut rav1e::prelude::EncoderConfig),
+    ) -> crate::Result<Vec<u8>> {
+        crate::codecs::avif_tuned(image, &options.resolve()?, tweak)
+    }
 }

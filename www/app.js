@@ -1,7 +1,7 @@
 // The page: a consumer of the package's public API (../js/index.js), exactly as an npm user would be.
 // State lives here; the other modules draw it (batch.js, compare.js, chart.js, advice.js), take input
 // (input.js, settings.js) or run work (scheduler.js, estimate.js).
-import { compress, encode, formats, init } from '../js/index.js';
+import { compress, encode, formats, init, limitOptions } from '../js/index.js';
 import { adviceFor, alphaOf } from './advice.js';
 import { BatchList } from './batch.js';
 import { CHART_QUALITIES, drawChart } from './chart.js';
@@ -10,7 +10,7 @@ import { estimateFrom, makeSample } from './estimate.js';
 import * as fmt from './figures.js';
 import { browserDecode, coreReadable, listen } from './input.js';
 import { PRIORITY, Scheduler, defaultSlots } from './scheduler.js';
-import { PRIMARY, RESIZE_OPTIONS, Settings, optionsKey, renderControls, renderResize } from './settings.js';
+import { PRIMARY, RESIZE_OPTIONS, Settings, optionsKey, renderControls, renderLimits, renderResize } from './settings.js';
 import { zip } from './zip.js';
 
 // A slider held still this long is taken as the person's choice: the full-size job starts (and is
@@ -36,7 +36,7 @@ const PREVIEW_PIXELS = 1.2e6;
 const $ = (id) => document.getElementById(id);
 const ui = {
   file: $('file'), folder: $('folder'), drop: $('drop'), format: $('format'), formatOptions: $('format-options'),
-  sharedOptions: $('shared-options'), advancedOptions: $('advanced-options'), resize: $('resize'),
+  sharedOptions: $('shared-options'), advancedOptions: $('advanced-options'), limitOptions: $('limit-options'), resize: $('resize'),
   status: $('status'), original: $('original'), result: $('result'),
   figures: document.querySelector('.figures'), headline: $('headline'), advice: $('advice'),
   originalSize: $('original-size'), resultSize: $('result-size'), resultDims: $('result-dims'),
@@ -438,7 +438,7 @@ function showFigures(item, source) {
   ui.ratio.textContent = r ? approx(fmt.formatRatio(item.file.size / r.compressedBytes)) : '–';
   ui.mse.textContent = r ? approx(r.mse.toFixed(2)) : '–';
   ui.psnr.textContent = r ? approx(fmt.formatPsnr(r.psnr)) : '–';
-  ui.ssimulacra2.textContent = r ? approx(fmt.formatScore(r.ssimulacra2)) : '–';
+  ui.ssimulacra2.textContent = r ? approx(fmt.inBands(r) ? 'not computed' : fmt.formatScore(r.ssimulacra2)) : '–';
   ui.scoreHint.textContent = r ? fmt.qualityHint(r) : '';
   const shownOptions = estimate ? draft : source.entry?.options;
   ui.figures.dataset.format = r ? shownOptions.format : '';
@@ -808,11 +808,18 @@ function onSettingChange({ live, settle: ms, name } = {}) {
   else commit();
 }
 
+// A file refused by the old limits is tried again under the new ones.
+function onLimitChange(how) {
+  for (const item of items) if (item.error?.name === 'LimitExceeded') item.error = null;
+  onSettingChange(how);
+}
+
 function buildControls() {
   renderControls(settings, { own: ui.formatOptions, shared: ui.sharedOptions, advanced: ui.advancedOptions }, onSettingChange);
   resizeControl = renderResize(settings, ui.resize, onSettingChange, () => viewer.size);
+  renderLimits(settings, ui.limitOptions, onLimitChange);
   // Targets, colour and advanced options are folded away unless set: most people never need them.
-  const changed = settings.format.options.some((o) => !PRIMARY.has(o.name) && !RESIZE_OPTIONS.includes(o.name)
+  const changed = settings.raisedLimits() || settings.format.options.some((o) => !PRIMARY.has(o.name) && !RESIZE_OPTIONS.includes(o.name)
     && settings.value(o.name) !== o.default);
   if (changed) $('more-options').open = true;
 }
@@ -847,7 +854,7 @@ async function start() {
   const slots = defaultSlots();
   await init({ workers: slots });
   const list0 = (await formats()).filter((f) => f.options);
-  settings = new Settings(list0);
+  settings = new Settings(list0, { limits: await limitOptions() });
   // The left side compares another lossy encoding: JPEG unless the main side is already JPEG.
   leftSettings = new Settings(list0.filter((f) => f.id !== 'auto'), { storageKey: 'pixsqueeze.left.v1', defaultFormat: 'jpeg' });
   draft = committed = settings.options();

@@ -69,11 +69,17 @@ function band({ ssimulacra2, psnr }) {
   return null;
 }
 
+/** Whether the result was made a band of rows at a time (a huge image): its notes say so. */
+export const inBands = (r) => Boolean(r?.notes?.some((n) => n.startsWith('the image was compressed in bands')));
+
 /** A sentence on what the result's quality figures mean. */
 export function qualityHint(r) {
   const b = band(r);
-  if (!b) return '';
-  return Number.isFinite(r.ssimulacra2) || r.psnr === Infinity ? b[2] : `${b[2]} (judged by PSNR)`;
+  const bands = inBands(r)
+    ? ' This image was compressed in bands of rows, too large for one job: SSIMULACRA2 not computed (it needs the whole image at once); MSE and PSNR were measured band by band.'
+    : '';
+  if (!b) return bands.trim();
+  return (Number.isFinite(r.ssimulacra2) || r.psnr === Infinity ? b[2] : `${b[2]} (judged by PSNR)`) + bands;
 }
 
 /**

@@ -34,8 +34,10 @@ export function choiceList(option) {
 
 export class Settings {
   /** `formats`: the list `formats()` resolved to; `storageKey`: where to remember the choices. */
-  constructor(formats, { storageKey = 'pixsqueeze.settings.v1', defaultFormat } = {}) {
+  constructor(formats, { storageKey = 'pixsqueeze.settings.v1', defaultFormat, limits = [] } = {}) {
     this.formats = formats;
+    // The input limits (`limitOptions()`), raised by a person who means to compress huge images.
+    this.limitMeta = limits;
     this.storageKey = storageKey;
     // Options every format reads (resize, colour profile…) are shared, so switching format keeps them;
     // a format's own options are remembered per format.
@@ -51,6 +53,31 @@ export class Settings {
     this.formatId = known(stored.format) ? stored.format : known(defaultFormat) ? defaultFormat : formats[0].id;
     this.shared = { ...stored.shared };
     this.perFormat = { ...stored.perFormat };
+    this.limits = { ...stored.limits };
+  }
+
+  /** A limit's value: as the person set it, or the default. */
+  limit(name) {
+    const option = this.limitMeta.find((o) => o.name === name);
+    if (!option) return undefined;
+    const stored = this.limits[name];
+    return validValue(option, stored) ? stored : option.default;
+  }
+
+  setLimit(name, value) {
+    const option = this.limitMeta.find((o) => o.name === name);
+    if (!option || !validValue(option, value)) return false;
+    if (value === option.default) delete this.limits[name];
+    else this.limits[name] = value;
+    this.#save();
+    return true;
+  }
+
+  /** The limits set away from their defaults (`limits: { … }` of the options), or null. */
+  raisedLimits() {
+    const out = {};
+    for (const o of this.limitMeta) if (this.limit(o.name) !== o.default) out[o.name] = this.limit(o.name);
+    return Object.keys(out).length ? out : null;
   }
 
   get format() {
@@ -92,12 +119,14 @@ export class Settings {
   options(overrides = {}) {
     const out = { format: this.formatId };
     for (const o of this.format.options) out[o.name] = this.value(o.name);
+    const limits = this.raisedLimits();
+    if (limits) out.limits = limits;
     return { ...out, ...overrides };
   }
 
   #save() {
     try {
-      localStorage.setItem(this.storageKey, JSON.stringify({ format: this.formatId, shared: this.shared, perFormat: this.perFormat }));
+      localStorage.setItem(this.storageKey, JSON.stringify({ format: this.formatId, shared: this.shared, perFormat: this.perFormat, limits: this.limits }));
     } catch {
       // Private mode or a full quota: the settings still hold for this visit.
     }
@@ -173,23 +202,30 @@ function integerControl(option, value, commit, id) {
   return wrap;
 }
 
-/** A byte count typed as "200 KB" or "1.5 MB"; empty or 0 turns it off. */
-function bytesControl(option, value, commit, id) {
-  const shown = (v) => (v ? formatBytes(v) : '');
+/**
+ * A byte count typed as "200 KB" or "1.5 MB"; empty turns it off (0), or, for a limit, back to its
+ * default (`limit`).
+ */
+function bytesControl(option, value, commit, id, { limit = false } = {}) {
+  const size = (v) => (v >= 1e9 ? `${+(v / 1e9).toFixed(2)} GB` : formatBytes(v));
+  // A limit at its default shows it as the placeholder: the field is empty until the person sets one.
+  const shown = (v) => (!v || (limit && v === option.default) ? '' : size(v));
   const input = el('input', {
-    id, type: 'text', value: shown(value), placeholder: 'e.g. 200 KB', inputMode: 'decimal', autocomplete: 'off', spellcheck: false,
+    id, type: 'text', value: shown(value), placeholder: limit ? size(option.default) : 'e.g. 200 KB', inputMode: 'decimal', autocomplete: 'off', spellcheck: false,
   });
   const hint = el('p', {
     id: `${id}-hint`, className: 'hint',
-    textContent: `${option.description.replace(/ in this many bytes/, '').replace(/\s*\(0: off\)\.?$/, '.')} Type a size such as 200 KB or 1.5 MB; leave empty for no target.`,
+    textContent: limit
+      ? `${option.description.replace(/,? in bytes\./, '.')} Type a size such as 500 MB or 2 GB; leave empty for the default.`
+      : `${option.description.replace(/ in this many bytes/, '').replace(/\s*\(0: off\)\.?$/, '.')} Type a size such as 200 KB or 1.5 MB; leave empty for no target.`,
   });
   input.setAttribute('aria-describedby', hint.id);
   const error = el('p', { className: 'hint input-error', role: 'alert' });
   input.addEventListener('change', () => {
     const text = input.value.trim();
-    const bytes = text === '' ? 0 : parseBytes(text);
+    const bytes = text === '' ? (limit ? option.default : 0) : parseBytes(text);
     if (bytes == null || bytes < option.min || bytes > option.max) {
-      error.textContent = `“${text}” is not a size: type e.g. 200 KB or 1.5 MB (at most ${formatBytes(option.max)}).`;
+      error.textContent = `“${text}” is not a size: type e.g. 200 KB or 1.5 MB (at most ${size(option.max)}).`;
       input.setAttribute('aria-invalid', 'true');
       return;
     }
@@ -360,4 +396,28 @@ export function renderResize(settings, host, onChange, source) {
   }
   sync();
   return { update: sync };
+}
+
+/**
+ * The input limits (`limitOptions()`), under "advanced": the guard against untrusted files, which a
+ * person raises to compress a huge image (over 100 megapixels, or a job over "Most memory" goes in
+ * bands). `onChange()` follows every change, after the settings have saved it.
+ */
+export function renderLimits(settings, host, onChange) {
+  host.replaceChildren();
+  if (!settings.limitMeta.length) return;
+  const fieldset = el('fieldset', { className: 'control control-limits' }, el('legend', { textContent: 'Limits' }),
+    el('p', { className: 'hint', textContent: 'What a file may cost before it is refused. Raise them to compress huge images (scans, maps): over 100 megapixels, or when a job would need more than “Most memory”, a PNG goes to PNG or JPEG a band of rows at a time.' }));
+  for (const option of settings.limitMeta) {
+    const commit = (value) => {
+      if (settings.setLimit(option.name, value)) onChange({ live: false, name: `limits.${option.name}` });
+    };
+    const id = `limit-${option.name}`;
+    const control = /Bytes$/.test(option.name)
+      ? bytesControl(option, settings.limit(option.name), commit, id, { limit: true })
+      : integerControl(option, settings.limit(option.name), commit, id);
+    control.dataset.limit = option.name;
+    fieldset.append(control);
+  }
+  host.append(fieldset);
 }

@@ -2,6 +2,8 @@
 //! options each format reads, the source of the validator, the API types and the page's controls.
 
 mod avif;
+#[cfg(feature = "avif")]
+pub(crate) use avif::encode_tuned as avif_tuned;
 mod jpeg;
 mod png;
 mod webp;
@@ -93,6 +95,57 @@ pub(crate) const EFFORT_CHOICES: &[Choice] = &[
         label: "Smallest (slow)",
     },
 ];
+
+/// What `quality` does, where it always applies.
+pub(crate) const QUALITY_DESCRIPTION: &str = "Higher keeps more detail and makes larger files.";
+
+/// A choice's `auto`, first in every list that has one.
+pub(crate) const AUTO_CHOICE: Choice = Choice {
+    value: "auto",
+    label: "Automatic",
+};
+
+/// `quality`, as the lossy formats offer it, with the format's default.
+pub(crate) const fn quality_option(default: u8, description: &'static str) -> OptionMeta {
+    OptionMeta {
+        name: "quality",
+        label: "Quality",
+        kind: OptionKind::Integer {
+            min: 1,
+            max: 100,
+            default: default as u64,
+        },
+        description,
+    }
+}
+
+/// `subsampling`, as JPEG and AVIF offer it; `description` says when the format's `auto` keeps full
+/// chroma.
+pub(crate) const fn subsampling_option(description: &'static str) -> OptionMeta {
+    OptionMeta {
+        name: "subsampling",
+        label: "Chroma subsampling",
+        kind: OptionKind::Choice {
+            choices: &[
+                AUTO_CHOICE,
+                Choice {
+                    value: "4:4:4",
+                    label: "None (4:4:4)",
+                },
+                Choice {
+                    value: "4:2:2",
+                    label: "Half across (4:2:2)",
+                },
+                Choice {
+                    value: "4:2:0",
+                    label: "Half both ways (4:2:0)",
+                },
+            ],
+            default: "auto",
+        },
+        description,
+    }
+}
 
 /// Options every format reads.
 pub const COMMON_OPTIONS: &[OptionMeta] = &[

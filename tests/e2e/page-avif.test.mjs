@@ -3,7 +3,7 @@
 // keeps the page answering key presses, and stops when asked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag } from './support.mjs';
+import { engine, launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag } from './support.mjs';
 
 const busyShown = (page, timeout) => page.waitForFunction(() => !document.getElementById('busy').hidden, null, { timeout });
 
@@ -47,10 +47,16 @@ test('a photo to AVIF on the page: figures, progress, responsive, stoppable', as
     await page.waitForFunction(() => document.getElementById('original').width > 0, null, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     const lag = await measureInputLag(page, { forMs: 4000, everyMs: 200 });
-    t.diagnostic(`while a 12 MP AVIF encodes: ${formatLag(lag)}`);
-    // WebKitGTK on the loaded 2-core machine took a median 174 ms, p95 1012 ms (2026-11-30): its figure
-    // is printed, the bound held in Chromium and Firefox (p95 20-40 ms there).
-    if (process.env.E2E_ENGINE !== 'webkit') assert.ok(lag.presses >= 5 && lag.p95 < 500, formatLag(lag));
+    // The figure is printed, not asserted (no timed tests: machines differ). WebKitGTK's is poor on the
+    // loaded 2-core machine (load 13-15, 2026-11-30: median 514 ms, p95 1001 ms), and nothing of the
+    // page's blocks: key handlers run within ms and timers on time, and an empty page beside one
+    // busy-loop worker loses its frames the same way. Its DMA-BUF renderer, with no GPU under Xvfb,
+    // costs ~100 ms of CPU a painted frame; with WEBKIT_DISABLE_DMABUF_RENDERER=1 the same run gave a
+    // median 15 ms, p95 71 ms, but that renderer hangs WebDriver screenshots here, so the suite keeps the
+    // default. Chromium and Firefox: p95 20-40 ms.
+    t.diagnostic(`${engine}, while a 12 MP AVIF encodes: ${formatLag(lag)}`);
+    // Frames kept coming: each press reached one.
+    assert.ok(lag.presses >= 5, formatLag(lag));
     assert.equal(await page.evaluate(() => document.querySelector('.figures').dataset.state === 'done'), false, 'still encoding');
     await page.click('#stop');
     await page.waitForFunction(() => document.getElementById('busy').hidden, null, { timeout: 30_000 });

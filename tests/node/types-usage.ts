@@ -1,7 +1,7 @@
 // Compiled (never run) by tests/node/types.test.mjs: every public function used as the README shows,
 // through the package's own name and `exports`, and mistakes the typings must reject.
 import {
-  init, compress, compressAll, encode, decode, measure, formats, terminate,
+  init, compress, compressAll, encode, decode, measure, formats, limitOptions, terminate,
   type Result, type Probe, type BatchItem, type Progress, type FormatMeta, type Metrics, type Pixels, type ErrorName,
 } from 'pixsqueeze';
 
@@ -25,6 +25,7 @@ export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal:
   const png: Uint8Array = await encode(pixels.data, pixels.width, pixels.height, { format: 'png' });
   const m: Metrics = await measure(pixels.data, png, pixels.width, pixels.height);
   const list: FormatMeta[] = await formats();
+  for (const o of await limitOptions()) if (o.type === 'integer') void [o.name, o.min, o.max, o.default];
   for (const o of list[0].options) if (o.type === 'choice') void o.choices.some((c) => c.value === o.default && c.label);
   const names: ErrorName[] = ['DecodeError', 'AbortError'];
   terminate();

@@ -43,8 +43,15 @@ fn speed_settings(speed: u8) -> SpeedSettings {
     s
 }
 
+/// A change to rav1e's configuration after ours: the native sweep's knobs (`benches/avif_sweep.rs`).
+pub(crate) type Tweak<'a> = &'a dyn Fn(&mut EncoderConfig);
+
 /// Encodes one key frame that `fill` draws, returning its OBUs and the `av1C` record.
-fn encode_frame<P: Pixel>(stream: &Stream, fill: impl FnOnce(&mut Frame<P>)) -> Result<Coded> {
+fn encode_frame<P: Pixel>(
+    stream: &Stream,
+    tweak: Tweak,
+    fill: impl FnOnce(&mut Frame<P>),
+) -> Result<Coded> {
     let mut enc = EncoderConfig::with_speed_preset(stream.speed);
     enc.width = stream.width;
     enc.height = stream.height;
@@ -59,6 +66,7 @@ fn encode_frame<P: Pixel>(stream: &Stream, fill: impl FnOnce(&mut Frame<P>)) -> 
     enc.min_quantizer = stream.quantizer.min(255) as u8;
     enc.tune = Tune::Psychovisual;
     enc.speed_settings = speed_settings(stream.speed);
+    tweak(&mut enc);
     let failed = |e: &dyn std::fmt::Display| Error::Encode(format!("AV1 encoding failed: {e}"));
     let mut ctx = Config::new()
         .with_encoder_config(enc)
@@ -88,21 +96,30 @@ fn encode_at<P: Pixel>(
     image: &Image,
     color: &Stream,
     alpha: Option<&Stream>,
+    tweak: Tweak,
 ) -> Result<(Coded, Option<Coded>)> {
     let halves = match color.sampling {
         ChromaSampling::Cs420 => (true, true),
         ChromaSampling::Cs422 => (true, false),
         _ => (false, false),
     };
-    let c = encode_frame::<P>(color, |f| yuv::fill_color(f, image, color.depth, halves))?;
+    let c = encode_frame::<P>(color, tweak, |f| {
+        yuv::fill_color(f, image, color.depth, halves)
+    })?;
     let a = alpha
-        .map(|s| encode_frame::<P>(s, |f| yuv::fill_alpha(f, image, s.depth)))
+        .map(|s| encode_frame::<P>(s, tweak, |f| yuv::fill_alpha(f, image, s.depth)))
         .transpose()?;
     Ok((c, a))
 }
 
-/// Encodes `image` as AVIF with `settings`' quality, speed, subsampling and depth, carrying `icc`.
-pub(super) fn encode(image: &Image, icc: Option<&[u8]>, settings: &Settings) -> Result<Vec<u8>> {
+/// Encodes `image` as AVIF with `settings`' quality, speed, subsampling and depth, carrying `icc`;
+/// `tweak` changes rav1e's configuration last.
+pub(crate) fn encode(
+    image: &Image,
+    icc: Option<&[u8]>,
+    settings: &Settings,
+    tweak: Tweak,
+) -> Result<Vec<u8>> {
     let depth = match settings.bit_depth {
         BitDepth::Eight => 8,
         BitDepth::Ten => 10,
@@ -144,9 +161,9 @@ pub(super) fn encode(image: &Image, icc: Option<&[u8]>, settings: &Settings) -> 
         ..color
     });
     let ((data, av1c), alpha_out) = if depth == 8 {
-        encode_at::<u8>(image, &color, alpha.as_ref())?
+        encode_at::<u8>(image, &color, alpha.as_ref(), tweak)?
     } else {
-        encode_at::<u16>(image, &color, alpha.as_ref())?
+        encode_at::<u16>(image, &color, alpha.as_ref(), tweak)?
     };
     let alpha_item = alpha_out
         .as_ref()

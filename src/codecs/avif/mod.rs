@@ -9,7 +9,10 @@ mod mux;
 #[cfg(feature = "avif")]
 mod yuv;
 
-use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{
+    quality_option, subsampling_option, Choice, Extras, FormatMeta, OptionKind, OptionMeta,
+    AUTO_CHOICE, QUALITY_DESCRIPTION,
+};
 #[cfg(not(feature = "avif"))]
 use crate::error::Error;
 use crate::error::Result;
@@ -23,16 +26,7 @@ pub(super) const META: FormatMeta = FormatMeta {
     extension: "avif",
     lossy: true,
     options: &[
-        OptionMeta {
-            name: "quality",
-            label: "Quality",
-            kind: OptionKind::Integer {
-                min: 1,
-                max: 100,
-                default: DEFAULT_AVIF_QUALITY as u64,
-            },
-            description: "Higher keeps more detail and makes larger files.",
-        },
+        quality_option(DEFAULT_AVIF_QUALITY, QUALITY_DESCRIPTION),
         OptionMeta {
             name: "speed",
             label: "Speed",
@@ -43,41 +37,13 @@ pub(super) const META: FormatMeta = FormatMeta {
             },
             description: "AVIF encoder speed: lower is slower and finds smaller files (0–10).",
         },
-        OptionMeta {
-            name: "subsampling",
-            label: "Chroma subsampling",
-            kind: OptionKind::Choice {
-                choices: &[
-                    Choice {
-                        value: "auto",
-                        label: "Automatic",
-                    },
-                    Choice {
-                        value: "4:4:4",
-                        label: "None (4:4:4)",
-                    },
-                    Choice {
-                        value: "4:2:2",
-                        label: "Half across (4:2:2)",
-                    },
-                    Choice {
-                        value: "4:2:0",
-                        label: "Half both ways (4:2:0)",
-                    },
-                ],
-                default: "auto",
-            },
-            description: "How much colour detail to keep; auto keeps it all from quality 90 up.",
-        },
+        subsampling_option("How much colour detail to keep; auto keeps it all from quality 90 up."),
         OptionMeta {
             name: "bitDepth",
             label: "Bit depth",
             kind: OptionKind::Choice {
                 choices: &[
-                    Choice {
-                        value: "auto",
-                        label: "Automatic",
-                    },
+                    AUTO_CHOICE,
                     Choice {
                         value: "8",
                         label: "8 bits",
@@ -114,5 +80,15 @@ pub(super) fn encode(_: &Image, _: &Extras, _: &Settings) -> Result<Vec<u8>> {
 
 #[cfg(feature = "avif")]
 pub(super) fn encode(image: &Image, extras: &Extras, settings: &Settings) -> Result<Vec<u8>> {
-    encode::encode(image, extras.icc, settings)
+    encode::encode(image, extras.icc, settings, &|_| {})
+}
+
+/// `encode` with a last change to rav1e's configuration: the native sweep's knobs.
+#[cfg(feature = "avif")]
+pub(crate) fn encode_tuned(
+    image: &Image,
+    settings: &Settings,
+    tweak: &dyn Fn(&mut rav1e::prelude::EncoderConfig),
+) -> Result<Vec<u8>> {
+    encode::encode(image, None, settings, tweak)
 }

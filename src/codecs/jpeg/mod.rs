@@ -15,7 +15,10 @@ mod scans;
 mod split;
 mod tables;
 
-use super::{Choice, Extras, FormatMeta, OptionKind, OptionMeta};
+use super::{
+    quality_option, subsampling_option, Extras, FormatMeta, OptionKind, OptionMeta,
+    QUALITY_DESCRIPTION,
+};
 use crate::error::{Error, Result};
 use crate::options::{Settings, Subsampling, DEFAULT_QUALITY};
 use crate::pixels::{over_background, Rgba8};
@@ -34,42 +37,8 @@ pub(super) const META: FormatMeta = FormatMeta {
     extension: "jpg",
     lossy: true,
     options: &[
-        OptionMeta {
-            name: "quality",
-            label: "Quality",
-            kind: OptionKind::Integer {
-                min: 1,
-                max: 100,
-                default: DEFAULT_QUALITY as u64,
-            },
-            description: "Higher keeps more detail and makes larger files.",
-        },
-        OptionMeta {
-            name: "subsampling",
-            label: "Chroma subsampling",
-            kind: OptionKind::Choice {
-                choices: &[
-                    Choice {
-                        value: "auto",
-                        label: "Automatic",
-                    },
-                    Choice {
-                        value: "4:4:4",
-                        label: "None (4:4:4)",
-                    },
-                    Choice {
-                        value: "4:2:2",
-                        label: "Half across (4:2:2)",
-                    },
-                    Choice {
-                        value: "4:2:0",
-                        label: "Half both ways (4:2:0)",
-                    },
-                ],
-                default: "auto",
-            },
-            description: "How much colour detail to keep; auto keeps it all from quality 90 up.",
-        },
+        quality_option(DEFAULT_QUALITY, QUALITY_DESCRIPTION),
+        subsampling_option("How much colour detail to keep; auto keeps it all from quality 90 up."),
         OptionMeta {
             name: "progressive",
             label: "Progressive",

@@ -11,7 +11,7 @@ pub(crate) mod ffi;
 #[cfg(feature = "full")]
 pub(crate) mod riff;
 
-use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
+use super::{quality_option, Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 #[cfg(feature = "full")]
 use crate::decode::{bounded, Decoded, Header, Plan};
 use crate::error::Result;
@@ -34,16 +34,10 @@ pub(super) const META: FormatMeta = FormatMeta {
     extension: "webp",
     lossy: true,
     options: &[
-        OptionMeta {
-            name: "quality",
-            label: "Quality",
-            kind: OptionKind::Integer {
-                min: 1,
-                max: 100,
-                default: DEFAULT_QUALITY as u64,
-            },
-            description: "Higher keeps more detail and makes larger files (lossy only).",
-        },
+        quality_option(
+            DEFAULT_QUALITY,
+            "Higher keeps more detail and makes larger files (lossy only).",
+        ),
         OptionMeta {
             name: "lossless",
             label: "Lossless",
