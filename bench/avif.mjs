@@ -33,7 +33,7 @@ export async function avifStage(openPage, p, quick, log) {
     if (!out.speed) {
       out.speed = { name: img.name, ...dims, runs: a.runs, codecs: {} };
       for (const codec of ['ours-avif', 'jsquash-avif']) {
-        // Each at its own default quality and speed (ours 60 at speed 6; libaom's quality 50 at speed 6).
+        // Each at its own default quality and speed (ours 60 at speed 8; libaom's quality 50 at speed 6).
         out.speed.codecs[codec] = await page.evaluate(([n, c, r]) => bench.time(n, c, null, 1, r), [img.name, codec, a.runs]);
       }
     }

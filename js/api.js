@@ -104,12 +104,12 @@ function useWorkers(mainThread) {
   return !mainThread && typeof Worker === 'function';
 }
 
-async function run(op, args, transfer, { signal, mainThread }, onProgress) {
+async function run(op, args, transfer, { signal, mainThread, pin }, onProgress) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
     pool ??= new WorkerPool({ wasm: module, loadModule: wasmModule, size: poolSize ?? defaultPoolSize() });
-    return pool.run(op, args, { signal, transfer, onProgress });
+    return pool.run(op, args, { signal, transfer, onProgress, pin });
   }
   const extra = onProgress ? [onProgress] : [];
   // A build that refuses does so before any work: the same call on the build it names, loaded now if
@@ -193,10 +193,13 @@ function split(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw named('InvalidInput', `options must be an object such as { format: "jpeg", quality: 75 }, got ${describe(options)}`);
   }
-  const { signal, mainThread, transfer, onProgress, ...wasmOptions } = options;
+  const { signal, mainThread, transfer, onProgress, split: spread, ...wasmOptions } = options;
   if (signal !== undefined && !(signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean'
     && typeof signal.throwIfAborted === 'function' && typeof signal.addEventListener === 'function')) {
     throw named('InvalidInput', `signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (spread !== undefined && typeof spread !== 'boolean') {
+    throw named('InvalidInput', `split must be true or false, got ${describe(spread)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw named('InvalidInput', `onProgress must be a function, got ${describe(onProgress)}`);
@@ -208,7 +211,7 @@ function split(options) {
       throw named('InvalidInput', `unknown option ${name}${hint}: options hold numbers, strings, booleans and limits, got ${describe(value)}`);
     }
   }
-  return { run: { signal, mainThread }, transfer, onProgress, toWorker: useWorkers(mainThread), wasmOptions };
+  return { run: { signal, mainThread }, transfer, onProgress, spread: spread === true, toWorker: useWorkers(mainThread), wasmOptions };
 }
 
 export async function compress(input, options) {
@@ -255,7 +258,11 @@ export async function compressAll(inputs, options) {
   return items;
 }
 
-/** Pixels from which encode() spreads a baseline JPEG over the pool's workers (see encodeJpegSplit). */
+/**
+ * Pixels from which encode() with `split: true` spreads a baseline JPEG over the pool's workers (see
+ * encodeJpegSplit). Opt-in: on a busy machine two workers get no more CPU than one, and the split's
+ * copies and round trips then make it slower than a one-worker encode.
+ */
 const SPLIT_PIXELS = 1 << 20;
 
 export async function encode(rgba, width, height, options) {
@@ -264,8 +271,9 @@ export async function encode(rgba, width, height, options) {
   dimension('height', height);
   const bytes = await inputBytes(rgba, o, 'rgba');
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
-  if (lanes > 1 && width * height >= SPLIT_PIXELS && bytes.length === width * height * 4) {
-    const joined = await encodeJpegSplit((op, args, transfer) => run(op, args, transfer, o.run), bytes, width, height, o.wasmOptions, lanes);
+  if (o.spread && lanes > 1 && width * height >= SPLIT_PIXELS && bytes.length === width * height * 4) {
+    const pinned = (op, args, transfer, pin) => run(op, args, transfer, { ...o.run, pin });
+    const joined = await encodeJpegSplit(pinned, bytes, width, height, o.wasmOptions, lanes);
     if (joined) return joined;
   }
   return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);

@@ -152,7 +152,7 @@ export interface FormatOptions {
    * Speed: AVIF encoder speed: lower is slower and finds smaller files (0–10).
    *
    * A whole number from 0 to 10. Used by avif.
-   * @default 6
+   * @default 8
    */
   speed?: number;
   /**

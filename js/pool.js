@@ -60,12 +60,14 @@ export class WorkerPool {
 
   /**
    * Runs `op(...args)` in a worker; `transfer` lists buffers to move rather than copy; `onProgress`
-   * receives the progress messages the job posts before its result.
+   * receives the progress messages the job posts before its result. `pin`: an object shared by jobs
+   * that must run in one worker (the first sets `pin.worker`; the others wait for that worker, and
+   * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
    */
-  run(op, args, { signal, transfer = [], onProgress } = {}) {
+  run(op, args, { signal, transfer = [], onProgress, pin } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, resolve, reject, onAbort: null };
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, pin, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -87,12 +89,37 @@ export class WorkerPool {
     this.#queue = [];
   }
 
+  /** The worker that takes `job` now (taken out of idle, or spawned), or null if it must wait. */
+  #take(job) {
+    const pinned = job.pin?.worker;
+    if (pinned) {
+      const at = this.#idle.indexOf(pinned);
+      return at < 0 ? null : this.#idle.splice(at, 1)[0];
+    }
+    if (!this.#idle.length && this.#busy.size >= this.#size) return null;
+    const worker = this.#idle.pop() ?? this.#spawn();
+    if (job.pin) job.pin.worker = worker;
+    return worker;
+  }
+
   #pump() {
-    while (this.#queue.length && (this.#idle.length || this.#busy.size < this.#size)) {
-      const worker = this.#idle.pop() ?? this.#spawn();
+    for (let next = 0; next < this.#queue.length;) {
+      const job = this.#queue[next];
+      const pinned = job.pin?.worker;
+      if (pinned && !this.#idle.includes(pinned) && !this.#busy.has(pinned)) {
+        this.#queue.splice(next, 1);
+        this.#settle(job, null, named('WorkerError', 'the worker this job had to run in (it holds the job\'s earlier step) was stopped'));
+        continue;
+      }
+      const worker = this.#take(job);
+      if (!worker) {
+        next++;
+        continue;
+      }
       clearTimeout(this.#idleTimers.get(worker));
       this.#idleTimers.delete(worker);
-      const job = this.#queue.shift();
+      this.#queue.splice(next, 1);
+      next = 0; // an abort while posting pumps the queue from inside this loop: look again from the start
       // Busy before posting: an abort fired meanwhile (even from inside postMessage) finds the job here
       // and terminates its worker.
       this.#busy.set(worker, job);
@@ -201,36 +228,64 @@ export class WorkerPool {
   }
 }
 
+let splits = 0; // names each split's bands in the workers' wasm (`token`)
+
+/** Whether some opaque pixel is not gray, so no band can be all gray (the scan stops at the first). */
+function showsColour(rgba) {
+  for (let i = 0; i < rgba.length; i += 4) {
+    if (rgba[i + 3] === 255 && (rgba[i] !== rgba[i + 1] || rgba[i + 1] !== rgba[i + 2])) return true;
+  }
+  return false;
+}
+
 /**
- * One JPEG over several workers, without shared memory. `run(op, args, transfer)` runs a wasm call on
- * any free worker. The wasm cuts the image into one band of rows per worker (`jpegSplit`), each ending
- * on a restart marker; every band is quantised on its own worker, which hands back its coefficients
- * and symbol counts; the counts are added up here (the optimal Huffman tables of the whole image), and
- * every band is coded with them on a worker again. The parts, joined, are the file one worker writes
- * with the same restart interval, and decode to the pixels of a plain encode; the markers cost a few
- * bytes a band. Memory per worker: its band's pixels (4 bytes a pixel), coefficients (2 bytes a sample:
- * 3 a pixel at 4:4:4, 1.5 at 4:2:0) and part of the file; here, the pixels and every band's coefficients.
- * Resolves null when the wasm does not split these options or this size (encode whole instead).
+ * One JPEG over several workers, without shared memory. `run(op, args, transfer, pin)` runs a wasm
+ * call on a free worker, or with `pin` (WorkerPool's) on the worker an earlier call with that pin ran
+ * on. `rgba` is handed over: its buffer may be transferred to a worker. The wasm cuts the image into
+ * one band of rows per worker (`jpegSplit`), each ending on a restart marker; every worker is sent only
+ * its band's rows (a copy each, posted before the next is made; the last band's in `rgba`'s own buffer
+ * when no second pass can need them), quantises them, keeps the coefficients in its wasm and hands back
+ * the band's symbol counts (4 KB); the counts are added up here (the optimal Huffman tables of the whole
+ * image), and every band is coded with them by the worker that holds it. The parts, joined, are the
+ * file one worker writes with the same restart interval, and decode to the pixels of a plain encode;
+ * the markers cost a few bytes a band. Memory per worker: its band's pixels (4 bytes a pixel),
+ * coefficients (2 bytes a sample: 3 a pixel at 4:4:4, 1.5 at 4:2:0) and its part of the file; here,
+ * the bands' rows while they are sent, and the parts. Resolves null (before anything is transferred)
+ * when the wasm does not split these options or this size: encode whole instead.
  */
 export async function encodeJpegSplit(run, rgba, width, height, options, workers) {
   // Options the wasm refuses (and an abort) are reported by the plain encode the caller falls back to.
   const bands = await run('jpegSplit', [width, height, options, workers], []).catch(() => null);
   if (!bands) return null;
+  splits = (splits + 1) % 0x1_0000_0000;
+  const token = splits;
+  const pins = bands.map(() => ({}));
   const rowBytes = width * 4;
-  const quantise = (gray) => Promise.all(bands.map(([start, end], index) => {
-    const rows = rgba.slice(start * rowBytes, end * rowBytes);
-    return run('jpegBandQuantise', [width, height, options, workers, gray, index, rows], [rows.buffer]);
-  }));
-  // Gray pixels make a one-component JPEG, as one worker writes them: known once every band is seen.
+  // Gray pixels make a one-component JPEG, as one worker writes them: known once every band is seen,
+  // and then every band is quantised again, from its rows. A pixel of colour rules that out at once.
+  const colour = showsColour(rgba);
+  const quantise = async (gray) => {
+    const calls = [];
+    for (const [index, [start, end]] of bands.entries()) {
+      const last = colour && index === bands.length - 1;
+      const rows = last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
+      const call = run('jpegBandQuantise', [width, height, options, workers, gray, index, token, rows], [rows.buffer], pins[index]);
+      call.catch(() => {}); // handled by Promise.all below, once every band is sent
+      calls.push(call);
+      // Let this band reach its worker (and start) before the next band's rows are copied.
+      if (index + 1 < bands.length) await new Promise((resolve) => { setTimeout(resolve, 0); });
+    }
+    return Promise.all(calls);
+  };
   let parts = await quantise(false);
   const gray = parts.every((p) => p.gray);
   if (gray) parts = await quantise(true);
   const sum = new Float64Array(1024);
   for (const { counts } of parts) counts.forEach((n, k) => { sum[k] += n; });
   const total = Uint32Array.from(sum, (n) => Math.min(n, 0xffffffff));
-  const files = await Promise.all(parts.map(({ coefficients }, index) => {
+  const files = await Promise.all(bands.map((_, index) => {
     const counts = total.slice();
-    return run('jpegBandWrite', [width, height, options, workers, gray, index, coefficients, counts], [coefficients.buffer, counts.buffer]);
+    return run('jpegBandWrite', [width, height, options, workers, gray, index, token, counts], [counts.buffer], pins[index]);
   }));
   const out = new Uint8Array(files.reduce((n, f) => n + f.length, 0));
   let at = 0;

@@ -31,8 +31,8 @@ self.onmessage = async ({ data }) => {
   const { id, op, args, wasm } = data;
   try {
     const result = await climb((instance) => call(instance, id, op, args), request(id), wasm);
-    // A file's bytes, or a JPEG band's coefficients and counts (pool.js, encodeJpegSplit).
-    const views = result instanceof Uint8Array ? [result] : [result?.data, result?.coefficients, result?.counts];
+    // A file's bytes, or a JPEG band's symbol counts (pool.js, encodeJpegSplit).
+    const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));
   } catch (e) {
     const trapped = e instanceof WebAssembly.RuntimeError;

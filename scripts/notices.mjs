@@ -17,6 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const noticesFile = join(root, 'THIRD-PARTY-NOTICES.md');
 const templates = join(root, 'scripts', 'licenses');
 
+/** Crates we ported code from rather than link: SSIMULACRA2 and its XYB (src/metrics/ssimulacra2.rs). */
+const PORTED = new Set(['ssimulacra2', 'yuvxyb', 'yuvxyb-math']);
+
 /** The platforms we ship code for: every wasm build, and the CLI on the host. */
 const platforms = ['wasm32-unknown-unknown', hostTriple()];
 
@@ -47,6 +50,11 @@ export function shippedCrates() {
     const roots = platform.startsWith('wasm32') ? meta.workspace_members.filter((id) => packages.get(id).name === 'pixsqueeze') : meta.workspace_members;
     const seen = new Set();
     const stack = [...roots];
+    // Crates our own code is ported from (dev-dependencies, for the tests that compare the two): their
+    // notices ship as if they were compiled in, without their dependencies.
+    const ported = new Set();
+    for (const pkg of meta.packages) if (PORTED.has(pkg.name)) ported.add(pkg.id);
+    stack.push(...ported);
     while (stack.length) {
       const id = stack.pop();
       if (seen.has(id)) continue;
@@ -67,6 +75,7 @@ export function shippedCrates() {
         entry.platforms.push(platform.startsWith('wasm32') ? 'wasm' : 'cli');
         found.set(key, entry);
       }
+      if (ported.has(id)) continue;
       for (const dep of nodes.get(id).deps) {
         // Normal dependencies only: build-dependencies run at build time, dev-dependencies in tests.
         if (dep.dep_kinds.some((k) => k.kind === null)) stack.push(dep.pkg);

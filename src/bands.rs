@@ -3,8 +3,9 @@
 //! arrive; the JPEG encoder transforms, quantises and codes each band at once) and measured, and
 //! only the input file, the output file and a band or two are ever held.
 //!
-//! The path is taken for a non-interlaced PNG of at most 8 bits a sample, to lossless PNG or to
-//! baseline JPEG (progressive JPEG needs every coefficient for each of its scans), with nothing to search, resize, rotate or convert, when the whole-image job would
+//! The path is taken for a non-interlaced PNG to lossless PNG (16-bit samples kept as they are) or,
+//! at most 8 bits a sample, to baseline JPEG (progressive JPEG needs every coefficient for each of
+//! its scans), with nothing to search, resize, rotate or convert, when the whole-image job would
 //! not fit in `limits.maxMemoryBytes` or the image is over 100 megapixels (the default
 //! `maxPixels`: only a caller who raised it gets here). Everything else goes the whole-image way.
 
@@ -66,7 +67,14 @@ pub(crate) fn run(
     let Ok(Some(mut rows)) = PngRows::open(bytes, &settings.limits) else {
         return Ok(None);
     };
-    let (width, height) = (rows.width, rows.height);
+    let (width, height, deep) = (rows.width, rows.height, rows.deep);
+    // 16 bits go in bands to PNG only, kept as they are; to JPEG they take the whole-image way.
+    if deep && settings.format != Format::Png {
+        return Ok(None);
+    }
+    // The PNG's raw rows at their largest: RGBA8 for 8-bit input (its layout is chosen from the
+    // pixels), the stored layout at 16 bits.
+    let png_pixel = if deep { rows.packed_pixel() } else { 4 };
     let upright = rows
         .exif
         .as_deref()
@@ -82,7 +90,7 @@ pub(crate) fn run(
     let rows_per_band = match band_rows {
         Some(n) => n.max(1),
         None => {
-            let whole = memory::compress(width, height, false, 0, settings)
+            let whole = memory::compress(width, height, deep, 0, settings)
                 .saturating_add(bytes.len() as u64);
             if pixels <= BAND_PIXELS && whole <= settings.limits.max_memory_bytes {
                 return Ok(None);
@@ -91,7 +99,8 @@ pub(crate) fn run(
         }
     };
     settings.limits.check_memory(
-        memory::bands(width, height, rows_per_band, settings).saturating_add(bytes.len() as u64),
+        memory::bands(width, height, rows_per_band, png_pixel, settings)
+            .saturating_add(bytes.len() as u64),
         &format!(
             "compressing this {width} x {height} image to {} in bands",
             settings.format.meta().label
@@ -99,7 +108,7 @@ pub(crate) fn run(
     )?;
     // The output is one buffer: on wasm32 one buffer cannot pass 2 GiB.
     settings.limits.check_buffer(
-        memory::band_file(width, height, settings),
+        memory::band_file(width, height, png_pixel, settings),
         &format!("compressing this {width} x {height} image in bands"),
     )?;
     let mut notes = std::mem::take(&mut rows.notes);
@@ -122,9 +131,17 @@ pub(crate) fn run(
         },
     );
     notes.extend(dropped);
+    let job = Job {
+        bytes,
+        rows,
+        band_rows: rows_per_band,
+        extras: &extras,
+        settings,
+    };
     let (data, mse, how) = match settings.format {
-        Format::Jpeg => jpeg(bytes, rows, rows_per_band, &extras, settings)?,
-        _ => png(bytes, rows, rows_per_band, &extras, settings)?,
+        Format::Jpeg => jpeg(job)?,
+        _ if deep => png16(job)?,
+        _ => png(job)?,
     };
     notes.push(format!(
         "the image was compressed in bands of {rows_per_band} rows ({:.0} megapixels is more \
@@ -141,8 +158,9 @@ pub(crate) fn run(
         ratio: ratio(bytes.len(), data.len()),
         mse,
         psnr: psnr_from_mse(mse),
-        mse16: None,
-        psnr16: None,
+        // Only a 16-bit PNG goes in bands at 16 bits, and only to PNG, sample for sample.
+        mse16: deep.then_some(0.0),
+        psnr16: deep.then_some(f64::INFINITY),
         ssimulacra2: None,
         data,
         settings: settings.clone(),
@@ -174,15 +192,23 @@ fn streaming_lost() -> Error {
     Error::Decode("the PNG could not be read again row by row".into())
 }
 
+/// A job in bands: the file, its rows (the header read), the rows a band has and what to write.
+struct Job<'a> {
+    bytes: &'a [u8],
+    rows: PngRows<'a>,
+    band_rows: usize,
+    extras: &'a Extras<'a>,
+    settings: &'a Settings,
+}
+
+/// The output file, its MSE against the input and how it was made and measured (for the note).
+type Encoded = (Vec<u8>, f64, String);
+
 /// Lossless PNG in bands, then checked: the output and the input are decoded again side by side, a
 /// band at a time, and must hold the same RGBA in every row (MSE 0), or the job fails.
-fn png(
-    bytes: &[u8],
-    mut rows: PngRows,
-    band_rows: usize,
-    extras: &Extras,
-    settings: &Settings,
-) -> Result<(Vec<u8>, f64, String)> {
+fn png(job: Job) -> Result<Encoded> {
+    let (bytes, mut rows, band_rows) = (job.bytes, job.rows, job.band_rows);
+    let (extras, settings) = (job.extras, job.settings);
     let (stored_gray, stored_alpha) = rows.layout();
     let (gray, alpha) = if stored_gray && !stored_alpha {
         (true, false)
@@ -195,31 +221,9 @@ fn png(
         encoder.band(&band);
     }
     let data = encoder.finish();
-    // Limits do not bound our own output: it has the input's dimensions, already admitted.
-    let mut original = PngRows::open(bytes, &settings.limits)?.ok_or_else(streaming_lost)?;
-    let unbounded = Limits {
-        max_width: u32::MAX,
-        max_height: u32::MAX,
-        max_pixels: u64::MAX,
-        ..settings.limits
-    };
-    let mut result = PngRows::open(&data, &unbounded)?
-        .ok_or_else(|| Error::Encode("the PNG written in bands is not readable".into()))?;
-    let mut theirs = Vec::new();
-    loop {
-        let n = original.read(band_rows, &mut band)?;
-        let m = result.read(band_rows, &mut theirs)?;
-        if n != m || band != theirs {
-            return Err(Error::Encode(
-                "the PNG written in bands does not hold the input's pixels (a bug: please \
-                 report it)"
-                    .into(),
-            ));
-        }
-        if n == 0 {
-            break;
-        }
-    }
+    check(bytes, &data, band_rows, &settings.limits, |r, n, out| {
+        r.read(n, out)
+    })?;
     Ok((
         data,
         0.0,
@@ -227,19 +231,85 @@ fn png(
     ))
 }
 
+/// Lossless PNG of a 16-bit PNG in bands: the rows as the decoder gives them (gray or colour,
+/// alpha or not, 16 bits a sample) are written as they come, then checked as [`png`] checks them,
+/// sample for sample.
+fn png16(job: Job) -> Result<Encoded> {
+    let (bytes, mut rows, band_rows) = (job.bytes, job.rows, job.band_rows);
+    let (width, height, layout) = (rows.width, rows.height, rows.layout());
+    let mut encoder = PngBands::with_depth(width, height, layout, 16, job.extras.icc, job.settings);
+    let mut band = Vec::new();
+    while rows.read_packed(band_rows, &mut band)? > 0 {
+        encoder.packed(&band);
+    }
+    let data = encoder.finish();
+    check(
+        bytes,
+        &data,
+        band_rows,
+        &job.settings.limits,
+        |r, n, out| r.read_packed(n, out),
+    )?;
+    Ok((
+        data,
+        0.0,
+        "16 bits a sample were kept, and the file was decoded again a band at a time and matches \
+         the input sample for sample"
+            .into(),
+    ))
+}
+
+/// The PNG written in bands (`data`) and the input (`bytes`) decoded again side by side, a band
+/// at a time by `read`: they must hold the same rows, or the job fails.
+fn check(
+    bytes: &[u8],
+    data: &[u8],
+    band_rows: usize,
+    limits: &Limits,
+    read: fn(&mut PngRows, usize, &mut Vec<u8>) -> Result<usize>,
+) -> Result<()> {
+    let mut original = PngRows::open(bytes, limits)?.ok_or_else(streaming_lost)?;
+    // Limits do not bound our own output: it has the input's dimensions, already admitted.
+    let unbounded = Limits {
+        max_width: u32::MAX,
+        max_height: u32::MAX,
+        max_pixels: u64::MAX,
+        ..*limits
+    };
+    let mut result = PngRows::open(data, &unbounded)?
+        .ok_or_else(|| Error::Encode("the PNG written in bands is not readable".into()))?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    loop {
+        let n = read(&mut original, band_rows, &mut ours)?;
+        let m = read(&mut result, band_rows, &mut theirs)?;
+        if n != m || ours != theirs {
+            return Err(Error::Encode(
+                "the PNG written in bands does not hold the input's pixels (a bug: please \
+                 report it)"
+                    .into(),
+            ));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+    }
+}
+
 /// Baseline JPEG in bands, measured band by band: each band's stretch of the file is decoded
 /// alone and compared with the band it came from.
-fn jpeg(
-    _bytes: &[u8],
-    mut rows: PngRows,
-    band_rows: usize,
-    extras: &Extras,
-    settings: &Settings,
-) -> Result<(Vec<u8>, f64, String)> {
+fn jpeg(job: Job) -> Result<Encoded> {
+    let (mut rows, extras, settings) = (job.rows, job.extras, job.settings);
     let (stored_gray, stored_alpha) = rows.layout();
     let bg = settings.background;
     let gray = stored_gray && (!stored_alpha || (bg[0] == bg[1] && bg[1] == bg[2]));
-    let mut encoder = JpegBands::new(rows.width, rows.height, gray, band_rows, extras, settings)?;
+    let mut encoder = JpegBands::new(
+        rows.width,
+        rows.height,
+        gray,
+        job.band_rows,
+        extras,
+        settings,
+    )?;
     let band_rows = encoder.band_rows();
     let mut sum = 0.0;
     let mut data = Vec::new();

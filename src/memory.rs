@@ -199,22 +199,29 @@ pub(crate) fn compress(
 }
 
 /// Peak bytes of a job done in bands of `band_rows` rows (`crate::bands`), the file itself aside:
-/// the output, which grows to its final size (for PNG at most the raw rows, 4 bytes a pixel; for
+/// the output, which grows to its final size (for PNG at most the raw rows, `png_pixel` bytes a
+/// pixel: 4 for 8-bit input, whose layout is chosen from the pixels, 2 a sample at 16 bits; for
 /// JPEG a byte a coefficient, as above), and a few bands' buffers (the band, its packed or
 /// decoded copy, the band it is checked against, a JPEG band's coefficients and planes).
-pub(crate) fn bands(width: u32, height: u32, band_rows: usize, settings: &Settings) -> u64 {
+pub(crate) fn bands(
+    width: u32,
+    height: u32,
+    band_rows: usize,
+    png_pixel: usize,
+    settings: &Settings,
+) -> u64 {
     let band = f64::from(width) * band_rows.min(height as usize) as f64;
-    let (file, per_band) = band_costs(settings);
+    let (file, per_band) = band_costs(settings, png_pixel);
     total(file * pixels(width, height) + per_band * band)
 }
 
 /// The largest the output of a job in bands may grow (one buffer): see [`bands`].
-pub(crate) fn band_file(width: u32, height: u32, settings: &Settings) -> u64 {
-    (band_costs(settings).0 * pixels(width, height) * SLACK).ceil() as u64
+pub(crate) fn band_file(width: u32, height: u32, png_pixel: usize, settings: &Settings) -> u64 {
+    (band_costs(settings, png_pixel).0 * pixels(width, height) * SLACK).ceil() as u64
 }
 
 /// Bytes a pixel of the output and of a band costs a job in bands.
-fn band_costs(settings: &Settings) -> (f64, f64) {
+fn band_costs(settings: &Settings, png_pixel: usize) -> (f64, f64) {
     match settings.format {
         Format::Jpeg => {
             let samples: f64 = match settings.subsampling.for_quality(settings.quality) {
@@ -224,7 +231,7 @@ fn band_costs(settings: &Settings) -> (f64, f64) {
             };
             (samples, 4.0 + 2.0 * samples + 4.0 * 3.0 + 3.0 + 4.0)
         }
-        _ => (4.0, 4.0 * 4.0),
+        _ => (png_pixel as f64, 4.0 * png_pixel.max(4) as f64),
     }
 }
 

@@ -1,7 +1,7 @@
 //! How much a result cost and saved: error against the original (MSE, PSNR, SSIMULACRA2) and the
 //! size ratio.
 
-use ssimulacra2::{compute_frame_ssimulacra2, LinearRgb};
+mod ssimulacra2;
 
 use crate::error::{Error, Result};
 use crate::pixels::{over_white, Image, Rgba16, Rgba8};
@@ -89,10 +89,21 @@ pub(crate) fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
         .chunks_exact(4)
         .zip(result.data().chunks_exact(4))
     {
+        // Opaque pixels (most, in photos) are their own colour over white: no compositing needed.
+        let (a, b) = if (a[3] & b[3]) == 255 {
+            ([a[0], a[1], a[2]], [b[0], b[1], b[2]])
+        } else {
+            (
+                [0, 1, 2].map(|c| over_white(a[c], a[3])),
+                [0, 1, 2].map(|c| over_white(b[c], b[3])),
+            )
+        };
+        let mut pixel = 0u32;
         for c in 0..3 {
-            let d = i64::from(over_white(a[c], a[3])) - i64::from(over_white(b[c], b[3]));
-            sum += (d * d) as u64;
+            let d = u32::from(a[c].abs_diff(b[c]));
+            pixel += d * d;
         }
+        sum += u64::from(pixel);
     }
     sum as f64 / (original.data().len() as f64 / 4.0 * 3.0)
 }
@@ -141,25 +152,44 @@ fn ssimulacra2_tiled(original: &Rgba8, result: &Rgba8) -> Option<f64> {
     }
     let (w, h) = (original.width() as usize, original.height() as usize);
     let lut = srgb_to_linear_table();
+    let mut work = ssimulacra2::Work::default();
     let mut weighted = 0.0;
     let mut area = 0.0;
     for ((x0, x1), (y0, y1)) in regions(w, h) {
-        let tile = |img: &Rgba8| -> Option<LinearRgb> {
-            let mut data = Vec::with_capacity((x1 - x0) * (y1 - y0));
-            for y in y0..y1 {
-                let row = img.data().get((y * w + x0) * 4..(y * w + x1) * 4)?;
-                for p in row.chunks_exact(4) {
-                    data.push([0, 1, 2].map(|c| lut[usize::from(over_white(p[c], p[3]))]));
-                }
-            }
-            LinearRgb::new(data, x1 - x0, y1 - y0).ok()
-        };
-        let score = compute_frame_ssimulacra2(tile(original)?, tile(result)?).ok()?;
+        let tile = |img: &Rgba8| linear_tile(img, &lut, (x0, x1), (y0, y1));
+        let score = ssimulacra2::score(&tile(original)?, &tile(result)?, &mut work);
         let tile_area = ((x1 - x0) * (y1 - y0)) as f64;
         weighted += score * tile_area;
         area += tile_area;
     }
     Some(weighted / area)
+}
+
+/// Columns `x0..x1` of rows `y0..y1` of `img`, over white, as planar linear RGB.
+fn linear_tile(
+    img: &Rgba8,
+    lut: &[f32; 256],
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) -> Option<ssimulacra2::LinearPlanes> {
+    let w = img.width() as usize;
+    let n = (x1 - x0) * (y1 - y0);
+    let mut planes = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+    let mut i = 0;
+    for y in y0..y1 {
+        let row = img.data().get((y * w + x0) * 4..(y * w + x1) * 4)?;
+        for p in row.chunks_exact(4) {
+            for (c, plane) in planes.iter_mut().enumerate() {
+                plane[i] = lut[usize::from(over_white(p[c], p[3]))];
+            }
+            i += 1;
+        }
+    }
+    Some(ssimulacra2::LinearPlanes {
+        width: x1 - x0,
+        height: y1 - y0,
+        planes,
+    })
 }
 
 fn srgb_to_linear_table() -> [f32; 256] {
@@ -243,6 +273,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn mse_composites_over_white_and_skips_it_for_opaque_pixels() {
+        let mut state = 7u32;
+        let mut byte = move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        };
+        let (w, h) = (31u32, 17u32);
+        let mut data = [vec![], vec![]];
+        for d in &mut data {
+            for i in 0..w * h {
+                let alpha = if i % 3 == 0 { byte() } else { 255 };
+                d.extend([byte(), byte(), byte(), alpha]);
+            }
+        }
+        let [a, b] = data.map(|d| Rgba8::new(w, h, d).expect("sized"));
+        let mut sum = 0.0;
+        for (p, q) in a.data().chunks_exact(4).zip(b.data().chunks_exact(4)) {
+            for c in 0..3 {
+                let d = f64::from(over_white(p[c], p[3])) - f64::from(over_white(q[c], q[3]));
+                sum += d * d;
+            }
+        }
+        assert_eq!(mse(&a, &b), sum / f64::from(w * h * 3));
+    }
+
+    #[test]
     fn spans_cover_every_pixel_with_no_thin_tile() {
         for len in [8, 1000, 1024, 1535, 1536, 2048, 3024, 4032] {
             let s = spans(len);
@@ -252,5 +308,84 @@ mod tests {
             assert!(s.iter().all(|(a, b)| b - a >= 8.min(len)));
             assert!(s.iter().all(|(a, b)| b - a < TILE + TILE / 2));
         }
+    }
+}
+
+/// Our SSIMULACRA2 against the `ssimulacra2` crate it replaced, on the corpus photos as the package
+/// scores them (the same tiles; JPEG results at low, default and high quality). Once, in the default
+/// build's tests: the core build's metric is the same code.
+#[cfg(all(test, feature = "full"))]
+mod reference {
+    use super::*;
+    use crate::options::{Format, Options};
+
+    /// The crate's score of the same regions, weighted the same way.
+    pub(super) fn crate_tiled(original: &Rgba8, result: &Rgba8) -> f64 {
+        let (w, h) = (original.width() as usize, original.height() as usize);
+        let lut = srgb_to_linear_table();
+        let (mut weighted, mut area) = (0.0, 0.0);
+        for ((x0, x1), (y0, y1)) in regions(w, h) {
+            let frame = |img: &Rgba8| {
+                let t = linear_tile(img, &lut, (x0, x1), (y0, y1)).expect("tile in bounds");
+                let data = (0..t.width * t.height)
+                    .map(|i| [t.planes[0][i], t.planes[1][i], t.planes[2][i]])
+                    .collect();
+                ::ssimulacra2::LinearRgb::new(data, t.width, t.height).expect("consistent tile")
+            };
+            let score = ::ssimulacra2::compute_frame_ssimulacra2(frame(original), frame(result))
+                .expect("scores");
+            let tile_area = ((x1 - x0) * (y1 - y0)) as f64;
+            weighted += score * tile_area;
+            area += tile_area;
+        }
+        weighted / area
+    }
+
+    /// The largest difference allowed, on the 0–100 scale (the search's `minScore` targets rest on
+    /// these scores).
+    const TOLERANCE: f64 = 0.05;
+
+    #[test]
+    fn scores_match_the_ssimulacra2_crate_on_the_corpus_photos() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos");
+        if !dir.is_dir() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} is missing (CI=true)",
+                dir.display()
+            );
+            println!(
+                "SKIP: {} not found (the corpus sits beside the clone)",
+                dir.display()
+            );
+            return;
+        }
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("corpus folder is readable")
+            .map(|e| e.expect("corpus entry").path())
+            .collect();
+        files.sort();
+        let (mut worst, mut count) = (0.0f64, 0);
+        for path in files {
+            let bytes = std::fs::read(&path).expect("corpus file is readable");
+            let Ok(original) = crate::decode(&bytes, &crate::Limits::default()) else {
+                continue;
+            };
+            let image: crate::Image = original.clone().into();
+            for quality in [30, 75, 95] {
+                let options = Options::new(Format::Jpeg).with_quality(quality);
+                let encoded = crate::encode(&image, &options).expect("encodes");
+                let result = crate::decode(&encoded, &crate::Limits::default()).expect("decodes");
+                let ours = ssimulacra2_tiled(&original, &result).expect("scores");
+                let theirs = crate_tiled(&original, &result);
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+                println!("{name} q{quality}: ours {ours:.4}, crate {theirs:.4}");
+                worst = worst.max((ours - theirs).abs());
+                count += 1;
+            }
+        }
+        println!("{count} results, largest difference {worst:.4}");
+        assert!(count >= 3, "no corpus photo decoded in {}", dir.display());
+        assert!(worst <= TOLERANCE, "largest difference {worst}");
     }
 }

@@ -120,7 +120,7 @@ pub const DEFAULT_QUALITY: u8 = 75;
 pub const DEFAULT_AVIF_QUALITY: u8 = 60;
 
 /// Default AVIF speed (`src/codecs/avif-notes.md`).
-pub const DEFAULT_AVIF_SPEED: u8 = 6;
+pub const DEFAULT_AVIF_SPEED: u8 = 8;
 
 /// Options with every default applied and every value checked: what the engine runs with, and what a
 /// result reports as the options actually used (which are valid options in turn). Deserialised from

@@ -100,7 +100,26 @@ mod imp {
         pub fn trunc_i32(self) -> I32x4 {
             I32x4(i32x4_trunc_sat_f32x4(self.0))
         }
-        #[cfg(test)]
+        /// `self * b + c` rounded once to f32, as a fused multiply-add: computed in f64, where the
+        /// product of two f32 is exact, then rounded to f32 (a second rounding that can differ from
+        /// a true fused one only when the f64 sum lies exactly halfway between two f32, which
+        /// the scalar twin [`super::fma_via_f64`] shares).
+        #[inline(always)]
+        pub fn mul_add_exact(self, b: Self, c: Self) -> Self {
+            let half = |v: v128, hi: bool| {
+                if hi {
+                    f64x2_promote_low_f32x4(i64x2_shuffle::<1, 1>(v, v))
+                } else {
+                    f64x2_promote_low_f32x4(v)
+                }
+            };
+            let part = |hi| f64x2_add(f64x2_mul(half(self.0, hi), half(b.0, hi)), half(c.0, hi));
+            let (lo, hi) = (
+                f32x4_demote_f64x2_zero(part(false)),
+                f32x4_demote_f64x2_zero(part(true)),
+            );
+            F32x4(i64x2_shuffle::<0, 2>(lo, hi))
+        }
         pub fn to_array(self) -> [f32; 4] {
             [
                 f32x4_extract_lane::<0>(self.0),
@@ -312,7 +331,23 @@ mod imp {
             // SAFETY: the instruction set is enabled for the whole build (see the module docs).
             unsafe { I32x4(_mm_cvttps_epi32(self.0)) }
         }
-        #[cfg(test)]
+        /// `self * b + c` rounded once to f32, as a fused multiply-add (see the wasm twin).
+        #[inline(always)]
+        pub fn mul_add_exact(self, b: Self, c: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let part = |a: __m128, b: __m128, c: __m128| {
+                    _mm_cvtpd_ps(_mm_add_pd(
+                        _mm_mul_pd(_mm_cvtps_pd(a), _mm_cvtps_pd(b)),
+                        _mm_cvtps_pd(c),
+                    ))
+                };
+                let high = |v: __m128| _mm_movehl_ps(v, v);
+                let lo = part(self.0, b.0, c.0);
+                let hi = part(high(self.0), high(b.0), high(c.0));
+                F32x4(_mm_movelh_ps(lo, hi))
+            }
+        }
         pub fn to_array(self) -> [f32; 4] {
             let mut out = [0.0; 4];
             self.store(&mut out);
@@ -509,7 +544,11 @@ mod imp {
         pub fn trunc_i32(self) -> I32x4 {
             I32x4(self.0.map(|v| v as i32))
         }
-        #[cfg(test)]
+        pub fn mul_add_exact(self, b: Self, c: Self) -> Self {
+            F32x4(core::array::from_fn(|i| {
+                super::fma_via_f64(self.0[i], b.0[i], c.0[i])
+            }))
+        }
         pub fn to_array(self) -> [f32; 4] {
             self.0
         }
@@ -596,6 +635,15 @@ mod imp {
 
 pub use imp::{F32x4, I16x8, I32x4};
 
+/// `a * b + c` rounded once to f32, as `f32::mul_add` gives, but without the software fused
+/// multiply-add that `mul_add` becomes in wasm and on x86-64 without FMA: the product of two f32 is
+/// exact in f64, the sum is rounded to f64, then to f32. That double rounding differs from a fused
+/// one only when the f64 sum falls exactly halfway between two f32 (about one in 2^29).
+#[inline(always)]
+pub fn fma_via_f64(a: f32, b: f32, c: f32) -> f32 {
+    (f64::from(a) * f64::from(b) + f64::from(c)) as f32
+}
+
 /// Arithmetic shared by `f32` and [`F32x4`], so that a kernel written once over `T: Lane` is its own
 /// scalar twin: the same operations, in the same order, one lane or four.
 pub trait Lane:
@@ -606,6 +654,13 @@ pub trait Lane:
     + core::ops::Div<Output = Self>
 {
     fn splat(v: f32) -> Self;
+    /// The first lane(s) of `s`.
+    fn load(s: &[f32]) -> Self;
+    /// `self * b + c`, rounded once ([`fma_via_f64`]).
+    fn mul_add_exact(self, b: Self, c: Self) -> Self;
+    fn abs(self) -> Self;
+    /// Calls `f` on each lane, first to last.
+    fn each(self, f: impl FnMut(f32));
 }
 
 impl Lane for f32 {
@@ -613,12 +668,44 @@ impl Lane for f32 {
     fn splat(v: f32) -> Self {
         v
     }
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        s[0]
+    }
+    #[inline(always)]
+    fn mul_add_exact(self, b: Self, c: Self) -> Self {
+        fma_via_f64(self, b, c)
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        f32::abs(self)
+    }
+    #[inline(always)]
+    fn each(self, mut f: impl FnMut(f32)) {
+        f(self);
+    }
 }
 
 impl Lane for F32x4 {
     #[inline(always)]
     fn splat(v: f32) -> Self {
         F32x4::splat(v)
+    }
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        F32x4::load(s)
+    }
+    #[inline(always)]
+    fn mul_add_exact(self, b: Self, c: Self) -> Self {
+        F32x4::mul_add_exact(self, b, c)
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        F32x4::abs(self)
+    }
+    #[inline(always)]
+    fn each(self, f: impl FnMut(f32)) {
+        self.to_array().into_iter().for_each(f);
     }
 }
 
@@ -639,6 +726,31 @@ pub(crate) use twin_test;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    twin_test!(fused_multiply_adds_round_once, {
+        let mut state = 0x9e37_79b9_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state as f32 / u32::MAX as f32 - 0.5) * 4.0
+        };
+        for _ in 0..10_000 {
+            let [a, b, c] = [0; 3].map(|_| F32x4::new(next(), next(), next(), next()));
+            let got = a.mul_add_exact(b, c).to_array();
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            for k in 0..4 {
+                assert_eq!(got[k].to_bits(), fma_via_f64(a[k], b[k], c[k]).to_bits());
+                // On these values the f64 route and a true fused multiply-add agree (a halfway
+                // case is about one in 2^29).
+                assert_eq!(got[k].to_bits(), a[k].mul_add(b[k], c[k]).to_bits());
+            }
+        }
+        // Where a separate multiply and add would round twice: (1 + 2^-12)^2 - 1.
+        let x = 1.0 + f32::EPSILON * 2048.0;
+        assert_eq!(fma_via_f64(x, x, -1.0), x.mul_add(x, -1.0));
+        assert_ne!(fma_via_f64(x, x, -1.0), x * x - 1.0);
+    });
 
     twin_test!(lanes_behave_like_their_scalar_operations, {
         let a = F32x4::new(1.5, -2.25, 0.0, 7.0);

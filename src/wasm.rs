@@ -262,10 +262,23 @@ pub fn jpeg_split(width: f64, height: f64, options: JsValue, workers: f64) -> Js
     }
 }
 
-/// `jpegBandQuantise(width, height, options, workers, gray, index, rgba) → { coefficients, counts,
-/// gray }`: step one of a split JPEG on the RGBA8 rows of band `index` (`coefficients` an
-/// Int16Array, `counts` a Uint32Array of 1024 symbol counts to add up over the bands, `gray` whether
-/// the band is all gray: when every band is, quantise again with `gray` true).
+/// The most quantised bands one instance holds for [`jpeg_band_write`]: a band whose write never
+/// comes (its split failed elsewhere) is dropped when this many newer ones are held.
+const MAX_HELD_BANDS: usize = 8;
+
+thread_local! {
+    /// Bands quantised here and not yet written, by split token and band index: the coefficients
+    /// (2 bytes a sample) stay in this instance between the two steps instead of crossing to JS
+    /// and back.
+    static HELD_BANDS: std::cell::RefCell<std::collections::VecDeque<(u32, usize, crate::JpegBand)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
+/// `jpegBandQuantise(width, height, options, workers, gray, index, token, rgba) → { counts, gray }`:
+/// step one of a split JPEG on the RGBA8 rows of band `index` (`counts` a Uint32Array of 1024 symbol
+/// counts to add up over the bands, `gray` whether the band is all gray: when every band is, quantise
+/// again with `gray` true). The band's coefficients stay in this wasm instance, under `token` (a
+/// number naming the split) and `index`, for [`jpeg_band_write`] on the same instance.
 #[wasm_bindgen(js_name = "jpegBandQuantise")]
 #[allow(clippy::too_many_arguments)]
 pub fn jpeg_band_quantise(
@@ -275,6 +288,7 @@ pub fn jpeg_band_quantise(
     workers: f64,
     gray: bool,
     index: f64,
+    token: u32,
     rgba: Vec<u8>,
 ) -> JsResult<Object> {
     crash::keep_messages();
@@ -289,25 +303,29 @@ pub fn jpeg_band_quantise(
             &format!("encoding a {w} x {rows} band of a JPEG"),
         )
         .map_err(js_error)?;
+    // A band quantised again (gray after all) replaces the one held.
+    HELD_BANDS.with_borrow_mut(|held| held.retain(|&(t, i, _)| (t, i) != (token, index)));
     let band = plan.quantise(index, rgba).map_err(js_error)?;
     let out = Object::new();
-    set(
-        &out,
-        "coefficients",
-        js_sys::Int16Array::from(band.coefficients.as_slice()),
-    )?;
     set(
         &out,
         "counts",
         js_sys::Uint32Array::from(band.counts.to_vec().as_slice()),
     )?;
     set(&out, "gray", band.gray)?;
+    HELD_BANDS.with_borrow_mut(|held| {
+        if held.len() >= MAX_HELD_BANDS {
+            held.pop_front();
+        }
+        held.push_back((token, index, band));
+    });
     Ok(out)
 }
 
-/// `jpegBandWrite(width, height, options, workers, gray, index, coefficients, counts) → Uint8Array`:
-/// step two: band `index`'s part of the file, coded with the tables of `counts` (the sum of every
-/// band's). The parts, concatenated in order, are the JPEG.
+/// `jpegBandWrite(width, height, options, workers, gray, index, token, counts) → Uint8Array`: step
+/// two: band `index`'s part of the file, coded with the tables of `counts` (the sum of every band's),
+/// from the band `jpegBandQuantise` left in this instance under `token` (given up here). The parts,
+/// concatenated in order, are the JPEG.
 #[wasm_bindgen(js_name = "jpegBandWrite")]
 #[allow(clippy::too_many_arguments)]
 pub fn jpeg_band_write(
@@ -317,14 +335,24 @@ pub fn jpeg_band_write(
     workers: f64,
     gray: bool,
     index: f64,
-    coefficients: Vec<i16>,
+    token: u32,
     counts: Vec<u32>,
 ) -> JsResult<Uint8Array> {
     crash::keep_messages();
     let (plan, _, index) =
         split_band(width, height, options, workers, gray, index).map_err(js_error)?;
     let total = crate::SymbolCounts::from_slice(&counts).map_err(js_error)?;
-    let bytes = plan.write(index, &coefficients, &total).map_err(js_error)?;
+    let band = HELD_BANDS
+        .with_borrow_mut(|held| {
+            let at = held.iter().position(|&(t, i, _)| (t, i) == (token, index))?;
+            held.remove(at)
+        })
+        .ok_or_else(|| {
+            js_error(Error::InvalidInput(format!(
+                "band {index} of JPEG split {token} is not held by this wasm instance (quantise it here first)"
+            )))
+        })?;
+    let bytes = plan.write(index, &band.2, &total).map_err(js_error)?;
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 

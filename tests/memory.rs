@@ -401,3 +401,85 @@ fn bands_give_the_whole_image_pixels_within_the_band_bound() {
         assert!((peak as f64) < bound, "{json}: peak {peak} over {bound}");
     }
 }
+
+/// A 16-bit PNG written by the `png` crate: `samples` in `color`'s layout.
+fn png16(width: u32, height: u32, color: png::ColorType, samples: &[u16]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(color);
+    encoder.set_depth(png::BitDepth::Sixteen);
+    let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_be_bytes()).collect();
+    let mut writer = encoder.write_header().expect("PNG header");
+    writer.write_image_data(&bytes).expect("PNG data");
+    writer.finish().expect("PNG end");
+    out
+}
+
+/// 16 bits in bands: a 16-bit gray scan (noise in the low bits) and a 16-bit RGBA ramp, forced into
+/// bands of 64 rows, come out as 16-bit PNGs of the same layout holding the very same samples (read
+/// back by the `png` crate), with `mse16` 0, within the band bound; to JPEG they go the whole-image
+/// way.
+#[test]
+fn sixteen_bit_pngs_go_to_png_in_bands_sample_for_sample() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (w, h) = (1_500u32, 1_000u32);
+    let mut state = 0x9e37_79b9_u32;
+    let gray: Vec<u16> = (0..w * h)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            ((i % w) * 40 + (i / w) * 3 + (state & 0x3f)) as u16
+        })
+        .collect();
+    let scan = png16(w, h, png::ColorType::Grayscale, &gray);
+    let options = |json: &str| serde_json::from_str::<Options>(json).unwrap();
+    let ramp = encode(&common::deep_ramp(w, h), &options(r#"{"format":"png"}"#))
+        .expect("the fixture encodes");
+    for (name, input, pixel) in [("gray", &scan, 2.0), ("RGBA", &ramp, 8.0)] {
+        let layout = |data: &[u8]| {
+            let reader = png::Decoder::new(std::io::Cursor::new(data))
+                .read_info()
+                .expect("reads");
+            (reader.info().color_type, reader.info().bit_depth)
+        };
+        let opts = options(r#"{"format":"png","effort":"fast"}"#);
+        let (banded, peak) = peak_of(|| {
+            pixsqueeze::compress_in_bands(input, &opts, 64)
+                .expect("compresses in bands")
+                .expect("takes the band path")
+        });
+        assert_eq!(layout(&banded.data), layout(input), "{name}: layout kept");
+        assert!(
+            common::png_reference(&banded.data) == common::png_reference(input),
+            "{name}: other samples"
+        );
+        assert_eq!((banded.mse, banded.mse16), (0.0, Some(0.0)), "{name}");
+        assert_eq!(banded.psnr16, Some(f64::INFINITY), "{name}");
+        assert!(banded.ssimulacra2.is_none());
+        assert!(
+            banded
+                .notes
+                .iter()
+                .any(|n| n.contains("16 bits a sample were kept")),
+            "{name}: {:?}",
+            banded.notes
+        );
+        let bound = input.len() as f64
+            + 2.0 * banded.data.len() as f64
+            + 4.0 * pixel * 64.0 * f64::from(w)
+            + 8e6;
+        println!(
+            "16-bit {name} {w}x{h}: {} bytes in, {} in bands; peak heap {:.1} MB (bound {:.1} MB)",
+            input.len(),
+            banded.data.len(),
+            peak as f64 / MB,
+            bound / MB
+        );
+        assert!((peak as f64) < bound, "{name}: peak {peak} over {bound}");
+        let jpeg = options(r#"{"format":"jpeg"}"#);
+        assert!(pixsqueeze::compress_in_bands(input, &jpeg, 64)
+            .expect("reads")
+            .is_none());
+    }
+}

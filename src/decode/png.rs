@@ -22,17 +22,8 @@ pub(super) fn decode(
     // Room for the decoder's own buffers (up to 16-bit RGBA) plus our RGBA copy, as `image` allowed.
     let bytes_limit =
         usize::try_from(limits.max_pixels.saturating_mul(16 + 8)).unwrap_or(usize::MAX);
-    let mut decoder =
-        png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: bytes_limit });
-    // Text chunks (XMP among them) are never kept: skipped, they are neither copied nor inflated.
-    decoder.set_ignore_text_chunk(true);
-    // The decoder would inflate a profile up to the image's whole memory allowance (1.6 GB from a
-    // 1.6 MB chunk): it is read here instead, and inflating stops at its own bound.
-    decoder.set_ignore_iccp_chunk(true);
-    decoder.set_transformations(Transformations::EXPAND);
-    let mut reader = decoder.read_info().map_err(png_error)?;
+    let mut reader = open(bytes, limits, bytes_limit)?;
     let (width, height) = reader.info().size();
-    limits.check_dimensions(width, height)?;
     let deep = reader.info().bit_depth == BitDepth::Sixteen;
     plan(&Header {
         width,
@@ -40,33 +31,11 @@ pub(super) fn decode(
         deep,
         decode_peak: memory::png_decode(width, height, reader.info().color_type, deep),
     })?;
-    let mut notes = Vec::new();
-    let icc = match structure::png_iccp(bytes) {
-        None => None,
-        Some(Err(why)) => {
-            notes.push(format!("the ICC profile was dropped: {why}"));
-            None
-        }
-        Some(Ok(zlib)) => inflate_profile(zlib, limits.max_icc_bytes, &mut notes),
-    };
-    // eXIf is stored uncompressed, so it is bounded by the file already.
-    let exif = bounded(
-        reader.info().exif_metadata.as_ref().map(|e| e.to_vec()),
-        limits.max_exif_bytes,
-        "EXIF block",
-        &mut notes,
-    );
+    let (icc, exif, notes) = metadata(bytes, reader.info(), limits);
     color::check_supported(icc.as_deref(), false, to_srgb)?;
 
     let (color, depth) = reader.output_color_type();
-    let channels = match color {
-        ColorType::Grayscale => 1,
-        ColorType::GrayscaleAlpha => 2,
-        ColorType::Rgb => 3,
-        ColorType::Rgba => 4,
-        // EXPAND turns a palette into RGB(A); anything else is a decoder we do not know.
-        ColorType::Indexed => return Err(unsupported(color, depth)),
-    };
+    let channels = channels(color, depth)?;
     let deep = match depth {
         BitDepth::Eight => false,
         BitDepth::Sixteen => true,
@@ -103,14 +72,17 @@ pub(super) fn decode(
     })
 }
 
-/// A non-interlaced PNG of at most 8 bits a sample, read a band of rows at a time as RGBA8, for
-/// images too large to decode whole (`crate::bands`). The decoder holds one row, its window and the
-/// file: nothing grows with the image.
+/// A non-interlaced PNG read a band of rows at a time, for images too large to decode whole
+/// (`crate::bands`): as RGBA8 (8 bits a sample at most), or as stored (palettes and low bit depths
+/// expanded, 16-bit samples big-endian). The decoder holds one row, its window and the file:
+/// nothing grows with the image.
 pub(crate) struct PngRows<'a> {
     reader: png::Reader<Cursor<&'a [u8]>>,
     channels: usize,
     pub width: u32,
     pub height: u32,
+    /// 16 bits a sample: only [`PngRows::read_packed`] reads such rows.
+    pub deep: bool,
     /// The profile and EXIF block as [`decode`] keeps them, and notes on what was dropped.
     pub icc: Option<Vec<u8>>,
     pub exif: Option<Vec<u8>>,
@@ -118,54 +90,29 @@ pub(crate) struct PngRows<'a> {
 }
 
 impl<'a> PngRows<'a> {
-    /// `None` when `bytes` is a PNG this cannot stream (interlaced, or 16 bits a sample).
+    /// `None` when `bytes` is a PNG this cannot stream (interlaced).
     ///
     /// # Errors
     /// As [`decode`]: a damaged file, or one over `limits`.
     pub(crate) fn open(bytes: &'a [u8], limits: &Limits) -> Result<Option<Self>> {
-        let mut decoder = png::Decoder::new_with_limits(
-            Cursor::new(bytes),
-            png::Limits {
-                bytes: 64 * 1024 * 1024,
-            },
-        );
-        decoder.set_ignore_text_chunk(true);
-        decoder.set_ignore_iccp_chunk(true);
-        decoder.set_transformations(Transformations::EXPAND);
-        let reader = decoder.read_info().map_err(png_error)?;
+        // The decoder holds a row and its window, never the image: 64 MiB is room for any row.
+        let reader = open(bytes, limits, 64 * 1024 * 1024)?;
         let (width, height) = reader.info().size();
-        limits.check_dimensions(width, height)?;
         let (color, depth) = reader.output_color_type();
-        let channels = match color {
-            ColorType::Grayscale => 1,
-            ColorType::GrayscaleAlpha => 2,
-            ColorType::Rgb => 3,
-            ColorType::Rgba => 4,
-            ColorType::Indexed => return Err(unsupported(color, depth)),
+        let channels = channels(color, depth)?;
+        let deep = match depth {
+            _ if reader.info().interlaced => return Ok(None),
+            BitDepth::Eight => false,
+            BitDepth::Sixteen => true,
+            _ => return Err(unsupported(color, depth)),
         };
-        if reader.info().interlaced || depth != BitDepth::Eight {
-            return Ok(None);
-        }
-        let mut notes = Vec::new();
-        let icc = match structure::png_iccp(bytes) {
-            None => None,
-            Some(Err(why)) => {
-                notes.push(format!("the ICC profile was dropped: {why}"));
-                None
-            }
-            Some(Ok(zlib)) => inflate_profile(zlib, limits.max_icc_bytes, &mut notes),
-        };
-        let exif = bounded(
-            reader.info().exif_metadata.as_ref().map(|e| e.to_vec()),
-            limits.max_exif_bytes,
-            "EXIF block",
-            &mut notes,
-        );
+        let (icc, exif, notes) = metadata(bytes, reader.info(), limits);
         Ok(Some(PngRows {
             reader,
             channels,
             width,
             height,
+            deep,
             icc,
             exif,
             notes,
@@ -178,19 +125,21 @@ impl<'a> PngRows<'a> {
         (self.channels <= 2, matches!(self.channels, 2 | 4))
     }
 
+    /// Bytes a pixel of [`PngRows::read_packed`]'s rows.
+    pub(crate) fn packed_pixel(&self) -> usize {
+        self.channels * if self.deep { 2 } else { 1 }
+    }
+
     /// The next `rows` rows (fewer at the end) as RGBA8 in `out`, replacing what it held; the
-    /// number of rows read.
+    /// number of rows read. For 8-bit files only.
     ///
     /// # Errors
     /// [`Error::Decode`] for damaged or truncated data.
     pub(crate) fn read(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
         out.clear();
-        let mut n = 0;
-        while n < rows {
-            let Some(row) = self.reader.next_row().map_err(png_error)? else {
-                break;
-            };
-            for p in row.data().chunks_exact(self.channels) {
+        let channels = self.channels;
+        self.each_row(rows, |row| {
+            for p in row.chunks_exact(channels) {
                 match *p {
                     [l] => out.extend([l, l, l, 255]),
                     [l, a] => out.extend([l, l, l, a]),
@@ -199,9 +148,87 @@ impl<'a> PngRows<'a> {
                     _ => {}
                 }
             }
+        })
+    }
+
+    /// As [`PngRows::read`], the rows as the decoder gives them ([`PngRows::layout`], 8 or 16 bits
+    /// a sample).
+    ///
+    /// # Errors
+    /// As [`PngRows::read`].
+    pub(crate) fn read_packed(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
+        out.clear();
+        self.each_row(rows, |row| out.extend_from_slice(row))
+    }
+
+    fn each_row(&mut self, rows: usize, mut f: impl FnMut(&[u8])) -> Result<usize> {
+        let mut n = 0;
+        while n < rows {
+            let Some(row) = self.reader.next_row().map_err(png_error)? else {
+                break;
+            };
+            f(row.data());
             n += 1;
         }
         Ok(n)
+    }
+}
+
+/// The `png` crate's reader past the header, set up as the `image` crate sets it up (palettes and low
+/// bit depths expanded), allowed `memory` bytes of its own, the image's size checked against `limits`.
+fn open<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    memory: usize,
+) -> Result<png::Reader<Cursor<&'a [u8]>>> {
+    let mut decoder =
+        png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: memory });
+    // Text chunks (XMP among them) are never kept: skipped, they are neither copied nor inflated.
+    decoder.set_ignore_text_chunk(true);
+    // The decoder would inflate a profile up to the image's whole memory allowance (1.6 GB from a
+    // 1.6 MB chunk): it is read here instead (`metadata`), and inflating stops at its own bound.
+    decoder.set_ignore_iccp_chunk(true);
+    decoder.set_transformations(Transformations::EXPAND);
+    let reader = decoder.read_info().map_err(png_error)?;
+    let (width, height) = reader.info().size();
+    limits.check_dimensions(width, height)?;
+    Ok(reader)
+}
+
+/// The ICC profile and EXIF block within their bounds, and notes on what was dropped.
+fn metadata(
+    bytes: &[u8],
+    info: &png::Info,
+    limits: &Limits,
+) -> (Option<Vec<u8>>, Option<Vec<u8>>, Vec<String>) {
+    let mut notes = Vec::new();
+    let icc = match structure::png_iccp(bytes) {
+        None => None,
+        Some(Err(why)) => {
+            notes.push(format!("the ICC profile was dropped: {why}"));
+            None
+        }
+        Some(Ok(zlib)) => inflate_profile(zlib, limits.max_icc_bytes, &mut notes),
+    };
+    // eXIf is stored uncompressed, so it is bounded by the file already.
+    let exif = bounded(
+        info.exif_metadata.as_ref().map(|e| e.to_vec()),
+        limits.max_exif_bytes,
+        "EXIF block",
+        &mut notes,
+    );
+    (icc, exif, notes)
+}
+
+/// Samples a pixel of the decoder's output.
+fn channels(color: ColorType, depth: BitDepth) -> Result<usize> {
+    match color {
+        ColorType::Grayscale => Ok(1),
+        ColorType::GrayscaleAlpha => Ok(2),
+        ColorType::Rgb => Ok(3),
+        ColorType::Rgba => Ok(4),
+        // EXPAND turns a palette into RGB(A); anything else is a decoder we do not know.
+        ColorType::Indexed => Err(unsupported(color, depth)),
     }
 }
 

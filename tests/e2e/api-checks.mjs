@@ -198,8 +198,9 @@ export async function mainThread(page, png) {
 }
 
 /**
- * encode() of a JPEG over 1 MP with two workers splits it between them (js/pool.js, encodeJpegSplit): the
- * file has a restart interval (DRI) and decodes to the pixels of the same encode on the main thread.
+ * encode() of a JPEG over 1 MP with `split: true` and two workers splits it between them (js/pool.js,
+ * encodeJpegSplit): the file has a restart interval (DRI) and decodes to the pixels of the same encode on
+ * the main thread; without the option it is encoded whole.
  */
 export async function splitEncode(page) {
   const out = await page.evaluate(async () => {
@@ -214,16 +215,18 @@ export async function splitEncode(page) {
     terminate();
     await init({ workers: 2 });
     const started = performance.now();
-    const split = await encode(data, width, height, { format: 'jpeg' });
+    const split = await encode(data, width, height, { format: 'jpeg', split: true });
     const ms = performance.now() - started;
+    const plain = await encode(data, width, height, { format: 'jpeg' }); // one worker unless asked
     const whole = await encode(data, width, height, { format: 'jpeg', mainThread: true });
     terminate();
     await init({ workers: Math.min(4, Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) });
-    const restarts = split.findIndex((b, i) => b === 0xff && split[i + 1] === 0xdd) > 0;
+    const dri = (file) => file.findIndex((b, i) => b === 0xff && file[i + 1] === 0xdd) > 0;
     const [a, b] = [(await decode(split)).data, (await decode(whole)).data];
-    return { restarts, same: a.length === b.length && a.every((v, i) => v === b[i]), split: split.length, whole: whole.length, ms };
+    return { restarts: dri(split), unasked: !dri(plain) && plain.length === whole.length, same: a.length === b.length && a.every((v, i) => v === b[i]), split: split.length, whole: whole.length, ms };
   });
   assert.ok(out.restarts, 'the file was written in bands (a restart interval)');
+  assert.ok(out.unasked, 'without split: true the same encode is written whole, as on the main thread');
   assert.ok(out.same, 'the split file decodes to the pixels of a one-worker encode');
   assert.ok(out.split / out.whole - 1 < 0.002, `the split costs ${out.split} vs ${out.whole} bytes`);
   console.log(`  split encode (2 workers): ${out.split} vs ${out.whole} bytes, ${out.ms.toFixed(0)} ms`);

@@ -13,7 +13,8 @@ import { encodeJpegSplit } from '../../js/pool.js';
 import { corpusFile, root } from '../e2e/support.mjs';
 
 await core.init(readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')));
-// As a worker takes a job: a copy of the arguments (structuredClone), the call, a copy of the result.
+// As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call, a
+// copy of the result. Every call runs on this one instance, which holds the bands between the steps.
 const run = async (op, args, transfer) => structuredClone(core[op](...structuredClone(args, { transfer })));
 
 /** Photo-like pixels made in code: gradients, a ripple and noise; `gray` makes R = G = B. */
@@ -48,7 +49,7 @@ const djpeg = (jpeg) => (djpegAvailable ? execFileSync('djpeg', ['-pnm'], { inpu
 
 async function check(rgba, width, height, options, workers, label) {
   const plain = core.encode(rgba.slice(), width, height, options);
-  const joined = await encodeJpegSplit(run, rgba, width, height, options, workers);
+  const joined = await encodeJpegSplit(run, rgba.slice(), width, height, options, workers);
   assert.ok(joined, `${label}: split`);
   assert.deepEqual(core.decode(joined).data, core.decode(plain).data, `${label}: our decoder`);
   if (djpegAvailable) assert.ok(djpeg(joined).equals(djpeg(plain)), `${label}: djpeg`);
@@ -85,4 +86,16 @@ test('what the split does not take is encoded whole (null): progressive, PNG, a 
     assert.equal(await encodeJpegSplit(run, rgba, 200, 100, options, 2), null, JSON.stringify(options));
   }
   assert.equal(await encodeJpegSplit(run, rgba.subarray(0, 200 * 16 * 4), 200, 16, { format: 'jpeg' }, 2), null, 'one band');
+});
+
+test('a band is written only by the instance that quantised it, once, under its split token', () => {
+  const [w, h] = [200, 100];
+  const rgba = pixels(w, h);
+  const o = { format: 'jpeg' };
+  const [[start, end]] = core.jpegSplit(w, h, o, 2);
+  const { counts } = core.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
+  const refused = (token) => assert.throws(() => core.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));
+  refused(42); // another split's token
+  assert.ok(core.jpegBandWrite(w, h, o, 2, false, 0, 41, counts).length > 0);
+  refused(41); // given up by the write
 });

@@ -113,3 +113,23 @@ test('an abort fired while the job is being posted terminates its worker; the ne
   assert.notEqual(workers.at(-1), first);
   pool.terminate();
 });
+
+test('jobs sharing a pin run on the worker the first of them ran on; once it is gone they fail with WorkerError', async () => {
+  const pool = new WorkerPool({ wasm: null, size: 2, idleTimeout: 50 });
+  const [a, b] = [{}, {}];
+  await Promise.all([pool.run('jpegBandQuantise', [0], { pin: a }), pool.run('jpegBandQuantise', [1], { pin: b })]);
+  assert.ok(a.worker && b.worker && a.worker !== b.worker, 'two bands, two workers');
+  const [before, other] = [a.worker.jobs, b.worker.jobs];
+  // b's worker gets two (one waits for it while a's worker is free), a's one, however they queue.
+  const out = await Promise.all([pool.run('jpegBandWrite', [1], { pin: b }), pool.run('jpegBandWrite', [1], { pin: b }),
+    pool.run('jpegBandWrite', [0], { pin: a })]);
+  assert.deepEqual(out.map((r) => r.args[0]), [1, 1, 0]);
+  assert.equal(a.worker.jobs - before, 1);
+  assert.equal(b.worker.jobs - other, 2);
+  await new Promise((resolve) => setTimeout(resolve, 150)); // both reaped
+  const e = await pool.run('jpegBandWrite', [0], { pin: a }).then(() => null, (err) => err);
+  assert.equal(e?.name, 'WorkerError');
+  assert.match(e.message, /was stopped/);
+  assert.deepEqual(await pool.run('formats', []), { op: 'formats', args: [] }, 'the pool goes on');
+  pool.terminate();
+});

@@ -23,14 +23,17 @@ export async function usage(file: File, buffer: Uint8Array<ArrayBuffer>, signal:
 
   const pixels: Pixels = await decode(r.data, { limits: { maxPixels: 50_000_000 } });
   const png: Uint8Array = await encode(pixels.data, pixels.width, pixels.height, { format: 'png' });
+  const jpeg: Uint8Array = await encode(pixels.data, pixels.width, pixels.height, { format: 'jpeg', split: true });
   const m: Metrics = await measure(pixels.data, png, pixels.width, pixels.height);
   const list: FormatMeta[] = await formats();
   for (const o of await limitOptions()) if (o.type === 'integer') void [o.name, o.min, o.max, o.default];
   for (const o of list[0].options) if (o.type === 'choice') void o.choices.some((c) => c.value === o.default && c.label);
   const names: ErrorName[] = ['DecodeError', 'AbortError'];
   terminate();
-  void [score, blob, m, names];
+  void [score, blob, m, names, jpeg];
 
+  // @ts-expect-error: compress() takes no split (encode() does)
+  await compress(file, { format: 'jpeg', split: true });
   // @ts-expect-error: a misspelt option name
   await compress(file, { format: 'jpeg', qualty: 80 });
   // @ts-expect-error: not a subsampling

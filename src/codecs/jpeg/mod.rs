@@ -450,9 +450,9 @@ mod tests {
     use super::*;
     use crate::simd::twin_test;
 
-    /// Photo-like noise over gradients, hard black-on-white strokes and a band of partial alpha, at
-    /// a size that leaves partial MCUs and a row tail that is not a multiple of four.
-    fn mixed(width: u32, height: u32) -> Rgba8 {
+    /// Photo-like noise over gradients, hard black-on-white strokes and a band of partial alpha (at
+    /// a size that leaves partial MCUs, a row tail that is not a multiple of four). Also the split's.
+    pub(super) fn mixed(width: u32, height: u32) -> Rgba8 {
         let mut state = 0x2545_f491_u32;
         let mut data = Vec::new();
         for y in 0..height {

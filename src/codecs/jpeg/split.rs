@@ -7,10 +7,11 @@
 //! 3. every worker codes its band's coefficients with those tables ([`JpegSplit::write`]); the first
 //!    band also writes the headers, the last the end marker, and the parts are simply concatenated.
 //!
-//! Nothing is kept in a worker between the steps (the coefficients travel with the calls), so any
-//! worker can take any step. The file is exactly what one worker writes for the whole image with the
-//! same restart interval, and decodes to exactly the same pixels as the file without restarts; the
-//! restarts cost a few bytes each (a marker, padding to a byte, a DC value coded afresh).
+//! A band's coefficients stay where they were made, between the steps ([`JpegBand`] is held by the
+//! worker that quantised it, which then writes it): only the counts travel, a few KB. The file is
+//! exactly what one worker writes for the whole image with the same restart interval, and decodes to
+//! exactly the same pixels as the file without restarts; the restarts cost a few bytes each (a marker,
+//! padding to a byte, a DC value coded afresh).
 
 use super::huffman::HuffTable;
 use super::planes::Layout;
@@ -39,12 +40,13 @@ pub struct JpegSplit {
     interval_rows: usize,
 }
 
-/// One band after [`JpegSplit::quantise`]: what the worker hands back to be added up and written.
+/// One band after [`JpegSplit::quantise`]: its counts go to be added up; the band itself is kept
+/// until [`JpegSplit::write`] codes it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct JpegBand {
-    /// The quantised blocks, component by component, 64 zigzag coefficients each.
-    pub coefficients: Vec<i16>,
+    /// The quantised blocks, one grid per component (2 bytes a sample).
+    blocks: Coefficients,
     /// The band's symbol counts for the optimal tables.
     pub counts: SymbolCounts,
     /// Whether every pixel of the band is a shade of gray: when every band is, the image is written
@@ -183,34 +185,42 @@ impl JpegSplit {
             scans::sequential(&layout, &coefs, Some(self.interval_rows), &mut counter);
         }
         Ok(JpegBand {
-            // Whole blocks copied at once (a memcpy), not coefficient by coefficient.
-            coefficients: coefs.concat().as_flattened().to_vec(),
+            blocks: coefs,
             counts: SymbolCounts(counter.freq),
             gray,
         })
     }
 
-    /// Codes band `index`'s `coefficients` with the tables of the whole image's counts `total`
+    /// Codes `band`, band `index` of this plan, with the tables of the whole image's counts `total`
     /// (the standard tables when the settings turn optimisation off): the first band is led by the
     /// headers, every other by the restart marker that ends the band before it, and the last band
     /// ends the file.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a band index out of range or coefficients of the wrong length.
-    pub fn write(
-        &self,
-        index: usize,
-        coefficients: &[i16],
-        total: &SymbolCounts,
-    ) -> Result<Vec<u8>> {
+    /// [`Error::InvalidInput`] for a band index out of range or a band not of band `index`'s size.
+    pub fn write(&self, index: usize, band: &JpegBand, total: &SymbolCounts) -> Result<Vec<u8>> {
         let layout = self.band_layout(index)?;
-        let coefs = unflatten(&layout, coefficients)?;
+        let fits = band.blocks.len() == layout.components
+            && band.blocks.iter().enumerate().all(|(c, blocks)| {
+                let (gw, gh) = layout.grid(c);
+                blocks.len() == gw * gh
+            });
+        if !fits {
+            return Err(Error::InvalidInput(format!(
+                "this JPEG band was not quantised as band {index} of a {} x {} image in {} bands",
+                self.layout.width,
+                self.layout.height,
+                self.bands()
+            )));
+        }
+        let coefs = &band.blocks;
         let huff: Vec<HuffTable> = if self.settings.optimize_huffman {
             sequential_tables(&total.0)
         } else {
             (0..4).map(HuffTable::standard).collect()
         };
-        let mut out = Vec::with_capacity(coefficients.len() + 1024);
+        let samples: usize = coefs.iter().map(Vec::len).sum::<usize>() * 64;
+        let mut out = Vec::with_capacity(samples + 1024);
         let first_interval = index * self.intervals_per_band();
         if index == 0 {
             let table = tables::scaled(self.settings.quality);
@@ -221,7 +231,7 @@ impl JpegSplit {
             out.extend([0xff, 0xd0 + ((first_interval - 1) & 7) as u8]);
         }
         let mut writer = Writer::new(&huff, &mut out, (first_interval & 7) as u8);
-        scans::sequential(&layout, &coefs, Some(self.interval_rows), &mut writer);
+        scans::sequential(&layout, coefs, Some(self.interval_rows), &mut writer);
         writer.out.finish();
         if index + 1 == self.bands() {
             out.extend([0xff, 0xd9]);
@@ -256,59 +266,11 @@ impl JpegSplit {
     }
 }
 
-/// A band's flat coefficients back as its block grids.
-fn unflatten(layout: &Layout, flat: &[i16]) -> Result<Coefficients> {
-    let sizes: Vec<usize> = (0..layout.components)
-        .map(|c| {
-            let (gw, gh) = layout.grid(c);
-            gw * gh
-        })
-        .collect();
-    let blocks: usize = sizes.iter().sum();
-    if flat.len() != blocks * 64 {
-        return Err(Error::InvalidInput(format!(
-            "a JPEG band of {} x {} takes {} coefficients, got {}",
-            layout.width,
-            layout.height,
-            blocks * 64,
-            flat.len()
-        )));
-    }
-    let (mut rest, _) = flat.as_chunks::<64>();
-    Ok(sizes
-        .iter()
-        .map(|&n| {
-            let (these, after) = rest.split_at(n);
-            rest = after;
-            these.to_vec()
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::tests::mixed;
     use super::*;
     use crate::options::{Format, Options, Subsampling};
-
-    fn photo(width: u32, height: u32) -> Rgba8 {
-        let mut state = 0x2545_f491_u32;
-        let mut data = Vec::new();
-        for y in 0..height {
-            for x in 0..width {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                let n = state % 31;
-                data.extend([
-                    (x * 255 / width + n) as u8,
-                    (y * 255 / height) as u8,
-                    ((x + y) % 200 + n) as u8,
-                    if x % 97 == 3 { 100 } else { 255 },
-                ]);
-            }
-        }
-        Rgba8::new(width, height, data).expect("consistent")
-    }
 
     /// Encodes `image` through the split, band by band as separate workers would (planning again
     /// with one component when every band is gray, as the package does).
@@ -341,7 +303,7 @@ mod tests {
         let file = bands
             .iter()
             .enumerate()
-            .flat_map(|(k, band)| plan.write(k, &band.coefficients, &total).expect("writes"))
+            .flat_map(|(k, band)| plan.write(k, band, &total).expect("writes"))
             .collect();
         (plan, file)
     }
@@ -356,7 +318,7 @@ mod tests {
             (40, 48, 5, Subsampling::S420, 75, false, false),
             (90, 70, 2, Subsampling::S420, 75, true, true),
         ] {
-            let mut image = photo(w, h);
+            let mut image = mixed(w, h);
             if gray {
                 let mut data = image.into_data();
                 for p in data.chunks_exact_mut(4) {
@@ -421,7 +383,15 @@ mod tests {
         assert!(!split(&other, 4000, 3000, 2), "a search");
         assert!(JpegSplit::new(70_000, 100, &settings, 2, false).is_err());
         assert!(plan.quantise(4, vec![]).is_err());
-        assert!(plan.write(0, &[0; 64], &SymbolCounts::zero()).is_err());
+        let small = JpegSplit::new(64, 64, &settings, 2, false)
+            .expect("valid")
+            .expect("splits");
+        let band = small.quantise(1, vec![0; 64 * 32 * 4]).expect("quantises");
+        assert!(
+            plan.write(0, &band, &SymbolCounts::zero()).is_err(),
+            "another plan's band"
+        );
+        assert!(small.write(1, &band, &SymbolCounts::zero()).is_ok());
         assert_eq!(
             JpegSplit::new(4000, 2848, &settings, 2, false)
                 .expect("valid")

@@ -124,10 +124,10 @@ pub(super) fn encode_palette(
     Ok(write::file(packed, &idat, extras.icc))
 }
 
-/// Lossless PNG of an image too large to hold whole, fed a band of RGBA8 rows at a time
-/// (`crate::bands`): 8 bits a sample, gray or colour, with alpha or without, as the caller found
-/// the pixels to be; the palette and low-bit layouts of [`encode`] need the whole image and are
-/// not tried.
+/// Lossless PNG of an image too large to hold whole, fed a band of rows at a time
+/// (`crate::bands`): RGBA8 rows written at 8 bits a sample, gray or colour, with alpha or without,
+/// as the caller found the pixels to be, or rows already in the layout (16-bit samples, big-endian);
+/// the palette and low-bit layouts of [`encode`] need the whole image and are not tried.
 pub(crate) struct BandEncoder {
     writer: write::RowWriter,
     gray: bool,
@@ -144,6 +144,18 @@ impl BandEncoder {
         icc: Option<&[u8]>,
         settings: &Settings,
     ) -> Self {
+        Self::with_depth(width, height, (gray, alpha), 8, icc, settings)
+    }
+
+    /// A writer of `depth`-bit samples, fed with [`BandEncoder::packed`].
+    pub(crate) fn with_depth(
+        width: u32,
+        height: u32,
+        (gray, alpha): (bool, bool),
+        depth: u8,
+        icc: Option<&[u8]>,
+        settings: &Settings,
+    ) -> Self {
         let color = match (gray, alpha) {
             (true, false) => reduce::ColorType::Gray,
             (true, true) => reduce::ColorType::GrayAlpha,
@@ -154,7 +166,7 @@ impl BandEncoder {
             width,
             height,
             color,
-            depth: 8,
+            depth,
             palette: Vec::new(),
             trns: Vec::new(),
             data: Vec::new(),
@@ -179,6 +191,11 @@ impl BandEncoder {
             }
         }
         self.writer.rows(&self.packed);
+    }
+
+    /// Encodes whole rows already in the layout.
+    pub(crate) fn packed(&mut self, rows: &[u8]) {
+        self.writer.rows(rows);
     }
 
     pub(crate) fn finish(self) -> Vec<u8> {
