@@ -272,6 +272,7 @@ fn row(input: PathBuf, output: Option<PathBuf>, bytes: &[u8], c: &Compressed, ke
         ssimulacra2: c.ssimulacra2,
         time_ms: 0.0,
         error: None,
+        notes: c.notes.clone(),
     }
 }
 

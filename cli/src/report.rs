@@ -54,6 +54,8 @@ pub struct Row {
     /// Reading, compressing, measuring and writing this file.
     pub time_ms: f64,
     pub error: Option<Failure>,
+    /// The package's notes: what was dropped or changed, and how a huge image was made (in bands).
+    pub notes: Vec<String>,
 }
 
 impl Row {
@@ -75,6 +77,7 @@ impl Row {
             ssimulacra2: None,
             time_ms,
             error: Some(error),
+            notes: Vec::new(),
         }
     }
 }
@@ -171,6 +174,7 @@ pub fn json(rows: &[Row], settings: &Settings, elapsed: Duration, jobs: usize) -
                 "ssimulacra2": num(r.ssimulacra2),
                 "timeMs": num(Some((r.time_ms * 1e3).round() / 1e3)),
                 "error": r.error.as_ref().map(|e| json!({ "name": e.name, "message": e.message })),
+                "notes": r.notes,
             })
         })
         .collect();
@@ -213,6 +217,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "timeMs",
     "error",
     "errorMessage",
+    "notes",
 ];
 
 pub fn csv(rows: &[Row]) -> String {
@@ -244,6 +249,7 @@ pub fn csv(rows: &[Row]) -> String {
             format!("{:.1}", r.time_ms),
             opt(r.error.as_ref().map(|e| e.name.to_string())),
             opt(r.error.as_ref().map(|e| e.message.clone())),
+            r.notes.join("; "),
         ];
         let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&quoted.join(","));

@@ -118,6 +118,11 @@ fn decodes(path: &Path) -> bool {
         .is_some_and(|b| pixsqueeze::decode(&b, &Limits::default()).is_ok())
 }
 
+/// A JSON report written by `--report`.
+fn json_report(path: &str) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Every file under `dir`, relative, sorted.
 fn tree(dir: &Path) -> Vec<String> {
     fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
@@ -248,9 +253,10 @@ fn skip_larger_keeps_the_original() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(fs::read(t.path("out/small.jpg")).unwrap_or_default(), small);
-    let report: Value = serde_json::from_slice(&fs::read(&report).unwrap_or_default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let files = report["files"].as_array().cloned().unwrap_or_default();
+    let files = json_report(&report)["files"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let small_row = files
         .iter()
         .find(|f| {
@@ -363,7 +369,7 @@ fn a_bad_file_in_the_middle_fails_alone_and_the_reports_say_so() {
     assert_eq!(
         lines[0],
         "input,output,status,format,width,height,quality,originalBytes,compressedBytes,outputBytes,\
-         ratio,mse,psnr,ssimulacra2,timeMs,error,errorMessage"
+         ratio,mse,psnr,ssimulacra2,timeMs,error,errorMessage,notes"
     );
     assert_eq!(lines.len(), 4);
     let bad: Vec<&str> = lines
@@ -640,5 +646,50 @@ fn corpus_photos_and_bad_files() {
     for f in files.iter().filter(|f| f["status"] == "failed") {
         let name = f["error"]["name"].as_str().unwrap_or_default();
         assert!(known.contains(&name), "{f}");
+    }
+}
+
+#[test]
+fn a_png_over_the_memory_limit_goes_in_bands() {
+    let t = Scratch::new("bands");
+    // 2000 x 1500: the whole-image jobs need about 170 MB by the core's estimate, bands about 130 MB.
+    let image = photo(2000, 1500, 11);
+    let input = png(image.clone());
+    t.put("in/big.png", &input);
+    let report = t.s("report.json");
+    for format in ["png", "jpeg"] {
+        let out = run(&[
+            &t.s("in/big.png"),
+            "--report",
+            &report,
+            "--limit-max-memory-bytes",
+            "140000000",
+            "-f",
+            format,
+            "-o",
+            &t.s("out"),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let row = &json_report(&report)["files"][0];
+        let notes = row["notes"].as_array().cloned().unwrap_or_default();
+        assert!(
+            notes.iter().any(|n| n
+                .as_str()
+                .is_some_and(|n| n.starts_with("the image was compressed in bands of 256 rows"))),
+            "{format}: {notes:?}"
+        );
+        assert!(row["ssimulacra2"].is_null(), "{format}: {row}");
+        let ext = if format == "png" { "png" } else { "jpg" };
+        let written = fs::read(t.path(&format!("out/big.{ext}"))).unwrap_or_default();
+        let back =
+            pixsqueeze::decode(&written, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((back.width(), back.height()), (2000, 1500));
+        if format == "png" {
+            assert_eq!(row["mse"], 0.0);
+            assert!(row["psnr"].is_null(), "identical: infinite PSNR");
+            assert_eq!(back.data(), image.data(), "lossless in bands");
+        } else {
+            assert!(row["psnr"].as_f64().is_some_and(|p| p > 30.0), "{row}");
+        }
     }
 }
