@@ -81,7 +81,7 @@ if [ ! -f "$sse_compat/smmintrin.h" ]; then
   say "unpacking Emscripten's SSE-to-wasm-SIMD headers from Debian's emscripten package into $sse_compat"
   [ "$apt_updated" = 1 ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
   deb_dir=$(mktemp -d)
-  (cd "$deb_dir" && apt-get download -qq emscripten 2>/dev/null)
+  (cd "$deb_dir" && apt-get download -qq emscripten)
   compat=./usr/share/emscripten/system/include/compat
   dpkg-deb --fsys-tarfile "$deb_dir"/emscripten_*.deb |
     tar -x -C "$deb_dir" "$compat/xmmintrin.h" "$compat/emmintrin.h" "$compat/pmmintrin.h" "$compat/tmmintrin.h" "$compat/smmintrin.h"
