@@ -41,7 +41,7 @@ fn speed_settings(speed: u8) -> SpeedSettings {
     s.scene_detection_mode = SceneDetectionSpeed::None;
     s.multiref = false;
     // Bottom-up partition search (rav1e's presets keep it to speeds 0–3): on a still picture it
-    // measured 3.4 % fewer bytes at equal SSIMULACRA2 for 8 % more time at speed 8 (`avif-notes.md`).
+    // measured 2.8 % fewer bytes at equal SSIMULACRA2 for 7 % more time at speed 8 (`avif-notes.md`).
     if speed <= 8 {
         s.partition.encode_bottomup = true;
     }
