@@ -44,6 +44,9 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
   const path = corpusFile('photos/camera-canon-eos-450d-12mp.jpg');
   if (!path) return t.skip('shared corpus not present');
   const page = await openAt(env);
+  // A person takes a few seconds to bring a file; the page starts its workers meanwhile (www/app.js,
+  // warmWorkers). Dropped the instant the page is ready, the drop would also time their start.
+  await page.waitForTimeout(3000);
   const t0 = await dropFiles(page, [fileSpec(path)]);
   // The first figures: an estimate from a sample (labelled so on the page) or the final ones, whichever
   // comes first; then the final result drawn on screen.

@@ -52,6 +52,9 @@ const codecs = {
   // The same JPEG encode through the package: one worker, and split over two (encodeJpegSplit).
   'ours-1w': (img, q) => pooled(1, img, { format: 'jpeg', quality: q }),
   'ours-2w': (img, q) => pooled(2, img, { format: 'jpeg', quality: q, split: true }),
+  // Lossless PNG through the package: one worker, and split over two (encodePngSplit).
+  'ours-png-1w': (img) => pooled(1, img, { format: 'png' }),
+  'ours-png-2w': (img) => pooled(2, img, { format: 'png', split: true }),
   'ours-png-fast': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'fast' }),
   'ours-png': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'default' }),
   'ours-png-max': (img) => ours.encode(img.data, img.width, img.height, { format: 'png', effort: 'max' }),

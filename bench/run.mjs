@@ -13,10 +13,11 @@ import { summarise, markdown, targetsMarkdown } from './report.mjs';
 import { avifStage, avifSummary, avifMarkdown } from './avif.mjs';
 
 const quick = process.argv.includes('--quick');
-// `--only avif`: the AVIF stage alone (its figures for src/codecs/avif-notes.md), without the rest.
+// `--only avif`: the AVIF stage alone (its figures for src/codecs/avif-notes.md), without the rest;
+// `--only png12`: the 12 MP lossless PNG alone, on one worker and split over two.
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
-if (only && only !== 'avif') throw new Error(`--only takes "avif", not ${only}`);
+if (only && only !== 'avif' && only !== 'png12') throw new Error(`--only takes "avif" or "png12", not ${only}`);
 // `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
 const pkgArg = process.argv.indexOf('--pkg');
 const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
@@ -53,11 +54,36 @@ const results = {
   load: { before: loadavg()[0] },
 };
 try {
-  if (only !== 'avif') await otherStages();
-  results.avif = await avifStage(openPage, p, quick, log);
+  if (only === 'png12') await png12Stage();
+  else {
+    if (only !== 'avif') await otherStages();
+    results.avif = await avifStage(openPage, p, quick, log);
+  }
 } finally {
   await browser.close();
   await new Promise((resolve) => server.close(resolve));
+}
+
+/**
+ * Lossless PNG at the default effort on the 12 MP photo through the package: one run each (several
+ * seconds), on one worker and split over two (`split: true`), in quick mode too.
+ */
+async function png12(page, s) {
+  for (const [key, codec] of [['png12', 'ours-png-1w'], ['png12split', 'ours-png-2w']]) {
+    results[key] = await page.evaluate(([n, c]) => bench.point(n, c, null), [s.name, codec]);
+    if (results[key].mse !== 0) throw new Error(`${codec} was not lossless on ${s.name}`);
+    log(`${codec} on ${s.name}: ${results[key].bytes} bytes, ${results[key].ms.toFixed(0)} ms`);
+  }
+}
+
+async function png12Stage() {
+  const page = await openPage();
+  const s = p.speed;
+  await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
+  await png12(page, s);
+  const { png12: one, png12split: two } = results;
+  log(`12 MP PNG split over 2 workers: ${(one.ms / two.ms).toFixed(2)}x one worker's speed, ${((two.bytes / one.bytes - 1) * 100).toFixed(4)} % bytes`);
+  await page.close();
 }
 
 async function otherStages() {
@@ -90,8 +116,7 @@ async function otherStages() {
   }
   results.memory.jpegImage = `${s.name} (${dims.width}x${dims.height})`;
   results.score = await page.evaluate(([n, q, r]) => bench.timeScore(n, q, r), [s.name, s.quality, s.runs]);
-  // Lossless PNG at the default effort on the 12 MP photo: one run (several seconds), full mode only.
-  if (!quick) results.png12 = await page.evaluate(([n]) => bench.point(n, 'ours-png', null), [s.name]);
+  await png12(page, s);
   log(`speed done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   await page.close();
 
@@ -110,6 +135,8 @@ async function otherStages() {
   results.memory.all = await page.evaluate(() => bench.oursMemory());
   await page.close();
 }
+// The PNG figures alone are logged above; no report is written.
+if (only === 'png12') process.exit(0);
 results.seconds = (Date.now() - started) / 1000;
 results.load.after = loadavg()[0];
 results.summary = only ? {} : summarise(results);

@@ -3,7 +3,8 @@
 //! encode to `target/avif-sweep.jsonl` (`node bench/avif-sweep.mjs` turns them into BD-rates).
 //! `AVIF_SWEEP` picks the parts (`default`, `avif`, `speed`, `knobs`, `chroma`, `deep`, `aom`),
 //! `AVIF_SWEEP_IMAGES` how many of the Kodak photos (every third) to use, `AVIF_SWEEP_KNOBS` which
-//! knobs (all by default).
+//! knobs (all by default), `AVIF_SWEEP_BASE` the speed preset they change (8, the default speed),
+//! `AVIF_SWEEP_COMBO` the knobs the `combo` knob sets together (`a+b`).
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -40,13 +41,13 @@ impl Out {
     }
 }
 
-/// One change to rav1e's speed-6 configuration, by name.
+/// One change to rav1e's configuration at the base speed (`AVIF_SWEEP_BASE`, default 8), by name.
 type Knob = (&'static str, fn(&mut EncoderConfig));
 
-/// The settings that matter for a still picture, each changed alone from speed 6 (rav1e's presets
-/// and ravif's tweaks name them).
+/// The settings that matter for a still picture, each changed alone from the base speed's preset
+/// (rav1e's presets and ravif's tweaks name them; the lower presets' values are the ones tried).
 const KNOBS: &[Knob] = &[
-    ("s6", |_| {}),
+    ("base", |_| {}),
     ("psnr", |c| c.tune = Tune::Psnr),
     ("rdo-tx", |c| {
         c.speed_settings.transform.rdo_tx_decision = true
@@ -56,9 +57,6 @@ const KNOBS: &[Knob] = &[
     }),
     ("tx-domain-rate", |c| {
         c.speed_settings.transform.tx_domain_rate = true
-    }),
-    ("no-tx-domain-dist", |c| {
-        c.speed_settings.transform.tx_domain_distortion = false
     }),
     ("no-fine-intra", |c| {
         c.speed_settings.prediction.fine_directional_intra = false
@@ -81,22 +79,48 @@ const KNOBS: &[Knob] = &[
         c.speed_settings.partition.partition_range =
             PartitionRange::new(BlockSize::BLOCK_8X8, BlockSize::BLOCK_32X32);
     }),
+    ("nonsq-16", |c| {
+        c.speed_settings
+            .partition
+            .non_square_partition_max_threshold = BlockSize::BLOCK_16X16;
+    }),
+    ("nonsq-64", |c| {
+        c.speed_settings
+            .partition
+            .non_square_partition_max_threshold = BlockSize::BLOCK_64X64;
+    }),
     ("bottomup", |c| {
         c.speed_settings.partition.encode_bottomup = true
     }),
     ("no-cdef", |c| c.speed_settings.cdef = false),
+    ("lrf", |c| c.speed_settings.lrf = true),
     ("no-lrf", |c| c.speed_settings.lrf = false),
-    ("sgr-full", |c| {
-        c.speed_settings.sgr_complexity = SGRComplexityLevel::Full
+    ("lrf-sgr-full", |c| {
+        c.speed_settings.lrf = true;
+        c.speed_settings.sgr_complexity = SGRComplexityLevel::Full;
     }),
     ("fast-deblock", |c| c.speed_settings.fast_deblock = true),
+    ("slow-deblock", |c| c.speed_settings.fast_deblock = false),
     ("seg-off", |c| {
         c.speed_settings.segmentation = SegmentationLevel::Disabled
     }),
     ("seg-complex", |c| {
         c.speed_settings.segmentation = SegmentationLevel::Complex
     }),
+    ("combo", |c| combo(c)),
 ];
+
+/// The winners of the single-knob sweep together (`AVIF_SWEEP_COMBO`: knob names joined by `+`).
+fn combo(c: &mut EncoderConfig) {
+    let names = std::env::var("AVIF_SWEEP_COMBO").unwrap_or_default();
+    for name in names.split('+').filter(|n| !n.is_empty()) {
+        let (_, tweak) = KNOBS
+            .iter()
+            .find(|(k, _)| *k == name && *k != "combo")
+            .unwrap_or_else(|| panic!("unknown knob {name}"));
+        tweak(c);
+    }
+}
 
 /// PSNR over the RGB samples of two 16-bit images of one size.
 fn psnr16(a: &Rgba16, b: &Rgba16) -> f64 {
@@ -205,19 +229,21 @@ fn main() {
                         }
                     }
                 }
-                // Each knob alone at speed 6, 4:2:0.
+                // Each knob alone at the base speed, 4:2:0.
                 "knobs" => {
                     let only = std::env::var("AVIF_SWEEP_KNOBS").unwrap_or_default();
+                    let base: u8 =
+                        std::env::var("AVIF_SWEEP_BASE").map_or(8, |s| s.parse().expect("a speed"));
                     for (knob, tweak) in KNOBS {
                         if !only.is_empty() && !only.split(',').any(|k| k == *knob) {
                             continue;
                         }
                         for q in [30, 50, 70, 85] {
                             let o = opts(&format!(
-                                r#"{{"format":"avif","quality":{q},"speed":6,"subsampling":"4:2:0"}}"#
+                                r#"{{"format":"avif","quality":{q},"speed":{base},"subsampling":"4:2:0"}}"#
                             ));
                             let (f, ms) = timed(|| avif_tuned(&image, &o, tweak).unwrap());
-                            out.point(&name, &format!("avif-{knob}"), q, &image, &f, ms);
+                            out.point(&name, &format!("avif-s{base}-{knob}"), q, &image, &f, ms);
                         }
                     }
                 }

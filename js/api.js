@@ -2,7 +2,7 @@
 // work runs in a pool of module Web Workers so the page never freezes; `mainThread: true`, hosts without
 // a Worker global (Node) and workers of the caller's own run it on the calling thread.
 import { climb, moduleNames, wasmUrls } from './core.js';
-import { WorkerPool, abortError, defaultPoolSize, encodeJpegSplit } from './pool.js';
+import { WorkerPool, abortError, defaultPoolSize, encodeJpegSplit, encodePngSplit } from './pool.js';
 
 /**
  * What differs between hosts. `loadWasm(name)` gives the default source of the named wasm build
@@ -259,8 +259,8 @@ export async function compressAll(inputs, options) {
 }
 
 /**
- * Pixels from which encode() with `split: true` spreads a baseline JPEG over the pool's workers (see
- * encodeJpegSplit). Opt-in: on a busy machine two workers get no more CPU than one, and the split's
+ * Pixels from which encode() with `split: true` spreads a baseline JPEG or a lossless PNG over the
+ * pool's workers (see encodeJpegSplit, encodePngSplit). Opt-in: on a busy machine two workers get no more CPU than one, and the split's
  * copies and round trips then make it slower than a one-worker encode.
  */
 const SPLIT_PIXELS = 1 << 20;
@@ -273,7 +273,8 @@ export async function encode(rgba, width, height, options) {
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
   if (o.spread && lanes > 1 && width * height >= SPLIT_PIXELS && bytes.length === width * height * 4) {
     const pinned = (op, args, transfer, pin) => run(op, args, transfer, { ...o.run, pin });
-    const joined = await encodeJpegSplit(pinned, bytes, width, height, o.wasmOptions, lanes);
+    const splitter = o.wasmOptions.format === 'png' ? encodePngSplit : encodeJpegSplit;
+    const joined = await splitter(pinned, bytes, width, height, o.wasmOptions, lanes);
     if (joined) return joined;
   }
   return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);

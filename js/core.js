@@ -79,10 +79,12 @@ function instance(initWasm, wasm) {
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
     limitOptions: guarded(wasm.limitOptions),
-    // One JPEG over several workers (pool.js, encodeJpegSplit).
+    // One JPEG or lossless PNG over several workers (pool.js, encodeJpegSplit, encodePngSplit).
     jpegSplit: guarded(wasm.jpegSplit),
     jpegBandQuantise: guarded(wasm.jpegBandQuantise),
     jpegBandWrite: guarded(wasm.jpegBandWrite),
+    pngSplit: guarded(wasm.pngSplit),
+    pngBand: guarded(wasm.pngBand),
     __trapForTests: testHook('__trapForTests'),
     __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than

@@ -45,8 +45,9 @@ export interface DecodeOptions extends RunOptions {
 /** Options of {@link encode}: as for compress, without input limits (the pixels are already decoded). */
 export interface EncodeOptions extends FormatOptions, RunOptions {
   /**
-   * Spread a baseline JPEG of 1 megapixel or more (no resize, no smart mode) over the pool's workers, a
-   * band of rows each: the same pixels as a one-worker encode, a few bytes more a band. Faster only when
+   * Spread a baseline JPEG or a lossless PNG (8 bits a sample, not a palette) of 1 megapixel or more (no
+   * resize, no smart mode) over the pool's workers, a band of rows each: the same pixels as a one-worker
+   * encode, a few bytes more a band (for PNG, each band's first 32 KiB compress alone). Faster only when
    * the machine has a core free for each worker; ignored with one worker or on the calling thread.
    * @default false
    */

@@ -295,3 +295,74 @@ export async function encodeJpegSplit(run, rgba, width, height, options, workers
   }
   return out;
 }
+
+/** CRC-32 of the bytes (PNG's chunk check), bit by bit: only ever run over a few bytes here. */
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Adler-32 of A then B from A's, B's and B's length (zlib's adler32_combine). */
+export function adler32Combine(a, b, lengthB) {
+  const BASE = 65521;
+  const rem = lengthB % BASE;
+  const a1 = a & 0xffff;
+  const sum1 = (a1 + (b & 0xffff) + BASE - 1) % BASE;
+  const sum2 = (((rem * a1) % BASE) + (a >>> 16) + (b >>> 16) + BASE - rem) % BASE;
+  return (sum2 * 65536 + sum1) >>> 0;
+}
+
+/**
+ * One lossless PNG over several workers, without shared memory, as pigz splits a zlib stream. `run`
+ * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the whole
+ * image once (`pngSplit`: the layout and filter strategy a one-worker encode picks, and one band of
+ * rows per worker; the image is copied to it); then every worker is sent its band's rows and the row
+ * before them (a copy each, the last band's in `rgba`'s own buffer), filters them exactly as in the
+ * whole image and compresses them as raw DEFLATE ending on a sync flush (the last on the final
+ * block), wrapped in IDAT chunks, with their Adler-32. Here the parts are joined, then one IDAT holding
+ * the Adler-32s combined, and IEND. The file decodes to the pixels of a one-worker encode; each band
+ * starts with an empty 32 KiB window, which is what the split costs in bytes. Memory per worker: for
+ * the plan, the image (4 bytes a pixel) and its packed layouts, as a one-worker encode; for a band,
+ * its rows (4 bytes a pixel), packed (up to 4), the compressor's window and parse (about 1 MiB of input
+ * and its match cache) and its part of the file. Resolves null when the wasm does not split these
+ * options, this image or this size: encode whole instead.
+ */
+export async function encodePngSplit(run, rgba, width, height, options, workers) {
+  const whole = rgba.slice();
+  const plan = await run('pngSplit', [whole, width, height, options, workers], [whole.buffer]).catch(() => null);
+  if (!plan) return null;
+  const rowBytes = width * 4;
+  const calls = [];
+  for (const [index, [start, end]] of plan.bands.entries()) {
+    const last = index === plan.bands.length - 1;
+    const rows = last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
+    const prev = index === 0 ? new Uint8Array(0) : rgba.slice((start - 1) * rowBytes, start * rowBytes);
+    const call = run('pngBand', [width, height, options, workers, plan.plan, index, rows, prev], [rows.buffer, prev.buffer]);
+    call.catch(() => {}); // handled by Promise.all below, once every band is sent
+    calls.push(call);
+    if (!last) await new Promise((resolve) => { setTimeout(resolve, 0); });
+  }
+  const parts = await Promise.all(calls);
+  let adler = 1;
+  for (const p of parts) adler = adler32Combine(adler, p.adler, p.length);
+  // IDAT(adler) and IEND: length, type, data, CRC of type and data.
+  const tail = new Uint8Array(16 + 12);
+  const view = new DataView(tail.buffer);
+  view.setUint32(0, 4);
+  tail.set([0x49, 0x44, 0x41, 0x54], 4);
+  view.setUint32(8, adler);
+  view.setUint32(12, crc32(tail.subarray(4, 12)));
+  tail.set([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82], 16);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.data.length, tail.length));
+  let at = 0;
+  for (const { data } of parts) {
+    out.set(data, at);
+    at += data.length;
+  }
+  out.set(tail, at);
+  return out;
+}

@@ -6,7 +6,7 @@
 import { climb } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', '__trapForTests', '__panicForTests'];
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', '__trapForTests', '__panicForTests'];
 
 let receiveModule = null; // resolves the running job's request for a build
 
@@ -31,7 +31,7 @@ self.onmessage = async ({ data }) => {
   const { id, op, args, wasm } = data;
   try {
     const result = await climb((instance) => call(instance, id, op, args), request(id), wasm);
-    // A file's bytes, or a JPEG band's symbol counts (pool.js, encodeJpegSplit).
+    // A file's bytes, a JPEG band's symbol counts or a PNG band's part (pool.js, encode*Split).
     const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));
   } catch (e) {

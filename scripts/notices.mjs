@@ -212,6 +212,17 @@ const RUST_STD = {
   holders: 'The Rust Project Developers (see https://thanks.rust-lang.org)',
 };
 
+// Not a crate: headers whose inline functions end up in libwebp's SSE code in the wasm builds
+// (.cargo/config.toml, scripts/setup.sh). Emscripten is offered under MIT or UIUC/NCSA.
+const EMSCRIPTEN_SSE = {
+  name: "Emscripten's SSE compatibility headers",
+  detail: 'xmmintrin.h, emmintrin.h, pmmintrin.h, tmmintrin.h and smmintrin.h from Emscripten 3.1.6 (Debian\'s '
+    + '`emscripten` package), which map the SSE intrinsics of libwebp\'s SSE2/SSE4.1 code onto wasm SIMD128 '
+    + 'in the full and avif wasm builds',
+  license: 'MIT (offered as MIT or the University of Illinois/NCSA Open Source License)',
+  holders: '2020 The Emscripten Authors',
+};
+
 const fence = (text) => {
   const ticks = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   return `${ticks}text\n${text}\n${ticks}`;
@@ -260,6 +271,12 @@ ${rows.join('\n')}
 ${RUST_STD.detail}: ${RUST_STD.license}.
 
 ${fence(std)}
+
+## ${EMSCRIPTEN_SSE.name}
+
+${EMSCRIPTEN_SSE.detail}: ${EMSCRIPTEN_SSE.license}.
+
+${fence(template('MIT', EMSCRIPTEN_SSE.holders))}
 
 ## Licence texts
 

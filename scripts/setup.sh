@@ -73,6 +73,22 @@ if ! command -v clang-14 >/dev/null || ! command -v llvm-ar-14 >/dev/null || [ !
   say "installing Debian's clang-14, llvm-14 and wasi-libc (libwebp's C code for wasm32)"
   apt_install clang-14 llvm-14 wasi-libc
 fi
+# libwebp's SSE2/SSE4.1 code in the wasm builds (as Squoosh builds it): Emscripten's compat headers
+# map those intrinsics onto wasm SIMD128. Only those five headers (MIT), from Debian's emscripten
+# package unpacked, not installed (800 MB, and a Node of its own); .cargo/config.toml names the folder.
+sse_compat=/usr/local/share/pixsqueeze/wasm-sse-compat
+if [ ! -f "$sse_compat/smmintrin.h" ]; then
+  say "unpacking Emscripten's SSE-to-wasm-SIMD headers from Debian's emscripten package into $sse_compat"
+  [ "$apt_updated" = 1 ] || { $sudo_cmd apt-get update -qq; apt_updated=1; }
+  deb_dir=$(mktemp -d)
+  (cd "$deb_dir" && apt-get download -qq emscripten)
+  compat=./usr/share/emscripten/system/include/compat
+  dpkg-deb --fsys-tarfile "$deb_dir"/emscripten_*.deb |
+    tar -x -C "$deb_dir" "$compat/xmmintrin.h" "$compat/emmintrin.h" "$compat/pmmintrin.h" "$compat/tmmintrin.h" "$compat/smmintrin.h"
+  $sudo_cmd mkdir -p "$sse_compat"
+  $sudo_cmd cp "$deb_dir/$compat"/*.h "$sse_compat/"
+  rm -rf "$deb_dir"
+fi
 if ! command -v cc >/dev/null; then
   say "installing Debian's gcc (libwebp's C code for native builds and tests)"
   apt_install gcc libc6-dev

@@ -36,7 +36,10 @@ pub mod wasm;
 
 #[doc(hidden)]
 pub use bands::compress_in_bands;
-pub use codecs::{FormatMeta, JpegBand, JpegSplit, SymbolCounts, COMMON_OPTIONS};
+pub use codecs::{
+    adler32_combine, join_png, FormatMeta, JpegBand, JpegSplit, PngBand, PngSplit, SymbolCounts,
+    COMMON_OPTIONS,
+};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};

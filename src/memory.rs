@@ -121,6 +121,21 @@ pub(crate) fn tiff_decode(width: u32, height: u32, deep: bool, band: u64, chunk:
     total(bands.max(upright) + chunk as f64)
 }
 
+/// What a TIFF read in bands (`TiffRows`) adds to [`bands`]: a chunk's raw samples, one decoded
+/// chunk of `chunk_rows` rows, the rows held until handed out (a band and a chunk's worth) and a
+/// band at 16 bits on its way to 8.
+#[cfg(feature = "full")]
+pub(crate) fn tiff_bands(
+    width: u32,
+    deep: bool,
+    band_rows: usize,
+    chunk_rows: u32,
+    chunk: u64,
+) -> u64 {
+    let rows = 2.0 * f64::from(chunk_rows) + 2.0 * band_rows as f64;
+    ((rgba(deep) * f64::from(width) * rows + chunk as f64) * SLACK).ceil() as u64
+}
+
 /// Bytes a pixel of the encoded image costs while `format` encodes it and the result is decoded and
 /// measured, the image itself (the reference, held throughout) included.
 fn encode_and_measure(format: Format, settings: &Settings, deep: bool) -> f64 {

@@ -378,6 +378,106 @@ fn split_band(
     Ok((plan, settings, index as usize))
 }
 
+/// A worker count or band index from JS: a whole number from `0` (or 1) to 256.
+fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
+    if !(value.fract() == 0.0 && (least..=256.0).contains(&value)) {
+        return Err(Error::InvalidInput(format!(
+            "{name} must be a whole number from {least} to 256, got {value}"
+        )));
+    }
+    // In range and whole: exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(value as usize)
+}
+
+/// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …] } | null`:
+/// step one of a split lossless PNG, on the whole image's RGBA8: the layout and filter strategy (the
+/// ones a one-worker encode picks), as the number `plan`, and the bands of rows, one per worker; null
+/// when the options are not a plain lossless PNG encode, the layout is a palette or below 8 bits, or
+/// the image is too small to split: encode those whole.
+#[wasm_bindgen(js_name = "pngSplit")]
+pub fn png_split(
+    rgba: Vec<u8>,
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+) -> JsResult<JsValue> {
+    crash::keep_messages();
+    let w = dimension("width", width).map_err(js_error)?;
+    let h = dimension("height", height).map_err(js_error)?;
+    let settings = parse_options(options)
+        .and_then(|o| o.resolve())
+        .map_err(js_error)?;
+    let workers = small_count("workers", workers, 1.0).map_err(js_error)?;
+    settings
+        .limits
+        .check_memory(
+            crate::memory::encode(w, h, false, &settings),
+            &format!("planning a {w} x {h} PNG"),
+        )
+        .map_err(js_error)?;
+    let image = Rgba8::new(w, h, rgba).map_err(js_error)?.into();
+    let Some(plan) = crate::PngSplit::plan(&image, &settings, workers) else {
+        return Ok(JsValue::NULL);
+    };
+    let out = Object::new();
+    set(&out, "plan", plan.code())?;
+    let rows: Vec<[usize; 2]> = (0..plan.bands())
+        .map(|k| {
+            let r = plan.rows(k);
+            [r.start, r.end]
+        })
+        .collect();
+    set(&out, "bands", to_js(&rows)?)?;
+    Ok(out.into())
+}
+
+/// `pngBand(width, height, options, workers, plan, index, rgba, prev) → { data, adler, length }`:
+/// step two, band `index` of the `pngSplit` plan from its RGBA8 rows and the RGBA8 row before it
+/// (`prev`, empty for band 0): its IDAT chunks (band 0's led by the signature and IHDR), the
+/// Adler-32 of its filtered rows and their length. The parts, concatenated, then an IDAT with the
+/// Adler-32s combined and IEND, are the PNG.
+#[wasm_bindgen(js_name = "pngBand")]
+#[allow(clippy::too_many_arguments)]
+pub fn png_band(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    plan: u32,
+    index: f64,
+    rgba: Vec<u8>,
+    prev: Vec<u8>,
+) -> JsResult<Object> {
+    crash::keep_messages();
+    let w = dimension("width", width).map_err(js_error)?;
+    let h = dimension("height", height).map_err(js_error)?;
+    let settings = parse_options(options)
+        .and_then(|o| o.resolve())
+        .map_err(js_error)?;
+    let workers = small_count("workers", workers, 1.0).map_err(js_error)?;
+    let index = small_count("a band index", index, 0.0).map_err(js_error)?;
+    let plan = crate::PngSplit::from_code(w, h, &settings, workers, plan).map_err(js_error)?;
+    let rows = u32::try_from(plan.rows(index.min(plan.bands())).len()).unwrap_or(u32::MAX);
+    settings
+        .limits
+        .check_memory(
+            crate::memory::encode(w, rows.max(1), false, &settings),
+            &format!("encoding a {w} x {rows} band of a PNG"),
+        )
+        .map_err(js_error)?;
+    let prev = (!prev.is_empty()).then_some(prev.as_slice());
+    let band = plan.band(index, &rgba, prev).map_err(js_error)?;
+    let out = Object::new();
+    set(&out, "data", Uint8Array::from(band.data.as_slice()))?;
+    set(&out, "adler", band.adler)?;
+    // Filtered bytes of at most 2^32 rows of 2^34 bytes: exact in a double.
+    #[allow(clippy::cast_precision_loss)]
+    set(&out, "length", band.length as f64)?;
+    Ok(out)
+}
+
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output
 /// formats from the same meta the validator checks options against, so UIs and typings cannot drift
 /// from it. `options` lists every option the format reads (its own, then the common ones) as

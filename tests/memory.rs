@@ -417,8 +417,8 @@ fn png16(width: u32, height: u32, color: png::ColorType, samples: &[u16]) -> Vec
 
 /// 16 bits in bands: a 16-bit gray scan (noise in the low bits) and a 16-bit RGBA ramp, forced into
 /// bands of 64 rows, come out as 16-bit PNGs of the same layout holding the very same samples (read
-/// back by the `png` crate), with `mse16` 0, within the band bound; to JPEG they go the whole-image
-/// way.
+/// back by the `png` crate), with `mse16` 0, within the band bound; to JPEG, the whole-image path's
+/// pixels.
 #[test]
 fn sixteen_bit_pngs_go_to_png_in_bands_sample_for_sample() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -477,9 +477,75 @@ fn sixteen_bit_pngs_go_to_png_in_bands_sample_for_sample() {
             bound / MB
         );
         assert!((peak as f64) < bound, "{name}: peak {peak} over {bound}");
-        let jpeg = options(r#"{"format":"jpeg"}"#);
-        assert!(pixsqueeze::compress_in_bands(input, &jpeg, 64)
-            .expect("reads")
-            .is_none());
+        // To JPEG the samples are rounded to 8 bits as the whole-image path rounds them: the same
+        // pixels, and PSNR on both scales as the whole-image path measures them.
+        let jpeg = options(r#"{"format":"jpeg","optimizeHuffman":false}"#);
+        let banded = pixsqueeze::compress_in_bands(input, &jpeg, 64)
+            .expect("compresses in bands")
+            .expect("takes the band path");
+        let whole = compress(input, &jpeg).expect("compresses whole");
+        let pixels = |data: &[u8]| decode_full(data, &Limits::default()).unwrap().image;
+        assert!(
+            pixels(&banded.data) == pixels(&whole.data),
+            "{name}: JPEG in bands decodes to other pixels"
+        );
+        let (b16, w16) = (
+            banded.psnr16.expect("psnr16"),
+            whole.psnr16.expect("psnr16"),
+        );
+        assert!((banded.psnr - whole.psnr).abs() < 0.1 && (b16 - w16).abs() < 0.1);
+        println!(
+            "16-bit {name} to JPEG in bands: {} bytes (whole {}), PSNR {:.2} / 16-bit {b16:.2} dB \
+             (whole {:.2} / {w16:.2})",
+            banded.data.len(),
+            whole.data.len(),
+            banded.psnr,
+            whole.psnr
+        );
+    }
+}
+
+/// The corpus's 16-bit PNGs (non-interlaced: a photo, a 1-pixel-wide gradient, PngSuite's gray,
+/// RGB, gray + alpha and RGBA) in bands of 16 rows: to PNG sample for sample, to JPEG the pixels of
+/// the whole-image path. Fails under CI=true without the corpus.
+#[test]
+fn the_corpus_16_bit_pngs_go_in_bands() {
+    let files: Vec<_> = common::corpus_files("special")
+        .into_iter()
+        .chain(common::corpus_files("pngsuite"))
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("16bit-")
+                || name.starts_with("thin-1x400")
+                || ["basn0g16", "basn2c16", "basn4a16", "basn6a16"]
+                    .iter()
+                    .any(|n| name.starts_with(n))
+        })
+        .collect();
+    if files.is_empty() {
+        return; // corpus_files printed SKIP (or failed under CI=true)
+    }
+    assert_eq!(files.len(), 6, "{files:?}");
+    let options = |json: &str| serde_json::from_str::<Options>(json).unwrap();
+    let pixels = |data: &[u8]| decode_full(data, &Limits::default()).unwrap().image;
+    for path in files {
+        let input = std::fs::read(&path).expect("reads");
+        for json in [
+            r#"{"format":"png","effort":"fast","colorProfile":"keep"}"#,
+            r#"{"format":"jpeg","optimizeHuffman":false,"colorProfile":"keep"}"#,
+        ] {
+            let banded = pixsqueeze::compress_in_bands(&input, &options(json), 16)
+                .expect("compresses in bands")
+                .unwrap_or_else(|| panic!("{path:?} {json}: not in bands"));
+            let whole = compress(&input, &options(json)).expect("compresses whole");
+            assert!(
+                pixels(&banded.data) == pixels(&whole.data),
+                "{path:?} {json}: other pixels"
+            );
+            assert!(banded.mse16.is_some(), "{path:?}");
+            if json.contains("png") {
+                assert!(common::png_reference(&banded.data) == common::png_reference(&input));
+            }
+        }
     }
 }

@@ -458,3 +458,158 @@ fn a_tiff_goes_through_the_whole_job_memory_estimate() {
         Err(Error::LimitExceeded(_))
     ));
 }
+
+/// A TIFF through the band path (forced into bands of 16 rows, which fall across its strips or
+/// tiles) and the whole-image path: the same pixels to lossless PNG (the input's own), the same
+/// pixels and PSNR to baseline JPEG (16-bit input measured on the 16-bit scale as well).
+fn bands_match_the_whole_image(file: &[u8], deep: bool, what: &str) {
+    let pixels = |data: &[u8]| {
+        decode_full(data, &Limits::default())
+            .expect("decodes")
+            .image
+    };
+    for json in [
+        r#"{"format":"png","effort":"fast","colorProfile":"keep"}"#,
+        r#"{"format":"jpeg","optimizeHuffman":false,"colorProfile":"keep"}"#,
+    ] {
+        let options: Options = serde_json::from_str(json).expect("options");
+        let banded = pixsqueeze::compress_in_bands(file, &options, 16)
+            .unwrap_or_else(|e| panic!("{what} {json}: {e}"))
+            .unwrap_or_else(|| panic!("{what} {json}: not taken in bands"));
+        let whole = compress(file, &options).expect("compresses whole");
+        assert!(
+            pixels(&banded.data) == pixels(&whole.data),
+            "{what} {json}: bands decode to other pixels"
+        );
+        assert!(
+            banded
+                .notes
+                .iter()
+                .any(|n| n.contains("in bands of 16 rows")),
+            "{what}: {:?}",
+            banded.notes
+        );
+        assert_eq!(banded.mse16.is_some(), deep, "{what} {json}");
+        if json.contains("png") {
+            assert!(pixels(&banded.data) == pixels(file), "{what}: not lossless");
+            assert_eq!(banded.mse, 0.0, "{what}");
+            assert_eq!(banded.mse16, deep.then_some(0.0), "{what}");
+        } else {
+            assert!(
+                (banded.psnr - whole.psnr).abs() < 0.5,
+                "{what}: PSNR {} in bands, {} whole",
+                banded.psnr,
+                whole.psnr
+            );
+            if deep {
+                let (b, w) = (
+                    banded.psnr16.expect("psnr16"),
+                    whole.psnr16.expect("psnr16"),
+                );
+                assert!(
+                    (b - w).abs() < 0.5,
+                    "{what}: PSNR16 {b} in bands, {w} whole"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn strip_tiffs_go_in_bands_with_the_whole_image_pixels() {
+    let (w, h) = (150u32, 70u32);
+    let n = (w * h) as usize;
+    let layouts = [
+        ("gray8", Pixels::Gray8(noise8(n, 21)), false),
+        ("gray16", Pixels::Gray16(gray16_scan(w, h)), true),
+        ("rgb8", Pixels::Rgb8(noise8(n * 3, 22)), false),
+        ("rgb16", Pixels::Rgb16(noise16(n * 3, 23)), true),
+        ("rgba8", Pixels::Rgba8(noise8(n * 4, 24)), false),
+        ("rgba16", Pixels::Rgba16(noise16(n * 4, 25)), true),
+    ];
+    for (name, pixels, deep) in layouts {
+        // Every compression for one layout of each depth, one for the others: the reader is shared.
+        let packings: &[Packing] = if matches!(name, "rgb8" | "gray16") {
+            &PACKINGS
+        } else {
+            &[Packing::Lzw]
+        };
+        for &packing in packings {
+            let mut page = Page::new(w, h, pixels.clone());
+            page.rows_per_strip = Some(7);
+            let file = encode(&[page], packing, name == "rgba16");
+            bands_match_the_whole_image(&file, deep, &format!("{name} {packing:?}"));
+        }
+    }
+}
+
+#[test]
+fn tiled_tiffs_go_in_bands_with_the_whole_image_pixels() {
+    // 70 x 50 in 32 x 32 tiles: partial tiles at the right and bottom edges; bands of 16 rows
+    // take half a row of tiles each.
+    let (w, h, t) = (70u32, 50u32, 32u32);
+    for (name, bits, deep) in [("rgb8", vec![8u16; 3], false), ("gray16", vec![16], true)] {
+        let bytes_per_pixel = bits.len() * usize::from(bits[0] / 8);
+        let source = noise8(w as usize * h as usize * bytes_per_pixel, 31);
+        let mut tiles = Vec::new();
+        for ty in 0..h.div_ceil(t) {
+            for tx in 0..w.div_ceil(t) {
+                let mut tile = vec![0u8; (t * t) as usize * bytes_per_pixel];
+                for y in 0..t {
+                    for x in 0..t {
+                        let (sx, sy) = (tx * t + x, ty * t + y);
+                        if sx < w && sy < h {
+                            let s = (sy * w + sx) as usize * bytes_per_pixel;
+                            let d = (y * t + x) as usize * bytes_per_pixel;
+                            tile[d..d + bytes_per_pixel]
+                                .copy_from_slice(&source[s..s + bytes_per_pixel]);
+                        }
+                    }
+                }
+                tiles.push(tile);
+            }
+        }
+        let photometric = if bits.len() == 3 { 2 } else { 1 };
+        let mut tags = basic(w, h, &bits, photometric);
+        tags.push((322, Value::Short(vec![t as u16])));
+        tags.push((323, Value::Short(vec![t as u16])));
+        let file = raw(tags, &tiles, true);
+        bands_match_the_whole_image(&file, deep, &format!("tiled {name}"));
+    }
+}
+
+#[test]
+fn a_tiff_too_large_to_hold_whole_goes_in_bands_by_itself() {
+    // 3000 x 2000 RGB in strips of 16 rows: the whole-image job to JPEG is estimated at about
+    // 190 MB, the job in bands at about 140 MB. A multi-page file: the note on its pages is kept.
+    let (w, h) = (3_000u32, 2_000u32);
+    let rgb: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            let (x, y) = (i % w, i / w);
+            [(x / 12) as u8, (y / 8) as u8, ((x ^ y) & 63) as u8]
+        })
+        .collect();
+    let mut page = Page::new(w, h, Pixels::Rgb8(rgb));
+    page.rows_per_strip = Some(16);
+    let file = encode(
+        &[page, Page::new(8, 8, Pixels::Gray8(vec![0; 64]))],
+        Packing::Lzw,
+        false,
+    );
+    let options = Options::new(Format::Jpeg).with_limit("maxMemoryBytes", 170_000_000u64);
+    let r = compress(&file, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        r.notes.iter().any(|n| n.contains("in bands of 256 rows")),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains("2 images")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.ssimulacra2.is_none() && r.psnr > 20.0, "PSNR {}", r.psnr);
+    // Under the default allowance it goes the whole-image way and is scored.
+    let whole = compress(&file, &Options::new(Format::Jpeg)).expect("compresses whole");
+    assert!(whole.ssimulacra2.is_some());
+}

@@ -849,10 +849,36 @@ function registerServiceWorker() {
     .catch(() => {}); // no offline support here; the page works the same online
 }
 
+// A worker's first job is slow: the worker starts (its module scripts, its wasm instance) and the engine
+// compiles each wasm function on its first call. A 384 × 384 sample's estimate took 1.8 s in Chromium and
+// 2.4 s in WebKitGTK as a worker's first job, 0.5 s and 0.4 s after one (loaded 2-core machine). So the
+// page runs a tiny photo through every step of a job (PNG and JPEG decode, the encode, the scores) on
+// each worker before the first photo comes, and again when a file is dragged over the page or the picker
+// is opened (the pool stops a worker idle for 30 s).
+const WARM_AGAIN_MS = 20_000;
+let warmedAt = -Infinity;
+
+function warmWorkers(slots) {
+  if (scheduler?.busy || performance.now() - warmedAt < WARM_AGAIN_MS) return;
+  warmedAt = performance.now();
+  const side = 256;
+  const rgba = new Uint8Array(side * side * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 251));
+  for (let i = 0; i < slots; i++) {
+    // Chains at once: the pool starts a worker for each. JPEG, the default; another format's module
+    // is fetched when it is picked.
+    encode(rgba.slice(), side, side, { format: 'png' })
+      .then((png) => compress(png, { format: 'jpeg' }))
+      .then((jpeg) => compress(jpeg.data, { format: 'jpeg' }))
+      .catch(() => {}); // only a warm-up: the real job reports its own errors
+  }
+}
+
 async function start() {
   // As many workers as the scheduler has slots (at least two: one always free for the view).
   const slots = defaultSlots();
   await init({ workers: slots });
+  document.addEventListener('dragenter', () => warmWorkers(slots));
+  for (const input of [ui.file, ui.folder]) input.addEventListener('click', () => warmWorkers(slots));
   const list0 = (await formats()).filter((f) => f.options);
   settings = new Settings(list0, { limits: await limitOptions() });
   // The left side compares another lossy encoding: JPEG unless the main side is already JPEG.
@@ -918,6 +944,7 @@ async function start() {
   registerServiceWorker();
   render();
   document.body.dataset.ready = 'true';
+  warmWorkers(slots);
 }
 
 start().catch((e) => setStatus(`pixsqueeze could not start: ${e.message}`, true));

@@ -91,11 +91,17 @@ export class Scheduler {
     // A job started for the view may since have become background work (the chart wants the same
     // setting): the view's slot is not left to it.
     const background = () => [...this.#running.values()].filter((r) => r.job.priority >= BACKGROUND);
-    while (background().length > this.#slots - 1) this.#stop(background().sort((a, b) => b.started - a.started)[0].job.key);
+    // While an estimate is wanted (the slider moves), one background job at most runs, the newest
+    // others stopped until it is in: the live figure gets a core where the engine reports more than it
+    // has (WebKit says 4 on a 2-core machine, so two chart encodes ran beside each estimate).
+    const urgent = this.#wanted.some((j) => j.priority === PRIORITY.ESTIMATE && !j.hold)
+      || [...this.#running.values()].some((r) => r.job.priority === PRIORITY.ESTIMATE);
+    const limit = urgent ? Math.min(1, this.#background) : this.#background;
+    while (background().length > (urgent ? limit : this.#slots - 1)) this.#stop(background().sort((a, b) => b.started - a.started)[0].job.key);
     for (const job of this.#wanted) {
       if (this.#running.has(job.key) || job.hold) continue;
       if (this.#running.size >= this.#slots) break;
-      if (job.priority >= BACKGROUND && background().length >= this.#background) break;
+      if (job.priority >= BACKGROUND && background().length >= limit) break;
       this.#start(job);
     }
   }

@@ -12,6 +12,7 @@ mod webp;
 pub(crate) use jpeg::BandEncoder as JpegBands;
 pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
 pub(crate) use png::BandEncoder as PngBands;
+pub use png::{adler32_combine, join_png, PngBand, PngSplit};
 pub(crate) use png::{filtered_rows as png_filtered_rows, zlib_alone};
 #[cfg(feature = "full")]
 pub(crate) use webp::anim as webp_anim;

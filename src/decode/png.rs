@@ -11,7 +11,7 @@ use crate::color;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::memory;
-use crate::pixels::{Image, Rgba16, Rgba8};
+use crate::pixels::{to_u8, Image, Rgba16, Rgba8};
 
 pub(super) fn decode(
     bytes: &[u8],
@@ -81,7 +81,7 @@ pub(crate) struct PngRows<'a> {
     channels: usize,
     pub width: u32,
     pub height: u32,
-    /// 16 bits a sample: only [`PngRows::read_packed`] reads such rows.
+    /// 16 bits a sample ([`PngRows::read`] rounds them to 8).
     pub deep: bool,
     /// The profile and EXIF block as [`decode`] keeps them, and notes on what was dropped.
     pub icc: Option<Vec<u8>>,
@@ -125,28 +125,46 @@ impl<'a> PngRows<'a> {
         (self.channels <= 2, matches!(self.channels, 2 | 4))
     }
 
-    /// Bytes a pixel of [`PngRows::read_packed`]'s rows.
-    pub(crate) fn packed_pixel(&self) -> usize {
-        self.channels * if self.deep { 2 } else { 1 }
-    }
-
     /// The next `rows` rows (fewer at the end) as RGBA8 in `out`, replacing what it held; the
-    /// number of rows read. For 8-bit files only.
+    /// number of rows read. 16-bit samples are rounded to the nearest 8-bit value, as the
+    /// whole-image path narrows them.
     ///
     /// # Errors
     /// [`Error::Decode`] for damaged or truncated data.
     pub(crate) fn read(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
         out.clear();
+        let (channels, deep) = (self.channels, self.deep);
+        self.each_row(rows, |row| {
+            if deep {
+                for p in row.chunks_exact(2 * channels) {
+                    let mut s = [0; 4];
+                    for (i, v) in s.iter_mut().take(channels).enumerate() {
+                        *v = to_u8(u16::from_be_bytes([p[2 * i], p[2 * i + 1]]));
+                    }
+                    push_rgba(out, &s[..channels], u8::MAX);
+                }
+            } else {
+                for p in row.chunks_exact(channels) {
+                    push_rgba(out, p, u8::MAX);
+                }
+            }
+        })
+    }
+
+    /// The next `rows` rows as RGBA16; for 16-bit files only.
+    ///
+    /// # Errors
+    /// As [`PngRows::read`].
+    pub(crate) fn read16(&mut self, rows: usize, out: &mut Vec<u16>) -> Result<usize> {
+        out.clear();
         let channels = self.channels;
         self.each_row(rows, |row| {
-            for p in row.chunks_exact(channels) {
-                match *p {
-                    [l] => out.extend([l, l, l, 255]),
-                    [l, a] => out.extend([l, l, l, a]),
-                    [r, g, b] => out.extend([r, g, b, 255]),
-                    [r, g, b, a] => out.extend([r, g, b, a]),
-                    _ => {}
+            for p in row.chunks_exact(2 * channels) {
+                let mut s = [0; 4];
+                for (i, v) in s.iter_mut().take(channels).enumerate() {
+                    *v = u16::from_be_bytes([p[2 * i], p[2 * i + 1]]);
                 }
+                push_rgba(out, &s[..channels], u16::MAX);
             }
         })
     }
@@ -258,14 +276,20 @@ fn to_rgba<T: Copy>(samples: Vec<T>, channels: usize, opaque: T) -> Vec<T> {
     }
     let mut out = Vec::with_capacity(samples.len() / channels * 4);
     for p in samples.chunks_exact(channels) {
-        match *p {
-            [l] => out.extend([l, l, l, opaque]),
-            [l, a] => out.extend([l, l, l, a]),
-            [r, g, b] => out.extend([r, g, b, opaque]),
-            _ => {}
-        }
+        push_rgba(&mut out, p, opaque);
     }
     out
+}
+
+/// One pixel of gray, gray + alpha, RGB or RGBA samples onto `out` as RGBA.
+fn push_rgba<T: Copy>(out: &mut Vec<T>, p: &[T], opaque: T) {
+    match *p {
+        [l] => out.extend([l, l, l, opaque]),
+        [l, a] => out.extend([l, l, l, a]),
+        [r, g, b] => out.extend([r, g, b, opaque]),
+        [r, g, b, a] => out.extend([r, g, b, a]),
+        _ => {}
+    }
 }
 
 fn unsupported(color: ColorType, depth: BitDepth) -> Error {

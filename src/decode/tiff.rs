@@ -392,6 +392,157 @@ impl<'a> Bands<'a> {
     }
 }
 
+/// A TIFF's first page read any number of rows at a time, for a job in bands (`crate::bands`): the
+/// strips or rows of tiles are decoded as they are needed and held until handed out, so at most a
+/// chunk's raw samples, one decoded chunk and the rows asked for plus one chunk's are held.
+pub(crate) struct TiffRows<'a> {
+    bands: Bands<'a>,
+    /// Decoded RGBA rows not yet handed out (8 bits a sample, or 16 when `deep`), and one decoded
+    /// chunk's.
+    held8: Vec<u8>,
+    held16: Vec<u16>,
+    chunk8: Vec<u8>,
+    chunk16: Vec<u16>,
+    /// Rows at 16 bits on their way to 8 bits or to the stored layout.
+    wide: Vec<u16>,
+    pub width: u32,
+    pub height: u32,
+    pub deep: bool,
+    pub orientation: u8,
+    pub icc: Option<Vec<u8>>,
+    pub notes: Vec<String>,
+}
+
+impl<'a> TiffRows<'a> {
+    /// `None` for a TIFF whose pixels are not read as they are stored (CMYK, converted with its
+    /// profile), which the whole-image path reads.
+    ///
+    /// # Errors
+    /// As [`Bands::open`].
+    pub(crate) fn open(bytes: &'a [u8], limits: &Limits) -> Result<Option<Self>> {
+        // The pages are counted on a decoder of their own: counting walks past the first page.
+        let mut counted = Bands::open(bytes, limits)?;
+        counted.note_pages();
+        let mut bands = Bands::open(bytes, limits)?;
+        if bands.samples == Samples::Cmyk {
+            return Ok(None);
+        }
+        bands.notes = std::mem::take(&mut counted.notes);
+        Ok(Some(TiffRows {
+            width: bands.width,
+            height: bands.height,
+            deep: bands.deep(),
+            orientation: bands.orientation,
+            icc: bands.icc.take(),
+            notes: std::mem::take(&mut bands.notes),
+            bands,
+            held8: Vec::new(),
+            held16: Vec::new(),
+            chunk8: Vec::new(),
+            chunk16: Vec::new(),
+            wide: Vec::new(),
+        }))
+    }
+
+    /// Whether the stored pixels are gray and whether they carry alpha.
+    pub(crate) fn layout(&self) -> (bool, bool) {
+        match self.bands.samples {
+            Samples::Gray => (true, false),
+            Samples::GrayAlpha { .. } => (true, true),
+            Samples::Rgb | Samples::Cmyk => (false, false),
+            Samples::Rgba { .. } => (false, true),
+        }
+    }
+
+    /// Rows a strip or a row of tiles has, and the bytes of one chunk's raw samples.
+    pub(crate) fn chunk(&self) -> (u32, u64) {
+        (
+            self.bands.chunk_height.min(self.height),
+            self.bands.chunk_bytes(),
+        )
+    }
+
+    /// The whole-image reader's peak, for the whole-image estimate.
+    pub(crate) fn decode_peak(&self) -> u64 {
+        crate::memory::tiff_decode(
+            self.width,
+            self.height,
+            self.deep,
+            self.bands.band_pixels(),
+            self.bands.chunk_bytes(),
+        )
+    }
+
+    /// The next `rows` rows (fewer at the end) as RGBA8 in `out` (16-bit samples rounded to the
+    /// nearest 8-bit value, as the whole-image path narrows them); the number of rows read.
+    ///
+    /// # Errors
+    /// As [`Bands::next_band`].
+    pub(crate) fn read(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
+        if !self.deep {
+            return self.take8(rows, out);
+        }
+        let mut wide = std::mem::take(&mut self.wide);
+        let n = self.read16(rows, &mut wide)?;
+        out.clear();
+        out.extend(wide.iter().map(|&v| crate::pixels::to_u8(v)));
+        self.wide = wide;
+        Ok(n)
+    }
+
+    fn take8(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
+        let row = self.width as usize * 4;
+        while self.held8.len() < rows * row && self.bands.next_band(&mut self.chunk8)?.is_some() {
+            self.held8.extend_from_slice(&self.chunk8);
+        }
+        Ok(take(&mut self.held8, rows, row, out))
+    }
+
+    /// The next `rows` rows as RGBA16; for 16-bit files only.
+    ///
+    /// # Errors
+    /// As [`Bands::next_band`].
+    pub(crate) fn read16(&mut self, rows: usize, out: &mut Vec<u16>) -> Result<usize> {
+        let row = self.width as usize * 4;
+        while self.held16.len() < rows * row && self.bands.next_band(&mut self.chunk16)?.is_some() {
+            self.held16.extend_from_slice(&self.chunk16);
+        }
+        Ok(take(&mut self.held16, rows, row, out))
+    }
+
+    /// The next `rows` rows in the stored layout ([`TiffRows::layout`]), 16 bits a sample
+    /// big-endian as a PNG holds them; for 16-bit files only.
+    ///
+    /// # Errors
+    /// As [`Bands::next_band`].
+    pub(crate) fn read_packed(&mut self, rows: usize, out: &mut Vec<u8>) -> Result<usize> {
+        let mut wide = std::mem::take(&mut self.wide);
+        let n = self.read16(rows, &mut wide)?;
+        let keep: &[usize] = match self.layout() {
+            (true, false) => &[0],
+            (true, true) => &[0, 3],
+            (false, false) => &[0, 1, 2],
+            (false, true) => &[0, 1, 2, 3],
+        };
+        out.clear();
+        for p in wide.chunks_exact(4) {
+            for &c in keep {
+                out.extend(p[c].to_be_bytes());
+            }
+        }
+        self.wide = wide;
+        Ok(n)
+    }
+}
+
+/// Moves up to `rows` whole rows of `row` samples from the front of `held` into `out`.
+fn take<T: Copy>(held: &mut Vec<T>, rows: usize, row: usize, out: &mut Vec<T>) -> usize {
+    let n = (held.len() / row).min(rows);
+    out.clear();
+    out.extend(held.drain(..n * row));
+    n
+}
+
 /// The largest ICC profile kept (display profiles are a few KB, press profiles about 2 MB).
 const MAX_ICC_BYTES: u64 = 4 << 20;
 

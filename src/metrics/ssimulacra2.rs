@@ -99,8 +99,8 @@ fn scale_scores<const VECTOR: bool>(
     ] {
         buf.resize(n, 0.0);
     }
-    to_xyb(a, &mut w.xyb1);
-    to_xyb(b, &mut w.xyb2);
+    to_xyb::<VECTOR>(a, &mut w.xyb1);
+    to_xyb::<VECTOR>(b, &mut w.xyb2);
     let mut out = [[0.0; 6]; 3];
     for (c, out) in out.iter_mut().enumerate() {
         let (x1, x2) = (&w.xyb1[c][..], &w.xyb2[c][..]);
@@ -157,29 +157,66 @@ fn downscale(img: &LinearPlanes) -> LinearPlanes {
 }
 
 /// Linear RGB to XYB (JPEG XL's opsin absorbance, cube root, bias), then shifted into
-/// SSIMULACRA2's positive ranges. The cube root is per value (scalar) on both paths.
-fn to_xyb(img: &LinearPlanes, out: &mut [Vec<f32>; 3]) {
+/// SSIMULACRA2's positive ranges; four pixels at a time on the vector path, whose last few pixels
+/// go through the vector kernel too (padded), so that a build holds one kernel.
+fn to_xyb<const VECTOR: bool>(img: &LinearPlanes, out: &mut [Vec<f32>; 3]) {
     let n = img.width * img.height;
     for o in out.iter_mut() {
         o.resize(n, 0.0);
     }
     let [r, g, b] = &img.planes;
-    let bias = -cbrt(K_B);
     let [ox, oy, ob] = out;
-    for i in 0..n {
-        let mixed = OPSIN.map(|m| {
-            let v = m[0].mul_add_exact(
-                r[i],
-                m[1].mul_add_exact(g[i], m[2].mul_add_exact(b[i], K_B)),
-            );
-            cbrt(if v < 0.0 { 0.0 } else { v }) + bias
-        });
-        let x = 0.5 * (mixed[0] - mixed[1]);
-        let y = 0.5 * (mixed[0] + mixed[1]);
-        ob[i] = (mixed[2] - y) + 0.55;
-        ox[i] = x.mul_add_exact(14.0, 0.42);
-        oy[i] = y + 0.01;
+    let mut dst = [&mut ox[..], &mut oy[..], &mut ob[..]];
+    if !VECTOR {
+        for i in 0..n {
+            xyb_at::<f32>(i, [r, g, b], &mut dst);
+        }
+        return;
     }
+    let whole = n - n % 4;
+    for i in (0..whole).step_by(4) {
+        xyb_at::<F32x4>(i, [r, g, b], &mut dst);
+    }
+    if whole < n {
+        let pad =
+            |p: &[f32]| std::array::from_fn::<f32, 4, _>(|k| p.get(whole + k).map_or(0.0, |v| *v));
+        let (pr, pg, pb) = (pad(r), pad(g), pad(b));
+        let mut tail = [[0.0f32; 4]; 3];
+        let [tx, ty, tb] = &mut tail;
+        xyb_at::<F32x4>(
+            0,
+            [&pr, &pg, &pb],
+            &mut [&mut tx[..], &mut ty[..], &mut tb[..]],
+        );
+        for (d, t) in dst.iter_mut().zip(&tail) {
+            d[whole..].copy_from_slice(&t[..n - whole]);
+        }
+    }
+}
+
+#[inline(always)]
+fn xyb_at<T: Lane>(i: usize, rgb: [&[f32]; 3], dst: &mut [&mut [f32]; 3]) {
+    let [r, g, b] = rgb.map(|p| T::load(&p[i..]));
+    let bias = T::splat(-simd::cbrt(K_B));
+    let mixed = OPSIN.map(|m| {
+        let v = T::splat(m[0]).mul_add_exact(
+            r,
+            T::splat(m[1]).mul_add_exact(g, T::splat(m[2]).mul_add_exact(b, T::splat(K_B))),
+        );
+        cube_root(v.max(T::splat(0.0))) + bias
+    });
+    let x = T::splat(0.5) * (mixed[0] - mixed[1]);
+    let y = T::splat(0.5) * (mixed[0] + mixed[1]);
+    ((mixed[2] - y) + T::splat(0.55)).store(&mut dst[2][i..]);
+    x.mul_add_exact(T::splat(14.0), T::splat(0.42))
+        .store(&mut dst[0][i..]);
+    (y + T::splat(0.01)).store(&mut dst[1][i..]);
+}
+
+/// One copy of the (long) cube root, called three times a pixel group: inlined, it tripled the code.
+#[inline(never)]
+fn cube_root<T: Lane>(v: T) -> T {
+    v.cbrt()
 }
 
 const K_M02: f32 = 0.078;
@@ -197,26 +234,6 @@ const OPSIN: [[f32; 3]; 3] = [
     [K_M10, K_M11, K_M12],
     [K_M20, K_M21, K_M22],
 ];
-
-/// The cube root the crate uses (yuvxyb-math's `cbrtf_fast`, a port of FreeBSD's `cbrtf`): a
-/// bit-level estimate, then two Newton steps in f64, which round to the nearest f32.
-///
-/// FreeBSD's `s_cbrtf.c`: conversion to float by Ian Lance Taylor, Cygnus Support; debugged and
-/// optimized by Bruce D. Evans. Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
-/// Developed at SunPro, a Sun Microsystems, Inc. business. Permission to use, copy, modify, and
-/// distribute this software is freely granted, provided that this notice is preserved.
-fn cbrt(x: f32) -> f32 {
-    const B1: u32 = 709_958_130;
-    let bits = x.to_bits();
-    let estimate = f32::from_bits((bits & 0x8000_0000) | ((bits & 0x7fff_ffff) / 3 + B1));
-    let x = f64::from(x);
-    let mut t = f64::from(estimate);
-    for _ in 0..2 {
-        let r = t * t * t;
-        t = t * (x + x + r) / (x + r + r);
-    }
-    t as f32
-}
 
 /// The Gaussian blurs of one scale's planes, sharing a row-pass buffer.
 struct Blurs<'a, const VECTOR: bool> {
@@ -639,7 +656,7 @@ mod tests {
         for i in 0..=100_000 {
             let v = i as f32 / 100_000.0 * 1.2 + 0.003;
             let exact = f64::from(v).cbrt();
-            let got = f64::from(cbrt(v));
+            let got = f64::from(simd::cbrt(v));
             let ulp = f64::from(f32::EPSILON) * exact;
             assert!(
                 (got - exact).abs() <= 0.5 * ulp + 1e-12,

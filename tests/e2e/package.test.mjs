@@ -56,6 +56,7 @@ test('compressAll reports progress and survives a bad file', () => checks.batch(
 test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 test('encode() splits a large JPEG over two workers, same pixels', () => checks.splitEncode(ctx.page));
+test('encode() splits a large lossless PNG over two workers, same pixels', () => checks.pngSplitEncode(ctx.page));
 
 test('a worker whose wasm trapped is replaced and the next job succeeds; a panic\'s message is in the error', { skip: noTestHooks }, async () => {
   const before = await ctx.page.workers();

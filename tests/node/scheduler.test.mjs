@@ -1,5 +1,6 @@
 // The page's scheduler (www/scheduler.js), without a browser: background work never takes the view's
-// slot, and when the page finds its frames late, one background job fewer runs from then on.
+// slot, when the page finds its frames late one background job fewer runs from then on, and while an
+// estimate is wanted one background job at most runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRIORITY, Scheduler } from '../../www/scheduler.js';
@@ -58,4 +59,21 @@ test('lowerBackground: running jobs finish, then one background job fewer runs; 
   h.scheduler.want([h.job('view', PRIORITY.VIEW), ...batch.filter((j) => !h.done.includes(j.key))]);
   await h.tick();
   assert.deepEqual([...h.running].sort(), ['c', 'view']);
+});
+
+test('while an estimate is wanted, one background job at most runs; the others resume after it', async () => {
+  const h = harness(3);
+  const chart = ['q30', 'q50', 'q90'].map((k) => h.job(k, PRIORITY.CHART));
+  h.scheduler.want(chart);
+  await h.tick();
+  assert.deepEqual([...h.running], ['q30', 'q50']);
+  const estimate = h.job('estimate', PRIORITY.ESTIMATE);
+  h.scheduler.want([estimate, ...chart]);
+  await h.tick();
+  assert.ok(h.running.has('estimate'));
+  assert.equal(h.scheduler.backgroundRunning, 1, `one background job is stopped: ${[...h.running]}`);
+  await h.finish('estimate');
+  h.scheduler.want(chart);
+  await h.tick();
+  assert.deepEqual([...h.running].sort(), ['q30', 'q50'], 'and starts again once the estimate is in');
 });

@@ -6,7 +6,10 @@
 
 mod deflate;
 mod reduce;
+mod split;
 mod write;
+
+pub use split::{adler32_combine, join as join_png, PngBand, PngSplit};
 
 use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};
 use crate::error::{Error, Result};

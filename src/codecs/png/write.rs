@@ -45,7 +45,7 @@ fn filter_row(filter: u8, row: &[u8], prev: &[u8], bpp: usize, out: &mut [u8]) {
 
 /// How rows choose their filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Strategy {
+pub(super) enum Strategy {
     /// The same filter on every row.
     Fixed(u8),
     /// Per row, the filter whose output has the smallest sum of absolute (signed) values: the
@@ -127,7 +127,7 @@ fn filter_rows(
 }
 
 /// One row's filtering, with the scratch buffers that every row reuses.
-struct Filterer {
+pub(super) struct Filterer {
     bpp: usize,
     trial: Vec<u8>,
     best: Vec<u8>,
@@ -136,7 +136,7 @@ struct Filterer {
 }
 
 impl Filterer {
-    fn new(row_len: usize, bpp: usize) -> Self {
+    pub(super) fn new(row_len: usize, bpp: usize) -> Self {
         Filterer {
             bpp,
             trial: vec![0u8; row_len],
@@ -148,7 +148,7 @@ impl Filterer {
 
     /// `row` filtered as `strategy` chooses, led by its filter byte; `prev` is the previous
     /// unfiltered row (zeros for the first).
-    fn row(&mut self, row: &[u8], prev: &[u8], strategy: Strategy) -> &[u8] {
+    pub(super) fn row(&mut self, row: &[u8], prev: &[u8], strategy: Strategy) -> &[u8] {
         let bpp = self.bpp;
         let (filter_byte, out) = self.best.split_at_mut(1);
         filter_byte[0] = match strategy {
@@ -210,7 +210,7 @@ fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
     }
 }
 
-fn deflate_level(effort: Effort) -> Level {
+pub(super) fn deflate_level(effort: Effort) -> Level {
     match effort {
         Effort::Fast => Level::Fast,
         Effort::Default => Level::Default,
@@ -258,6 +258,13 @@ pub fn min_sum_rows(packed: &Packed) -> Vec<u8> {
 /// compressing every candidate whole would multiply the cost. Fast effort trusts the first
 /// (most compact-looking) layout.
 pub fn best_idat(layouts: &[Packed], effort: Effort) -> Option<(&Packed, Vec<u8>)> {
+    let (packed, strategy) = best_plan(layouts, effort)?;
+    Some((packed, compress(packed, strategy, deflate_level(effort))))
+}
+
+/// The layout and filter strategy [`best_idat`] compresses, ranked as it ranks them (a split
+/// encode decides them once for the whole image, then compresses bands of rows apart).
+pub(super) fn best_plan(layouts: &[Packed], effort: Effort) -> Option<(&Packed, Strategy)> {
     let layouts = if effort == Effort::Fast {
         layouts.get(..1)?
     } else {
@@ -271,17 +278,16 @@ pub fn best_idat(layouts: &[Packed], effort: Effort) -> Option<(&Packed, Vec<u8>
         Effort::Max => (Level::Default, 4),
         _ => (Level::Default, 1),
     };
-    let (packed, strategy) = match trials[..] {
-        [] => return None,
-        [only] => only,
+    match trials[..] {
+        [] => None,
+        [only] => Some(only),
         _ => trials
             .into_iter()
-            .min_by_key(|&(p, s)| sample_size(p, s, rank_level, sixteenths))?,
-    };
-    Some((packed, compress(packed, strategy, deflate_level(effort))))
+            .min_by_key(|&(p, s)| sample_size(p, s, rank_level, sixteenths)),
+    }
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+pub(super) fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend((data.len() as u32).to_be_bytes());
     out.extend(kind);
     out.extend(data);
@@ -304,10 +310,10 @@ pub fn file(packed: &Packed, idat: &[u8], icc: Option<&[u8]>) -> Vec<u8> {
 }
 
 /// The most bytes one IDAT chunk holds.
-const IDAT_CHUNK: usize = 1 << 20;
+pub(super) const IDAT_CHUNK: usize = 1 << 20;
 
 /// Signature, IHDR, iCCP, PLTE and tRNS: everything before the image data.
-fn head(out: &mut Vec<u8>, packed: &Packed, icc: Option<&[u8]>) {
+pub(super) fn head(out: &mut Vec<u8>, packed: &Packed, icc: Option<&[u8]>) {
     out.extend(b"\x89PNG\r\n\x1a\n");
     let mut ihdr = Vec::with_capacity(13);
     ihdr.extend(packed.width.to_be_bytes());

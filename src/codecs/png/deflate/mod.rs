@@ -76,6 +76,36 @@ impl Deflater {
         }
     }
 
+    /// A compressor of one band of a stream split over several workers: raw DEFLATE (no zlib
+    /// header), ended by [`finish_band`](Self::finish_band). The window starts empty, so a band's
+    /// matches never reach into the band before it: that is what a split costs in bytes.
+    pub fn band(level: Level) -> Self {
+        let mut d = Deflater::new(level);
+        d.out = BitWriter::new(Vec::new());
+        d
+    }
+
+    /// Ends a [`band`](Self::band): its blocks, then (unless `last`, which ends the stream with the
+    /// final block) an empty stored block, the sync flush that leaves the stream on a byte boundary
+    /// so that the next band's blocks can simply follow. With the Adler-32 of the band's input.
+    pub fn finish_band(mut self, last: bool) -> (Vec<u8>, u32) {
+        if last {
+            self.compress(true);
+        } else {
+            let to = self.buf.len();
+            match &mut self.engine {
+                Engine::Lazy(e) => e.run(&self.buf, self.pos, to, false, &mut self.out),
+                Engine::Optimal(e) => e.run(&self.buf, self.pos, to, false, &mut self.out),
+            }
+            // BFINAL 0, BTYPE 00 (stored), then LEN 0 and NLEN 0xffff.
+            self.out.put(0, 3);
+            self.out.align();
+            self.out.bytes(&[0, 0, 0xff, 0xff]);
+        }
+        let adler = self.adler.value();
+        (self.out.finish(), adler)
+    }
+
     /// The compressed bytes so far, taken out of the stream (the rest follows from `finish`): a
     /// caller streaming a huge image moves them on instead of holding the whole stream twice.
     pub fn take_output(&mut self) -> Vec<u8> {

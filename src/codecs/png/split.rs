@@ -1,0 +1,432 @@
+//! One lossless PNG on several workers without shared memory, as pigz splits a zlib stream:
+//!
+//! 1. one worker looks at the whole image once ([`PngSplit::plan`]): the layout (the same
+//!    ranking the one-worker encode makes) and the filter strategy, and cuts the rows into bands;
+//! 2. every worker filters and compresses its band ([`PngSplit::band`]), given the one row before
+//!    it so that the band's first row is filtered exactly as in the whole image. Each band is raw
+//!    DEFLATE ending on a sync flush (an empty stored block, so it ends on a byte boundary), the last
+//!    with the final block; its bytes come wrapped in IDAT chunks, with the Adler-32 of its input;
+//! 3. the parts are concatenated ([`join`]): the first band carries the signature, IHDR and the
+//!    zlib header, and the join adds one IDAT with the Adler-32s combined, and IEND.
+//!
+//! The filtered rows are exactly those of a one-worker encode with the same layout and strategy;
+//! the cost in bytes is each band starting with an empty 32 KiB window (its first matches cannot
+//! reach into the band before), a few bytes of sync flush and 12 bytes a chunk.
+//!
+//! Only the 8-bit direct layouts (gray, gray and alpha, RGB, RGBA) are split: the palette and
+//! low-bit layouts are for images that compress quickly whole, and `plan` leaves those to one
+//! worker. Memory per band worker: its band's RGBA rows (4 bytes a pixel), the packed rows (1 to 4
+//! bytes a pixel), the compressor's window and parse (about 1 MiB of input and its match cache)
+//! and its part of the file.
+
+use std::ops::Range;
+
+use super::deflate::Deflater;
+use super::reduce::{self, ColorType, Packed};
+use super::write::{self, Filterer, Strategy};
+use crate::error::{Error, Result};
+use crate::options::{Format, Settings};
+use crate::pixels::Image;
+
+/// Fewest rows a band has: below that, the split's overhead is not worth a worker.
+const MIN_BAND_ROWS: usize = 64;
+
+/// How one PNG is cut for a split encode: the layout and strategy decided once for the whole
+/// image, and the rows of each band. Rebuilt in every worker from [`PngSplit::code`].
+#[derive(Debug, Clone)]
+pub struct PngSplit {
+    width: u32,
+    height: u32,
+    color: ColorType,
+    strategy: Strategy,
+    settings: Settings,
+    band_rows: usize,
+}
+
+/// One band's part of the file: IDAT chunks (the first band's led by the signature, IHDR and the
+/// zlib header), the Adler-32 of the band's filtered rows and how many bytes they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PngBand {
+    pub data: Vec<u8>,
+    pub adler: u32,
+    pub length: u64,
+}
+
+impl Strategy {
+    fn code(self) -> u8 {
+        match self {
+            Strategy::Fixed(f) => f,
+            Strategy::MinSum => 5,
+            Strategy::Entropy => 6,
+            Strategy::Bigrams => 7,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
+            0..=4 => Strategy::Fixed(code),
+            5 => Strategy::MinSum,
+            6 => Strategy::Entropy,
+            7 => Strategy::Bigrams,
+            _ => return None,
+        })
+    }
+}
+
+/// Whether the split applies to these settings at all: plain lossless PNG, nothing to search or
+/// resize.
+fn splits(settings: &Settings, width: u32, height: u32) -> bool {
+    let resizes = settings.max_width.is_some_and(|m| m < width)
+        || settings.max_height.is_some_and(|m| m < height);
+    settings.format == Format::Png && !settings.searches() && !resizes
+}
+
+impl PngSplit {
+    /// The plan for `image` over `workers` bands: the layout and filter strategy the one-worker
+    /// encode would choose (ranked on the whole image). `None` when the settings are not a plain
+    /// lossless PNG encode (another format, a search, a resize), the layout is a palette or below
+    /// 8 bits, or the image makes fewer than two bands of [`MIN_BAND_ROWS`] rows.
+    pub fn plan(image: &Image, settings: &Settings, workers: usize) -> Option<Self> {
+        let (width, height) = (image.width(), image.height());
+        if !splits(settings, width, height) || band_rows(height, workers).is_none() {
+            return None;
+        }
+        let candidates = reduce::candidates(image);
+        let (packed, strategy) = write::best_plan(&candidates, settings.effort)?;
+        if packed.depth != 8 {
+            return None;
+        }
+        Self::new(width, height, settings, workers, packed.color, strategy)
+    }
+
+    /// The plan [`code`](Self::code) describes, rebuilt in a band worker.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a code no plan makes, or settings or a size that do not split.
+    pub fn from_code(
+        width: u32,
+        height: u32,
+        settings: &Settings,
+        workers: usize,
+        code: u32,
+    ) -> Result<Self> {
+        let bad = || Error::InvalidInput(format!("{code} is not a PNG split plan"));
+        let color = match code >> 8 {
+            0 => ColorType::Gray,
+            2 => ColorType::Rgb,
+            4 => ColorType::GrayAlpha,
+            6 => ColorType::Rgba,
+            _ => return Err(bad()),
+        };
+        let strategy = u8::try_from(code & 0xff)
+            .ok()
+            .and_then(Strategy::from_code)
+            .ok_or_else(bad)?;
+        Self::new(width, height, settings, workers, color, strategy).ok_or_else(bad)
+    }
+
+    fn new(
+        width: u32,
+        height: u32,
+        settings: &Settings,
+        workers: usize,
+        color: ColorType,
+        strategy: Strategy,
+    ) -> Option<Self> {
+        if !splits(settings, width, height) || color == ColorType::Indexed {
+            return None;
+        }
+        Some(PngSplit {
+            width,
+            height,
+            color,
+            strategy,
+            settings: settings.clone(),
+            band_rows: band_rows(height, workers)?,
+        })
+    }
+
+    /// The layout and strategy as one number (colour type << 8 | strategy), for the band workers.
+    pub fn code(&self) -> u32 {
+        (self.color as u32) << 8 | u32::from(self.strategy.code())
+    }
+
+    pub fn bands(&self) -> usize {
+        (self.height as usize).div_ceil(self.band_rows)
+    }
+
+    /// The pixel rows of band `index`.
+    pub fn rows(&self, index: usize) -> Range<usize> {
+        let h = self.height as usize;
+        (index * self.band_rows).min(h)..((index + 1) * self.band_rows).min(h)
+    }
+
+    fn layout(&self, rows: usize) -> Packed {
+        Packed {
+            width: self.width,
+            height: u32::try_from(rows).unwrap_or(u32::MAX),
+            color: self.color,
+            depth: 8,
+            palette: Vec::new(),
+            trns: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    /// RGBA8 rows packed in the plan's layout.
+    fn pack(&self, rgba: &[u8]) -> Vec<u8> {
+        let take: &[usize] = match self.color {
+            ColorType::Gray => &[0],
+            ColorType::GrayAlpha => &[0, 3],
+            ColorType::Rgb => &[0, 1, 2],
+            _ => &[0, 1, 2, 3],
+        };
+        let mut out = Vec::with_capacity(rgba.len() / 4 * take.len());
+        for p in rgba.chunks_exact(4) {
+            out.extend(take.iter().map(|&c| p[c]));
+        }
+        out
+    }
+
+    /// Band `index` of the file from its RGBA8 rows (`rgba`) and, for every band but the first,
+    /// the RGBA8 row just before it (`prev`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an index out of range or rows that are not the band's.
+    pub fn band(&self, index: usize, rgba: &[u8], prev: Option<&[u8]>) -> Result<PngBand> {
+        let rows = self.rows(index);
+        let row_rgba = self.width as usize * 4;
+        if index >= self.bands() || rgba.len() != rows.len() * row_rgba {
+            return Err(Error::InvalidInput(format!(
+                "band {index} of a PNG split over {} bands is {} RGBA rows of {} bytes, got {} bytes",
+                self.bands(),
+                rows.len(),
+                row_rgba,
+                rgba.len()
+            )));
+        }
+        let prev = match (index, prev) {
+            (0, _) => None,
+            (_, Some(p)) if p.len() == row_rgba => Some(self.pack(p)),
+            _ => {
+                return Err(Error::InvalidInput(format!(
+                    "band {index} of a PNG split needs the {row_rgba}-byte RGBA row before it"
+                )))
+            }
+        };
+        let layout = self.layout(rows.len());
+        let row_len = layout.row_bytes();
+        let bpp = layout.bits_per_pixel().div_ceil(8).max(1);
+        let packed = self.pack(rgba);
+        let mut filterer = Filterer::new(row_len, bpp);
+        let mut deflater = Deflater::band(write::deflate_level(self.settings.effort));
+        let zero = vec![0u8; row_len];
+        let mut above: &[u8] = prev.as_deref().unwrap_or(&zero);
+        for row in packed.chunks_exact(row_len) {
+            deflater.write(filterer.row(row, above, self.strategy));
+            above = row;
+        }
+        let last = index + 1 == self.bands();
+        let (mut stream, adler) = deflater.finish_band(last);
+        let mut data = Vec::with_capacity(stream.len() + 64);
+        if index == 0 {
+            let mut head = self.layout(self.height as usize);
+            head.height = self.height;
+            write::head(&mut data, &head, None);
+            // The zlib header of Deflater::new at this level.
+            let flags = match write::deflate_level(self.settings.effort) {
+                super::deflate::Level::Fast => 0x01,
+                super::deflate::Level::Default => 0x9c,
+                super::deflate::Level::Max => 0xda,
+            };
+            stream.splice(0..0, [0x78, flags]);
+        }
+        for part in stream.chunks(write::IDAT_CHUNK) {
+            write::chunk(&mut data, b"IDAT", part);
+        }
+        Ok(PngBand {
+            data,
+            adler,
+            length: (rows.len() * (row_len + 1)) as u64,
+        })
+    }
+}
+
+/// Rows a band has when `height` rows go to `workers` bands, `None` when that makes fewer than two
+/// bands of [`MIN_BAND_ROWS`].
+fn band_rows(height: u32, workers: usize) -> Option<usize> {
+    let h = height as usize;
+    let workers = workers.min(h / MIN_BAND_ROWS);
+    (workers >= 2).then(|| h.div_ceil(workers))
+}
+
+/// Adler-32 of A followed by B, from the Adler-32s of A and B and B's length (zlib's
+/// `adler32_combine` arithmetic).
+pub fn adler32_combine(a: u32, b: u32, len_b: u64) -> u32 {
+    const BASE: u64 = 65_521;
+    let rem = len_b % BASE;
+    let (a1, a2) = (u64::from(a & 0xffff), u64::from(a >> 16));
+    let (b1, b2) = (u64::from(b & 0xffff), u64::from(b >> 16));
+    let sum1 = (a1 + b1 + BASE - 1) % BASE;
+    let sum2 = (rem * a1 % BASE + a2 + b2 + BASE - rem) % BASE;
+    (sum2 << 16 | sum1) as u32
+}
+
+/// The file from its bands' parts, in order: their chunks, an IDAT with the combined Adler-32,
+/// IEND.
+pub fn join(parts: &[PngBand]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.data.len()).sum::<usize>() + 28);
+    let mut adler = 1;
+    for p in parts {
+        out.extend_from_slice(&p.data);
+        adler = adler32_combine(adler, p.adler, p.length);
+    }
+    write::chunk(&mut out, b"IDAT", &adler.to_be_bytes());
+    write::chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Effort;
+    use crate::pixels::Rgba8;
+
+    fn adler(data: &[u8]) -> u32 {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in data {
+            a = (a + u32::from(x)) % 65_521;
+            b = (b + a) % 65_521;
+        }
+        b << 16 | a
+    }
+
+    #[test]
+    fn adler_combine_matches_the_whole() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        for cut in [0, 1, 5552, 65_521, 100_000, 200_000] {
+            let (x, y) = data.split_at(cut);
+            assert_eq!(
+                adler32_combine(adler(x), adler(y), y.len() as u64),
+                adler(&data)
+            );
+        }
+    }
+
+    fn photo_like(w: u32, h: u32, alpha: bool) -> Rgba8 {
+        let mut seed = 0x2545_f491_u32;
+        let mut data = Vec::with_capacity((w * h * 4) as usize);
+        for y in 0..h {
+            for x in 0..w {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let n = (seed & 7) as u8;
+                let a = if alpha { (x * 255 / w) as u8 } else { 255 };
+                data.extend([(x / 3) as u8 + n, (y / 2) as u8 + n, ((x + y) / 5) as u8, a]);
+            }
+        }
+        Rgba8::new(w, h, data).unwrap()
+    }
+
+    fn split_encode(image: &Rgba8, settings: &Settings, workers: usize) -> Vec<u8> {
+        let plan = PngSplit::plan(&Image::Rgba8(image.clone()), settings, workers).expect("splits");
+        let plan = PngSplit::from_code(
+            image.width(),
+            image.height(),
+            settings,
+            workers,
+            plan.code(),
+        )
+        .unwrap();
+        let row = image.width() as usize * 4;
+        let parts: Vec<PngBand> = (0..plan.bands())
+            .map(|k| {
+                let r = plan.rows(k);
+                let prev = r
+                    .start
+                    .checked_sub(1)
+                    .map(|y| &image.data()[y * row..][..row]);
+                plan.band(k, &image.data()[r.start * row..r.end * row], prev)
+                    .unwrap()
+            })
+            .collect();
+        join(&parts)
+    }
+
+    fn decode(png_bytes: &[u8]) -> (png::ColorType, Vec<u8>) {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        (info.color_type, buf)
+    }
+
+    #[test]
+    fn a_split_decodes_to_the_one_worker_pixels_at_a_small_cost() {
+        for (alpha, effort) in [
+            (false, Effort::Default),
+            (true, Effort::Fast),
+            (false, Effort::Max),
+        ] {
+            let image = photo_like(300, 400, alpha);
+            let mut settings = crate::Options::new(Format::Png).resolve().unwrap();
+            settings.effort = effort;
+            let whole =
+                super::super::encode(&Image::Rgba8(image.clone()), &Default::default(), &settings)
+                    .unwrap();
+            for workers in [2, 3, 6] {
+                let split = split_encode(&image, &settings, workers);
+                assert_eq!(decode(&split), decode(&whole), "{workers} workers");
+                let ours = crate::decode(&split, &crate::Limits::default()).unwrap();
+                assert_eq!(ours.data(), image.data());
+                let cost = split.len() as f64 / whole.len() as f64 - 1.0;
+                println!(
+                    "{effort:?} alpha {alpha} {workers} workers: {} vs {} bytes, {:+.3} %",
+                    split.len(),
+                    whole.len(),
+                    cost * 100.0
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn small_images_palettes_and_other_formats_do_not_split() {
+        let mut settings = crate::Options::new(Format::Png).resolve().unwrap();
+        let plan =
+            |image: Rgba8, settings: &Settings| PngSplit::plan(&Image::Rgba8(image), settings, 2);
+        assert!(plan(photo_like(300, 100, false), &settings).is_none());
+        // Four colours in noise: a palette.
+        let mut seed = 7u32;
+        let few: Vec<u8> = (0..64 * 300)
+            .flat_map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                [
+                    [0, 0, 0, 255],
+                    [255, 0, 0, 255],
+                    [0, 90, 255, 255],
+                    [9, 9, 9, 255],
+                ][(seed >> 16) as usize & 3]
+            })
+            .collect();
+        assert!(plan(Rgba8::new(64, 300, few).unwrap(), &settings).is_none());
+        assert!(plan(photo_like(64, 300, false), &settings).is_some());
+        settings.format = Format::Jpeg;
+        assert!(plan(photo_like(64, 300, false), &settings).is_none());
+    }
+
+    #[test]
+    fn bands_refuse_wrong_rows() {
+        let image = photo_like(100, 200, false);
+        let settings = crate::Options::new(Format::Png).resolve().unwrap();
+        let plan = PngSplit::plan(&Image::Rgba8(image.clone()), &settings, 2).unwrap();
+        assert!(plan.band(1, &image.data()[..400 * 100], None).is_err());
+        assert!(plan.band(2, &[], None).is_err());
+        assert!(plan.band(0, &image.data()[..10], None).is_err());
+        assert!(PngSplit::from_code(100, 200, &settings, 2, 3 << 8).is_err());
+    }
+}
