@@ -36,10 +36,9 @@ pub mod wasm;
 
 #[doc(hidden)]
 pub use bands::compress_in_bands;
-pub use codecs::{
-    adler32_combine, join_png, FormatMeta, JpegBand, JpegSplit, PngBand, PngSplit, SymbolCounts,
-    COMMON_OPTIONS,
-};
+#[cfg(feature = "full")]
+pub use codecs::{adler32_combine, join_png, JpegBand, JpegSplit, PngBand, PngSplit, SymbolCounts};
+pub use codecs::{FormatMeta, COMMON_OPTIONS};
 pub use decode::{decode, decode_full, Decoded};
 pub use error::{Error, Result};
 pub use limits::{Limits, ADDRESSABLE_BYTES, LIMIT_OPTIONS};

@@ -221,6 +221,7 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
 /// The split plan of a `width` × `height` JPEG over `workers` bands (`gray`: Y alone), `None` when
 /// the options are not a plain JPEG encode (see [`crate::JpegSplit::new`]); the band calls check the
 /// options as `encode` does.
+#[cfg(feature = "full")]
 fn jpeg_plan(
     width: f64,
     height: f64,
@@ -245,6 +246,7 @@ fn jpeg_plan(
 /// `jpegSplit(width, height, options, workers) → [[firstRow, endRow], …] | null`: the bands of pixel
 /// rows one JPEG is encoded in, one per worker, or null when the options are not a plain baseline JPEG
 /// encode (progressive, a search, a resize) or the image is too small to split: encode those whole.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "jpegSplit")]
 pub fn jpeg_split(width: f64, height: f64, options: JsValue, workers: f64) -> JsResult<JsValue> {
     crash::keep_messages();
@@ -264,8 +266,10 @@ pub fn jpeg_split(width: f64, height: f64, options: JsValue, workers: f64) -> Js
 
 /// The most quantised bands one instance holds for [`jpeg_band_write`]: a band whose write never
 /// comes (its split failed elsewhere) is dropped when this many newer ones are held.
+#[cfg(feature = "full")]
 const MAX_HELD_BANDS: usize = 8;
 
+#[cfg(feature = "full")]
 thread_local! {
     /// Bands quantised here and not yet written, by split token and band index: the coefficients
     /// (2 bytes a sample) stay in this instance between the two steps instead of crossing to JS
@@ -279,6 +283,7 @@ thread_local! {
 /// counts to add up over the bands, `gray` whether the band is all gray: when every band is, quantise
 /// again with `gray` true). The band's coefficients stay in this wasm instance, under `token` (a
 /// number naming the split) and `index`, for [`jpeg_band_write`] on the same instance.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "jpegBandQuantise")]
 #[allow(clippy::too_many_arguments)]
 pub fn jpeg_band_quantise(
@@ -326,6 +331,7 @@ pub fn jpeg_band_quantise(
 /// two: band `index`'s part of the file, coded with the tables of `counts` (the sum of every band's),
 /// from the band `jpegBandQuantise` left in this instance under `token` (given up here). The parts,
 /// concatenated in order, are the JPEG.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "jpegBandWrite")]
 #[allow(clippy::too_many_arguments)]
 pub fn jpeg_band_write(
@@ -358,6 +364,7 @@ pub fn jpeg_band_write(
 
 /// The plan of a split JPEG and band `index` of it, for a band step: a JPEG that is not split, or an
 /// index that is not a whole number in range, is InvalidInput.
+#[cfg(feature = "full")]
 fn split_band(
     width: f64,
     height: f64,
@@ -378,6 +385,7 @@ fn split_band(
     Ok((plan, settings, index as usize))
 }
 
+#[cfg(feature = "full")]
 /// A worker count or band index from JS: a whole number from `0` (or 1) to 256.
 fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
     if !(value.fract() == 0.0 && (least..=256.0).contains(&value)) {
@@ -395,6 +403,7 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
 /// ones a one-worker encode picks), as the number `plan`, and the bands of rows, one per worker; null
 /// when the options are not a plain lossless PNG encode, the layout is a palette or below 8 bits, or
 /// the image is too small to split: encode those whole.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngSplit")]
 pub fn png_split(
     rgba: Vec<u8>,
@@ -438,6 +447,7 @@ pub fn png_split(
 /// (`prev`, empty for band 0): its IDAT chunks (band 0's led by the signature and IHDR), the
 /// Adler-32 of its filtered rows and their length. The parts, concatenated, then an IDAT with the
 /// Adler-32s combined and IEND, are the PNG.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngBand")]
 #[allow(clippy::too_many_arguments)]
 pub fn png_band(
@@ -476,6 +486,42 @@ pub fn png_band(
     #[allow(clippy::cast_precision_loss)]
     set(&out, "length", band.length as f64)?;
     Ok(out)
+}
+
+/// The core build's steps of a split JPEG or PNG: the splits live in the full build (src/codecs/jpeg,
+/// src/codecs/png), so these answer NeedsFullModule and the worker runs the same call there.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(js_name = "jpegSplit")]
+pub fn jpeg_split() -> JsResult<JsValue> {
+    Err(js_error(Error::needs_full("a JPEG split over workers")))
+}
+
+/// See `jpeg_split` above.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(js_name = "jpegBandQuantise")]
+pub fn jpeg_band_quantise() -> JsResult<Object> {
+    Err(js_error(Error::needs_full("a JPEG split over workers")))
+}
+
+/// See `jpeg_split` above.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(js_name = "jpegBandWrite")]
+pub fn jpeg_band_write() -> JsResult<Uint8Array> {
+    Err(js_error(Error::needs_full("a JPEG split over workers")))
+}
+
+/// See `jpeg_split` above.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(js_name = "pngSplit")]
+pub fn png_split() -> JsResult<JsValue> {
+    Err(js_error(Error::needs_full("a PNG split over workers")))
+}
+
+/// See `jpeg_split` above.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(js_name = "pngBand")]
+pub fn png_band() -> JsResult<Object> {
+    Err(js_error(Error::needs_full("a PNG split over workers")))
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

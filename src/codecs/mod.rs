@@ -10,8 +10,10 @@ mod webp;
 
 /// The encoders of `crate::bands`, fed a band of rows at a time.
 pub(crate) use jpeg::BandEncoder as JpegBands;
+#[cfg(feature = "full")]
 pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
 pub(crate) use png::BandEncoder as PngBands;
+#[cfg(feature = "full")]
 pub use png::{adler32_combine, join_png, PngBand, PngSplit};
 pub(crate) use png::{filtered_rows as png_filtered_rows, zlib_alone};
 #[cfg(feature = "full")]

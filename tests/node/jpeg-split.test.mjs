@@ -8,14 +8,22 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { core } from '../../js/core.js';
+import { climb, core, module } from '../../js/core.js';
 import { encodeJpegSplit } from '../../js/pool.js';
 import { corpusFile, root } from '../e2e/support.mjs';
 
 await core.init(readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')));
-// As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call, a
-// copy of the result. Every call runs on this one instance, which holds the bands between the steps.
-const run = async (op, args, transfer) => structuredClone(core[op](...structuredClone(args, { transfer })));
+// As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call
+// (on the core build, which answers NeedsFullModule for the split, then on the full build), a copy of the
+// result. Every call runs on this one full instance, which holds the bands between the steps.
+const full = () => readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm'));
+const run = async (op, args, transfer) => {
+  const copied = structuredClone(args, { transfer });
+  return structuredClone(await climb((instance) => instance[op](...copied), async (name) => {
+    assert.equal(name, 'full', `${op} asks for the full build`);
+    return full();
+  }));
+};
 
 /** Photo-like pixels made in code: gradients, a ripple and noise; `gray` makes R = G = B. */
 function pixels(width, height, gray = false) {
@@ -88,14 +96,20 @@ test('what the split does not take is encoded whole (null): progressive, PNG, a 
   assert.equal(await encodeJpegSplit(run, rgba.subarray(0, 200 * 16 * 4), 200, 16, { format: 'jpeg' }, 2), null, 'one band');
 });
 
-test('a band is written only by the instance that quantised it, once, under its split token', () => {
+test('the core build sends the split to the full build', () => {
+  assert.throws(() => core.jpegSplit(200, 100, { format: 'jpeg' }, 2), (e) => e.name === 'NeedsFullModule' && e.module === 'full');
+});
+
+test('a band is written only by the instance that quantised it, once, under its split token', async () => {
   const [w, h] = [200, 100];
   const rgba = pixels(w, h);
   const o = { format: 'jpeg' };
-  const [[start, end]] = core.jpegSplit(w, h, o, 2);
-  const { counts } = core.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
-  const refused = (token) => assert.throws(() => core.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));
+  const wasm = module('full');
+  await wasm.init(full());
+  const [[start, end]] = wasm.jpegSplit(w, h, o, 2);
+  const { counts } = wasm.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
+  const refused = (token) => assert.throws(() => wasm.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));
   refused(42); // another split's token
-  assert.ok(core.jpegBandWrite(w, h, o, 2, false, 0, 41, counts).length > 0);
+  assert.ok(wasm.jpegBandWrite(w, h, o, 2, false, 0, 41, counts).length > 0);
   refused(41); // given up by the write
 });

@@ -12,6 +12,7 @@ mod huffman;
 mod planes;
 mod quant;
 mod scans;
+#[cfg(feature = "full")]
 mod split;
 mod tables;
 
@@ -26,6 +27,7 @@ use crate::simd;
 use huffman::HuffTable;
 use planes::{Layout, Strips};
 use scans::{Coefficients, Counter, Scan, Writer};
+#[cfg(feature = "full")]
 pub use split::{JpegBand, JpegSplit, SymbolCounts};
 
 pub(crate) use bands::BandEncoder;

@@ -6,9 +6,13 @@
 
 mod deflate;
 mod reduce;
+// The split over workers is opt-in and for images of a megapixel or more: it lives in the full build,
+// which keeps the core module (the one every page loads first) within its size budget.
+#[cfg(feature = "full")]
 mod split;
 mod write;
 
+#[cfg(feature = "full")]
 pub use split::{adler32_combine, join as join_png, PngBand, PngSplit};
 
 use super::{Extras, FormatMeta, OptionKind, OptionMeta, EFFORT_CHOICES};

@@ -79,6 +79,7 @@ impl Deflater {
     /// A compressor of one band of a stream split over several workers: raw DEFLATE (no zlib
     /// header), ended by [`finish_band`](Self::finish_band). The window starts empty, so a band's
     /// matches never reach into the band before it: that is what a split costs in bytes.
+    #[cfg(feature = "full")]
     pub fn band(level: Level) -> Self {
         let mut d = Deflater::new(level);
         d.out = BitWriter::new(Vec::new());
@@ -88,6 +89,7 @@ impl Deflater {
     /// Ends a [`band`](Self::band): its blocks, then (unless `last`, which ends the stream with the
     /// final block) an empty stored block, the sync flush that leaves the stream on a byte boundary
     /// so that the next band's blocks can simply follow. With the Adler-32 of the band's input.
+    #[cfg(feature = "full")]
     pub fn finish_band(mut self, last: bool) -> (Vec<u8>, u32) {
         if last {
             self.compress(true);
