@@ -489,39 +489,26 @@ pub fn png_band(
 }
 
 /// The core build's steps of a split JPEG or PNG: the splits live in the full build (src/codecs/jpeg,
-/// src/codecs/png), so these answer NeedsFullModule and the worker runs the same call there.
+/// src/codecs/png), so these answer NeedsFullModule and the worker runs the same call there. They take
+/// no parameters, so nothing the caller passes is copied into this instance first.
 #[cfg(not(feature = "full"))]
-#[wasm_bindgen(js_name = "jpegSplit")]
-pub fn jpeg_split() -> JsResult<JsValue> {
-    Err(js_error(Error::needs_full("a JPEG split over workers")))
+macro_rules! in_the_full_build {
+    ($($js:literal $name:ident: $what:literal;)*) => {$(
+        #[doc = concat!("`", $js, "`: in the full build only (NeedsFullModule here).")]
+        #[wasm_bindgen(js_name = $js)]
+        pub fn $name() -> JsResult<JsValue> {
+            Err(js_error(Error::needs_full($what)))
+        }
+    )*};
 }
 
-/// See `jpeg_split` above.
 #[cfg(not(feature = "full"))]
-#[wasm_bindgen(js_name = "jpegBandQuantise")]
-pub fn jpeg_band_quantise() -> JsResult<Object> {
-    Err(js_error(Error::needs_full("a JPEG split over workers")))
-}
-
-/// See `jpeg_split` above.
-#[cfg(not(feature = "full"))]
-#[wasm_bindgen(js_name = "jpegBandWrite")]
-pub fn jpeg_band_write() -> JsResult<Uint8Array> {
-    Err(js_error(Error::needs_full("a JPEG split over workers")))
-}
-
-/// See `jpeg_split` above.
-#[cfg(not(feature = "full"))]
-#[wasm_bindgen(js_name = "pngSplit")]
-pub fn png_split() -> JsResult<JsValue> {
-    Err(js_error(Error::needs_full("a PNG split over workers")))
-}
-
-/// See `jpeg_split` above.
-#[cfg(not(feature = "full"))]
-#[wasm_bindgen(js_name = "pngBand")]
-pub fn png_band() -> JsResult<Object> {
-    Err(js_error(Error::needs_full("a PNG split over workers")))
+in_the_full_build! {
+    "jpegSplit" jpeg_split: "a JPEG split over workers";
+    "jpegBandQuantise" jpeg_band_quantise: "a JPEG split over workers";
+    "jpegBandWrite" jpeg_band_write: "a JPEG split over workers";
+    "pngSplit" png_split: "a PNG split over workers";
+    "pngBand" png_band: "a PNG split over workers";
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

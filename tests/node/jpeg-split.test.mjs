@@ -7,23 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { climb, core, module } from '../../js/core.js';
+import { core, module } from '../../js/core.js';
+import { fullBuild, run } from './worker-calls.mjs';
 import { encodeJpegSplit } from '../../js/pool.js';
-import { corpusFile, root } from '../e2e/support.mjs';
-
-await core.init(readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')));
-// As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call
-// (on the core build, which answers NeedsFullModule for the split, then on the full build), a copy of the
-// result. Every call runs on this one full instance, which holds the bands between the steps.
-const full = () => readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm'));
-const run = async (op, args, transfer) => {
-  const copied = structuredClone(args, { transfer });
-  return structuredClone(await climb((instance) => instance[op](...copied), async (name) => {
-    assert.equal(name, 'full', `${op} asks for the full build`);
-    return full();
-  }));
-};
+import { corpusFile } from '../e2e/support.mjs';
 
 /** Photo-like pixels made in code: gradients, a ripple and noise; `gray` makes R = G = B. */
 function pixels(width, height, gray = false) {
@@ -105,7 +92,7 @@ test('a band is written only by the instance that quantised it, once, under its 
   const rgba = pixels(w, h);
   const o = { format: 'jpeg' };
   const wasm = module('full');
-  await wasm.init(full());
+  await wasm.init(fullBuild());
   const [[start, end]] = wasm.jpegSplit(w, h, o, 2);
   const { counts } = wasm.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
   const refused = (token) => assert.throws(() => wasm.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));

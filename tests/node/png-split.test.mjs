@@ -6,24 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { climb, core } from '../../js/core.js';
+import { core } from '../../js/core.js';
+import { run } from './worker-calls.mjs';
 import { adler32Combine, encodePngSplit } from '../../js/pool.js';
-import { corpusFile, root } from '../e2e/support.mjs';
-
-await core.init(readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')));
-// As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call
-// (on the core build, which answers NeedsFullModule for the split, then on the full build), a copy of the
-// result.
-const full = () => readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm'));
-const run = async (op, args, transfer) => {
-  const copied = structuredClone(args, { transfer });
-  return structuredClone(await climb((instance) => instance[op](...copied), async (name) => {
-    assert.equal(name, 'full', `${op} asks for the full build`);
-    return full();
-  }));
-};
+import { corpusFile } from '../e2e/support.mjs';
 
 /** Photo-like pixels made in code: gradients, a ripple and noise; `alpha` adds an alpha ramp. */
 function pixels(width, height, alpha = false) {
