@@ -1,5 +1,5 @@
-//! Animations: an animated GIF or WebP to an animated WebP, every frame kept with its timing and the
-//! loop count (disposal is applied: each frame is taken as the whole canvas a viewer shows, and
+//! Animations: an animated GIF or WebP to an animated WebP or, losslessly, an animated PNG (APNG),
+//! every frame kept with its timing and the loop count (disposal is applied: each frame is taken as the whole canvas a viewer shows, and
 //! written as the part of it that changed). Frames stream: one canvas decoded, resized and encoded at
 //! a time, never the whole animation in memory.
 //!
@@ -8,14 +8,17 @@
 //! mean over frames, unweighted by duration, scoring every frame of animations up to
 //! [`SCORED_FRAMES`] frames and that many evenly spaced ones of longer ones.
 
+use crate::codecs::apng::{ApngEncoder, Layout, LayoutFinder};
 use crate::codecs::webp_anim::{Encoder, Frames as WebpFrames};
+use crate::codecs::{admit, Extras};
+use crate::color::is_rgb_profile;
 use crate::decode::gif::{count_frames, GifFrames};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::memory;
 use crate::metrics::can_score;
 use crate::metrics::{measure, mse, psnr_from_mse, ratio};
-use crate::options::{Format, Settings};
+use crate::options::{ColorProfile, Format, Settings};
 use crate::pipeline::Compressed;
 use crate::pixels::{Image, Rgba8};
 use crate::resize;
@@ -100,6 +103,80 @@ fn animation(bytes: &[u8], limits: &Limits) -> Option<Animation> {
     None
 }
 
+/// The encoder of one output format, fed whole canvases.
+enum Sink {
+    Webp(Box<Encoder>),
+    Apng(Box<ApngEncoder>),
+}
+
+impl Sink {
+    fn push(&mut self, canvas: &[u8], duration: u32) -> Result<&[u8]> {
+        match self {
+            Sink::Webp(e) => e.push(canvas, duration),
+            Sink::Apng(e) => e.push(canvas, duration),
+        }
+    }
+
+    fn frames(&self) -> usize {
+        match self {
+            Sink::Webp(e) => e.frames(),
+            Sink::Apng(e) => e.frames(),
+        }
+    }
+
+    fn finish(self, loops: u16, extras: &Extras) -> Result<Vec<u8>> {
+        match self {
+            Sink::Webp(e) => e.finish(loops, extras.icc, extras.exif),
+            Sink::Apng(e) => e.finish(loops, extras.icc),
+        }
+    }
+}
+
+/// An animated WebP's ICC profile and EXIF as `settings.format` keeps them, and a note for each
+/// part it does not: an RGB profile is kept (the frames are written as they are, never converted),
+/// EXIF where `keepMetadata` and the format holds it (WebP). A GIF carries neither.
+fn metadata<'a>(
+    bytes: &'a [u8],
+    kind: &Kind,
+    settings: &Settings,
+) -> Result<(Extras<'a>, Vec<String>)> {
+    let mut notes = Vec::new();
+    if !matches!(kind, Kind::Webp) {
+        return Ok((Extras::default(), notes));
+    }
+    let chunks = crate::codecs::webp_chunks(bytes)?;
+    let find = |fourcc: &[u8; 4]| chunks.iter().find(|c| &c.fourcc == fourcc).map(|c| c.data);
+    let icc = find(b"ICCP").filter(|p| is_rgb_profile(p));
+    if icc.is_some() && settings.color_profile == ColorProfile::Srgb {
+        notes.push(
+            "the animation's ICC profile is kept and its frames are not converted: colorProfile \
+             \"srgb\" converts still images only"
+                .into(),
+        );
+    }
+    let exif = find(b"EXIF").filter(|_| settings.keep_metadata);
+    let (kept, dropped) = admit(settings.format, &Extras { icc, exif });
+    notes.extend(dropped);
+    Ok((kept, notes))
+}
+
+/// The APNG layout every frame fits: a palette when the animation has at most 256 colours (found
+/// by a first pass over the canvases), else RGB(A). A resized animation is written as RGBA.
+fn apng_layout(bytes: &[u8], kind: &Kind, settings: &Settings) -> Result<Layout> {
+    let mut source = open(bytes, kind, settings)?;
+    let (width, height) = source.size();
+    if resize::fitted_size(width, height, settings.max_width, settings.max_height)
+        != (width, height)
+    {
+        return Ok(Layout::Rgba);
+    }
+    let mut finder = LayoutFinder::default();
+    while source.next_frame()?.is_some() {
+        finder.add(source.canvas());
+    }
+    Ok(finder.layout())
+}
+
 /// One encode of a whole animation and what it measured.
 struct Pass {
     data: Vec<u8>,
@@ -125,11 +202,22 @@ fn open<'a>(bytes: &'a [u8], kind: &Kind, settings: &Settings) -> Result<Source<
 }
 
 fn encode_pass(bytes: &[u8], kind: &Kind, frames: usize, settings: &Settings) -> Result<Pass> {
+    let (extras, _) = metadata(bytes, kind, settings)?;
     let mut source = open(bytes, kind, settings)?;
     let (width, height) = source.size();
     let (out_w, out_h) =
         resize::fitted_size(width, height, settings.max_width, settings.max_height);
-    let mut encoder = Encoder::new(out_w, out_h, settings)?;
+    let mut encoder = if settings.format == Format::Apng {
+        let layout = apng_layout(bytes, kind, settings)?;
+        Sink::Apng(Box::new(ApngEncoder::new(
+            out_w,
+            out_h,
+            layout,
+            settings.effort,
+        )?))
+    } else {
+        Sink::Webp(Box::new(Encoder::new(out_w, out_h, settings)?))
+    };
     let stride = frames.div_ceil(SCORED_FRAMES).max(1);
     let (mut n, mut duration_ms, mut mse_sum) = (0usize, 0u64, 0.0);
     let (mut scores, mut lowest) = (Vec::new(), f64::INFINITY);
@@ -164,7 +252,7 @@ fn encode_pass(bytes: &[u8], kind: &Kind, frames: usize, settings: &Settings) ->
     }
     let frames_out = encoder.frames();
     let loops = source.loop_count();
-    let data = encoder.finish(loops, None)?;
+    let data = encoder.finish(loops, &extras)?;
     let mse = if n == 0 { 0.0 } else { mse_sum / n as f64 };
     Ok(Pass {
         data,
@@ -180,8 +268,9 @@ fn encode_pass(bytes: &[u8], kind: &Kind, frames: usize, settings: &Settings) ->
     })
 }
 
-/// An animated input compressed to an animated WebP, or `None` when the input is not an animation
-/// or the format asked for is not WebP (or `auto`, which then means WebP).
+/// An animated input compressed to an animated WebP or APNG, or `None` when the input is not an
+/// animation or the format asked for is neither (`auto` means WebP, unless its `autoFormats` leave
+/// it out).
 ///
 /// # Errors
 /// Those of decoding the frames and of WebP encoding; [`Error::LimitExceeded`] for an animation
@@ -192,15 +281,12 @@ pub(crate) fn compress(
     settings: &Settings,
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Option<Compressed>> {
-    // Only WebP holds an animation: `auto` writes one unless its `autoFormats` leave WebP out.
-    let webp = match settings.format {
-        Format::Webp => true,
-        Format::Auto => settings.auto_formats.contains(&Format::Webp),
-        _ => false,
+    // WebP and APNG hold an animation: `auto` writes WebP unless its `autoFormats` leave it out.
+    let out = match settings.format {
+        Format::Webp | Format::Apng => settings.format,
+        Format::Auto if settings.auto_formats.contains(&Format::Webp) => Format::Webp,
+        _ => return Ok(None),
     };
-    if !webp {
-        return Ok(None);
-    }
     settings.limits.check_input_len(bytes.len())?;
     let limits = &settings.limits;
     let Some(Animation {
@@ -231,7 +317,7 @@ pub(crate) fn compress(
         memory::animation(width, height, frame, settings).saturating_add(bytes.len() as u64),
         &format!(
             "compressing this {frames}-frame {width} x {height} animation to {}",
-            Format::Webp.meta().label
+            out.meta().label
         ),
     )?;
     let cost = (frames as u64).saturating_mul(u64::from(width) * u64::from(height));
@@ -248,6 +334,9 @@ pub(crate) fn compress(
         )));
     }
 
+    if out == Format::Apng {
+        return apng(bytes, &kind, frames, settings, progress).map(Some);
+    }
     let goal = match (settings.min_score, settings.min_psnr) {
         (Some(s), _) => Some(Goal::Score(s)),
         (None, Some(p)) => Some(Goal::Psnr(p)),
@@ -369,6 +458,55 @@ pub(crate) fn compress(
         (pass, used, Some(report))
     };
 
+    result(bytes, &kind, pass, used, search).map(Some)
+}
+
+/// An animation to APNG: lossless, one encode (any quality target is met; a size budget is checked).
+fn apng(
+    bytes: &[u8],
+    kind: &Kind,
+    frames: usize,
+    settings: &Settings,
+    progress: &mut dyn FnMut(&Probe),
+) -> Result<Compressed> {
+    let used = Settings {
+        format: Format::Apng,
+        lossless: true,
+        ..settings.clone()
+    };
+    let pass = encode_pass(bytes, kind, frames, &used)?;
+    progress(&Probe {
+        format: Format::Apng,
+        lossless: Some(true),
+        quality: None,
+        colors: None,
+        width: pass.width,
+        height: pass.height,
+        bytes: pass.data.len(),
+        score: pass.score,
+        psnr: Some(psnr_from_mse(pass.mse)),
+    });
+    if let Some(budget) = settings.max_bytes {
+        if pass.data.len() as u64 > budget {
+            return Err(Error::LimitExceeded(format!(
+                "the animated PNG takes {} bytes, over maxBytes ({budget}); APNG is lossless: \
+                 choose WebP for a smaller file",
+                pass.data.len()
+            )));
+        }
+    }
+    result(bytes, kind, pass, used, None)
+}
+
+/// The result of an animation's encode, with its notes.
+fn result(
+    bytes: &[u8],
+    kind: &Kind,
+    pass: Pass,
+    used: Settings,
+    search: Option<SearchReport>,
+) -> Result<Compressed> {
+    let format = used.format;
     let mut notes = vec![format!(
         "animation: {} frames, {:.2} s, {}; written as {} frames (unchanged ones merged into the one \
          before); SSIMULACRA2 is the mean over {} (lowest {}), MSE and PSNR over every frame, each \
@@ -388,21 +526,9 @@ pub(crate) fn compress(
         },
         pass.lowest.map_or("n/a".to_owned(), |l| format!("{l:.1}")),
     )];
-    if matches!(kind, Kind::Webp) {
-        let chunks = crate::codecs::webp_chunks(bytes)?;
-        if chunks
-            .iter()
-            .any(|c| &c.fourcc == b"ICCP" || &c.fourcc == b"EXIF")
-        {
-            notes.push(
-                "the animated WebP's ICC profile and EXIF were left out (frames are written as \
-                 they are)"
-                    .into(),
-            );
-        }
-    }
-    Ok(Some(Compressed {
-        mime_type: Format::Webp.meta().mime_type,
+    notes.extend(metadata(bytes, kind, &used)?.1);
+    Ok(Compressed {
+        mime_type: format.meta().mime_type,
         width: pass.width,
         height: pass.height,
         original_bytes: bytes.len(),
@@ -418,7 +544,7 @@ pub(crate) fn compress(
         settings: used,
         search,
         notes,
-    }))
+    })
 }
 
 #[derive(Debug, Clone, Copy)]

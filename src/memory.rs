@@ -154,7 +154,7 @@ fn encode_and_measure(format: Format, settings: &Settings, deep: bool) -> f64 {
             };
             (samples, 2.0 * samples + narrow, (samples + 3.0).max(7.0))
         }
-        Format::Png => {
+        Format::Png | Format::Apng => {
             // Candidate layouts (a palette and a direct one) and the compressed stream; the result
             // decodes to the decoder's samples and our RGBA (16-bit: through a u16 copy).
             let raw = rgba(deep);

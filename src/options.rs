@@ -37,18 +37,21 @@ pub enum Format {
     Webp,
     /// Lossy AVIF (AV1 stills), in the `avif` build only.
     Avif,
+    /// Animated PNG, lossless: every frame of an animated input (a still image: a plain PNG).
+    Apng,
     /// Whichever of the others gives the smallest file that meets the quality target.
     Auto,
 }
 
 impl Format {
     /// Every output format, in the order a UI lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Jpeg,
         Format::Png,
         Format::PngPalette,
         Format::Webp,
         Format::Avif,
+        Format::Apng,
         Format::Auto,
     ];
 }

@@ -384,3 +384,259 @@ fn corpus_gifs_become_smaller_lossless_animations() {
         );
     }
 }
+
+fn apng() -> Options {
+    Options::new(Format::Apng)
+}
+
+/// An APNG's frames as the `png` crate reads them, drawn as the APNG specification says on a
+/// transparent canvas: (RGBA, ms), and its play count (0: forever). pixsqueeze writes disposal
+/// "none" only, and blends "over" only frames whose pixels are opaque or fully transparent.
+fn apng_frames(file: &[u8]) -> (Vec<(Vec<u8>, u32)>, u32) {
+    let mut d = png::Decoder::new(Cursor::new(file));
+    d.set_transformations(png::Transformations::EXPAND);
+    let mut r = d.read_info().unwrap();
+    let actl = r.info().animation_control.expect("an acTL chunk");
+    let w = r.info().width as usize;
+    let mut canvas = vec![0u8; w * r.info().height as usize * 4];
+    let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let mut frames = Vec::new();
+    for _ in 0..actl.num_frames {
+        let out = r.next_frame(&mut buf).unwrap();
+        let fc = r.info().frame_control.expect("an fcTL for every frame");
+        assert_eq!(out.bit_depth, png::BitDepth::Eight);
+        assert_eq!(fc.dispose_op, png::DisposeOp::None);
+        let over = fc.blend_op == png::BlendOp::Over;
+        let n = out.color_type.samples();
+        for y in 0..fc.height as usize {
+            let line = &buf[y * out.line_size..][..fc.width as usize * n];
+            for (x, s) in line.chunks_exact(n).enumerate() {
+                let p = if n == 4 {
+                    [s[0], s[1], s[2], s[3]]
+                } else {
+                    [s[0], s[1], s[2], 255]
+                };
+                if over && p[3] == 0 {
+                    continue;
+                }
+                assert!(!over || p[3] == 255, "a translucent pixel blended");
+                let at = ((fc.y_offset as usize + y) * w + fc.x_offset as usize + x) * 4;
+                canvas[at..at + 4].copy_from_slice(&p);
+            }
+        }
+        let den = if fc.delay_den == 0 {
+            100
+        } else {
+            u32::from(fc.delay_den)
+        };
+        frames.push((canvas.clone(), u32::from(fc.delay_num) * 1000 / den));
+    }
+    (frames, actl.num_plays)
+}
+
+/// Pixels that are not exactly alike (fully transparent ones are alike whatever their colour).
+fn not_exact(a: &[u8], b: &[u8]) -> usize {
+    a.chunks_exact(4)
+        .zip(b.chunks_exact(4))
+        .filter(|(p, q)| p != q && !(p[3] == 0 && q[3] == 0))
+        .count()
+}
+
+#[test]
+fn a_gif_becomes_an_apng_frame_for_frame() {
+    let gif = fixture();
+    let reference = gif_reference(&gif);
+    let r = compress(&gif, &apng()).unwrap();
+    assert_eq!(
+        (r.mime_type, r.width, r.height, r.frames),
+        ("image/apng", 64, 48, 5)
+    );
+    assert_eq!((r.mse, r.settings.format), (0.0, Format::Apng));
+    assert!(
+        r.notes[0].starts_with("animation: 5 frames, 0.65 s, playing 3 times; written as 4 frames"),
+        "{:?}",
+        r.notes
+    );
+    let (frames, plays) = apng_frames(&r.data);
+    assert_eq!(plays, 3, "GIF's two repeats are three plays");
+    assert_eq!(
+        frames.iter().map(|f| f.1).collect::<Vec<_>>(),
+        [100, 200, 50, 300],
+        "the unchanged frame lengthens the one before"
+    );
+    each_pair(&reference, &frames, |i, source, shown| {
+        assert_eq!(not_exact(source, shown), 0, "frame {i}");
+    });
+    // A viewer without APNG shows the first frame: a plain PNG to any decoder (ours here).
+    let first = pixsqueeze::decode(&r.data, &pixsqueeze::Limits::default()).unwrap();
+    assert_eq!(not_exact(first.data(), &reference[0].0), 0);
+    // At most 256 colours: one shared palette.
+    let info = png::Decoder::new(Cursor::new(&r.data)).read_info().unwrap();
+    assert_eq!(info.info().color_type, png::ColorType::Indexed);
+}
+
+#[test]
+fn lossy_webp_and_resized_animations_become_exact_apngs() {
+    // A lossy animated WebP in: every frame as libwebp draws it.
+    let webp_in = compress(&fixture(), &webp(false).with_quality(90))
+        .unwrap()
+        .data;
+    let (source, loops) = webp_frames(&webp_in);
+    let r = compress(&webp_in, &apng()).unwrap();
+    assert_eq!((r.frames as usize, r.mse), (source.len(), 0.0));
+    let (frames, plays) = apng_frames(&r.data);
+    assert_eq!(plays, u32::from(loops));
+    // image-webp may be one step off libwebp on blended pixels (see `differing`).
+    each_pair(&source, &frames, |i, s, shown| {
+        assert_eq!(differing(s, shown), 0, "frame {i}")
+    });
+    // Resized: every frame at the new size, in RGBA (resampling makes new colours).
+    let small = compress(&fixture(), &apng().with("maxWidth", 32.0)).unwrap();
+    assert_eq!((small.width, small.height, small.frames), (32, 24, 5));
+    let info = png::Decoder::new(Cursor::new(&small.data))
+        .read_info()
+        .unwrap();
+    assert_eq!(info.info().color_type, png::ColorType::Rgba);
+    let (frames, _) = apng_frames(&small.data);
+    assert!(frames.iter().all(|f| f.0.len() == 32 * 24 * 4));
+}
+
+#[test]
+fn a_still_image_as_apng_is_a_png_and_budgets_are_checked() {
+    let still = gif_file(
+        16,
+        8,
+        None,
+        &[GifFrame {
+            left: 0,
+            top: 0,
+            width: 16,
+            height: 8,
+            delay: 0,
+            dispose: gif::DisposalMethod::Keep,
+            pixels: pattern(16, 8, 0, false),
+            transparent: false,
+        }],
+    );
+    let r = compress(&still, &apng()).unwrap();
+    assert_eq!((r.frames, r.mse), (1, 0.0));
+    assert!(r.data.starts_with(b"\x89PNG"));
+    let tiny = apng().with("maxBytes", 100.0);
+    assert!(matches!(
+        compress(&fixture(), &tiny),
+        Err(Error::LimitExceeded(m)) if m.contains("maxBytes")
+    ));
+}
+
+/// The corpus's animated GIFs to APNG, frame for frame; its size beside the GIF's printed.
+#[test]
+fn corpus_gifs_become_exact_apngs() {
+    let files: Vec<_> = common::corpus_files("special")
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "gif"))
+        .collect();
+    for path in files {
+        let gif = std::fs::read(&path).unwrap();
+        let reference = gif_reference(&gif);
+        let r = compress(&gif, &apng()).unwrap();
+        assert_eq!(r.mse, 0.0);
+        let (frames, _) = apng_frames(&r.data);
+        each_pair(&reference, &frames, |i, source, shown| {
+            assert_eq!(not_exact(source, shown), 0, "{} frame {i}", path.display());
+        });
+        println!(
+            "{}: GIF {} bytes, {} frames -> APNG {} bytes ({:+.1} % vs the GIF), {} frames written",
+            path.file_name().unwrap().to_string_lossy(),
+            gif.len(),
+            reference.len(),
+            r.data.len(),
+            100.0 * (r.data.len() as f64 / gif.len() as f64 - 1.0),
+            frames.len(),
+        );
+    }
+}
+
+/// A RIFF WebP's chunks: (fourcc, payload).
+fn riff_chunks(webp: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 12;
+    while at + 8 <= webp.len() {
+        let len = u32::from_le_bytes(webp[at + 4..at + 8].try_into().unwrap()) as usize;
+        let fourcc: [u8; 4] = webp[at..at + 4].try_into().unwrap();
+        out.push((fourcc, webp[at + 8..at + 8 + len].to_vec()));
+        at += 8 + len + (len & 1);
+    }
+    out
+}
+
+fn riff_file(chunks: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let mut out = b"RIFF\0\0\0\0WEBP".to_vec();
+    for (fourcc, data) in chunks {
+        out.extend(fourcc);
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend(data);
+        if data.len() % 2 == 1 {
+            out.push(0);
+        }
+    }
+    let riff = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&riff.to_le_bytes());
+    out
+}
+
+#[test]
+fn an_animated_webps_icc_profile_and_exif_are_kept() {
+    let plain = compress(&fixture(), &webp(true)).unwrap().data;
+    // An RGB profile (header only: kept as bytes, never parsed) and a TIFF header with no entries.
+    let mut icc = vec![0u8; 132];
+    icc[16..20].copy_from_slice(b"RGB ");
+    icc[36..40].copy_from_slice(b"acsp");
+    let exif = b"MM\0\x2a\0\0\0\x08\0\0\0\0\0\0\0".to_vec();
+    let mut chunks = riff_chunks(&plain);
+    assert_eq!(&chunks[0].0, b"VP8X");
+    chunks[0].1[0] |= 0x20 | 0x08;
+    chunks.insert(1, (*b"ICCP", icc.clone()));
+    chunks.push((*b"EXIF", exif.clone()));
+    let input = riff_file(&chunks);
+    let (reference, _) = webp_frames(&input);
+
+    for lossless in [true, false] {
+        let r = compress(&input, &webp(lossless).with("keepMetadata", true)).unwrap();
+        let out = riff_chunks(&r.data);
+        let names: Vec<&[u8]> = out.iter().map(|c| &c.0[..]).collect();
+        // The extended format's order: VP8X, ICCP, ANIM, the frames, EXIF; flags for both.
+        assert_eq!(&names[..3], [b"VP8X", b"ICCP", b"ANIM"]);
+        assert_eq!(names.last().unwrap(), b"EXIF");
+        assert!(names[3..names.len() - 1].iter().all(|n| n == b"ANMF"));
+        assert_eq!(out[0].1[0] & 0x2a, 0x2a, "animation, ICC and EXIF flags");
+        assert_eq!((&out[1].1, &out.last().unwrap().1), (&icc, &exif));
+        assert!(r.notes.len() == 1, "{:?}", r.notes);
+        let (frames, _) = webp_frames(&r.data);
+        assert_eq!(frames.len(), reference.len());
+        if lossless {
+            each_pair(&reference, &frames, |i, s, shown| {
+                assert_eq!(differing(s, shown), 0, "frame {i}")
+            });
+        }
+    }
+    // EXIF only with keepMetadata (stripped by default, as for stills); the profile always.
+    let r = compress(&input, &webp(true)).unwrap();
+    let out = riff_chunks(&r.data);
+    assert!(out.iter().any(|c| &c.0 == b"ICCP"));
+    assert!(!out.iter().any(|c| &c.0 == b"EXIF"));
+    assert_eq!(out[0].1[0] & 0x28, 0x20);
+    // colorProfile "srgb": frames are not converted, so the profile stays, and a note says so.
+    let r = compress(&input, &webp(true).with("colorProfile", "srgb")).unwrap();
+    assert!(riff_chunks(&r.data).iter().any(|c| &c.0 == b"ICCP"));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("frames are not converted")),
+        "{:?}",
+        r.notes
+    );
+    // APNG keeps the profile as iCCP.
+    let a = compress(&input, &apng()).unwrap();
+    let d = png::Decoder::new(Cursor::new(&a.data)).read_info().unwrap();
+    assert_eq!(d.info().icc_profile.as_deref(), Some(&icc[..]));
+}

@@ -137,7 +137,10 @@ fn formats_lists_every_output_format() {
         .iter()
         .map(|f| get(&f, "id").as_string().unwrap())
         .collect();
-    assert_eq!(ids, ["jpeg", "png", "png-palette", "webp", "avif", "auto"]);
+    assert_eq!(
+        ids,
+        ["jpeg", "png", "png-palette", "webp", "avif", "apng", "auto"]
+    );
 }
 
 #[wasm_bindgen_test]

@@ -12,6 +12,8 @@ mod webp;
 pub(crate) use jpeg::BandEncoder as JpegBands;
 #[cfg(feature = "full")]
 pub use jpeg::{JpegBand, JpegSplit, SymbolCounts};
+#[cfg(feature = "full")]
+pub(crate) use png::apng;
 pub(crate) use png::BandEncoder as PngBands;
 #[cfg(feature = "full")]
 pub use png::{adler32_combine, join_png, PngBand, PngSplit};
@@ -265,6 +267,7 @@ impl Format {
             Format::PngPalette => &png::PALETTE_META,
             Format::Webp => &webp::META,
             Format::Avif => &avif::META,
+            Format::Apng => &png::APNG_META,
             Format::Auto => &AUTO_META,
         }
     }
@@ -315,16 +318,21 @@ const AUTO_META: FormatMeta = FormatMeta {
 /// AVIF.
 ///
 /// # Errors
-/// [`Error::NeedsFullModule`] in the core build for `webp`, `png-palette` and `auto`, in any build
+/// [`Error::NeedsFullModule`] in the core build for `webp`, `png-palette`, `apng` and `auto`, in any build
 /// without the `avif` feature for `avif`.
 pub fn check_available(format: Format) -> Result<()> {
     match format {
         Format::Avif if cfg!(not(feature = "avif")) => {
             Err(Error::needs_module("avif", "format \"avif\""))
         }
-        Format::Webp | Format::PngPalette | Format::Auto if cfg!(not(feature = "full")) => Err(
-            Error::needs_full(&format!("format \"{}\"", format.meta().id)),
-        ),
+        Format::Webp | Format::PngPalette | Format::Apng | Format::Auto
+            if cfg!(not(feature = "full")) =>
+        {
+            Err(Error::needs_full(&format!(
+                "format \"{}\"",
+                format.meta().id
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -378,7 +386,9 @@ pub(crate) fn fits(format: Format, width: u32, height: u32) -> std::result::Resu
 pub(crate) fn smallest_file(format: Format, width: u32, height: u32) -> u64 {
     match format {
         Format::Jpeg => jpeg::smallest_file(width, height),
-        Format::Png | Format::PngPalette => png::smallest_file(format, width, height),
+        Format::Png | Format::PngPalette | Format::Apng => {
+            png::smallest_file(format, width, height)
+        }
         Format::Webp => webp::smallest_file(width, height),
         Format::Avif => avif::smallest_file(width, height),
         Format::Auto => 0,
@@ -433,7 +443,8 @@ pub fn encode_image(image: &Image, extras: &Extras, settings: &Settings) -> Resu
     let extras = &extras;
     match settings.format {
         Format::Jpeg => jpeg::encode(&image.rgba8(), extras, settings),
-        Format::Png => png::encode(image, extras, settings),
+        // A still image as APNG is a plain PNG (an APNG of one frame).
+        Format::Png | Format::Apng => png::encode(image, extras, settings),
         #[cfg(feature = "full")]
         Format::PngPalette => png::encode_palette(&image.rgba8(), extras, settings),
         #[cfg(not(feature = "full"))]

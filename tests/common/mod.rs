@@ -244,7 +244,10 @@ fn parse_pnm(pnm: &[u8]) -> Rgba8 {
 pub fn writes(format: pixsqueeze::Format) -> bool {
     use pixsqueeze::Format;
     let needs_avif = format == Format::Avif;
-    let needs_full = matches!(format, Format::Webp | Format::PngPalette | Format::Auto);
+    let needs_full = matches!(
+        format,
+        Format::Webp | Format::PngPalette | Format::Apng | Format::Auto
+    );
     (!needs_avif || cfg!(feature = "avif")) && (!needs_full || cfg!(feature = "full"))
 }
 

@@ -4,6 +4,9 @@
 //! filters and DEFLATE effort ([`write`]). It never changes a pixel: the tests decode every output
 //! with an independent decoder and compare for equality.
 
+// Animated PNG output, from the animation code (`crate::anim`) of the full build.
+#[cfg(feature = "full")]
+pub(crate) mod apng;
 mod deflate;
 mod reduce;
 // The split over workers is opt-in and for images of a megapixel or more: it lives in the full build,
@@ -54,6 +57,16 @@ pub(super) const META: FormatMeta = FormatMeta {
     id: "png",
     label: "PNG (lossless)",
     mime_type: "image/png",
+    extension: "png",
+    lossy: false,
+    options: &[EFFORT],
+    max_side: MAX_SIDE,
+};
+
+pub(super) const APNG_META: FormatMeta = FormatMeta {
+    id: "apng",
+    label: "APNG (animated PNG, lossless)",
+    mime_type: "image/apng",
     extension: "png",
     lossy: false,
     options: &[EFFORT],

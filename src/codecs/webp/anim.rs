@@ -172,11 +172,17 @@ impl Encoder {
         self.frames.len()
     }
 
-    /// The file: `loops` 0 plays forever; `icc` describes every frame's pixels.
+    /// The file: `loops` 0 plays forever; `icc` describes every frame's pixels; `exif` is kept as
+    /// it is.
     ///
     /// # Errors
     /// [`Error::Encode`] when no frame was added or the file would exceed 4 GiB.
-    pub(crate) fn finish(self, loops: u16, icc: Option<&[u8]>) -> Result<Vec<u8>> {
+    pub(crate) fn finish(
+        self,
+        loops: u16,
+        icc: Option<&[u8]>,
+        exif: Option<&[u8]>,
+    ) -> Result<Vec<u8>> {
         if self.frames.is_empty() {
             return Err(Error::Encode(
                 "an animation needs at least one frame".into(),
@@ -197,7 +203,15 @@ impl Encoder {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        riff::animation(self.width, self.height, loops, self.alpha, icc, &payloads)
+        riff::animation(
+            self.width,
+            self.height,
+            loops,
+            self.alpha,
+            icc,
+            exif,
+            &payloads,
+        )
     }
 }
 

@@ -297,8 +297,9 @@ pub(crate) fn anmf(frame: &FrameOut) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// An animated WebP: `VP8X` (animation, alpha and ICC flags), `ICCP`, `ANIM` (transparent
-/// background, `loops`: 0 = forever), then the `ANMF` payloads from [`anmf`].
+/// An animated WebP: `VP8X` (animation, alpha, ICC and EXIF flags), `ICCP`, `ANIM` (transparent
+/// background, `loops`: 0 = forever), the `ANMF` payloads from [`anmf`], then `EXIF`, in the
+/// extended format's order.
 ///
 /// # Errors
 /// [`Error::Encode`] when the file would exceed RIFF's 4 GiB.
@@ -308,6 +309,7 @@ pub(crate) fn animation(
     loops: u16,
     alpha: bool,
     icc: Option<&[u8]>,
+    exif: Option<&[u8]>,
     frames: &[Vec<u8>],
 ) -> Result<Vec<u8>> {
     let mut flags = FLAG_ANIMATION;
@@ -317,12 +319,16 @@ pub(crate) fn animation(
     if icc.is_some() {
         flags |= FLAG_ICC;
     }
+    if exif.is_some() {
+        flags |= FLAG_EXIF;
+    }
     let mut vp8x = [0u8; 10];
     vp8x[0] = flags;
     vp8x[4..7].copy_from_slice(&(width.saturating_sub(1)).to_le_bytes()[..3]);
     vp8x[7..10].copy_from_slice(&(height.saturating_sub(1)).to_le_bytes()[..3]);
     let total: usize = frames.iter().map(|f| f.len() + 9).sum();
-    let mut out = Vec::with_capacity(total + 64 + icc.map_or(0, <[u8]>::len));
+    let mut out =
+        Vec::with_capacity(total + 64 + icc.map_or(0, <[u8]>::len) + exif.map_or(0, <[u8]>::len));
     out.extend_from_slice(b"RIFF\0\0\0\0WEBP");
     push_chunk(&mut out, b"VP8X", &vp8x)?;
     if let Some(icc) = icc {
@@ -333,6 +339,9 @@ pub(crate) fn animation(
     push_chunk(&mut out, b"ANIM", &anim)?;
     for f in frames {
         push_chunk(&mut out, b"ANMF", f)?;
+    }
+    if let Some(exif) = exif {
+        push_chunk(&mut out, b"EXIF", exif)?;
     }
     let riff = u32::try_from(out.len() - 8)
         .map_err(|_| Error::Encode("the WebP would exceed 4 GiB".into()))?;
