@@ -319,13 +319,14 @@ export function adler32Combine(a, b, lengthB) {
 /**
  * One lossless PNG over several workers, without shared memory, as pigz splits a zlib stream. `run`
  * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the whole
- * image once (`pngSplit`: the layout and filter strategy a one-worker encode picks, and one band of
- * rows per worker; the image is copied to it); then every worker is sent its band's rows and the row
- * before them (a copy each, the last band's in `rgba`'s own buffer), filters them exactly as in the
- * whole image and compresses them as raw DEFLATE ending on a sync flush (the last on the final
+ * image once (`pngSplit`: the layout a one-worker encode picks, and one band of rows per worker; the
+ * image is copied to it; a colour photo's layout takes one quick scan, and its filter strategy is ranked
+ * by each band on its own rows); then every worker is sent its band's rows and the row before them (a
+ * copy each, the last band's in `rgba`'s own buffer), filters them (the row before is the first row's
+ * row above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final
  * block), wrapped in IDAT chunks, with their Adler-32. Here the parts are joined, then one IDAT holding
  * the Adler-32s combined, and IEND. The file decodes to the pixels of a one-worker encode; each band
- * starts with an empty 32 KiB window, which is what the split costs in bytes. Memory per worker: for
+ * starts with an empty 32 KiB window, which is most of what the split costs in bytes. Memory per worker: for
  * the plan, the image (4 bytes a pixel) and its packed layouts, as a one-worker encode; for a band,
  * its rows (4 bytes a pixel), packed (up to 4), the compressor's window and parse (about 1 MiB of input
  * and its match cache) and its part of the file. Resolves null when the wasm does not split these

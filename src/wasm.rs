@@ -465,10 +465,10 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
 }
 
 /// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …] } | null`:
-/// step one of a split lossless PNG, on the whole image's RGBA8: the layout and filter strategy (the
-/// ones a one-worker encode picks), as the number `plan`, and the bands of rows, one per worker; null
-/// when the options are not a plain lossless PNG encode, the layout is a palette or below 8 bits, or
-/// the image is too small to split: encode those whole.
+/// step one of a split lossless PNG, on the whole image's RGBA8: the layout (the one a one-worker
+/// encode picks) and the filter strategy or that each band ranks its own, as the number `plan`, and
+/// the bands of rows, one per worker; null when the options are not a plain lossless PNG encode, the
+/// layout is a palette or below 8 bits, or the image is too small to split: encode those whole.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngSplit")]
 pub fn png_split(
