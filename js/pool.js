@@ -390,8 +390,9 @@ export async function measureSplit(run, original, result, width, height, workers
     for (let y = y0; y < y1; y++) out.set(rgba.subarray((y * width + x0) * 4, (y * width + x1) * 4), (y - y0) * rowBytes);
     return out;
   };
-  // The whole-image worker also copies both images in and runs the MSE: it takes no more than its share.
-  const first = Math.ceil(count / workers);
+  // The whole-image worker also copies both images in and runs the MSE: it takes its share rounded
+  // down (at least one tile); a crop left over goes to whichever worker is free first.
+  const first = Math.max(1, Math.floor(count / workers));
   const crops = [];
   for (let t = first; t < count; t++) crops.push([crop(original, region(t)), crop(result, region(t)), region(t)]);
   const head = run('measureRegions', [original, result, width, height, regions.slice(0, 4 * first)], [original.buffer, result.buffer]);
