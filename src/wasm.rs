@@ -218,6 +218,72 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
     Ok(out)
 }
 
+/// `ssimulacra2Regions(width, height) → Uint32Array`: the regions `measure` scores for SSIMULACRA2,
+/// flat as `x0, x1, y0, y1` each (empty when it cannot judge the size): one, the whole image, up to a
+/// megapixel; above, a few independent tiles, which js/pool.js's `measureSplit` spreads over workers.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = "ssimulacra2Regions")]
+pub fn ssimulacra2_regions(width: f64, height: f64) -> JsResult<js_sys::Uint32Array> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
+    let flat: Vec<u32> = crate::metrics::ssimulacra2_regions(width, height)
+        .into_iter()
+        // Bounds of a u32-sized image: they fit.
+        .flat_map(|((x0, x1), (y0, y1))| [x0, x1, y0, y1].map(|v| v as u32))
+        .collect();
+    Ok(js_sys::Uint32Array::from(flat.as_slice()))
+}
+
+/// `measureRegions(original, result, width, height, regions) → { mse, psnr, scores }`: `measure`'s MSE
+/// and PSNR of two RGBA8 buffers, and the SSIMULACRA2 score (a Float64Array) of each region (a
+/// Uint32Array, `x0, x1, y0, y1` each, in bounds and at least 8 pixels a side), as `measure` scores its
+/// tiles before it averages them by area.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = "measureRegions")]
+pub fn measure_regions(
+    original: Vec<u8>,
+    result: Vec<u8>,
+    width: f64,
+    height: f64,
+    regions: Vec<u32>,
+) -> JsResult<Object> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
+    let original = Rgba8::new(width, height, original).map_err(js_error)?;
+    let result = Rgba8::new(width, height, result).map_err(js_error)?;
+    let bad = || {
+        js_error(Error::InvalidInput(format!(
+            "regions must be x0, x1, y0, y1 in fours, each within the {width} x {height} image and \
+             at least 8 pixels a side"
+        )))
+    };
+    if !regions.len().is_multiple_of(4) {
+        return Err(bad());
+    }
+    let list: Vec<_> = regions
+        .chunks_exact(4)
+        .map(|r| {
+            (
+                (r[0] as usize, r[1] as usize),
+                (r[2] as usize, r[3] as usize),
+            )
+        })
+        .collect();
+    let scores = crate::metrics::region_scores(&original, &result, &list).ok_or_else(bad)?;
+    let mse = crate::metrics::mse(&original, &result);
+    let out = Object::new();
+    set(&out, "mse", mse)?;
+    set(&out, "psnr", crate::psnr_from_mse(mse))?;
+    set(
+        &out,
+        "scores",
+        js_sys::Float64Array::from(scores.as_slice()),
+    )?;
+    Ok(out)
+}
+
 /// What every step of a JPEG or PNG split takes from JS first: the whole image's size, the options
 /// (checked as `encode` checks them) and the number of workers.
 #[cfg(feature = "full")]
@@ -478,7 +544,7 @@ pub fn png_band(
     Ok(out)
 }
 
-/// The core build's steps of a split JPEG or PNG: the splits live in the full build (src/codecs/jpeg,
+/// The core build's steps of a split JPEG, PNG or SSIMULACRA2: the splits live in the full build (src/codecs/jpeg,
 /// src/codecs/png), so these answer NeedsFullModule and the worker runs the same call there. They take
 /// no parameters, so nothing the caller passes is copied into this instance first.
 #[cfg(not(feature = "full"))]
@@ -499,6 +565,8 @@ in_the_full_build! {
     "jpegBandWrite" jpeg_band_write: "a JPEG split over workers";
     "pngSplit" png_split: "a PNG split over workers";
     "pngBand" png_band: "a PNG split over workers";
+    "ssimulacra2Regions" ssimulacra2_regions: "SSIMULACRA2 split over workers";
+    "measureRegions" measure_regions: "SSIMULACRA2 split over workers";
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

@@ -627,7 +627,9 @@ function renderView() {
   if (!left || !item) {
     if (shownLeft) viewer.showLeft(null);
     shownLeft = null;
-    ui.tagLeft.textContent = 'Original';
+    // A file the browser cannot show is drawn from the core's decode of it: say so.
+    ui.tagLeft.textContent = item?.view ? 'Original (decoded by pixsqueeze)' : 'Original';
+    ui.tagLeft.title = item?.view ? 'The browser cannot show this file: this is pixsqueeze’s own decode of it.' : '';
   } else {
     if (leftEntry?.result && leftEntry !== shownLeft) {
       shownLeft = leftEntry;
@@ -768,6 +770,7 @@ async function showViaCore(blob) {
     const png = await compress(item.file, { format: 'png', effort: 'fast', ...(committed.limits && { limits: committed.limits }) });
     item.view = png.blob;
     if (item === current()) viewer.showOriginal(item.view);
+    render();
   } catch {
     // Nothing to show on the left; the file's own job says what is wrong with it (the limits, say).
   }

@@ -1,5 +1,5 @@
 // A TIFF on the page (issue 16). No browser shows TIFF: the core makes a lossless PNG of it for the
-// viewer's left side. A small one goes to JPEG the whole-image way; a larger one, with "Most memory"
+// viewer's left side, labelled so. A small one goes to JPEG the whole-image way; a larger one, with "Most memory"
 // lowered below the whole-image job's need, goes to JPEG and to PNG in bands. Each time the result is
 // drawn, the figures are shown (and say "in bands" when it was), and the download is the file shown.
 import { test } from 'node:test';
@@ -96,6 +96,7 @@ test('a TIFF: the original is shown, the result, its figures and the download', 
     await dropFiles(page, [{ name: 'scan.tif', mimeType: 'image/tiff', buffer: makeTiff(300, 200) }]);
     await finished(page, 'jpeg');
     await originalDrawn(page);
+    assert.equal(await page.textContent('#tag-left'), 'Original (decoded by pixsqueeze)');
     assert.match(await page.textContent('#result-dims'), /^300 × 200 px$/);
     assert.match(await page.textContent('#ssimulacra2'), /^\d+\.\d/);
     assert.match(await page.textContent('#psnr'), /^\d+\.\d\d dB$/);
