@@ -142,6 +142,31 @@ window.bench = {
     return { times, score };
   },
 
+  /**
+   * The same score through the package's pool (measure()): one worker, or `split: true` over two
+   * (measureSplit, js/pool.js), `runs` timed calls after one untimed; the inputs are copied to the
+   * workers each call, as an app's would be.
+   */
+  async timeScorePooled(name, q, runs, workers) {
+    const img = images.get(name);
+    const back = scorer.decode(ours.encode(img.data, img.width, img.height, { format: 'jpeg', quality: q })).data;
+    const pkgApi = await import('/js/index.js');
+    if (poolWorkers !== workers) {
+      pkgApi.terminate();
+      await pkgApi.init({ workers });
+      poolWorkers = workers;
+    }
+    const options = { split: workers > 1 };
+    let score = (await pkgApi.measure(img.data, back, img.width, img.height, options)).ssimulacra2;
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      score = (await pkgApi.measure(img.data, back, img.width, img.height, options)).ssimulacra2;
+      times.push(performance.now() - t0);
+    }
+    return { times, score };
+  },
+
   /** Peak (= current: wasm memory never shrinks) linear memory of our encoder's instance. */
   oursMemory() { return oursExports.memory.buffer.byteLength; },
 };

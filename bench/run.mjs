@@ -14,10 +14,11 @@ import { avifStage, avifSummary, avifMarkdown } from './avif.mjs';
 
 const quick = process.argv.includes('--quick');
 // `--only avif`: the AVIF stage alone (its figures for src/codecs/avif-notes.md), without the rest;
-// `--only png12`: the 12 MP lossless PNG alone, on one worker and split over two.
+// `--only png12`: the 12 MP lossless PNG alone, on one worker and split over two; `--only score`: the
+// SSIMULACRA2 timings alone (the wasm on the page's thread, the package on one worker and split over two).
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
-if (only && only !== 'avif' && only !== 'png12') throw new Error(`--only takes "avif" or "png12", not ${only}`);
+if (only && !['avif', 'png12', 'score'].includes(only)) throw new Error(`--only takes "avif", "png12" or "score", not ${only}`);
 // `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
 const pkgArg = process.argv.indexOf('--pkg');
 const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
@@ -55,6 +56,7 @@ const results = {
 };
 try {
   if (only === 'png12') await png12Stage();
+  else if (only === 'score') await scoreStage();
   else {
     if (only !== 'avif') await otherStages();
     results.avif = await avifStage(openPage, p, quick, log);
@@ -74,6 +76,31 @@ async function png12(page, s) {
     if (results[key].mse !== 0) throw new Error(`${codec} was not lossless on ${s.name}`);
     log(`${codec} on ${s.name}: ${results[key].bytes} bytes, ${results[key].ms.toFixed(0)} ms`);
   }
+}
+
+/**
+ * SSIMULACRA2 of the speed image's JPEG: the wasm on the page's thread (the target's figure), then the
+ * package's measure() on one worker and split over two workers (`split: true`, measureSplit), which
+ * must give the same score.
+ */
+async function scores(page, s) {
+  results.score = await page.evaluate(([n, q, r]) => bench.timeScore(n, q, r), [s.name, s.quality, s.runs]);
+  if (!existsSync(join(pkgDir, 'modules.js'))) return;
+  for (const [key, workers] of [['score1w', 1], ['score2w', 2]]) {
+    results[key] = await page.evaluate(([n, q, r, w]) => bench.timeScorePooled(n, q, r, w), [s.name, s.quality, s.runs, workers]);
+  }
+  const med = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)].toFixed(0);
+  const { score, score1w: one, score2w: two } = results;
+  log(`SSIMULACRA2 of ${s.name}: ${med(score.times)} ms on the page's thread, ${med(one.times)} ms on 1 worker, ${med(two.times)} ms split over 2 (scores ${score.score}, ${one.score}, ${two.score})`);
+  if (one.score !== score.score || two.score !== score.score) throw new Error('SSIMULACRA2 split over workers gave another score');
+}
+
+async function scoreStage() {
+  const page = await openPage();
+  const s = p.speed;
+  await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
+  await scores(page, s);
+  await page.close();
 }
 
 async function png12Stage() {
@@ -115,7 +142,7 @@ async function otherStages() {
     if (codec === 'ours') results.memory.jpeg = await page.evaluate(() => bench.oursMemory());
   }
   results.memory.jpegImage = `${s.name} (${dims.width}x${dims.height})`;
-  results.score = await page.evaluate(([n, q, r]) => bench.timeScore(n, q, r), [s.name, s.quality, s.runs]);
+  await scores(page, s);
   await png12(page, s);
   log(`speed done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   await page.close();
@@ -135,8 +162,8 @@ async function otherStages() {
   results.memory.all = await page.evaluate(() => bench.oursMemory());
   await page.close();
 }
-// The PNG figures alone are logged above; no report is written.
-if (only === 'png12') process.exit(0);
+// The PNG or score figures alone are logged above; no report is written.
+if (only === 'png12' || only === 'score') process.exit(0);
 results.seconds = (Date.now() - started) / 1000;
 results.load.after = loadavg()[0];
 results.summary = only ? {} : summarise(results);

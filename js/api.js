@@ -2,7 +2,7 @@
 // work runs in a pool of module Web Workers so the page never freezes; `mainThread: true`, hosts without
 // a Worker global (Node) and workers of the caller's own run it on the calling thread.
 import { climb, moduleNames, wasmUrls } from './core.js';
-import { WorkerPool, abortError, defaultPoolSize, encodeJpegSplit, encodePngSplit } from './pool.js';
+import { WorkerPool, abortError, defaultPoolSize, encodeJpegSplit, encodePngSplit, measureSplit } from './pool.js';
 
 /**
  * What differs between hosts. `loadWasm(name)` gives the default source of the named wasm build
@@ -292,6 +292,12 @@ export async function measure(original, result, width, height, options) {
   dimension('height', height);
   const a = await inputBytes(original, o, 'original');
   const b = await inputBytes(result, o, 'result');
+  const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
+  const size = width * height * 4;
+  if (o.spread && lanes > 1 && width * height > SPLIT_PIXELS && a.length === size && b.length === size) {
+    const out = await measureSplit((op, args, transfer) => run(op, args, transfer, o.run), a, b, width, height, lanes);
+    if (out) return out;
+  }
   return run('measure', [a, b, width, height], [a.buffer, b.buffer], o.run);
 }
 

@@ -85,6 +85,9 @@ function instance(initWasm, wasm) {
     jpegBandWrite: guarded(wasm.jpegBandWrite),
     pngSplit: guarded(wasm.pngSplit),
     pngBand: guarded(wasm.pngBand),
+    // One measure's SSIMULACRA2 tiles over several workers (pool.js, measureSplit).
+    ssimulacra2Regions: guarded(wasm.ssimulacra2Regions),
+    measureRegions: guarded(wasm.measureRegions),
     __trapForTests: testHook('__trapForTests'),
     __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than

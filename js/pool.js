@@ -319,13 +319,14 @@ export function adler32Combine(a, b, lengthB) {
 /**
  * One lossless PNG over several workers, without shared memory, as pigz splits a zlib stream. `run`
  * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the whole
- * image once (`pngSplit`: the layout and filter strategy a one-worker encode picks, and one band of
- * rows per worker; the image is copied to it); then every worker is sent its band's rows and the row
- * before them (a copy each, the last band's in `rgba`'s own buffer), filters them exactly as in the
- * whole image and compresses them as raw DEFLATE ending on a sync flush (the last on the final
+ * image once (`pngSplit`: the layout a one-worker encode picks, and one band of rows per worker; the
+ * image is copied to it; a colour photo's layout takes one quick scan, and its filter strategy is ranked
+ * by each band on its own rows); then every worker is sent its band's rows and the row before them (a
+ * copy each, the last band's in `rgba`'s own buffer), filters them (the row before is the first row's
+ * row above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final
  * block), wrapped in IDAT chunks, with their Adler-32. Here the parts are joined, then one IDAT holding
  * the Adler-32s combined, and IEND. The file decodes to the pixels of a one-worker encode; each band
- * starts with an empty 32 KiB window, which is what the split costs in bytes. Memory per worker: for
+ * starts with an empty 32 KiB window, which is most of what the split costs in bytes. Memory per worker: for
  * the plan, the image (4 bytes a pixel) and its packed layouts, as a one-worker encode; for a band,
  * its rows (4 bytes a pixel), packed (up to 4), the compressor's window and parse (about 1 MiB of input
  * and its match cache) and its part of the file. Resolves null when the wasm does not split these
@@ -365,4 +366,50 @@ export async function encodePngSplit(run, rgba, width, height, options, workers)
   }
   out.set(tail, at);
   return out;
+}
+
+/**
+ * measure() of a large image over several workers, without shared memory: SSIMULACRA2 scores an image
+ * over a megapixel on a few independent tiles (`ssimulacra2Regions`), so one worker is sent both images
+ * whole (the MSE and PSNR need every pixel) and scores the first tiles, while the others are cropped
+ * here (about 1 MiB of each image a tile) and each scored by whichever worker is free. The tiles'
+ * scores are averaged by area with the operations, in the order, src/metrics.rs's `area_weighted` uses,
+ * so the score is the one worker's to the bit. Memory: the whole-image worker as a one-worker measure;
+ * another worker two crops and their float planes (about 30 MiB a tile). `original` and `result` are
+ * handed over (their buffers are transferred). Resolves null (before anything is transferred) when
+ * the image is scored whole or not at all: measure it on one worker instead.
+ */
+export async function measureSplit(run, original, result, width, height, workers) {
+  const regions = await run('ssimulacra2Regions', [width, height], []).catch(() => null);
+  const count = regions ? regions.length / 4 : 0;
+  if (count < 2 || workers < 2) return null;
+  const region = (t) => regions.subarray(4 * t, 4 * t + 4);
+  const crop = (rgba, [x0, x1, y0, y1]) => {
+    const out = new Uint8Array((x1 - x0) * (y1 - y0) * 4);
+    const rowBytes = (x1 - x0) * 4;
+    for (let y = y0; y < y1; y++) out.set(rgba.subarray((y * width + x0) * 4, (y * width + x1) * 4), (y - y0) * rowBytes);
+    return out;
+  };
+  // The whole-image worker also copies both images in and runs the MSE: it takes its share rounded
+  // down (at least one tile); a crop left over goes to whichever worker is free first.
+  const first = Math.max(1, Math.floor(count / workers));
+  const crops = [];
+  for (let t = first; t < count; t++) crops.push([crop(original, region(t)), crop(result, region(t)), region(t)]);
+  const head = run('measureRegions', [original, result, width, height, regions.slice(0, 4 * first)], [original.buffer, result.buffer]);
+  const rest = crops.map(([a, b, [x0, x1, y0, y1]]) => {
+    const [w, h] = [x1 - x0, y1 - y0];
+    return run('measureRegions', [a, b, w, h, Uint32Array.of(0, w, 0, h)], [a.buffer, b.buffer]);
+  });
+  const [whole, ...parts] = await Promise.all([head, ...rest]);
+  const scores = [...whole.scores, ...parts.map((p) => p.scores[0])];
+  let weighted = 0;
+  let area = 0;
+  for (const [t, score] of scores.entries()) {
+    const [x0, x1, y0, y1] = region(t);
+    const tileArea = (x1 - x0) * (y1 - y0);
+    weighted += score * tileArea;
+    area += tileArea;
+  }
+  // As measure: identical images score 100 without being scored.
+  return { mse: whole.mse, psnr: whole.psnr, ssimulacra2: whole.mse === 0 ? 100 : weighted / area };
 }

@@ -150,19 +150,69 @@ fn ssimulacra2_tiled(original: &Rgba8, result: &Rgba8) -> Option<f64> {
     if !can_score(original.width(), original.height()) {
         return None;
     }
+    let all = regions(original.width() as usize, original.height() as usize);
+    let scores = region_scores(original, result, &all)?;
+    Some(area_weighted(&all, &scores))
+}
+
+/// A rectangle of an image: columns `x0..x1` and rows `y0..y1`, as `((x0, x1), (y0, y1))`.
+pub(crate) type Region = ((usize, usize), (usize, usize));
+
+/// The regions [`measure`] scores for SSIMULACRA2 on a `width` x `height` image (empty when it
+/// cannot judge that size): the whole image up to a megapixel, otherwise evenly spread tiles. The
+/// tiles are independent: scored apart ([`region_scores`], e.g. on crops in other workers) and
+/// combined by [`area_weighted`], they give [`measure`]'s score to the bit.
+#[cfg(any(all(feature = "full", target_arch = "wasm32"), test))]
+pub(crate) fn ssimulacra2_regions(width: u32, height: u32) -> Vec<Region> {
+    if can_score(width, height) {
+        regions(width as usize, height as usize)
+    } else {
+        Vec::new()
+    }
+}
+
+/// SSIMULACRA2 of each region of `result` against the same region of `original` (same size; the
+/// regions in bounds and at least 8 pixels a side). `None` when the sizes differ or a region is out
+/// of bounds or too small.
+pub(crate) fn region_scores(
+    original: &Rgba8,
+    result: &Rgba8,
+    regions: &[Region],
+) -> Option<Vec<f64>> {
     let (w, h) = (original.width() as usize, original.height() as usize);
+    let fits =
+        |(a, b): (usize, usize), len: usize| a.checked_add(8).is_some_and(|a| a <= b) && b <= len;
+    if (w, h) != (result.width() as usize, result.height() as usize)
+        || !regions.iter().all(|&(xs, ys)| fits(xs, w) && fits(ys, h))
+    {
+        return None;
+    }
     let lut = srgb_to_linear_table();
     let mut work = ssimulacra2::Work::default();
-    let mut weighted = 0.0;
-    let mut area = 0.0;
-    for ((x0, x1), (y0, y1)) in regions(w, h) {
-        let tile = |img: &Rgba8| linear_tile(img, &lut, (x0, x1), (y0, y1));
-        let score = ssimulacra2::score(&tile(original)?, &tile(result)?, &mut work);
+    regions
+        .iter()
+        .map(|&(xs, ys)| {
+            let tile = |img: &Rgba8| linear_tile(img, &lut, xs, ys);
+            Some(ssimulacra2::score(
+                &tile(original)?,
+                &tile(result)?,
+                &mut work,
+            ))
+        })
+        .collect()
+}
+
+/// The regions' scores averaged by area, in their order: `weighted += score * area`, `area += area`,
+/// then `weighted / area`, all in f64 (js/pool.js's `measureSplit` combines its workers' tiles with
+/// the same operations in the same order, so the same bits).
+pub(crate) fn area_weighted(regions: &[Region], scores: &[f64]) -> f64 {
+    let (mut weighted, mut area) = (0.0, 0.0);
+    for (((x0, x1), (y0, y1)), score) in regions.iter().zip(scores) {
         let tile_area = ((x1 - x0) * (y1 - y0)) as f64;
         weighted += score * tile_area;
         area += tile_area;
     }
-    Some(weighted / area)
+    weighted / area
 }
 
 /// Columns `x0..x1` of rows `y0..y1` of `img`, over white, as planar linear RGB.
@@ -296,6 +346,78 @@ mod tests {
             }
         }
         assert_eq!(mse(&a, &b), sum / f64::from(w * h * 3));
+    }
+
+    /// Tiles scored apart, as crops (what a second worker is sent), and combined by area give the
+    /// whole measure's score to the bit: the split over workers (js/pool.js) rests on this.
+    #[test]
+    fn tiles_scored_apart_combine_to_the_whole_score() {
+        let (w, h) = (1400u32, 1000u32);
+        let mut state = 0x9e37_79b9_u32;
+        let mut original = Vec::with_capacity((w * h * 4) as usize);
+        let mut result = Vec::with_capacity(original.capacity());
+        for y in 0..h {
+            for x in 0..w {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let n = (state % 9) as u8;
+                let p = [
+                    (x / 6) as u8 ^ n,
+                    (y / 4) as u8,
+                    ((x + y) % 200) as u8 + n,
+                    255,
+                ];
+                original.extend(p);
+                let block = if (x / 8 + y / 8) % 2 == 0 { 3 } else { 0 };
+                result.extend([
+                    p[0].saturating_add(block),
+                    p[1],
+                    p[2].saturating_sub(n % 4),
+                    255,
+                ]);
+            }
+        }
+        let [original, result] = [original, result].map(|d| Rgba8::new(w, h, d).expect("sized"));
+        let whole = measure(&original, &result)
+            .expect("same size")
+            .ssimulacra2
+            .expect("scored");
+        let all = ssimulacra2_regions(w, h);
+        assert_eq!(all.len(), 4, "{all:?}");
+        let crop = |img: &Rgba8, ((x0, x1), (y0, y1)): Region| {
+            let mut data = Vec::new();
+            for y in y0..y1 {
+                data.extend_from_slice(
+                    &img.data()[(y * w as usize + x0) * 4..(y * w as usize + x1) * 4],
+                );
+            }
+            Rgba8::new((x1 - x0) as u32, (y1 - y0) as u32, data).expect("sized")
+        };
+        // The first two on the whole image (one worker), the others each on its own crop.
+        let mut scores = region_scores(&original, &result, &all[..2]).expect("in bounds");
+        for &r in &all[2..] {
+            let (a, b) = (crop(&original, r), crop(&result, r));
+            let whole_crop = ((0, a.width() as usize), (0, a.height() as usize));
+            scores.extend(region_scores(&a, &b, &[whole_crop]).expect("in bounds"));
+        }
+        let combined = area_weighted(&all, &scores);
+        assert_eq!(combined.to_bits(), whole.to_bits(), "{combined} vs {whole}");
+        assert!(whole > 0.0 && whole < 100.0, "{whole}");
+        // Out of bounds or under 8 pixels a side: no score rather than a panic.
+        for bad in [
+            ((0, 1401), (0, 8)),
+            ((5, 4), (0, 8)),
+            ((0, 7), (0, 8)),
+            ((usize::MAX - 3, usize::MAX), (0, 8)),
+        ] {
+            assert_eq!(region_scores(&original, &result, &[bad]), None, "{bad:?}");
+        }
+        assert!(ssimulacra2_regions(112, 5000).is_empty());
+        assert_eq!(
+            ssimulacra2_regions(1000, 1000),
+            vec![((0, 1000), (0, 1000))]
+        );
     }
 
     #[test]

@@ -218,29 +218,109 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
     Ok(out)
 }
 
-/// The split plan of a `width` × `height` JPEG over `workers` bands (`gray`: Y alone), `None` when
-/// the options are not a plain JPEG encode (see [`crate::JpegSplit::new`]); the band calls check the
-/// options as `encode` does.
+/// `ssimulacra2Regions(width, height) → Uint32Array`: the regions `measure` scores for SSIMULACRA2,
+/// flat as `x0, x1, y0, y1` each (empty when it cannot judge the size): one, the whole image, up to a
+/// megapixel; above, a few independent tiles, which js/pool.js's `measureSplit` spreads over workers.
 #[cfg(feature = "full")]
-fn jpeg_plan(
+#[wasm_bindgen(js_name = "ssimulacra2Regions")]
+pub fn ssimulacra2_regions(width: f64, height: f64) -> JsResult<js_sys::Uint32Array> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
+    let flat: Vec<u32> = crate::metrics::ssimulacra2_regions(width, height)
+        .into_iter()
+        // Bounds of a u32-sized image: they fit.
+        .flat_map(|((x0, x1), (y0, y1))| [x0, x1, y0, y1].map(|v| v as u32))
+        .collect();
+    Ok(js_sys::Uint32Array::from(flat.as_slice()))
+}
+
+/// `measureRegions(original, result, width, height, regions) → { mse, psnr, scores }`: `measure`'s MSE
+/// and PSNR of two RGBA8 buffers, and the SSIMULACRA2 score (a Float64Array) of each region (a
+/// Uint32Array, `x0, x1, y0, y1` each, in bounds and at least 8 pixels a side), as `measure` scores its
+/// tiles before it averages them by area.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = "measureRegions")]
+pub fn measure_regions(
+    original: Vec<u8>,
+    result: Vec<u8>,
     width: f64,
     height: f64,
-    options: JsValue,
-    workers: f64,
-    gray: bool,
-) -> crate::Result<Option<(crate::JpegSplit, crate::Settings)>> {
-    let width = dimension("width", width)?;
-    let height = dimension("height", height)?;
-    let settings = parse_options(options)?.resolve()?;
-    if !(workers.fract() == 0.0 && (1.0..=256.0).contains(&workers)) {
-        return Err(Error::InvalidInput(format!(
-            "workers must be a whole number from 1 to 256, got {workers}"
-        )));
+    regions: Vec<u32>,
+) -> JsResult<Object> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
+    let original = Rgba8::new(width, height, original).map_err(js_error)?;
+    let result = Rgba8::new(width, height, result).map_err(js_error)?;
+    let bad = || {
+        js_error(Error::InvalidInput(format!(
+            "regions must be x0, x1, y0, y1 in fours, each within the {width} x {height} image and \
+             at least 8 pixels a side"
+        )))
+    };
+    if !regions.len().is_multiple_of(4) {
+        return Err(bad());
     }
-    // In range and whole: exact.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let plan = crate::JpegSplit::new(width, height, &settings, workers as usize, gray)?;
-    Ok(plan.map(|p| (p, settings)))
+    let list: Vec<_> = regions
+        .chunks_exact(4)
+        .map(|r| {
+            (
+                (r[0] as usize, r[1] as usize),
+                (r[2] as usize, r[3] as usize),
+            )
+        })
+        .collect();
+    let scores = crate::metrics::region_scores(&original, &result, &list).ok_or_else(bad)?;
+    let mse = crate::metrics::mse(&original, &result);
+    let out = Object::new();
+    set(&out, "mse", mse)?;
+    set(&out, "psnr", crate::psnr_from_mse(mse))?;
+    set(
+        &out,
+        "scores",
+        js_sys::Float64Array::from(scores.as_slice()),
+    )?;
+    Ok(out)
+}
+
+/// What every step of a JPEG or PNG split takes from JS first: the whole image's size, the options
+/// (checked as `encode` checks them) and the number of workers.
+#[cfg(feature = "full")]
+struct SplitArgs {
+    width: u32,
+    height: u32,
+    settings: crate::Settings,
+    workers: usize,
+}
+
+#[cfg(feature = "full")]
+impl SplitArgs {
+    fn parse(width: f64, height: f64, options: JsValue, workers: f64) -> crate::Result<Self> {
+        Ok(SplitArgs {
+            width: dimension("width", width)?,
+            height: dimension("height", height)?,
+            settings: parse_options(options)?.resolve()?,
+            workers: small_count("workers", workers, 1.0)?,
+        })
+    }
+
+    /// Checks the memory limit for encoding a band of `rows` rows of this image (`what`: "JPEG",
+    /// "PNG"), as `encode` checks it for a whole image.
+    fn check_band(&self, rows: usize, what: &str) -> crate::Result<()> {
+        let (w, rows) = (self.width, u32::try_from(rows).unwrap_or(u32::MAX));
+        self.settings.limits.check_memory(
+            crate::memory::encode(w, rows.max(1), false, &self.settings),
+            &format!("encoding a {w} x {rows} band of a {what}"),
+        )
+    }
+}
+
+/// The split plan of a JPEG (`gray`: Y alone), `None` when the options are not a plain JPEG encode
+/// (see [`crate::JpegSplit::new`]).
+#[cfg(feature = "full")]
+fn jpeg_plan(args: &SplitArgs, gray: bool) -> crate::Result<Option<crate::JpegSplit>> {
+    crate::JpegSplit::new(args.width, args.height, &args.settings, args.workers, gray)
 }
 
 /// `jpegSplit(width, height, options, workers) → [[firstRow, endRow], …] | null`: the bands of pixel
@@ -250,9 +330,10 @@ fn jpeg_plan(
 #[wasm_bindgen(js_name = "jpegSplit")]
 pub fn jpeg_split(width: f64, height: f64, options: JsValue, workers: f64) -> JsResult<JsValue> {
     crash::keep_messages();
-    match jpeg_plan(width, height, options, workers, false).map_err(js_error)? {
+    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
+    match jpeg_plan(&args, false).map_err(js_error)? {
         None => Ok(JsValue::NULL),
-        Some((plan, _)) => {
+        Some(plan) => {
             let rows: Vec<[usize; 2]> = (0..plan.bands())
                 .map(|k| {
                     let r = plan.rows(k);
@@ -297,16 +378,9 @@ pub fn jpeg_band_quantise(
     rgba: Vec<u8>,
 ) -> JsResult<Object> {
     crash::keep_messages();
-    let (plan, settings, index) =
+    let (plan, args, index) =
         split_band(width, height, options, workers, gray, index).map_err(js_error)?;
-    let w = dimension("width", width).map_err(js_error)?;
-    let rows = u32::try_from(plan.rows(index.min(plan.bands())).len()).unwrap_or(u32::MAX);
-    settings
-        .limits
-        .check_memory(
-            crate::memory::encode(w, rows.max(1), false, &settings),
-            &format!("encoding a {w} x {rows} band of a JPEG"),
-        )
+    args.check_band(plan.rows(index.min(plan.bands())).len(), "JPEG")
         .map_err(js_error)?;
     // A band quantised again (gray after all) replaces the one held.
     HELD_BANDS.with_borrow_mut(|held| held.retain(|&(t, i, _)| (t, i) != (token, index)));
@@ -372,17 +446,12 @@ fn split_band(
     workers: f64,
     gray: bool,
     index: f64,
-) -> crate::Result<(crate::JpegSplit, crate::Settings, usize)> {
-    let (plan, settings) = jpeg_plan(width, height, options, workers, gray)?
+) -> crate::Result<(crate::JpegSplit, SplitArgs, usize)> {
+    let args = SplitArgs::parse(width, height, options, workers)?;
+    let plan = jpeg_plan(&args, gray)?
         .ok_or_else(|| Error::InvalidInput("this JPEG is not split".into()))?;
-    if !(index.fract() == 0.0 && (0.0..=256.0).contains(&index)) {
-        return Err(Error::InvalidInput(format!(
-            "a band index is a whole number from 0, got {index}"
-        )));
-    }
-    // In range and whole: exact.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok((plan, settings, index as usize))
+    let index = small_count("a band index", index, 0.0)?;
+    Ok((plan, args, index))
 }
 
 #[cfg(feature = "full")]
@@ -399,10 +468,10 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
 }
 
 /// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …] } | null`:
-/// step one of a split lossless PNG, on the whole image's RGBA8: the layout and filter strategy (the
-/// ones a one-worker encode picks), as the number `plan`, and the bands of rows, one per worker; null
-/// when the options are not a plain lossless PNG encode, the layout is a palette or below 8 bits, or
-/// the image is too small to split: encode those whole.
+/// step one of a split lossless PNG, on the whole image's RGBA8: the layout (the one a one-worker
+/// encode picks) and the filter strategy or that each band ranks its own, as the number `plan`, and
+/// the bands of rows, one per worker; null when the options are not a plain lossless PNG encode, the
+/// layout is a palette or below 8 bits, or the image is too small to split: encode those whole.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngSplit")]
 pub fn png_split(
@@ -413,21 +482,17 @@ pub fn png_split(
     workers: f64,
 ) -> JsResult<JsValue> {
     crash::keep_messages();
-    let w = dimension("width", width).map_err(js_error)?;
-    let h = dimension("height", height).map_err(js_error)?;
-    let settings = parse_options(options)
-        .and_then(|o| o.resolve())
-        .map_err(js_error)?;
-    let workers = small_count("workers", workers, 1.0).map_err(js_error)?;
-    settings
+    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
+    let (w, h) = (args.width, args.height);
+    args.settings
         .limits
         .check_memory(
-            crate::memory::encode(w, h, false, &settings),
+            crate::memory::encode(w, h, false, &args.settings),
             &format!("planning a {w} x {h} PNG"),
         )
         .map_err(js_error)?;
     let image = Rgba8::new(w, h, rgba).map_err(js_error)?.into();
-    let Some(plan) = crate::PngSplit::plan(&image, &settings, workers) else {
+    let Some(plan) = crate::PngSplit::plan(&image, &args.settings, args.workers) else {
         return Ok(JsValue::NULL);
     };
     let out = Object::new();
@@ -461,21 +526,12 @@ pub fn png_band(
     prev: Vec<u8>,
 ) -> JsResult<Object> {
     crash::keep_messages();
-    let w = dimension("width", width).map_err(js_error)?;
-    let h = dimension("height", height).map_err(js_error)?;
-    let settings = parse_options(options)
-        .and_then(|o| o.resolve())
-        .map_err(js_error)?;
-    let workers = small_count("workers", workers, 1.0).map_err(js_error)?;
+    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
     let index = small_count("a band index", index, 0.0).map_err(js_error)?;
-    let plan = crate::PngSplit::from_code(w, h, &settings, workers, plan).map_err(js_error)?;
-    let rows = u32::try_from(plan.rows(index.min(plan.bands())).len()).unwrap_or(u32::MAX);
-    settings
-        .limits
-        .check_memory(
-            crate::memory::encode(w, rows.max(1), false, &settings),
-            &format!("encoding a {w} x {rows} band of a PNG"),
-        )
+    let plan =
+        crate::PngSplit::from_code(args.width, args.height, &args.settings, args.workers, plan)
+            .map_err(js_error)?;
+    args.check_band(plan.rows(index.min(plan.bands())).len(), "PNG")
         .map_err(js_error)?;
     let prev = (!prev.is_empty()).then_some(prev.as_slice());
     let band = plan.band(index, &rgba, prev).map_err(js_error)?;
@@ -488,7 +544,7 @@ pub fn png_band(
     Ok(out)
 }
 
-/// The core build's steps of a split JPEG or PNG: the splits live in the full build (src/codecs/jpeg,
+/// The core build's steps of a split JPEG, PNG or SSIMULACRA2: the splits live in the full build (src/codecs/jpeg,
 /// src/codecs/png), so these answer NeedsFullModule and the worker runs the same call there. They take
 /// no parameters, so nothing the caller passes is copied into this instance first.
 #[cfg(not(feature = "full"))]
@@ -509,6 +565,8 @@ in_the_full_build! {
     "jpegBandWrite" jpeg_band_write: "a JPEG split over workers";
     "pngSplit" png_split: "a PNG split over workers";
     "pngBand" png_band: "a PNG split over workers";
+    "ssimulacra2Regions" ssimulacra2_regions: "SSIMULACRA2 split over workers";
+    "measureRegions" measure_regions: "SSIMULACRA2 split over workers";
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

@@ -22,7 +22,9 @@ const BUSY_DELAY_MS = 300;
 // Recent results kept for going back to a setting instantly; the batch's current results are kept
 // regardless (they are what "Download all" zips).
 const CACHE_BYTES = 256e6;
-// Errors that say the file itself is unreadable, whatever the settings.
+// Errors that say the file itself is unreadable, whatever the settings. LimitExceeded too, when the
+// settings the person chose meet it: a job in bands at another quality (the chart's) may need a little
+// more memory than "Most memory" allows, and only that point is then missing.
 const FILE_ERRORS = new Set(['DecodeError', 'LimitExceeded']);
 // Options that make the core search (several encodes per job): no estimate stands for them.
 const TARGETS = ['maxBytes', 'minScore', 'minPsnr'];
@@ -62,7 +64,7 @@ let resizeControl;
 let committed; // the options full-size work runs with: the settings as they were when the slider came to rest
 let draft; // the settings as they are now, the slider perhaps still moving
 let settle = 0;
-const items = []; // { id, file, name, needsBrowser, prepared, error, probes, alpha }
+const items = []; // { id, file, name, needsBrowser, prepared, error, probes, alpha, took, view, viewAsked }
 let currentId = null;
 let shown = null; // the result entry on the right
 let shownLeft = null; // the result entry on the left
@@ -171,7 +173,8 @@ function sampleJob(item, options, priority) {
   const key = sampleKey(item, options);
   return {
     kind: 'sample', key: `sample ${key}`, sampleKey: key, priority, item, options,
-    run: (signal) => makeSample(item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }, signal),
+    // A file the browser cannot show (a TIFF) is sampled from the PNG the core made of it for the view.
+    run: (signal) => makeSample(item.view ?? item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }, signal),
   };
 }
 
@@ -338,7 +341,7 @@ function onDone(job, value, error, ms) {
         queueMicrotask(() => performance.mark('pixsqueeze:estimate-shown', { detail: { ...draft } }));
       }
     }
-  } else if (error && FILE_ERRORS.has(error.name)) {
+  } else if (error && FILE_ERRORS.has(error.name) && (error.name !== 'LimitExceeded' || optionsKey(job.options) === optionsKey(committed))) {
     item.error = error;
   } else {
     results.set(job.key, { key: job.key, item, options: job.options, baseKey: baseKey(job.options), result: value, error, used: performance.now() });
@@ -624,7 +627,9 @@ function renderView() {
   if (!left || !item) {
     if (shownLeft) viewer.showLeft(null);
     shownLeft = null;
-    ui.tagLeft.textContent = 'Original';
+    // A file the browser cannot show is drawn from the core's decode of it: say so.
+    ui.tagLeft.textContent = item?.view ? 'Original (decoded by pixsqueeze)' : 'Original';
+    ui.tagLeft.title = item?.view ? 'The browser cannot show this file: this is pixsqueeze’s own decode of it.' : '';
   } else {
     if (leftEntry?.result && leftEntry !== shownLeft) {
       shownLeft = leftEntry;
@@ -749,13 +754,32 @@ function select(id, { force = false } = {}) {
   shownLeft = null;
   previewed = null;
   const item = current();
-  if (item) viewer.showOriginal(item.file);
+  if (item) viewer.showOriginal(item.view ?? item.file);
   refresh();
+}
+
+/**
+ * The browser cannot show `blob`, the current file (a TIFF): the core makes a lossless PNG of it, with
+ * the person's limits (in bands when the image is that large), and the viewer shows that instead.
+ */
+async function showViaCore(blob) {
+  const item = current();
+  if (!item || blob !== item.file || item.viewAsked) return;
+  item.viewAsked = true; // once, or again when the limits change
+  try {
+    const png = await compress(item.file, { format: 'png', effort: 'fast', ...(committed.limits && { limits: committed.limits }) });
+    item.view = png.blob;
+    if (item === current()) viewer.showOriginal(item.view);
+    render();
+  } catch {
+    // Nothing to show on the left; the file's own job says what is wrong with it (the limits, say).
+  }
 }
 
 function addFiles(files) {
   const added = files.map((file) => ({
     id: nextId++, file, name: file.relativePath || file.name, needsBrowser: false, prepared: null, error: null, probes: [], alpha: undefined, took: new Map(),
+    view: null, viewAsked: false, // a PNG of the file from the core, when the browser cannot show the file itself
   }));
   items.push(...added);
   // Show what was just dropped; a bigger batch keeps running behind it.
@@ -812,6 +836,12 @@ function onSettingChange({ live, settle: ms, name } = {}) {
 function onLimitChange(how) {
   for (const item of items) if (item.error?.name === 'LimitExceeded') item.error = null;
   onSettingChange(how);
+  // An original the browser cannot show, which the core refused under the old limits, is tried again.
+  const item = current();
+  if (item?.viewAsked && !item.view) {
+    item.viewAsked = false;
+    showViaCore(item.file);
+  }
 }
 
 function buildControls() {
@@ -890,6 +920,7 @@ async function start() {
     stage: ui.stage, original: ui.original, result: ui.result, divider: ui.divider, zoomLabel: $('zoom-level'),
     onResultShown: () => performance.mark('pixsqueeze:result-shown'),
     onOriginalSize: () => resizeControl?.update(),
+    onOriginalFailed: (blob) => showViaCore(blob),
     // Panned or zoomed while a new setting is on its way: the preview follows what is on screen.
     onChange: () => {
       if (!current() || results.has(resultKey(current(), draft))) return;

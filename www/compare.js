@@ -105,10 +105,12 @@ export class Viewer {
   #onChange;
   #onResultShown;
   #onOriginalSize;
+  #onOriginalFailed;
 
   /** `original`, `result`: the canvases of the two panes. `onResultShown()`: a new result is on screen.
-   * `onOriginalSize()`: the original's size is known (`size`). */
-  constructor({ stage, original, result, divider, zoomLabel, onChange = () => {}, onResultShown = () => {}, onOriginalSize = () => {} }) {
+   * `onOriginalSize()`: the original's size is known (`size`). `onOriginalFailed(blob)`: the browser
+   * cannot show `blob`, the original asked for (a TIFF, say). */
+  constructor({ stage, original, result, divider, zoomLabel, onChange = () => {}, onResultShown = () => {}, onOriginalSize = () => {}, onOriginalFailed = () => {} }) {
     this.#stage = stage;
     this.#panes = [...stage.querySelectorAll('.pane')];
     this.#canvases = [original, result];
@@ -117,6 +119,7 @@ export class Viewer {
     this.#onChange = onChange;
     this.#onResultShown = onResultShown;
     this.#onOriginalSize = onOriginalSize;
+    this.#onOriginalFailed = onOriginalFailed;
     new ResizeObserver(() => this.#layout()).observe(stage);
     this.#listen();
     this.setMode('side');
@@ -196,7 +199,9 @@ export class Viewer {
       this.#replace(side, picture);
       if (side === 1) requestAnimationFrame(() => this.#onResultShown());
     } catch {
-      if (this.#wanted[side] === blob) this.#replace(side, null); // the file's row says why
+      if (this.#wanted[side] !== blob) return;
+      this.#replace(side, null); // the file's row says why
+      if (side === 0) this.#onOriginalFailed(blob);
     }
   }
 

@@ -233,6 +233,43 @@ export async function splitEncode(page) {
 }
 
 /**
+ * measure() of an image over 1 MP with `split: true` and two workers spreads its SSIMULACRA2 tiles
+ * between them (js/pool.js, measureSplit): the figures are exactly those of one worker and of the
+ * main thread.
+ */
+export async function splitMeasure(page) {
+  const out = await page.evaluate(async () => {
+    const { measure, init, terminate } = window.pixsqueeze;
+    const [width, height] = [1400, 1000];
+    const a = new Uint8Array(width * height * 4);
+    const b = new Uint8Array(a.length);
+    let s = 0x2545f491;
+    for (let i = 0; i < a.length; i += 4) {
+      const x = (i / 4) % width;
+      const y = Math.floor(i / 4 / width);
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      const n = (s >>> 0) % 9;
+      a.set([(x / 5 + n) & 255, (y / 4 + n) & 255, ((x + y) / 9) & 255, 255], i);
+      b.set([a[i] ^ ((x >> 3) & 3), a[i + 1], (a[i + 2] + n) & 255, 255], i);
+    }
+    terminate();
+    await init({ workers: 2 });
+    const started = performance.now();
+    const split = await measure(a, b, width, height, { split: true });
+    const ms = performance.now() - started;
+    const one = await measure(a, b, width, height);
+    const main = await measure(a, b, width, height, { mainThread: true });
+    terminate();
+    await init({ workers: Math.min(4, Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) });
+    return { split, one, main, ms };
+  });
+  assert.ok(out.main.ssimulacra2 > 0 && out.main.ssimulacra2 < 100, `score ${out.main.ssimulacra2}`);
+  assert.deepEqual(out.split, out.main, 'split over two workers: the main thread\'s figures');
+  assert.deepEqual(out.one, out.main, 'one worker: the main thread\'s figures');
+  console.log(`  split measure (2 workers): SSIMULACRA2 ${out.split.ssimulacra2}, ${out.ms.toFixed(0)} ms`);
+}
+
+/**
  * encode() of a lossless PNG over 1 MP with `split: true` and two workers splits it between them
  * (js/pool.js, encodePngSplit): the file ends on an IDAT of the Adler-32 alone, decodes to
  * exactly the input pixels, and costs under 0.2 % more bytes than the same encode on the main thread.

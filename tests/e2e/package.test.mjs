@@ -57,6 +57,7 @@ test('abort terminates the running worker; the next job succeeds', () => checks.
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 test('encode() splits a large JPEG over two workers, same pixels', () => checks.splitEncode(ctx.page));
 test('encode() splits a large lossless PNG over two workers, same pixels', () => checks.pngSplitEncode(ctx.page));
+test('measure() splits SSIMULACRA2\'s tiles over two workers, same figures', () => checks.splitMeasure(ctx.page));
 
 test('a worker whose wasm trapped is replaced and the next job succeeds; a panic\'s message is in the error', { skip: noTestHooks }, async () => {
   const before = await ctx.page.workers();

@@ -2,7 +2,7 @@
 // side by side under the viewer with the size saved (the viewer's canvases show one frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openAt, corpusFile, fileSpec, dropFiles } from './support.mjs';
+import { launch, openAt, corpusFile, fileSpec, dropFiles, shownBytes } from './support.mjs';
 
 test('an animated GIF to WebP plays on both sides with the size saved', async (t) => {
   const path = corpusFile('special/animated-loop-gif-test-suite.gif');
@@ -17,7 +17,14 @@ test('an animated GIF to WebP plays on both sides with the size saved', async (t
     await dropFiles(page, [fileSpec(path)]);
     await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 60_000 });
     await page.waitForFunction(() => !document.getElementById('animation').hidden, null, { timeout: 20_000 });
-    assert.match(await page.textContent('#animation-caption'), /^Animation, 4 frames, playing on both sides: original .+, result .+\(.+\)\.$/);
+    // The size saved: the caption's sizes are the file's and the result's, and its change follows from them.
+    const caption = await page.textContent('#animation-caption');
+    const [, before, after, percent, way] = caption.match(/^Animation, 4 frames, playing on both sides: original (.+), result (.+) \((\d+\.\d+) % (smaller|larger)\)\.$/) ?? [];
+    assert.ok(before, caption);
+    assert.equal(before, await page.textContent('#original-size'));
+    assert.equal(after, await page.textContent('#result-size'));
+    const change = (shownBytes(after) / shownBytes(before) - 1) * 100;
+    assert.ok(Math.abs(Math.abs(change) - Number(percent)) < 1.5 && (change < 0) === (way === 'smaller'), `${caption}: ${change.toFixed(1)} %`);
     // Both sides load as images the browser plays: the GIF and the animated WebP, 100 × 100 each.
     const sizes = await page.waitForFunction(() => {
       const imgs = ['animation-original', 'animation-result'].map((id) => document.getElementById(id));

@@ -95,6 +95,31 @@ fn pack_16(image: &Rgba16) -> Packed {
     }
 }
 
+#[cfg(feature = "full")]
+/// The layout of `image` when [`candidates`] holds one, 8-bit RGB or RGBA: colour, more than 256
+/// colours. Found without packing, the scans stopping early on a photo, so that a split encode
+/// decides it in a moment; `None` for every other image (gray, a palette, 16 bits), whose layouts are
+/// ranked.
+pub fn sole_direct_layout(image: &Image) -> Option<ColorType> {
+    let Image::Rgba8(image) = image else {
+        return None;
+    };
+    let mut px = image.data().chunks_exact(4);
+    if px.clone().all(|p| p[0] == p[1] && p[1] == p[2]) {
+        return None;
+    }
+    let mut colors = std::collections::HashSet::new();
+    if !px.any(|p| colors.insert([p[0], p[1], p[2], p[3]]) && colors.len() > 256) {
+        return None;
+    }
+    let opaque = image.data().chunks_exact(4).all(|p| p[3] == 255);
+    Some(if opaque {
+        ColorType::Rgb
+    } else {
+        ColorType::Rgba
+    })
+}
+
 fn candidates_8(image: &Rgba8) -> Vec<Packed> {
     let px = image.data().chunks_exact(4);
     let opaque = px.clone().all(|p| p[3] == 255);

@@ -1,17 +1,23 @@
 //! One lossless PNG on several workers without shared memory, as pigz splits a zlib stream:
 //!
-//! 1. one worker looks at the whole image once ([`PngSplit::plan`]): the layout (the same
-//!    ranking the one-worker encode makes) and the filter strategy, and cuts the rows into bands;
+//! 1. one worker looks at the whole image once ([`PngSplit::plan`]): the layout (the one a
+//!    one-worker encode writes) and cuts the rows into bands. A colour image of more than 256
+//!    colours has one layout, found by a quick scan; every band then ranks the effort's filter
+//!    strategies on a sample of its own rows, as the one-worker encode ranks them on the whole
+//!    image's, so that no ranking runs before the bands start. Other images (gray, few colours)
+//!    are ranked whole here, layouts and strategies, as the one-worker encode ranks them;
 //! 2. every worker filters and compresses its band ([`PngSplit::band`]), given the one row before
-//!    it so that the band's first row is filtered exactly as in the whole image. Each band is raw
+//!    it so that the band's first row is filtered with the pixels above it. Each band is raw
 //!    DEFLATE ending on a sync flush (an empty stored block, so it ends on a byte boundary), the last
 //!    with the final block; its bytes come wrapped in IDAT chunks, with the Adler-32 of its input;
 //! 3. the parts are concatenated ([`join`]): the first band carries the signature, IHDR and the
 //!    zlib header, and the join adds one IDAT with the Adler-32s combined, and IEND.
 //!
-//! The filtered rows are exactly those of a one-worker encode with the same layout and strategy;
-//! the cost in bytes is each band starting with an empty 32 KiB window (its first matches cannot
-//! reach into the band before), a few bytes of sync flush and 12 bytes a chunk.
+//! The layout is the one-worker encode's, so the file decodes to the same pixels. The filtered
+//! rows are that encode's too when the strategy was ranked whole; ranked per band, a band may pick
+//! another strategy than the whole image's (its own rows' best). The cost in bytes is each band
+//! starting with an empty 32 KiB window (its first matches cannot reach into the band before), a few
+//! bytes of sync flush and 12 bytes a chunk.
 //!
 //! Only the 8-bit direct layouts (gray, gray and alpha, RGB, RGBA) are split: the palette and
 //! low-bit layouts are for images that compress quickly whole, and `plan` leaves those to one
@@ -28,17 +34,21 @@ use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
 
+/// The strategy code of a plan whose bands rank the strategies on their own rows.
+const RANKED_PER_BAND: u8 = 8;
+
 /// Fewest rows a band has: below that, the split's overhead is not worth a worker.
 const MIN_BAND_ROWS: usize = 64;
 
-/// How one PNG is cut for a split encode: the layout and strategy decided once for the whole
-/// image, and the rows of each band. Rebuilt in every worker from [`PngSplit::code`].
+/// How one PNG is cut for a split encode: the layout decided once for the whole image, the
+/// filter strategy too or else ranked by each band, and the rows of each band. Rebuilt in every worker from [`PngSplit::code`].
 #[derive(Debug, Clone)]
 pub struct PngSplit {
     width: u32,
     height: u32,
     color: ColorType,
-    strategy: Strategy,
+    /// `None`: each band ranks the effort's strategies on its own rows.
+    strategy: Option<Strategy>,
     settings: Settings,
     band_rows: usize,
 }
@@ -83,8 +93,8 @@ fn splits(settings: &Settings, width: u32, height: u32) -> bool {
 }
 
 impl PngSplit {
-    /// The plan for `image` over `workers` bands: the layout and filter strategy the one-worker
-    /// encode would choose (ranked on the whole image). `None` when the settings are not a plain
+    /// The plan for `image` over `workers` bands: the layout the one-worker encode would choose,
+    /// and its filter strategy when that is ranked whole (see the module's notes). `None` when the settings are not a plain
     /// lossless PNG encode (another format, a search, a resize), the layout is a palette or below
     /// 8 bits, or the image makes fewer than two bands of [`MIN_BAND_ROWS`] rows.
     pub fn plan(image: &Image, settings: &Settings, workers: usize) -> Option<Self> {
@@ -92,12 +102,22 @@ impl PngSplit {
         if !splits(settings, width, height) || band_rows(height, workers).is_none() {
             return None;
         }
+        if let Some(color) = reduce::sole_direct_layout(image) {
+            return Self::new(width, height, settings, workers, color, None);
+        }
         let candidates = reduce::candidates(image);
         let (packed, strategy) = write::best_plan(&candidates, settings.effort)?;
         if packed.depth != 8 {
             return None;
         }
-        Self::new(width, height, settings, workers, packed.color, strategy)
+        Self::new(
+            width,
+            height,
+            settings,
+            workers,
+            packed.color,
+            Some(strategy),
+        )
     }
 
     /// The plan [`code`](Self::code) describes, rebuilt in a band worker.
@@ -119,10 +139,11 @@ impl PngSplit {
             6 => ColorType::Rgba,
             _ => return Err(bad()),
         };
-        let strategy = u8::try_from(code & 0xff)
-            .ok()
-            .and_then(Strategy::from_code)
-            .ok_or_else(bad)?;
+        let strategy = match u8::try_from(code & 0xff) {
+            Ok(RANKED_PER_BAND) => None,
+            Ok(c) => Some(Strategy::from_code(c).ok_or_else(bad)?),
+            Err(_) => return Err(bad()),
+        };
         Self::new(width, height, settings, workers, color, strategy).ok_or_else(bad)
     }
 
@@ -132,24 +153,29 @@ impl PngSplit {
         settings: &Settings,
         workers: usize,
         color: ColorType,
-        strategy: Strategy,
+        strategy: Option<Strategy>,
     ) -> Option<Self> {
         if !splits(settings, width, height) || color == ColorType::Indexed {
             return None;
         }
-        Some(PngSplit {
+        let mut plan = PngSplit {
             width,
             height,
             color,
             strategy,
             settings: settings.clone(),
             band_rows: band_rows(height, workers)?,
-        })
+        };
+        // An effort with one strategy for the layout has nothing to rank.
+        plan.strategy = strategy.or_else(|| write::sole_strategy(&plan.layout(0), settings.effort));
+        Some(plan)
     }
 
-    /// The layout and strategy as one number (colour type << 8 | strategy), for the band workers.
+    /// The layout and strategy as one number (colour type << 8 | strategy, or 8 when the bands
+    /// rank it), for the band workers.
     pub fn code(&self) -> u32 {
-        (self.color as u32) << 8 | u32::from(self.strategy.code())
+        let strategy = self.strategy.map_or(RANKED_PER_BAND, Strategy::code);
+        (self.color as u32) << 8 | u32::from(strategy)
     }
 
     pub fn bands(&self) -> usize {
@@ -215,16 +241,20 @@ impl PngSplit {
                 )))
             }
         };
-        let layout = self.layout(rows.len());
+        let mut layout = self.layout(rows.len());
         let row_len = layout.row_bytes();
         let bpp = layout.bits_per_pixel().div_ceil(8).max(1);
-        let packed = self.pack(rgba);
+        layout.data = self.pack(rgba);
+        let strategy = self
+            .strategy
+            .unwrap_or_else(|| write::best_strategy(&layout, self.settings.effort));
+        let packed = layout.data;
         let mut filterer = Filterer::new(row_len, bpp);
         let mut deflater = Deflater::band(write::deflate_level(self.settings.effort));
         let zero = vec![0u8; row_len];
         let mut above: &[u8] = prev.as_deref().unwrap_or(&zero);
         for row in packed.chunks_exact(row_len) {
-            deflater.write(filterer.row(row, above, self.strategy));
+            deflater.write(filterer.row(row, above, strategy));
             above = row;
         }
         let last = index + 1 == self.bands();
@@ -417,6 +447,36 @@ mod tests {
         assert!(plan(photo_like(64, 300, false), &settings).is_some());
         settings.format = Format::Jpeg;
         assert!(plan(photo_like(64, 300, false), &settings).is_none());
+    }
+
+    #[test]
+    fn colour_photos_rank_strategies_per_band_and_others_whole() {
+        let mut settings = crate::Options::new(Format::Png).resolve().unwrap();
+        let code = |image: Rgba8, settings: &Settings| {
+            PngSplit::plan(&Image::Rgba8(image), settings, 2).map(|p| p.code())
+        };
+        assert_eq!(
+            code(photo_like(64, 300, false), &settings),
+            Some(2 << 8 | 8)
+        );
+        assert_eq!(code(photo_like(64, 300, true), &settings), Some(6 << 8 | 8));
+        // Gray: a palette and gray are ranked whole, with the strategies.
+        let gray: Vec<u8> = photo_like(64, 300, false)
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[0], p[0], 255])
+            .collect();
+        let gray = code(Rgba8::new(64, 300, gray).unwrap(), &settings);
+        assert!(
+            gray.is_none_or(|c| c >> 8 == 0 && c & 0xff != 8),
+            "{gray:?}"
+        );
+        // Fast effort has one strategy: nothing to rank.
+        settings.effort = Effort::Fast;
+        assert_eq!(
+            code(photo_like(64, 300, false), &settings),
+            Some(2 << 8 | 5)
+        );
     }
 
     #[test]

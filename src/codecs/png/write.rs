@@ -274,6 +274,27 @@ pub(super) fn best_plan(layouts: &[Packed], effort: Effort) -> Option<(&Packed, 
         .iter()
         .flat_map(|p| strategies(p, effort).into_iter().map(move |s| (p, s)))
         .collect();
+    rank(trials, effort)
+}
+
+#[cfg(feature = "full")]
+/// The strategy [`best_plan`] ranks first for this one layout: a split band ranks its own rows.
+pub(super) fn best_strategy(packed: &Packed, effort: Effort) -> Strategy {
+    let trials = strategies(packed, effort).into_iter().map(|s| (packed, s));
+    rank(trials.collect(), effort).map_or(Strategy::Fixed(0), |(_, s)| s)
+}
+
+#[cfg(feature = "full")]
+/// The effort's one strategy for this layout, `None` when it ranks several.
+pub(super) fn sole_strategy(packed: &Packed, effort: Effort) -> Option<Strategy> {
+    match strategies(packed, effort)[..] {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+/// The trial whose sample compresses smallest (the first of equals), compressed at a cheaper level.
+fn rank(trials: Vec<(&Packed, Strategy)>, effort: Effort) -> Option<(&Packed, Strategy)> {
     let (rank_level, sixteenths) = match effort {
         Effort::Max => (Level::Default, 4),
         _ => (Level::Default, 1),
