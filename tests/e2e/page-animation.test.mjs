@@ -1,10 +1,13 @@
-// An animated GIF to WebP on the page: the result stays animated (every frame), and both files play
-// side by side under the viewer with the size saved (the viewer's canvases show one frame).
+// An animated GIF to WebP, and to APNG, on the page: the result stays animated (every frame), and both
+// files play side by side under the viewer with the size saved (the viewer's canvases show one frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openAt, corpusFile, fileSpec, dropFiles, shownBytes } from './support.mjs';
 
-test('an animated GIF to WebP plays on both sides with the size saved', async (t) => {
+/** The chunk that makes each output animated: WebP's ANIM, APNG's acTL. */
+const ANIMATED = { webp: 'ANIM', apng: 'acTL' };
+
+for (const [format, chunk] of Object.entries(ANIMATED)) test(`an animated GIF to ${format} plays on both sides with the size saved`, async (t) => {
   const path = corpusFile('special/animated-loop-gif-test-suite.gif');
   if (!path) {
     t.skip('no corpus');
@@ -13,7 +16,7 @@ test('an animated GIF to WebP plays on both sides with the size saved', async (t
   const env = await launch();
   try {
     const page = await openAt(env, '/', { width: 1100, height: 850 });
-    await page.selectOption('#format', 'webp');
+    await page.selectOption('#format', format);
     await dropFiles(page, [fileSpec(path)]);
     await page.waitForFunction(() => document.querySelector('.figures').dataset.state === 'done', null, { timeout: 60_000 });
     await page.waitForFunction(() => !document.getElementById('animation').hidden, null, { timeout: 20_000 });
@@ -25,7 +28,12 @@ test('an animated GIF to WebP plays on both sides with the size saved', async (t
     assert.equal(after, await page.textContent('#result-size'));
     const change = (shownBytes(after) / shownBytes(before) - 1) * 100;
     assert.ok(Math.abs(Math.abs(change) - Number(percent)) < 1.5 && (change < 0) === (way === 'smaller'), `${caption}: ${change.toFixed(1)} %`);
-    // Both sides load as images the browser plays: the GIF and the animated WebP, 100 × 100 each.
+    // The result played is the file downloaded (one object URL), and that file is animated: its bytes
+    // hold the animation chunk.
+    assert.equal(await page.getAttribute('#animation-result', 'src'), await page.getAttribute('#download', 'href'));
+    const { name, bytes } = await page.download('#download');
+    assert.ok(Buffer.from(bytes).includes(chunk), `${name} (${bytes.length} B) has no ${chunk} chunk`);
+    // Both sides load as images the browser plays: the GIF and the animated result, 100 × 100 each.
     const sizes = await page.waitForFunction(() => {
       const imgs = ['animation-original', 'animation-result'].map((id) => document.getElementById(id));
       return imgs.every((i) => i.complete && i.naturalWidth > 0) && imgs.map((i) => [i.naturalWidth, i.naturalHeight]);
