@@ -191,6 +191,23 @@ struct Pass {
     lowest: Option<f64>,
 }
 
+impl Pass {
+    /// This pass as a search probe, made with `settings`.
+    fn probe(&self, settings: &Settings) -> Probe {
+        Probe {
+            format: settings.format,
+            lossless: Some(settings.lossless),
+            quality: (!settings.lossless).then_some(settings.quality),
+            colors: None,
+            width: self.width,
+            height: self.height,
+            bytes: self.data.len(),
+            score: self.score,
+            psnr: Some(psnr_from_mse(self.mse)),
+        }
+    }
+}
+
 fn open<'a>(bytes: &'a [u8], kind: &Kind, settings: &Settings) -> Result<Source<'a>> {
     Ok(match kind {
         Kind::Gif => Source::Gif(Box::new(GifFrames::open(bytes, &settings.limits)?)),
@@ -355,17 +372,7 @@ pub(crate) fn compress(
     let mut probes = Vec::new();
     let mut run = |s: Settings| -> Result<(Pass, Settings)> {
         let pass = encode_pass(bytes, &kind, frames, &s)?;
-        let probe = Probe {
-            format: Format::Webp,
-            lossless: Some(s.lossless),
-            quality: (!s.lossless).then_some(s.quality),
-            colors: None,
-            width: pass.width,
-            height: pass.height,
-            bytes: pass.data.len(),
-            score: pass.score,
-            psnr: Some(psnr_from_mse(pass.mse)),
-        };
+        let probe = pass.probe(&s);
         progress(&probe);
         probes.push(probe);
         Ok((pass, s))
@@ -475,17 +482,7 @@ fn apng(
         ..settings.clone()
     };
     let pass = encode_pass(bytes, kind, frames, &used)?;
-    progress(&Probe {
-        format: Format::Apng,
-        lossless: Some(true),
-        quality: None,
-        colors: None,
-        width: pass.width,
-        height: pass.height,
-        bytes: pass.data.len(),
-        score: pass.score,
-        psnr: Some(psnr_from_mse(pass.mse)),
-    });
+    progress(&pass.probe(&used));
     if let Some(budget) = settings.max_bytes {
         if pass.data.len() as u64 > budget {
             return Err(Error::LimitExceeded(format!(

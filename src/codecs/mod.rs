@@ -2,6 +2,8 @@
 //! options each format reads, the source of the validator, the API types and the page's controls.
 
 mod avif;
+#[cfg(feature = "full")]
+mod canvas;
 #[cfg(feature = "avif")]
 pub(crate) use avif::encode_tuned as avif_tuned;
 mod jpeg;

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::reduce::{indexed_from_palette, ColorType, Packed};
 use super::write::{best_idat, chunk, head, IDAT_CHUNK};
+use crate::codecs::canvas::{changed_rect, zeroed, Placed};
 use crate::error::{Error, Result};
 use crate::limits::rgba_len;
 use crate::options::Effort;
@@ -70,18 +71,6 @@ fn key(p: &[u8]) -> u32 {
     }
 }
 
-/// A frame to be written.
-struct Frame {
-    x: u32,
-    y: u32,
-    width: u32,
-    height: u32,
-    /// Milliseconds.
-    duration: u32,
-    blend: bool,
-    zlib: Vec<u8>,
-}
-
 /// Builds an APNG from whole canvases (RGBA8), one at a time.
 pub(crate) struct ApngEncoder {
     width: u32,
@@ -91,7 +80,8 @@ pub(crate) struct ApngEncoder {
     /// The canvas as a viewer shows it after the frames so far (transparent pixels zeroed when
     /// indexed: the colour under them is not kept).
     shown: Vec<u8>,
-    frames: Vec<Frame>,
+    /// Each frame's zlib stream.
+    frames: Vec<Placed<Vec<u8>>>,
 }
 
 /// The longest duration one frame holds: 65,535 hundredths of a second.
@@ -101,18 +91,12 @@ impl ApngEncoder {
     /// # Errors
     /// [`Error::LimitExceeded`] when the canvas cannot be held.
     pub(crate) fn new(width: u32, height: u32, layout: Layout, effort: Effort) -> Result<Self> {
-        let len = rgba_len(width, height)?;
-        let mut shown = Vec::new();
-        shown.try_reserve_exact(len).map_err(|_| {
-            Error::LimitExceeded(format!("not enough memory for {len} bytes of pixels"))
-        })?;
-        shown.resize(len, 0);
         Ok(ApngEncoder {
             width,
             height,
             layout,
             effort,
-            shown,
+            shown: zeroed(rgba_len(width, height)?)?,
             frames: Vec::new(),
         })
     }
@@ -147,7 +131,9 @@ impl ApngEncoder {
         let (x0, y0, x1, y1) = if self.frames.is_empty() {
             // The first frame is the default image: the whole canvas.
             (0, 0, self.width, self.height)
-        } else if let Some(rect) = changed_rect(&self.shown, &next, self.width, self.height) {
+        } else if let Some(rect) =
+            changed_rect(&self.shown, &next, self.width, self.height, |a, b| a == b)
+        {
             rect
         } else {
             let last = self.frames.last_mut().expect("not the first frame");
@@ -195,14 +181,14 @@ impl ApngEncoder {
                 }
             }
         }
-        self.frames.push(Frame {
+        self.frames.push(Placed {
             x: x0,
             y: y0,
             width: w,
             height: h,
             duration,
             blend,
-            zlib,
+            data: zlib,
         });
         self.shown = next;
         Ok(&self.shown)
@@ -279,7 +265,7 @@ impl ApngEncoder {
                 data: Vec::new(),
             },
         };
-        let total: usize = self.frames.iter().map(|f| f.zlib.len() + 64).sum();
+        let total: usize = self.frames.iter().map(|f| f.data.len() + 64).sum();
         let mut out = Vec::with_capacity(total + 1024);
         head(&mut out, &header, icc);
         let mut actl = Vec::with_capacity(8);
@@ -303,7 +289,7 @@ impl ApngEncoder {
             fctl.extend([0, u8::from(f.blend)]);
             chunk(&mut out, b"fcTL", &fctl);
             sequence += 1;
-            for part in f.zlib.chunks(IDAT_CHUNK) {
+            for part in f.data.chunks(IDAT_CHUNK) {
                 if i == 0 {
                     chunk(&mut out, b"IDAT", part);
                 } else {
@@ -318,34 +304,6 @@ impl ApngEncoder {
         chunk(&mut out, b"IEND", &[]);
         Ok(out)
     }
-}
-
-/// The rectangle `[x0, x1) x [y0, y1)` holding every pixel that differs, or `None`.
-fn changed_rect(
-    before: &[u8],
-    after: &[u8],
-    width: u32,
-    height: u32,
-) -> Option<(u32, u32, u32, u32)> {
-    let stride = width as usize * 4;
-    let row = |y: u32| y as usize * stride..(y as usize + 1) * stride;
-    let differs = |y: u32| before[row(y)] != after[row(y)];
-    let y0 = (0..height).find(|&y| differs(y))?;
-    let y1 = (y0..height).rev().find(|&y| differs(y))? + 1;
-    let (mut x0, mut x1) = (width, 0);
-    for y in y0..y1 {
-        let pairs = || {
-            before[row(y)]
-                .chunks_exact(4)
-                .zip(after[row(y)].chunks_exact(4))
-        };
-        if let Some(first) = pairs().position(|(b, a)| a != b) {
-            x0 = x0.min(first as u32);
-            let last = pairs().rposition(|(b, a)| a != b).unwrap_or(first);
-            x1 = x1.max(last as u32 + 1);
-        }
-    }
-    Some((x0, y0, x1, y1))
 }
 
 #[cfg(test)]

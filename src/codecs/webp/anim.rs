@@ -11,23 +11,13 @@
 //! draw it, so the caller can measure what is shown against what was asked for.
 
 use super::{ffi, params, riff, MAX_SIDE};
+use crate::codecs::canvas::{changed_rect, zeroed, Placed};
 use crate::error::{Error, Result};
 use crate::limits::{rgba_len, Limits};
 use crate::options::Settings;
 
 /// The longest duration one `ANMF` frame holds, in milliseconds (24 bits).
 const MAX_DURATION: u32 = (1 << 24) - 1;
-
-/// A frame to be written.
-struct Pending {
-    x: u32,
-    y: u32,
-    width: u32,
-    height: u32,
-    duration: u32,
-    blend: bool,
-    still: Vec<u8>,
-}
 
 /// Builds an animated WebP from whole canvases, one at a time.
 pub(crate) struct Encoder {
@@ -38,7 +28,8 @@ pub(crate) struct Encoder {
     previous: Vec<u8>,
     /// The canvas as a decoder shows it after the frames so far.
     shown: Vec<u8>,
-    frames: Vec<Pending>,
+    /// Each frame's still WebP.
+    frames: Vec<Placed<Vec<u8>>>,
     alpha: bool,
 }
 
@@ -83,7 +74,7 @@ impl Encoder {
         }
         self.alpha |= canvas.chunks_exact(4).any(|p| p[3] != 255);
         let duration = duration.min(MAX_DURATION);
-        let changed = changed_rect(&self.previous, canvas, self.width, self.height);
+        let changed = changed_rect(&self.previous, canvas, self.width, self.height, same);
         let Some((x0, y0, x1, y1)) = changed else {
             // Nothing changed: the previous frame shows longer.
             if let Some(last) = self.frames.last_mut() {
@@ -95,14 +86,14 @@ impl Encoder {
             // A first frame that is all transparent, or a duration over 24 bits: one transparent
             // pixel, blended, changes nothing.
             let still = ffi::encode_rgba(&[0; 4], 1, 1, &self.params)?;
-            self.frames.push(Pending {
+            self.frames.push(Placed {
                 x: 0,
                 y: 0,
                 width: 1,
                 height: 1,
                 duration,
                 blend: true,
-                still,
+                data: still,
             });
             return Ok(&self.shown);
         };
@@ -155,14 +146,14 @@ impl Encoder {
         ffi::decode_rgba_into(&still, &mut pixels)?;
         draw(&mut self.shown, self.width, &pixels, x0, y0, w, blend);
         self.previous.copy_from_slice(canvas);
-        self.frames.push(Pending {
+        self.frames.push(Placed {
             x: x0,
             y: y0,
             width: w,
             height: h,
             duration,
             blend,
-            still,
+            data: still,
         });
         Ok(&self.shown)
     }
@@ -199,7 +190,7 @@ impl Encoder {
                     height: f.height,
                     duration: f.duration,
                     blend: f.blend,
-                    still: &f.still,
+                    still: &f.data,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -218,40 +209,6 @@ impl Encoder {
 /// Two pixels look the same: equal, or both fully transparent.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a == b || (a[3] == 0 && b[3] == 0)
-}
-
-/// The rectangle `[x0, x1) x [y0, y1)` holding every pixel that differs, or `None`.
-fn changed_rect(
-    before: &[u8],
-    after: &[u8],
-    width: u32,
-    height: u32,
-) -> Option<(u32, u32, u32, u32)> {
-    let stride = width as usize * 4;
-    let differs = |y: u32| {
-        let r = y as usize * stride..(y as usize + 1) * stride;
-        before[r.clone()]
-            .chunks_exact(4)
-            .zip(after[r].chunks_exact(4))
-            .position(|(b, a)| !same(a, b))
-    };
-    let y0 = (0..height).find(|&y| differs(y).is_some())?;
-    let y1 = (y0..height).rev().find(|&y| differs(y).is_some())? + 1;
-    let (mut x0, mut x1) = (width, 0);
-    for y in y0..y1 {
-        let r = y as usize * stride..(y as usize + 1) * stride;
-        let pairs = || {
-            before[r.clone()]
-                .chunks_exact(4)
-                .zip(after[r.clone()].chunks_exact(4))
-        };
-        if let Some(first) = pairs().position(|(b, a)| !same(a, b)) {
-            x0 = x0.min(first as u32);
-            let last = pairs().rposition(|(b, a)| !same(a, b)).unwrap_or(first);
-            x1 = x1.max(last as u32 + 1);
-        }
-    }
-    Some((x0, y0, x1, y1))
 }
 
 /// Draws a `w` x `h` frame at `(x, y)` on a canvas `width` wide: replacing its rectangle, or
@@ -281,15 +238,6 @@ fn draw(canvas: &mut [u8], width: u32, frame: &[u8], x: u32, y: u32, w: u32, ble
             }
         }
     }
-}
-
-fn zeroed(len: usize) -> Result<Vec<u8>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| {
-        Error::LimitExceeded(format!("not enough memory for {len} bytes of pixels"))
-    })?;
-    v.resize(len, 0);
-    Ok(v)
 }
 
 /// An animated WebP's frames as whole canvases, drawn as a viewer draws them.
@@ -407,13 +355,16 @@ mod tests {
         let (w, h) = (5u32, 4u32);
         let before = vec![0u8; (w * h * 4) as usize];
         let mut after = before.clone();
-        assert_eq!(changed_rect(&before, &after, w, h), None);
+        assert_eq!(changed_rect(&before, &after, w, h, same), None);
         // Colour under a transparent pixel is not a change.
         after[4 * 7..4 * 7 + 3].copy_from_slice(&[9, 9, 9]);
-        assert_eq!(changed_rect(&before, &after, w, h), None);
+        assert_eq!(changed_rect(&before, &after, w, h, same), None);
         after[(4 * 7) + 3] = 255; // (2, 1)
         after[(4 * 18) + 3] = 1; // (3, 3)
-        assert_eq!(changed_rect(&before, &after, w, h), Some((2, 1, 4, 4)));
+        assert_eq!(
+            changed_rect(&before, &after, w, h, same),
+            Some((2, 1, 4, 4))
+        );
     }
 
     #[test]
