@@ -348,15 +348,19 @@ fn frames_times_pixels_are_limited() {
     assert_eq!(webp_frames(&r.data).1, 1);
 }
 
+/// The corpus's animated GIFs (none, with SKIP printed, outside CI without the corpus).
+fn corpus_gifs() -> Vec<std::path::PathBuf> {
+    common::corpus_files("special")
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "gif"))
+        .collect()
+}
+
 /// The corpus's animated GIFs: lossless WebP smaller than the GIF (the target), frame for
 /// frame; the lossy figures printed beside it.
 #[test]
 fn corpus_gifs_become_smaller_lossless_animations() {
-    let files: Vec<_> = common::corpus_files("special")
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "gif"))
-        .collect();
-    for path in files {
+    for path in corpus_gifs() {
         let gif = std::fs::read(&path).unwrap();
         let reference = gif_reference(&gif);
         let r = compress(&gif, &webp(true)).unwrap();
@@ -531,11 +535,7 @@ fn a_still_image_as_apng_is_a_png_and_budgets_are_checked() {
 /// The corpus's animated GIFs to APNG, frame for frame; its size beside the GIF's printed.
 #[test]
 fn corpus_gifs_become_exact_apngs() {
-    let files: Vec<_> = common::corpus_files("special")
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "gif"))
-        .collect();
-    for path in files {
+    for path in corpus_gifs() {
         let gif = std::fs::read(&path).unwrap();
         let reference = gif_reference(&gif);
         let r = compress(&gif, &apng()).unwrap();
