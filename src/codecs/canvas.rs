@@ -45,6 +45,17 @@ pub(crate) fn changed_rect(
     Some((x0, y0, x1, y1))
 }
 
+/// [`Error::InvalidInput`] unless `canvas` is RGBA8 of `width` x `height`.
+pub(crate) fn check_frame(canvas: &[u8], width: u32, height: u32) -> Result<()> {
+    if canvas.len() as u64 != u64::from(width) * u64::from(height) * 4 {
+        return Err(Error::InvalidInput(format!(
+            "an animation frame of {} bytes for a {width} x {height} canvas",
+            canvas.len()
+        )));
+    }
+    Ok(())
+}
+
 /// `len` zero bytes, or [`Error::LimitExceeded`] when they cannot be had.
 pub(crate) fn zeroed(len: usize) -> Result<Vec<u8>> {
     let mut v = Vec::new();

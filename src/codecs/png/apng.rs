@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::reduce::{indexed_from_palette, ColorType, Packed};
 use super::write::{best_idat, chunk, head, IDAT_CHUNK};
-use crate::codecs::canvas::{changed_rect, zeroed, Placed};
+use crate::codecs::canvas::{changed_rect, check_frame, zeroed, Placed};
 use crate::error::{Error, Result};
 use crate::limits::rgba_len;
 use crate::options::Effort;
@@ -111,14 +111,7 @@ impl ApngEncoder {
     /// # Errors
     /// [`Error::InvalidInput`] for a buffer of the wrong size or a colour outside the palette.
     pub(crate) fn push(&mut self, canvas: &[u8], duration: u32) -> Result<&[u8]> {
-        if canvas.len() != self.shown.len() {
-            return Err(Error::InvalidInput(format!(
-                "an animation frame of {} bytes for a {} x {} canvas",
-                canvas.len(),
-                self.width,
-                self.height
-            )));
-        }
+        check_frame(canvas, self.width, self.height)?;
         let duration = duration.min(MAX_DURATION);
         let indexed = matches!(self.layout, Layout::Indexed(_));
         // What this canvas looks like in the file's layout.

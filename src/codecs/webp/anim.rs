@@ -11,7 +11,7 @@
 //! draw it, so the caller can measure what is shown against what was asked for.
 
 use super::{ffi, params, riff, MAX_SIDE};
-use crate::codecs::canvas::{changed_rect, zeroed, Placed};
+use crate::codecs::canvas::{changed_rect, check_frame, zeroed, Placed};
 use crate::error::{Error, Result};
 use crate::limits::{rgba_len, Limits};
 use crate::options::Settings;
@@ -64,14 +64,7 @@ impl Encoder {
     /// # Errors
     /// [`Error::InvalidInput`] for a buffer of the wrong size, [`Error::Encode`] if libwebp fails.
     pub(crate) fn push(&mut self, canvas: &[u8], duration: u32) -> Result<&[u8]> {
-        if canvas.len() != self.previous.len() {
-            return Err(Error::InvalidInput(format!(
-                "an animation frame of {} bytes for a {} x {} canvas",
-                canvas.len(),
-                self.width,
-                self.height
-            )));
-        }
+        check_frame(canvas, self.width, self.height)?;
         self.alpha |= canvas.chunks_exact(4).any(|p| p[3] != 255);
         let duration = duration.min(MAX_DURATION);
         let changed = changed_rect(&self.previous, canvas, self.width, self.height, same);
