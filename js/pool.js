@@ -63,11 +63,12 @@ export class WorkerPool {
    * receives the progress messages the job posts before its result. `pin`: an object shared by jobs
    * that must run in one worker (the first sets `pin.worker`; the others wait for that worker, and
    * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
+   * `early`: a compress also posts its file before scoring it, as a progress message `{ encoded }`.
    */
-  run(op, args, { signal, transfer = [], onProgress, pin } = {}) {
+  run(op, args, { signal, transfer = [], onProgress, early = false, pin } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, pin, resolve, reject, onAbort: null };
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -124,7 +125,7 @@ export class WorkerPool {
       // and terminates its worker.
       this.#busy.set(worker, job);
       try {
-        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
+        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early }, job.transfer);
       } catch (e) {
         // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
         // was, so it goes back to idle and only this job fails.
