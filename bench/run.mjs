@@ -15,10 +15,11 @@ import { avifStage, avifSummary, avifMarkdown } from './avif.mjs';
 const quick = process.argv.includes('--quick');
 // `--only avif`: the AVIF stage alone (its figures for src/codecs/avif-notes.md), without the rest;
 // `--only png12`: the 12 MP lossless PNG alone, on one worker and split over two; `--only score`: the
-// SSIMULACRA2 timings alone (the wasm on the page's thread, the package on one worker and split over two).
+// SSIMULACRA2 timings alone (the wasm on the page's thread, the package on one worker and split over two);
+// `--only jpeg`: the speed image's JPEG through the package alone, on one worker and split over two.
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
-if (only && !['avif', 'png12', 'score'].includes(only)) throw new Error(`--only takes "avif", "png12" or "score", not ${only}`);
+if (only && !['avif', 'png12', 'score', 'jpeg'].includes(only)) throw new Error(`--only takes "avif", "png12", "score" or "jpeg", not ${only}`);
 // `--pkg DIR`: benchmark another build of ours (e.g. one with different target features) in place of pkg/.
 const pkgArg = process.argv.indexOf('--pkg');
 const pkgDir = pkgArg > 0 ? resolve(process.argv[pkgArg + 1]) : join(root, 'pkg');
@@ -57,6 +58,7 @@ const results = {
 try {
   if (only === 'png12') await png12Stage();
   else if (only === 'score') await scoreStage();
+  else if (only === 'jpeg') await jpegStage();
   else {
     if (only !== 'avif') await otherStages();
     results.avif = await avifStage(openPage, p, quick, log);
@@ -100,6 +102,22 @@ async function scoreStage() {
   const s = p.speed;
   await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
   await scores(page, s);
+  await page.close();
+}
+
+/** The speed image's JPEG through the package: one worker, then split over two; medians and their ratio. */
+async function jpegStage() {
+  const page = await openPage();
+  const s = p.speed;
+  await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
+  const median = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  const ms = {};
+  for (const codec of ['ours-1w', 'ours-2w']) {
+    const r = await page.evaluate(([n, c, q, w, k]) => bench.time(n, c, q, w, k), [s.name, codec, s.quality, s.warmup, s.runs]);
+    ms[codec] = median(r.times);
+    log(`${codec} on ${s.name}: ${r.bytes} bytes, median ${ms[codec].toFixed(0)} ms of ${r.times.map((t) => t.toFixed(0)).join(', ')}`);
+  }
+  log(`JPEG split over 2 workers: ${(ms['ours-1w'] / ms['ours-2w']).toFixed(2)}x one worker's speed (load ${loadavg()[0].toFixed(2)})`);
   await page.close();
 }
 
@@ -162,8 +180,8 @@ async function otherStages() {
   results.memory.all = await page.evaluate(() => bench.oursMemory());
   await page.close();
 }
-// The PNG or score figures alone are logged above; no report is written.
-if (only === 'png12' || only === 'score') process.exit(0);
+// The PNG, score or JPEG figures alone are logged above; no report is written.
+if (only === 'png12' || only === 'score' || only === 'jpeg') process.exit(0);
 results.seconds = (Date.now() - started) / 1000;
 results.load.after = loadavg()[0];
 results.summary = only ? {} : summarise(results);

@@ -165,19 +165,27 @@ function describe(value) {
 }
 
 /**
- * The bytes of an input as a Uint8Array. Going to a worker they must own their buffer so it can be
- * transferred: the caller's ArrayBuffer is copied once (never detached) unless `transfer` hands it over.
- * Inputs from another realm (an iframe's) are taken as this realm's are.
+ * The bytes of an input as a Uint8Array (`view`), not copied, and whether their buffer is ours to give
+ * away (`owned`: read from a Blob, or handed over with `transfer`). Inputs from another realm (an
+ * iframe's) are taken as this realm's are.
  */
-async function inputBytes(input, { toWorker, transfer }, what = 'input') {
-  if (isBlob(input)) return new Uint8Array(await Blob.prototype.arrayBuffer.call(input));
+async function inputView(input, { toWorker, transfer }, what) {
+  if (isBlob(input)) return { view: new Uint8Array(await Blob.prototype.arrayBuffer.call(input)), owned: true };
   const buffer = isArrayBuffer(input) || isSharedBuffer(input) ? input : ArrayBuffer.isView(input) ? input.buffer : null;
   if (!buffer) throw named('InvalidInput', `${what} must be a File, Blob, ArrayBuffer or Uint8Array, got ${describe(input)}`);
   if (isDetached(buffer)) throw named('InvalidInput', `${what}'s ArrayBuffer is detached (it was transferred or freed): pass bytes that are still yours`);
   const view = buffer === input ? new Uint8Array(input) : new Uint8Array(buffer, input.byteOffset, input.byteLength);
-  if (!toWorker) return view;
   const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength && isArrayBuffer(buffer);
-  return transfer && whole ? view : view.slice();
+  return { view, owned: Boolean(toWorker && transfer && whole) };
+}
+
+/**
+ * The bytes of an input as a Uint8Array. Going to a worker they must own their buffer so it can be
+ * transferred: the caller's ArrayBuffer is copied once (never detached) unless `transfer` hands it over.
+ */
+async function inputBytes(input, o, what = 'input') {
+  const { view, owned } = await inputView(input, o, what);
+  return !o.toWorker || owned ? view : view.slice();
 }
 
 /** A width or height: a whole number of pixels from 1 to 2³²−1, never wrapped or truncated. */
@@ -282,14 +290,16 @@ export async function encode(rgba, width, height, options) {
   const o = split(options);
   dimension('width', width);
   dimension('height', height);
-  const bytes = await inputBytes(rgba, o, 'rgba');
+  // Not copied yet: a split copies each band from it as it sends it, so no byte is copied twice.
+  const { view, owned } = await inputView(rgba, o, 'rgba');
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
-  if (o.spread && lanes > 1 && width * height >= SPLIT_PIXELS && bytes.length === width * height * 4) {
+  if (o.spread && lanes > 1 && width * height >= SPLIT_PIXELS && view.length === width * height * 4) {
     const pinned = (op, args, transfer, pin) => run(op, args, transfer, { ...o.run, pin });
     const splitter = o.wasmOptions.format === 'png' ? encodePngSplit : encodeJpegSplit;
-    const joined = await splitter(pinned, bytes, width, height, o.wasmOptions, lanes);
+    const joined = await splitter(pinned, view, width, height, o.wasmOptions, lanes, owned);
     if (joined) return joined;
   }
+  const bytes = !o.toWorker || owned ? view : view.slice();
   return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);
 }
 

@@ -242,10 +242,11 @@ function showsColour(rgba) {
 /**
  * One JPEG over several workers, without shared memory. `run(op, args, transfer, pin)` runs a wasm
  * call on a free worker, or with `pin` (WorkerPool's) on the worker an earlier call with that pin ran
- * on. `rgba` is handed over: its buffer may be transferred to a worker. The wasm cuts the image into
- * one band of rows per worker (`jpegSplit`), each ending on a restart marker; every worker is sent only
- * its band's rows (a copy each, posted before the next is made; the last band's in `rgba`'s own buffer
- * when no second pass can need them), quantises them, keeps the coefficients in its wasm and hands back
+ * on. `rgba` is read while the bands are sent (the caller's own bytes: nothing copies them whole);
+ * when `owned`, its buffer may be transferred to a worker. The wasm cuts the image into one band of rows
+ * per worker (`jpegSplit`), each ending on a restart marker; every worker is sent only its band's rows
+ * (a copy each, posted before the next is made, so the first worker starts after a copy of its band
+ * alone; the last band's in `rgba`'s own buffer when `owned` and no second pass can need them), quantises them, keeps the coefficients in its wasm and hands back
  * the band's symbol counts (4 KB); the counts are added up here (the optimal Huffman tables of the whole
  * image), and every band is coded with them by the worker that holds it. The parts, joined, are the
  * file one worker writes with the same restart interval, and decode to the pixels of a plain encode;
@@ -254,7 +255,7 @@ function showsColour(rgba) {
  * the bands' rows while they are sent, and the parts. Resolves null (before anything is transferred)
  * when the wasm does not split these options or this size: encode whole instead.
  */
-export async function encodeJpegSplit(run, rgba, width, height, options, workers) {
+export async function encodeJpegSplit(run, rgba, width, height, options, workers, owned = false) {
   // Options the wasm refuses (and an abort) are reported by the plain encode the caller falls back to.
   const bands = await run('jpegSplit', [width, height, options, workers], []).catch(() => null);
   if (!bands) return null;
@@ -268,7 +269,7 @@ export async function encodeJpegSplit(run, rgba, width, height, options, workers
   const quantise = async (gray) => {
     const calls = [];
     for (const [index, [start, end]] of bands.entries()) {
-      const last = colour && index === bands.length - 1;
+      const last = owned && colour && index === bands.length - 1;
       const rows = last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
       const call = run('jpegBandQuantise', [width, height, options, workers, gray, index, token, rows], [rows.buffer], pins[index]);
       call.catch(() => {}); // handled by Promise.all below, once every band is sent
@@ -323,7 +324,7 @@ export function adler32Combine(a, b, lengthB) {
  * image once (`pngSplit`: the layout a one-worker encode picks, and one band of rows per worker; the
  * image is copied to it; a colour photo's layout takes one quick scan, and its filter strategy is ranked
  * by each band on its own rows); then every worker is sent its band's rows and the row before them (a
- * copy each, the last band's in `rgba`'s own buffer), filters them (the row before is the first row's
+ * copy each, the last band's in `rgba`'s own buffer when `owned`), filters them (the row before is the first row's
  * row above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final
  * block), wrapped in IDAT chunks, with their Adler-32. Here the parts are joined, then one IDAT holding
  * the Adler-32s combined, and IEND. The file decodes to the pixels of a one-worker encode; each band
@@ -333,7 +334,7 @@ export function adler32Combine(a, b, lengthB) {
  * and its match cache) and its part of the file. Resolves null when the wasm does not split these
  * options, this image or this size: encode whole instead.
  */
-export async function encodePngSplit(run, rgba, width, height, options, workers) {
+export async function encodePngSplit(run, rgba, width, height, options, workers, owned = false) {
   const whole = rgba.slice();
   const plan = await run('pngSplit', [whole, width, height, options, workers], [whole.buffer]).catch(() => null);
   if (!plan) return null;
@@ -341,7 +342,7 @@ export async function encodePngSplit(run, rgba, width, height, options, workers)
   const calls = [];
   for (const [index, [start, end]] of plan.bands.entries()) {
     const last = index === plan.bands.length - 1;
-    const rows = last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
+    const rows = owned && last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
     const prev = index === 0 ? new Uint8Array(0) : rgba.slice((start - 1) * rowBytes, start * rowBytes);
     const call = run('pngBand', [width, height, options, workers, plan.plan, index, rows, prev], [rows.buffer, prev.buffer]);
     call.catch(() => {}); // handled by Promise.all below, once every band is sent

@@ -245,15 +245,18 @@ export async function splitEncode(page) {
     const started = performance.now();
     const split = await encode(data, width, height, { format: 'jpeg', split: true });
     const ms = performance.now() - started;
+    // Handed over (`transfer: true`), the input's own buffer may carry the last band: the same file.
+    const handed = await encode(data.slice(), width, height, { format: 'jpeg', split: true, transfer: true });
     const plain = await encode(data, width, height, { format: 'jpeg' }); // one worker unless asked
     const whole = await encode(data, width, height, { format: 'jpeg', mainThread: true });
     terminate();
     await init({ workers: Math.min(4, Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)) });
     const dri = (file) => file.findIndex((b, i) => b === 0xff && file[i + 1] === 0xdd) > 0;
     const [a, b] = [(await decode(split)).data, (await decode(whole)).data];
-    return { restarts: dri(split), unasked: !dri(plain) && plain.length === whole.length, same: a.length === b.length && a.every((v, i) => v === b[i]), split: split.length, whole: whole.length, ms };
+    return { handed: handed.length === split.length && handed.every((v, i) => v === split[i]), restarts: dri(split), unasked: !dri(plain) && plain.length === whole.length, same: a.length === b.length && a.every((v, i) => v === b[i]), split: split.length, whole: whole.length, ms };
   });
   assert.ok(out.restarts, 'the file was written in bands (a restart interval)');
+  assert.ok(out.handed, 'with transfer: true the split writes the same file');
   assert.ok(out.unasked, 'without split: true the same encode is written whole, as on the main thread');
   assert.ok(out.same, 'the split file decodes to the pixels of a one-worker encode');
   assert.ok(out.split / out.whole - 1 < 0.002, `the split costs ${out.split} vs ${out.whole} bytes`);

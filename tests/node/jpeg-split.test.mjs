@@ -44,8 +44,12 @@ const djpeg = (jpeg) => (djpegAvailable ? execFileSync('djpeg', ['-pnm'], { inpu
 
 async function check(rgba, width, height, options, workers, label) {
   const plain = core.encode(rgba.slice(), width, height, options);
-  const joined = await encodeJpegSplit(run, rgba.slice(), width, height, options, workers);
+  const input = rgba.slice();
+  const joined = await encodeJpegSplit(run, input, width, height, options, workers);
   assert.ok(joined, `${label}: split`);
+  assert.equal(input.length, rgba.length, `${label}: the caller's bytes are read (copied a band at a time), not given away`);
+  // `owned` (encode()'s `transfer: true`): the last band may go in the input's own buffer; the same file.
+  assert.deepEqual(await encodeJpegSplit(run, rgba.slice(), width, height, options, workers, true), joined, `${label}: owned input`);
   assert.deepEqual(core.decode(joined).data, core.decode(plain).data, `${label}: our decoder`);
   if (djpegAvailable) assert.ok(djpeg(joined).equals(djpeg(plain)), `${label}: djpeg`);
   const cost = joined.length / plain.length - 1;

@@ -70,8 +70,10 @@ function unfiltered(png) {
 
 async function check(rgba, width, height, options, workers, label, limit = 0.002) {
   const plain = core.encode(rgba.slice(), width, height, options);
-  const joined = await encodePngSplit(run, rgba.slice(), width, height, options, workers);
+  const input = rgba.slice();
+  const joined = await encodePngSplit(run, input, width, height, options, workers);
   assert.ok(joined, `${label}: split`);
+  assert.equal(input.length, rgba.length, `${label}: the caller's bytes are read, not given away`);
   assert.deepEqual(core.decode(joined).data, rgba, `${label}: our decoder`);
   assert.deepEqual(core.decode(plain).data, rgba, `${label}: our decoder, plain`);
   // Same layout (the filters may differ: a band may rank another strategy first): the same rows.
