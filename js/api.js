@@ -313,14 +313,20 @@ export async function measure(original, result, width, height, options) {
   const o = split(options);
   dimension('width', width);
   dimension('height', height);
-  const a = await inputBytes(original, o, 'original');
-  const b = await inputBytes(result, o, 'result');
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
   const size = width * height * 4;
-  if (o.spread && lanes > 1 && width * height > SPLIT_PIXELS && a.length === size && b.length === size) {
-    const out = await measureSplit((op, args, transfer) => run(op, args, transfer, o.run), a, b, width, height, lanes);
-    if (out) return out;
+  if (o.spread && lanes > 1 && width * height > SPLIT_PIXELS) {
+    // measureSplit copies the bands and tiles it sends: it reads the inputs where they are.
+    const inPlace = { toWorker: false };
+    const a = await inputBytes(original, inPlace, 'original');
+    const b = await inputBytes(result, inPlace, 'result');
+    if (a.length === size && b.length === size) {
+      const out = await measureSplit((op, args, transfer) => run(op, args, transfer, o.run), a, b, width, height, lanes);
+      if (out) return out;
+    }
   }
+  const a = await inputBytes(original, o, 'original');
+  const b = await inputBytes(result, o, 'result');
   return run('measure', [a, b, width, height], [a.buffer, b.buffer], o.run);
 }
 

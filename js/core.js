@@ -85,9 +85,10 @@ function instance(initWasm, wasm) {
     jpegBandWrite: guarded(wasm.jpegBandWrite),
     pngSplit: guarded(wasm.pngSplit),
     pngBand: guarded(wasm.pngBand),
-    // One measure's SSIMULACRA2 tiles over several workers (pool.js, measureSplit).
+    // One measure over several workers: bands of rows and SSIMULACRA2's tiles (pool.js, measureSplit).
     ssimulacra2Regions: guarded(wasm.ssimulacra2Regions),
     measureRegions: guarded(wasm.measureRegions),
+    measureTotal: guarded(wasm.measureTotal),
     __trapForTests: testHook('__trapForTests'),
     __panicForTests: testHook('__panicForTests'),
     // `measure` arrived in the wasm after the package; an older build reports it clearly rather than

@@ -372,46 +372,42 @@ export async function encodePngSplit(run, rgba, width, height, options, workers,
 
 /**
  * measure() of a large image over several workers, without shared memory: SSIMULACRA2 scores an image
- * over a megapixel on a few independent tiles (`ssimulacra2Regions`), so one worker is sent both images
- * whole (the MSE and PSNR need every pixel) and scores the first tiles, while the others are cropped
- * here (about 1 MiB of each image a tile) and each scored by whichever worker is free. The tiles'
- * scores are averaged by area with the operations, in the order, src/metrics.rs's `area_weighted` uses,
- * so the score is the one worker's to the bit. Memory: the whole-image worker as a one-worker measure;
- * another worker two crops and their float planes (about 30 MiB a tile). `original` and `result` are
- * handed over (their buffers are transferred). Resolves null (before anything is transferred) when
- * the image is scored whole or not at all: measure it on one worker instead.
+ * over a megapixel on a few independent tiles (`ssimulacra2Regions`), and the MSE is a sum of integer
+ * squared errors, so each worker is sent one band of both images' rows (its share of that sum:
+ * `measureRegions` with no region) and the tiles go as crops (about 1 MiB of each image a tile), each
+ * scored by whichever worker is free: no worker copies both images whole into its wasm. The bands'
+ * sums and the tiles' scores are combined in the wasm (`measureTotal`, src/metrics.rs `from_parts`),
+ * so the figures are one worker's to the bit. `original` and `result` are only read, at once, before
+ * any wait (the bands are copies, moved to the workers). Memory: a worker holds its band of both images
+ * (8 bytes a pixel), or two crops and their float planes (about 30 MiB a tile). Resolves null when the
+ * image is scored whole or not at all: measure it on one worker instead.
  */
 export async function measureSplit(run, original, result, width, height, workers) {
+  if (workers < 2) return null;
+  const rowBytes = width * 4;
+  const cuts = Array.from({ length: workers + 1 }, (_, k) => Math.round((k * height) / workers));
+  const bands = cuts.slice(1).map((end, k) => [cuts[k], end]).filter(([start, end]) => end > start)
+    .map(([start, end]) => ({ start, end, a: original.slice(start * rowBytes, end * rowBytes), b: result.slice(start * rowBytes, end * rowBytes) }));
   const regions = await run('ssimulacra2Regions', [width, height], []).catch(() => null);
   const count = regions ? regions.length / 4 : 0;
-  if (count < 2 || workers < 2) return null;
-  const region = (t) => regions.subarray(4 * t, 4 * t + 4);
-  const crop = (rgba, [x0, x1, y0, y1]) => {
+  if (count < 2) return null;
+  // A tile's rows, from the bands that hold them.
+  const crop = (side, [x0, x1, y0, y1]) => {
     const out = new Uint8Array((x1 - x0) * (y1 - y0) * 4);
-    const rowBytes = (x1 - x0) * 4;
-    for (let y = y0; y < y1; y++) out.set(rgba.subarray((y * width + x0) * 4, (y * width + x1) * 4), (y - y0) * rowBytes);
+    for (let y = y0; y < y1; y++) {
+      const band = bands.find((b) => y < b.end);
+      const at = (y - band.start) * rowBytes;
+      out.set(band[side].subarray(at + x0 * 4, at + x1 * 4), (y - y0) * (x1 - x0) * 4);
+    }
     return out;
   };
-  // The whole-image worker also copies both images in and runs the MSE: it takes its share rounded
-  // down (at least one tile); a crop left over goes to whichever worker is free first.
-  const first = Math.max(1, Math.floor(count / workers));
-  const crops = [];
-  for (let t = first; t < count; t++) crops.push([crop(original, region(t)), crop(result, region(t)), region(t)]);
-  const head = run('measureRegions', [original, result, width, height, regions.slice(0, 4 * first)], [original.buffer, result.buffer]);
-  const rest = crops.map(([a, b, [x0, x1, y0, y1]]) => {
-    const [w, h] = [x1 - x0, y1 - y0];
-    return run('measureRegions', [a, b, w, h, Uint32Array.of(0, w, 0, h)], [a.buffer, b.buffer]);
+  const tiles = Array.from({ length: count }, (_, t) => {
+    const region = regions.subarray(4 * t, 4 * t + 4);
+    return [crop('a', region), crop('b', region), region[1] - region[0], region[3] - region[2]];
   });
-  const [whole, ...parts] = await Promise.all([head, ...rest]);
-  const scores = [...whole.scores, ...parts.map((p) => p.scores[0])];
-  let weighted = 0;
-  let area = 0;
-  for (const [t, score] of scores.entries()) {
-    const [x0, x1, y0, y1] = region(t);
-    const tileArea = (x1 - x0) * (y1 - y0);
-    weighted += score * tileArea;
-    area += tileArea;
-  }
-  // As measure: identical images score 100 without being scored.
-  return { mse: whole.mse, psnr: whole.psnr, ssimulacra2: whole.mse === 0 ? 100 : weighted / area };
+  const sums = bands.map(({ start, end, a, b }) => run('measureRegions', [a, b, width, end - start, new Uint32Array(0)], [a.buffer, b.buffer]));
+  const scores = tiles.map(([a, b, w, h]) => run('measureRegions', [a, b, w, h, Uint32Array.of(0, w, 0, h)], [a.buffer, b.buffer]));
+  const [parts, scored] = await Promise.all([Promise.all(sums), Promise.all(scores)]);
+  const squaredError = parts.reduce((n, p) => n + p.squaredError, 0);
+  return run('measureTotal', [width, height, Float64Array.from(scored, (s) => s.scores[0]), squaredError], []);
 }

@@ -6,7 +6,7 @@
 import { climb } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', '__trapForTests', '__panicForTests'];
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', '__trapForTests', '__panicForTests'];
 
 let receiveModule = null; // resolves the running job's request for a build
 

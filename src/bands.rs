@@ -1,7 +1,8 @@
 //! Images too large to hold whole, compressed a band of rows at a time: the input is decoded a band
 //! at a time, each band is encoded as it comes (the PNG writer filters and compresses rows as they
-//! arrive; the JPEG encoder transforms, quantises and codes each band at once) and measured, and
-//! only the input file, the output file and a band or two are ever held.
+//! arrive; the JPEG encoder transforms, quantises and codes each band at once, after a first pass
+//! over the input that only counts each band's symbols for optimal Huffman tables) and measured,
+//! and only the input file, the output file and a band or two are ever held.
 //!
 //! The path is taken for a non-interlaced PNG or (full build) a TIFF read as stored (strips or
 //! tiles; not CMYK) to lossless PNG (16-bit samples kept as they are) or to baseline JPEG (16-bit
@@ -471,20 +472,37 @@ fn jpeg(job: Job) -> Result<Encoded> {
     let (mut sum, mut sum16) = (0.0, 0.0);
     let mut data = Vec::new();
     let mut wide = Vec::new();
-    loop {
-        let n = if deep {
-            let n = rows.read16(band_rows, &mut wide)?;
+    // RGBA8 rows of the next band in `data` (16-bit input rounded, its samples kept in `wide`).
+    let read = |rows: &mut Source, data: &mut Vec<u8>, wide: &mut Vec<u16>| -> Result<usize> {
+        if deep {
+            let n = rows.read16(band_rows, wide)?;
             data.clear();
             data.extend(wide.iter().map(|&v| crate::pixels::to_u8(v)));
-            n
+            Ok(n)
         } else {
-            rows.read(band_rows, &mut data)?
-        };
+            rows.read(band_rows, data)
+        }
+    };
+    if encoder.counts_first() {
+        // Optimal tables: every band is read and counted first, then the input is read again.
+        loop {
+            let n = read(&mut rows, &mut data, &mut wide)?;
+            if n == 0 {
+                break;
+            }
+            let band = Rgba8::new(width, n as u32, std::mem::take(&mut data))?;
+            encoder.count(&band);
+            data = band.into_data();
+        }
+        rows = Source::open(job.bytes, &settings.limits)?.ok_or_else(streaming_lost)?;
+    }
+    loop {
+        let n = read(&mut rows, &mut data, &mut wide)?;
         if n == 0 {
             break;
         }
         let band = Rgba8::new(width, n as u32, std::mem::take(&mut data))?;
-        encoder.band(&band);
+        encoder.band(&band)?;
         let file = encoder.last_band_file(n)?;
         let decoded = jpeg_decoder::Decoder::new(&file[..])
             .decode()
@@ -510,9 +528,13 @@ fn jpeg(job: Job) -> Result<Encoded> {
         }
         data = band.into_data();
     }
+    let tables = if encoder.counts_first() {
+        "optimal Huffman tables (the input was read twice: every band's symbols counted first)"
+    } else {
+        "the standard Huffman tables"
+    };
     let how = format!(
-        "baseline with the standard Huffman tables (optimal ones would need the whole image's \
-         coefficients held), a restart marker every {band_rows} rows; {}MSE and PSNR were \
+        "baseline with {tables}, a restart marker every {band_rows} rows; {}MSE and PSNR were \
          measured a band at a time, each band's chroma upsampled from its own rows",
         if deep {
             "16-bit samples were rounded to 8 bits, as the whole-image path does; "

@@ -241,6 +241,30 @@ mod imp {
         pub fn all_eq(self, o: Self) -> bool {
             i32x4_all_true(i32x4_eq(self.0, o.0))
         }
+        /// Whether the four RGBA8 pixels in `self` and the four in `o` are all opaque (alpha 255).
+        #[inline(always)]
+        pub fn all_opaque(self, o: Self) -> bool {
+            i32x4_all_true(u32x4_ge(v128_and(self.0, o.0), u32x4_splat(0xff00_0000)))
+        }
+        /// `self` plus the squared differences of R, G and B between the four RGBA8 pixels `a` and
+        /// `b`, as wrapping u32 lanes: the lanes' total grows by the pixels' sum (not lane by pixel).
+        #[inline(always)]
+        pub fn add_rgb_squared_error(self, a: Self, b: Self) -> Self {
+            let d = v128_or(u8x16_sub_sat(a.0, b.0), u8x16_sub_sat(b.0, a.0));
+            let d = v128_and(d, i32x4_splat(0x00ff_ffff));
+            let lo = i32x4_extadd_pairwise_u16x8(u16x8_extmul_low_u8x16(d, d));
+            let hi = i32x4_extadd_pairwise_u16x8(u16x8_extmul_high_u8x16(d, d));
+            I32x4(i32x4_add(self.0, i32x4_add(lo, hi)))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [i32; 4] {
+            [
+                i32x4_extract_lane::<0>(self.0),
+                i32x4_extract_lane::<1>(self.0),
+                i32x4_extract_lane::<2>(self.0),
+                i32x4_extract_lane::<3>(self.0),
+            ]
+        }
     }
 
     impl I16x8 {
@@ -507,6 +531,33 @@ mod imp {
             // SAFETY: the instruction set is enabled for the whole build (see the module docs).
             unsafe { _mm_movemask_epi8(_mm_cmpeq_epi32(self.0, o.0)) == 0xffff }
         }
+        #[inline(always)]
+        pub fn all_opaque(self, o: Self) -> bool {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let alpha = _mm_cmpeq_epi8(_mm_and_si128(self.0, o.0), _mm_set1_epi8(-1));
+                (_mm_movemask_epi8(alpha) & 0x8888) == 0x8888
+            }
+        }
+        #[inline(always)]
+        pub fn add_rgb_squared_error(self, a: Self, b: Self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe {
+                let d = _mm_or_si128(_mm_subs_epu8(a.0, b.0), _mm_subs_epu8(b.0, a.0));
+                let d = _mm_and_si128(d, _mm_set1_epi32(0x00ff_ffff));
+                let zero = _mm_setzero_si128();
+                let (lo, hi) = (_mm_unpacklo_epi8(d, zero), _mm_unpackhi_epi8(d, zero));
+                let sum = _mm_add_epi32(_mm_madd_epi16(lo, lo), _mm_madd_epi16(hi, hi));
+                I32x4(_mm_add_epi32(self.0, sum))
+            }
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [i32; 4] {
+            let mut out = [0i32; 4];
+            // SAFETY: `out` holds exactly 16 writable bytes; `storeu` needs no alignment.
+            unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), self.0) };
+            out
+        }
     }
 
     impl I16x8 {
@@ -672,6 +723,19 @@ mod imp {
         }
         pub fn all_eq(self, o: Self) -> bool {
             self.0 == o.0
+        }
+        pub fn all_opaque(self, o: Self) -> bool {
+            (0..4).all(|i| (self.0[i] & o.0[i]) as u32 >= 0xff00_0000)
+        }
+        pub fn add_rgb_squared_error(self, a: Self, b: Self) -> Self {
+            I32x4(core::array::from_fn(|i| {
+                let (p, q) = (a.0[i].to_le_bytes(), b.0[i].to_le_bytes());
+                let sum: u32 = (0..3).map(|c| u32::from(p[c].abs_diff(q[c])).pow(2)).sum();
+                self.0[i].wrapping_add(sum as i32)
+            }))
+        }
+        pub fn to_array(self) -> [i32; 4] {
+            self.0
         }
     }
 

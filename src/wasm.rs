@@ -293,14 +293,63 @@ pub fn measure_regions(
         })
         .collect();
     let scores = crate::metrics::region_scores(&original, &result, &list).ok_or_else(bad)?;
-    let mse = crate::metrics::mse(&original, &result);
+    let sum = crate::metrics::squared_error(&original, &result);
+    let mse = crate::metrics::mse_from(sum, original.data().len() / 4);
     let out = Object::new();
     set(&out, "mse", mse)?;
     set(&out, "psnr", crate::psnr_from_mse(mse))?;
+    // An integer under 2^53 for any image a wasm memory holds (2^32 bytes: 2^30 pixels of at most
+    // 3 * 255² each), so exact in a double, and so is the sum of a few.
+    #[allow(clippy::cast_precision_loss)]
+    set(&out, "squaredError", sum as f64)?;
     set(
         &out,
         "scores",
         js_sys::Float64Array::from(scores.as_slice()),
+    )?;
+    Ok(out)
+}
+
+/// `measureTotal(width, height, scores, squaredError) → { mse, psnr, ssimulacra2 }`: `measure`'s
+/// figures for a `width` x `height` image from parts measured apart (js/pool.js's `measureSplit`):
+/// the `squaredError`s of `measureRegions` on bands of its rows added up, and the score (a
+/// Float64Array) of each region `ssimulacra2Regions` lists, in its order.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = "measureTotal")]
+pub fn measure_total(
+    width: f64,
+    height: f64,
+    scores: Vec<f64>,
+    squared_error: f64,
+) -> JsResult<Object> {
+    crash::keep_messages();
+    let width = dimension("width", width).map_err(js_error)?;
+    let height = dimension("height", height).map_err(js_error)?;
+    let bad = |what: String| js_error(Error::InvalidInput(what));
+    // Whole numbers up to 2^53 convert exactly.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let sum = ((0.0..=9_007_199_254_740_992.0).contains(&squared_error)
+        && squared_error.fract() == 0.0)
+        .then_some(squared_error as u64)
+        .ok_or_else(|| {
+            bad(format!(
+                "squaredError must be a whole number from 0 to 2^53, got {squared_error}"
+            ))
+        })?;
+    let m = crate::metrics::from_parts(width, height, sum, &scores).ok_or_else(|| {
+        bad(format!(
+            "a {width} x {height} image needs one score for each of its \
+             ssimulacra2Regions, got {}",
+            scores.len()
+        ))
+    })?;
+    let out = Object::new();
+    set(&out, "mse", m.mse)?;
+    set(&out, "psnr", m.psnr)?;
+    set(
+        &out,
+        "ssimulacra2",
+        m.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
     )?;
     Ok(out)
 }
@@ -588,6 +637,7 @@ in_the_full_build! {
     "pngBand" png_band: "a PNG split over workers";
     "ssimulacra2Regions" ssimulacra2_regions: "SSIMULACRA2 split over workers";
     "measureRegions" measure_regions: "SSIMULACRA2 split over workers";
+    "measureTotal" measure_total: "SSIMULACRA2 split over workers";
 }
 
 /// `formats() → [{ id, label, mimeType, extension, lossy, defaultQuality, options }]`: the output

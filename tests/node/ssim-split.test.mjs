@@ -1,6 +1,6 @@
 // measure() of a large image over several workers (js/pool.js, measureSplit), with the wasm calls run here
-// in turn as the pool's workers would run them: the SSIMULACRA2 tiles scored apart (the first on the
-// whole images, the others on crops) and combined by area must give exactly one worker's figures.
+// in turn as the pool's workers would run them: the squared error summed over bands of rows and the
+// SSIMULACRA2 tiles scored apart on crops, combined (measureTotal), must give exactly one worker's figures.
 // Images scored whole (a megapixel or less) or not at all are measured on one worker (null).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,4 +56,16 @@ test('measureRegions refuses regions out of bounds or too small', async () => {
   }
   const whole = await run('measureRegions', [a.slice(), b.slice(), 200, 150, Uint32Array.of(0, 200, 0, 150)], []);
   assert.ok(Object.is(whole.scores[0], core.measure(a, b, 200, 150).ssimulacra2));
+});
+
+test('measureTotal refuses a squared error that is no whole number, or scores not one a region', async () => {
+  for (const sum of [-1, 0.5, NaN, 2 ** 54]) {
+    await assert.rejects(run('measureTotal', [1400, 1000, new Float64Array(4), sum], []), { name: 'InvalidInput' }, `${sum}`);
+  }
+  await assert.rejects(run('measureTotal', [1400, 1000, new Float64Array(3), 10], []), { name: 'InvalidInput' });
+  const [a, b] = pair(1400, 1000, 4);
+  const plain = core.measure(a.slice(), b.slice(), 1400, 1000);
+  const regions = await run('ssimulacra2Regions', [1400, 1000], []);
+  const whole = await run('measureRegions', [a, b, 1400, 1000, regions], []);
+  assert.deepEqual(await run('measureTotal', [1400, 1000, whole.scores, whole.squaredError], []), plain);
 });

@@ -1,16 +1,18 @@
 //! Baseline JPEG of an image too large to hold whole, fed a band of RGBA8 rows at a time
 //! (`crate::bands`). Each band is transformed and quantised exactly as [`super::encode`] would
-//! (the same coefficients, so the same pixels decode), then entropy coded at once with the
-//! standard (Annex K) Huffman tables: optimal tables need every coefficient counted before the
-//! first is written, 3 bytes a pixel at 4:2:0 kept until the end. The standard tables cost a few
-//! per cent of the file instead. A restart marker ends every band, so each band's stretch of the
+//! (the same coefficients, so the same pixels decode). With optimal Huffman tables (the default)
+//! the bands come twice: a first pass quantises each band and only counts its symbols (4 KB of
+//! counts, no coefficient kept), then the tables are built from the whole image's counts and a
+//! second pass quantises each band again and codes it at once; without them, one pass codes with
+//! the standard (Annex K) tables. A restart marker ends every band, so each band's stretch of the
 //! file decodes alone: the caller measures the result a band at a time.
 
 use super::huffman::HuffTable;
 use super::planes::Layout;
-use super::scans::{self, Sink, Writer};
+use super::scans::{self, Counter, Sink, Writer};
 use super::{
-    layout_for, quantise, side_u16, tables, write_headers, write_sequential_start, Extras,
+    layout_for, quantise, sequential_tables, side_u16, tables, write_headers,
+    write_sequential_start, Extras,
 };
 use crate::error::{Error, Result};
 use crate::options::Settings;
@@ -23,7 +25,12 @@ pub(crate) struct BandEncoder {
     out: Vec<u8>,
     layout: Layout,
     table: tables::QuantTable,
+    /// The scan's tables: empty until the first band is coded.
     huff: Vec<HuffTable>,
+    /// The first pass's symbol counts, when the tables are to be optimal.
+    counter: Option<Counter>,
+    /// MCUs per restart interval (a band's), or none when one band holds the image.
+    restart: Option<u16>,
     background: [u8; 3],
     band_rows: usize,
     rows_done: usize,
@@ -61,16 +68,16 @@ impl BandEncoder {
             .clamp(1, (MAX_INTERVAL / layout.mcus_x).max(1))
             .min(layout.mcus_y);
         let table = tables::scaled(settings.quality);
-        let huff: Vec<HuffTable> = (0..4).map(HuffTable::standard).collect();
         let mut out = Vec::new();
         write_headers(&mut out, extras, &table, &layout, false)?;
         let restart = (mcu_rows < layout.mcus_y).then(|| (mcu_rows * layout.mcus_x) as u16);
-        write_sequential_start(&mut out, &layout, &huff, restart)?;
         Ok(BandEncoder {
             out,
             layout,
             table,
-            huff,
+            huff: Vec::new(),
+            counter: settings.optimize_huffman.then(Counter::new),
+            restart,
             background: settings.background,
             band_rows: mcu_rows * 8 * layout.v,
             rows_done: 0,
@@ -84,11 +91,44 @@ impl BandEncoder {
         self.band_rows
     }
 
-    /// Encodes the next band: [`Self::band_rows`] rows, or the rest of the image.
-    pub(crate) fn band(&mut self, band: &Rgba8) {
+    /// Whether the bands must first be fed to [`Self::count`], every one in order, before
+    /// [`Self::band`] codes them (optimal tables).
+    pub(crate) fn counts_first(&self) -> bool {
+        self.counter.is_some()
+    }
+
+    /// The first pass: quantises the next band (as [`Self::band`] will) and counts its symbols;
+    /// only the counts are kept.
+    pub(crate) fn count(&mut self, band: &Rgba8) {
+        let band_layout = self.band_layout(band.height() as usize);
+        let coefs = quantise(band, self.background, &band_layout, &self.table);
+        if let Some(counter) = &mut self.counter {
+            // Each band is one restart interval: DC prediction starts afresh, as band() codes it.
+            scans::sequential(&band_layout, &coefs, None, counter);
+        }
+    }
+
+    fn band_layout(&self, rows: usize) -> Layout {
+        let l = self.layout;
+        Layout::new(l.width, rows, l.components, l.h, l.v)
+    }
+
+    /// Encodes the next band: [`Self::band_rows`] rows, or the rest of the image. The first call
+    /// writes the tables: optimal ones from every band's counts, or the standard ones.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] only if the scan's header cannot be written.
+    pub(crate) fn band(&mut self, band: &Rgba8) -> Result<()> {
+        if self.huff.is_empty() {
+            self.huff = match &self.counter {
+                Some(counter) => sequential_tables(&counter.freq),
+                None => (0..4).map(HuffTable::standard).collect(),
+            };
+            write_sequential_start(&mut self.out, &self.layout, &self.huff, self.restart)?;
+        }
         let l = self.layout;
         let rows = band.height() as usize;
-        let band_layout = Layout::new(l.width, rows, l.components, l.h, l.v);
+        let band_layout = self.band_layout(rows);
         let coefs = quantise(band, self.background, &band_layout, &self.table);
         self.rows_done += rows;
         // Room for the band's data: it is nearly always far less than 4 bytes a pixel.
@@ -104,6 +144,7 @@ impl BandEncoder {
             writer.out.finish();
             self.last = start..self.out.len();
         }
+        Ok(())
     }
 
     /// The last band alone as a JPEG of its own (its data is one restart interval, which starts
