@@ -158,6 +158,15 @@ pub fn compress_with_progress(
     compress_with_hooks(bytes, options, progress, &mut |_| {})
 }
 
+/// The MIME type of a still image written as `format`: an APNG of one frame is a plain PNG
+/// (`image/png`); `image/apng` is for animations (src/anim.rs).
+pub(crate) fn still_mime_type(format: Format) -> &'static str {
+    match format {
+        Format::Apng => Format::Png.meta().mime_type,
+        _ => format.meta().mime_type,
+    }
+}
+
 /// A file written, before it is measured: what [`compress_with_hooks`] hands its `encoded` hook.
 // Read by the wasm entry (src/wasm.rs) and the tests below.
 #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
@@ -244,7 +253,7 @@ pub(crate) fn compress_with_hooks(
     Ok(Compressed {
         mse16,
         psnr16: mse16.map(psnr16_from_mse),
-        mime_type: settings.format.meta().mime_type,
+        mime_type: still_mime_type(settings.format),
         width: image.width(),
         height: image.height(),
         original_bytes: bytes.len(),

@@ -165,7 +165,10 @@ pub fn compress(
         let meta = e.settings.format.meta();
         let out = Object::new();
         let filled = set(&out, "data", Uint8Array::from(e.data))
-            .and_then(|()| set(&out, "mimeType", meta.mime_type))
+            .and_then(|()| {
+                let mime = crate::pipeline::still_mime_type(e.settings.format);
+                set(&out, "mimeType", mime)
+            })
             .and_then(|()| set(&out, "format", meta.id))
             .and_then(|()| set(&out, "width", e.width))
             .and_then(|()| set(&out, "height", e.height))
@@ -180,7 +183,8 @@ pub fn compress(
     let meta = r.settings.format.meta();
     let out = Object::new();
     set(&out, "data", Uint8Array::from(r.data.as_slice()))?;
-    set(&out, "mimeType", meta.mime_type)?;
+    // A still APNG is a plain PNG: the pipeline says which (image/png or image/apng).
+    set(&out, "mimeType", r.mime_type)?;
     set(&out, "format", meta.id)?;
     set(&out, "width", r.width)?;
     set(&out, "height", r.height)?;
