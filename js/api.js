@@ -316,7 +316,7 @@ export async function measure(original, result, width, height, options) {
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
   const size = width * height * 4;
   if (o.spread && lanes > 1 && width * height > SPLIT_PIXELS) {
-    // measureSplit copies the bands and tiles it sends: it reads the inputs where they are.
+    // measureSplit copies the tiles and bands it sends: it reads the inputs where they are.
     const inPlace = { toWorker: false };
     const a = await inputBytes(original, inPlace, 'original');
     const b = await inputBytes(result, inPlace, 'result');
