@@ -316,10 +316,12 @@ fn quantise_with(
 ) -> Coefficients {
     let divisors = fdct::divisors(table);
     let natural = quant::natural_divisors(&divisors);
+    // Each grid fills in order, row after row, so blocks are pushed as they come (zeroed while in
+    // cache): zeroing the whole store first, a pass over 3 MB per megapixel at 4:2:0, is wasted.
     let mut coefs: Coefficients = (0..layout.components)
         .map(|c| {
             let (gw, gh) = layout.grid(c);
-            vec![[0i16; 64]; gw * gh]
+            Vec::with_capacity(gw * gh)
         })
         .collect();
     let mut strips = Strips::new(image, background, *layout);
@@ -331,25 +333,25 @@ fn quantise_with(
             let (_, v) = layout.factors(c);
             let (gw, _) = layout.grid(c);
             for by in 0..v {
-                let row = (my * v + by) * gw;
-                let Some(blocks) = store.get_mut(row..row + gw) else {
-                    continue;
-                };
-                for (bx, block) in blocks.iter_mut().enumerate() {
+                for bx in 0..gw {
+                    store.push([0; 64]);
+                    let Some(block) = store.last_mut() else {
+                        continue;
+                    };
                     if vector {
                         let mut b = strips.block_x4(c, bx, by);
                         dering::dering_x4(&mut b);
                         fdct::forward_x4(&mut b);
                         quant::block_x4(&b, &natural, block);
-                        continue;
+                    } else {
+                        strips.block(c, bx, by, &mut samples);
+                        dering::dering(&mut samples);
+                        fdct::forward(&mut samples);
+                        for (zz, &natural) in tables::ZIGZAG.iter().enumerate() {
+                            steps[zz] = samples[natural] * divisors[zz];
+                        }
+                        quant::block(&steps, block);
                     }
-                    strips.block(c, bx, by, &mut samples);
-                    dering::dering(&mut samples);
-                    fdct::forward(&mut samples);
-                    for (zz, &natural) in tables::ZIGZAG.iter().enumerate() {
-                        steps[zz] = samples[natural] * divisors[zz];
-                    }
-                    quant::block(&steps, block);
                 }
             }
         }
