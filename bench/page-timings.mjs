@@ -53,14 +53,29 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
   const drop = await page.evaluate(async () => {
     const f = document.querySelector('.figures').dataset;
     const wait = () => new Promise((r) => setTimeout(r, 10));
-    while (!['estimate', 'done'].includes(f.state)) await wait();
-    const first = { at: performance.now(), kind: f.state === 'done' ? 'final' : 'estimate', size: document.getElementById('result-size').textContent };
+    while (!['estimate', 'encoded', 'done'].includes(f.state)) await wait();
+    const first = { at: performance.now(), kind: { done: 'final', encoded: 'exact size, scores pending' }[f.state] ?? f.state, size: document.getElementById('result-size').textContent };
     while (!performance.getEntriesByName('pixsqueeze:result-shown').length) await wait();
     // The mark is set in the frame that drew the decoded result; wait for it to be presented.
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return { first, shownAt: performance.now() };
+    const shownAt = performance.now();
+    while (f.state !== 'done') await wait();
+    return { first, shownAt, doneAt: performance.now() };
   });
   const figures = await page.evaluate(() => `${document.getElementById('result-size').textContent}, PSNR ${document.getElementById('psnr').textContent}`);
+  // The drop's timeline: each job's start and end (www/app.js marks its end and run time) and each side
+  // of the viewer drawn (www/compare.js), in seconds from the drop.
+  const timeline = await page.evaluate((t0) => {
+    const side = ['original', 'result', 'left', 'preview'];
+    return [...performance.getEntriesByName('pixsqueeze:job-done'), ...performance.getEntriesByName('pixsqueeze:side-shown'), ...performance.getEntriesByName('pixsqueeze:encoded')]
+      .filter((e) => e.startTime >= t0)
+      .map((e) => (e.name === 'pixsqueeze:encoded' ? { at: e.startTime - t0, text: `file written ${((e.startTime - t0) / 1000).toFixed(2)}` } : e.detail.kind
+        ? { at: e.startTime - e.detail.ms - t0, text: `${e.detail.kind}(p${e.detail.priority}) ${((e.startTime - e.detail.ms - t0) / 1000).toFixed(2)}–${((e.startTime - t0) / 1000).toFixed(2)}${e.detail.error ? ` ${e.detail.error}` : ''}` }
+        : { at: e.startTime - t0, text: `${side[e.detail.side]} shown ${((e.startTime - t0) / 1000).toFixed(2)}` }))
+      .sort((a, b) => a.at - b.at)
+      .map((e) => e.text);
+  }, t0);
+  console.log(`${env.engine} drop timeline (s from the drop): ${timeline.join('; ')}`);
   // Then the slider, as a drag ends: an input event at a quality the chart does not sample (so nothing
   // is cached), to the first figures for it (an estimate, labelled, or final) and to the final ones
   // (after the page's settle time: the thumb held still is taken as the choice).
@@ -71,15 +86,15 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
     const t = performance.now();
     range.value = '50';
     range.dispatchEvent(new Event('input', { bubbles: true }));
-    while (!(['estimate', 'done'].includes(f.state) && f.quality === '50')) await wait();
-    const first = { ms: performance.now() - t, kind: f.state === 'done' ? 'final' : 'estimate', size: document.getElementById('result-size').textContent };
+    while (!(['estimate', 'encoded', 'done'].includes(f.state) && f.quality === '50')) await wait();
+    const first = { ms: performance.now() - t, kind: { done: 'final', encoded: 'exact size, scores pending' }[f.state] ?? f.state, size: document.getElementById('result-size').textContent };
     while (!(f.state === 'done' && f.quality === '50')) await wait();
     return { first, ms: performance.now() - t, size: document.getElementById('result-size').textContent };
   });
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`${env.engine}, 12 MP JPEG (${path.split('/').pop()}; ${cores} cores reported; load average ${loadavg()[0].toFixed(1)}): `
-    + `drop to first figures ${s(drop.first.at - t0)} (${drop.first.kind}: ${drop.first.size}), to the result on screen ${s(drop.shownAt - t0)} `
+    + `drop to first figures ${s(drop.first.at - t0)} (${drop.first.kind}: ${drop.first.size}), to the result on screen ${s(drop.shownAt - t0)}, to its final figures ${s(drop.doneAt - t0)} `
     + `(JPEG q75: ${figures}); slider to q50, to first figures ${s(slider.first.ms)} (${slider.first.kind}: ${slider.first.size}), `
     + `to final figures ${s(slider.ms)} (${slider.size})`);
   await page.close();

@@ -104,14 +104,15 @@ function useWorkers(mainThread) {
   return !mainThread && typeof Worker === 'function';
 }
 
-async function run(op, args, transfer, { signal, mainThread, pin }, onProgress) {
+async function run(op, args, transfer, { signal, mainThread, pin }, onProgress, onEncoded) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
     pool ??= new WorkerPool({ wasm: module, loadModule: wasmModule, size: poolSize ?? defaultPoolSize() });
-    return pool.run(op, args, { signal, transfer, onProgress, pin });
+    const progress = onEncoded ? (p) => (p.encoded ? onEncoded(p.encoded) : onProgress?.(p)) : onProgress;
+    return pool.run(op, args, { signal, transfer, onProgress: progress, early: Boolean(onEncoded), pin });
   }
-  const extra = onProgress ? [onProgress] : [];
+  const extra = onProgress || onEncoded ? [onProgress, onEncoded] : [];
   // A build that refuses does so before any work: the same call on the build it names, loaded now if
   // not yet.
   return climb((instance) => {
@@ -201,7 +202,7 @@ function split(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw named('InvalidInput', `options must be an object such as { format: "jpeg", quality: 75 }, got ${describe(options)}`);
   }
-  const { signal, mainThread, transfer, onProgress, split: spread, ...wasmOptions } = options;
+  const { signal, mainThread, transfer, onProgress, onEncoded, split: spread, ...wasmOptions } = options;
   if (signal !== undefined && !(signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean'
     && typeof signal.throwIfAborted === 'function' && typeof signal.addEventListener === 'function')) {
     throw named('InvalidInput', `signal must be an AbortSignal, got ${describe(signal)}`);
@@ -212,6 +213,9 @@ function split(options) {
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw named('InvalidInput', `onProgress must be a function, got ${describe(onProgress)}`);
   }
+  if (onEncoded !== undefined && typeof onEncoded !== 'function') {
+    throw named('InvalidInput', `onEncoded must be a function, got ${describe(onEncoded)}`);
+  }
   for (const [name, value] of Object.entries(wasmOptions)) {
     // A function cannot reach the wasm (nor a worker): most likely a misspelt onProgress.
     if (typeof value === 'function' || typeof value === 'symbol') {
@@ -219,14 +223,23 @@ function split(options) {
       throw named('InvalidInput', `unknown option ${name}${hint}: options hold numbers, strings, booleans and limits, got ${describe(value)}`);
     }
   }
-  return { run: { signal, mainThread }, transfer, onProgress, spread: spread === true, toWorker: useWorkers(mainThread), wasmOptions };
+  return { run: { signal, mainThread }, transfer, onProgress, onEncoded, spread: spread === true, toWorker: useWorkers(mainThread), wasmOptions };
 }
 
 export async function compress(input, options) {
   const o = split(options);
   const bytes = await inputBytes(input, o);
   // A smart-mode search reports each probe (format, quality, size, bytes, score) as it goes.
-  const result = await run('compress', [bytes, o.wasmOptions], [bytes.buffer], o.run, o.onProgress);
+  // The file before its scores, where asked: with a Blob, as the result will have.
+  const onEncoded = o.onEncoded && ((file) => {
+    if (platform.blobs && typeof Blob === 'function') file.blob = new Blob([file.data], { type: file.mimeType });
+    try {
+      o.onEncoded(file);
+    } catch {
+      // The caller's callback: its error is not the job's.
+    }
+  });
+  const result = await run('compress', [bytes, o.wasmOptions], [bytes.buffer], o.run, o.onProgress, onEncoded);
   if (platform.blobs && typeof Blob === 'function') result.blob = new Blob([result.data], { type: result.mimeType });
   return result;
 }
@@ -251,7 +264,7 @@ export async function compressAll(inputs, options) {
       const index = next++;
       try {
         // onProgress here reports the batch; each file's own search progress is not forwarded.
-        items[index] = { status: 'fulfilled', value: await compress(list[index], { ...options, onProgress: undefined }) };
+        items[index] = { status: 'fulfilled', value: await compress(list[index], { ...options, onProgress: undefined, onEncoded: undefined }) };
       } catch (reason) {
         if (o.run.signal?.aborted) throw abortError(o.run.signal);
         items[index] = { status: 'rejected', reason };
@@ -303,7 +316,7 @@ export async function measure(original, result, width, height, options) {
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
   const size = width * height * 4;
   if (o.spread && lanes > 1 && width * height > SPLIT_PIXELS) {
-    // measureSplit copies the bands and tiles it sends: it reads the inputs where they are.
+    // measureSplit copies the tiles and bands it sends: it reads the inputs where they are.
     const inPlace = { toWorker: false };
     const a = await inputBytes(original, inPlace, 'original');
     const b = await inputBytes(result, inPlace, 'result');

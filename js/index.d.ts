@@ -34,6 +34,24 @@ export interface CompressOptions extends FormatOptions, RunOptions {
   limits?: Limits;
   /** Called after each encode a smart-mode search tries (`maxBytes`, `minScore`, `minPsnr`, `auto`). */
   onProgress?: (probe: Probe) => void;
+  /**
+   * Called with the file as soon as it is written, before it is decoded again and scored (on a large photo
+   * the scores take longer than the encode): show it meanwhile; the call then resolves with the same bytes
+   * and the figures. One-encode jobs only (not a smart-mode search, an animation or a job in bands).
+   */
+  onEncoded?: (file: EncodedFile) => void;
+}
+
+/** What `onEncoded` receives: the file a compress wrote, before its scores. */
+export interface EncodedFile {
+  data: Uint8Array;
+  /** The same bytes as a Blob (browsers). */
+  blob?: Blob;
+  mimeType: string;
+  format: Format;
+  width: number;
+  height: number;
+  compressedBytes: number;
 }
 
 /** Options of {@link decode}: input limits and how the call runs. */

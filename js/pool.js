@@ -63,11 +63,12 @@ export class WorkerPool {
    * receives the progress messages the job posts before its result. `pin`: an object shared by jobs
    * that must run in one worker (the first sets `pin.worker`; the others wait for that worker, and
    * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
+   * `early`: a compress also posts its file before scoring it, as a progress message `{ encoded }`.
    */
-  run(op, args, { signal, transfer = [], onProgress, pin } = {}) {
+  run(op, args, { signal, transfer = [], onProgress, early = false, pin } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, pin, resolve, reject, onAbort: null };
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -124,7 +125,7 @@ export class WorkerPool {
       // and terminates its worker.
       this.#busy.set(worker, job);
       try {
-        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm }, job.transfer);
+        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early }, job.transfer);
       } catch (e) {
         // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
         // was, so it goes back to idle and only this job fails.
@@ -372,40 +373,48 @@ export async function encodePngSplit(run, rgba, width, height, options, workers,
 /**
  * measure() of a large image over several workers, without shared memory: SSIMULACRA2 scores an image
  * over a megapixel on a few independent tiles (`ssimulacra2Regions`), and the MSE is a sum of integer
- * squared errors, so each worker is sent one band of both images' rows (its share of that sum:
- * `measureRegions` with no region) and the tiles go as crops (about 1 MiB of each image a tile), each
- * scored by whichever worker is free: no worker copies both images whole into its wasm. The bands'
- * sums and the tiles' scores are combined in the wasm (`measureTotal`, src/metrics.rs `from_parts`),
- * so the figures are one worker's to the bit. `original` and `result` are only read, at once, before
- * any wait (the bands are copies, moved to the workers). Memory: a worker holds its band of both images
- * (8 bytes a pixel), or two crops and their float planes (about 30 MiB a tile). Resolves null when the
- * image is scored whole or not at all: measure it on one worker instead.
+ * squared errors. The tiles go first, as crops (about 1 MiB of each image a tile), each scored by
+ * whichever worker is free; then, while they are scored, each worker's band of both images' rows is
+ * copied and sent, and its squared error summed (`measureRegions` with no region): no worker copies
+ * both images whole into its wasm, and the page's copies overlap the scoring. The bands' sums and the
+ * tiles' scores are combined in the wasm (`measureTotal`, src/metrics.rs `from_parts`), so the figures
+ * are one worker's to the bit. `original` and `result` are only read (each band copied as it is sent).
+ * Memory: a worker holds two crops and their float planes (about 30 MiB a tile), or its band of both
+ * images (8 bytes a pixel). Resolves null (before anything is sent) when the image is scored whole or
+ * not at all: measure it on one worker instead.
  */
 export async function measureSplit(run, original, result, width, height, workers) {
   if (workers < 2) return null;
-  const rowBytes = width * 4;
-  const cuts = Array.from({ length: workers + 1 }, (_, k) => Math.round((k * height) / workers));
-  const bands = cuts.slice(1).map((end, k) => [cuts[k], end]).filter(([start, end]) => end > start)
-    .map(([start, end]) => ({ start, end, a: original.slice(start * rowBytes, end * rowBytes), b: result.slice(start * rowBytes, end * rowBytes) }));
   const regions = await run('ssimulacra2Regions', [width, height], []).catch(() => null);
   const count = regions ? regions.length / 4 : 0;
   if (count < 2) return null;
-  // A tile's rows, from the bands that hold them.
-  const crop = (side, [x0, x1, y0, y1]) => {
+  const crop = (rgba, [x0, x1, y0, y1]) => {
     const out = new Uint8Array((x1 - x0) * (y1 - y0) * 4);
-    for (let y = y0; y < y1; y++) {
-      const band = bands.find((b) => y < b.end);
-      const at = (y - band.start) * rowBytes;
-      out.set(band[side].subarray(at + x0 * 4, at + x1 * 4), (y - y0) * (x1 - x0) * 4);
-    }
+    const rowBytes = (x1 - x0) * 4;
+    for (let y = y0; y < y1; y++) out.set(rgba.subarray((y * width + x0) * 4, (y * width + x1) * 4), (y - y0) * rowBytes);
     return out;
   };
-  const tiles = Array.from({ length: count }, (_, t) => {
+  const scores = Array.from({ length: count }, (_, t) => {
     const region = regions.subarray(4 * t, 4 * t + 4);
-    return [crop('a', region), crop('b', region), region[1] - region[0], region[3] - region[2]];
+    const [a, b] = [crop(original, region), crop(result, region)];
+    const [w, h] = [region[1] - region[0], region[3] - region[2]];
+    const call = run('measureRegions', [a, b, w, h, Uint32Array.of(0, w, 0, h)], [a.buffer, b.buffer]);
+    call.catch(() => {}); // handled by Promise.all below, once every part is sent
+    return call;
   });
-  const sums = bands.map(({ start, end, a, b }) => run('measureRegions', [a, b, width, end - start, new Uint32Array(0)], [a.buffer, b.buffer]));
-  const scores = tiles.map(([a, b, w, h]) => run('measureRegions', [a, b, w, h, Uint32Array.of(0, w, 0, h)], [a.buffer, b.buffer]));
+  const rowBytes = width * 4;
+  const cuts = Array.from({ length: workers + 1 }, (_, k) => Math.round((k * height) / workers));
+  const sums = [];
+  for (let k = 0; k < workers; k++) {
+    const [start, end] = [cuts[k], cuts[k + 1]];
+    if (end === start) continue;
+    // Let what is sent reach its worker (and start) before the next copy.
+    await new Promise((resolve) => { setTimeout(resolve, 0); });
+    const [a, b] = [original.slice(start * rowBytes, end * rowBytes), result.slice(start * rowBytes, end * rowBytes)];
+    const call = run('measureRegions', [a, b, width, end - start, new Uint32Array(0)], [a.buffer, b.buffer]);
+    call.catch(() => {});
+    sums.push(call);
+  }
   const [parts, scored] = await Promise.all([Promise.all(sums), Promise.all(scores)]);
   const squaredError = parts.reduce((n, p) => n + p.squaredError, 0);
   return run('measureTotal', [width, height, Float64Array.from(scored, (s) => s.scores[0]), squaredError], []);

@@ -10,10 +10,14 @@ const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions
 
 let receiveModule = null; // resolves the running job's request for a build
 
-function call(instance, id, op, args) {
+function call(instance, id, op, args, early) {
   if (!ops.includes(op)) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
-  // A search reports each probe as it goes; the pool hands them to the caller's onProgress.
-  const progress = op === 'compress' ? [(probe) => self.postMessage({ id, progress: probe })] : [];
+  // A search reports each probe as it goes; the pool hands them to the caller's onProgress. Asked for
+  // (`early`), the file goes too as soon as it is written, before it is scored (the caller's onEncoded).
+  const progress = op === 'compress' ? [
+    (probe) => self.postMessage({ id, progress: probe }),
+    early ? (file) => self.postMessage({ id, progress: { encoded: file } }, [file.data.buffer]) : undefined,
+  ] : [];
   return instance[op](...args, ...progress);
 }
 
@@ -28,9 +32,9 @@ self.onmessage = async ({ data }) => {
     receiveModule = null;
     return;
   }
-  const { id, op, args, wasm } = data;
+  const { id, op, args, wasm, early } = data;
   try {
-    const result = await climb((instance) => call(instance, id, op, args), request(id), wasm);
+    const result = await climb((instance) => call(instance, id, op, args, early), request(id), wasm);
     // A file's bytes, a JPEG band's symbol counts or a PNG band's part (pool.js, encode*Split).
     const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));

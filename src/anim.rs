@@ -16,8 +16,7 @@ use crate::decode::gif::{count_frames, GifFrames};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::memory;
-use crate::metrics::can_score;
-use crate::metrics::{measure, mse, psnr_from_mse, ratio};
+use crate::metrics::{can_score, measure, mse, psnr_from_mse, ratio};
 use crate::options::{ColorProfile, Format, Settings};
 use crate::pipeline::Compressed;
 use crate::pixels::{Image, Rgba8};
@@ -257,9 +256,17 @@ fn encode_pass(bytes: &[u8], kind: &Kind, frames: usize, settings: &Settings) ->
             out_h,
             encoder.push(canvas.data(), duration)?.to_vec(),
         )?;
-        mse_sum += mse(&canvas, &shown);
+        let frame_mse = mse(&canvas, &shown);
+        mse_sum += frame_mse;
         if n % stride == 0 {
-            if let Some(s) = measure(&canvas, &shown)?.ssimulacra2 {
+            // A frame shown exactly (always, in APNG: it is lossless) scores 100, as `measure` would
+            // say without running SSIMULACRA2; not measured again.
+            let score = if frame_mse == 0.0 {
+                can_score(out_w, out_h).then_some(100.0)
+            } else {
+                measure(&canvas, &shown)?.ssimulacra2
+            };
+            if let Some(s) = score {
                 scores.push(s);
                 lowest = lowest.min(s);
             }

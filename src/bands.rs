@@ -146,7 +146,7 @@ pub(crate) fn run(
         encoded.how
     ));
     Ok(Some(Compressed {
-        mime_type: settings.format.meta().mime_type,
+        mime_type: crate::pipeline::still_mime_type(settings.format),
         width,
         height,
         original_bytes: bytes.len(),

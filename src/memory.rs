@@ -251,18 +251,26 @@ fn band_costs(settings: &Settings, png_pixel: usize) -> (f64, f64) {
 }
 
 /// Peak bytes of a `compress` of an animation on a `width` x `height` canvas whose largest frame has
-/// `frame` pixels, to animated WebP as `settings` ask. Frames stream, so this is the cost of one:
+/// `frame` pixels, to animated WebP or APNG as `settings` ask. Frames stream, so this is the cost of one:
 /// the reader's canvas, its copy for a "previous" disposal and the frame at its own size; the canvas
 /// handed on and its resized copy; the encoder's previous and shown canvases, the changed rectangle,
-/// libwebp's working buffers (as a still WebP's), the frame decoded again and its copy to measure.
+/// libwebp's working buffers (as a still WebP's), the frame decoded again and its copy to measure
+/// (APNG: its own encoder's buffers).
 #[cfg(feature = "full")]
 pub(crate) fn animation(width: u32, height: u32, frame: u64, settings: &Settings) -> u64 {
     let (nw, nh) = fitted_size(width, height, settings.max_width, settings.max_height);
     let (canvas, out) = (pixels(width, height), pixels(nw, nh));
     let source = 4.0 * (3.0 * canvas + frame as f64);
     let resize = if out < canvas { 4.0 * out } else { 0.0 };
-    let webp = encode_and_measure(Format::Webp, settings, false);
-    let encoder = (4.0 + 4.0 + 4.0) * out + webp * out;
+    let encoder = if settings.format == Format::Apng {
+        // APNG's own: its shown canvas, the changed rectangle, that rectangle in the file's layout,
+        // its filtered rows and its compressed stream (at most the raw rows), and the copy of the
+        // shown canvas that is measured; the frames written so far are the file.
+        (4.0 + 4.0 + 4.0 + 4.0 + 4.0 + 4.0) * out
+    } else {
+        let webp = encode_and_measure(Format::Webp, settings, false);
+        (4.0 + 4.0 + 4.0) * out + webp * out
+    };
     total(source + resize + encoder)
 }
 

@@ -155,6 +155,37 @@ pub fn compress_with_progress(
     options: &Options,
     progress: &mut dyn FnMut(&Probe),
 ) -> Result<Compressed> {
+    compress_with_hooks(bytes, options, progress, &mut |_| {})
+}
+
+/// The MIME type of a still image written as `format`: an APNG of one frame is a plain PNG
+/// (`image/png`); `image/apng` is for animations (src/anim.rs).
+pub(crate) fn still_mime_type(format: Format) -> &'static str {
+    match format {
+        Format::Apng => Format::Png.meta().mime_type,
+        _ => format.meta().mime_type,
+    }
+}
+
+/// A file written, before it is measured: what [`compress_with_hooks`] hands its `encoded` hook.
+// Read by the wasm entry (src/wasm.rs) and the tests below.
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+pub(crate) struct Encoded<'a> {
+    pub data: &'a [u8],
+    pub settings: &'a Settings,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// [`compress_with_progress`], also calling `encoded` with the file as soon as it is written, before
+/// it is decoded again and scored (which takes longer than the encode on a large photo): a page can
+/// show the picture meanwhile. Only one-encode jobs call it (no search, animation or bands).
+pub(crate) fn compress_with_hooks(
+    bytes: &[u8],
+    options: &Options,
+    progress: &mut dyn FnMut(&Probe),
+    encoded: &mut dyn FnMut(&Encoded),
+) -> Result<Compressed> {
     let settings = options.resolve()?;
     check_settings(&settings)?;
     #[cfg(feature = "full")]
@@ -185,6 +216,12 @@ pub fn compress_with_progress(
         (o.data, o.settings, o.image, o.metrics, Some(o.report))
     } else {
         let data = encode_image(&prepared.image, &extras, &settings)?;
+        encoded(&Encoded {
+            data: &data,
+            settings: &settings,
+            width: prepared.image.width(),
+            height: prepared.image.height(),
+        });
         (data, settings, Cow::Borrowed(&prepared.image), None, None)
     };
     notes.extend(admit(settings.format, &extras).1);
@@ -216,7 +253,7 @@ pub fn compress_with_progress(
     Ok(Compressed {
         mse16,
         psnr16: mse16.map(psnr16_from_mse),
-        mime_type: settings.format.meta().mime_type,
+        mime_type: still_mime_type(settings.format),
         width: image.width(),
         height: image.height(),
         original_bytes: bytes.len(),
@@ -231,4 +268,43 @@ pub fn compress_with_progress(
         notes,
         frames: 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient_png() -> Vec<u8> {
+        let (w, h) = (64u32, 48u32);
+        let data = (0..w * h)
+            .flat_map(|i| {
+                [
+                    (i % w * 4) as u8,
+                    (i / w * 5) as u8,
+                    (i % 7 * 30) as u8,
+                    255,
+                ]
+            })
+            .collect();
+        let image = Image::Rgba8(crate::pixels::Rgba8::new(w, h, data).unwrap());
+        let options: Options = serde_json::from_str(r#"{"format":"png"}"#).unwrap();
+        encode_image(&image, &Extras::default(), &options.resolve().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_encoded_hook_sees_the_file_before_it_is_scored() {
+        let png = gradient_png();
+        let options: Options = serde_json::from_str(r#"{"format":"jpeg","quality":70}"#).unwrap();
+        let mut seen = Vec::new();
+        let r = compress_with_hooks(&png, &options, &mut |_| {}, &mut |e| {
+            seen.push((e.data.to_vec(), e.settings.format, e.width, e.height));
+        })
+        .unwrap();
+        assert_eq!(seen, vec![(r.data.clone(), Format::Jpeg, 64, 48)]);
+        // A search measures as it goes: no early file.
+        let search: Options = serde_json::from_str(r#"{"format":"jpeg","maxBytes":2000}"#).unwrap();
+        let mut calls = 0;
+        compress_with_hooks(&png, &search, &mut |_| {}, &mut |_| calls += 1).unwrap();
+        assert_eq!(calls, 0);
+    }
 }

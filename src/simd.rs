@@ -121,15 +121,19 @@ mod imp {
             F32x4(i64x2_shuffle::<0, 2>(lo, hi))
         }
         /// The cube root of [`super::cbrt`], lane by lane with the same operations (the integer
-        /// estimate's division by 3 in f64, exact there, as simd128 has no integer division).
+        /// estimate's division by 3 as a widening multiply, exact).
         #[inline(always)]
         pub fn cbrt(self) -> Self {
             let bits = self.0;
             let mag = v128_and(bits, i32x4_splat(0x7fff_ffff));
-            let third = |v: v128| {
-                i32x4_trunc_sat_f64x2_zero(f64x2_div(f64x2_convert_low_i32x4(v), f64x2_splat(3.0)))
-            };
-            let q = i64x2_shuffle::<0, 2>(third(mag), third(i64x2_shuffle::<1, 1>(mag, mag)));
+            // mag / 3 for mag < 2^31, exactly (as the scalar integer division): the high bits of
+            // mag * ceil(2^33 / 3), a widening multiply (simd128 has no integer division).
+            let m = u32x4_splat(0xaaaa_aaab);
+            let (lo, hi) = (
+                u64x2_shr(u64x2_extmul_low_u32x4(mag, m), 33),
+                u64x2_shr(u64x2_extmul_high_u32x4(mag, m), 33),
+            );
+            let q = i32x4_shuffle::<0, 2, 4, 6>(lo, hi);
             let estimate = v128_or(
                 v128_and(bits, i32x4_splat(i32::MIN)),
                 i32x4_add(q, i32x4_splat(super::CBRT_B1 as i32)),

@@ -141,11 +141,16 @@ pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
 /// the reason for the pick, and `onProgress(probe)` is called after each probe; `mse16`/`psnr16` are
 /// on the 16-bit scale for 16-bit inputs (null otherwise); `notes` says what was left out; `frames` is
 /// 1, or an animation's frame count (animated GIF or WebP to WebP).
+///
+/// `onEncoded({ data, mimeType, format, width, height, compressedBytes })`, if given, is called with
+/// the file as soon as it is written, before it is scored (one-encode jobs only: no search, animation
+/// or bands), so a page can show it while the scores are computed.
 #[wasm_bindgen]
 pub fn compress(
     bytes: &[u8],
     options: JsValue,
     on_progress: Option<js_sys::Function>,
+    on_encoded: Option<js_sys::Function>,
 ) -> JsResult<Object> {
     crash::keep_messages();
     let options = parse_options(options).map_err(js_error)?;
@@ -155,11 +160,31 @@ pub fn compress(
             let _ = f.call1(&JsValue::NULL, &p);
         }
     };
-    let r = crate::compress_with_progress(bytes, &options, &mut progress).map_err(js_error)?;
+    let mut encoded = |e: &crate::pipeline::Encoded| {
+        let Some(f) = &on_encoded else { return };
+        let meta = e.settings.format.meta();
+        let out = Object::new();
+        let filled = set(&out, "data", Uint8Array::from(e.data))
+            .and_then(|()| {
+                let mime = crate::pipeline::still_mime_type(e.settings.format);
+                set(&out, "mimeType", mime)
+            })
+            .and_then(|()| set(&out, "format", meta.id))
+            .and_then(|()| set(&out, "width", e.width))
+            .and_then(|()| set(&out, "height", e.height))
+            .and_then(|()| set(&out, "compressedBytes", e.data.len() as f64));
+        if filled.is_ok() {
+            // As for progress: a throwing callback must not fail the job.
+            let _ = f.call1(&JsValue::NULL, &out);
+        }
+    };
+    let r = crate::pipeline::compress_with_hooks(bytes, &options, &mut progress, &mut encoded)
+        .map_err(js_error)?;
     let meta = r.settings.format.meta();
     let out = Object::new();
     set(&out, "data", Uint8Array::from(r.data.as_slice()))?;
-    set(&out, "mimeType", meta.mime_type)?;
+    // A still APNG is a plain PNG: the pipeline says which (image/png or image/apng).
+    set(&out, "mimeType", r.mime_type)?;
     set(&out, "format", meta.id)?;
     set(&out, "width", r.width)?;
     set(&out, "height", r.height)?;

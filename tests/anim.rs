@@ -446,6 +446,17 @@ fn not_exact(a: &[u8], b: &[u8]) -> usize {
         .count()
 }
 
+/// A still image as APNG is a plain PNG, typed so (image/png; image/apng is for animations), and
+/// lossless: scored as lossless PNG is, 100 without running SSIMULACRA2.
+#[test]
+fn a_still_apng_is_a_png() {
+    let gif = fixture();
+    let still = compress(&gif, &Options::new(Format::Png)).unwrap();
+    let r = compress(&still.data, &apng()).unwrap();
+    assert_eq!((r.mime_type, r.frames, r.mse), ("image/png", 1, 0.0));
+    assert_eq!(r.data, still.data, "the same file as format png");
+}
+
 #[test]
 fn a_gif_becomes_an_apng_frame_for_frame() {
     let gif = fixture();

@@ -266,8 +266,9 @@ fn the_memory_estimate_covers_animations_and_tiff_pages() {
         .collect();
     let tiff = raw(tags(), &strips, false);
     let tiff_twin = raw(tags(), &vec![vec![0u8; 2]; strips.len()], false);
-    let jobs: [Job; 4] = [
+    let jobs: [Job; 5] = [
         ("GIF to WebP", &gif, &gif_twin, r#"{"format":"webp"}"#, None),
+        ("GIF to APNG", &gif, &gif_twin, r#"{"format":"apng"}"#, None),
         (
             "GIF to WebP, lossless",
             &gif,

@@ -34,6 +34,13 @@ const KNOBS = ['quality', 'colors'];
 // of JPEG's blocks) and shown over the old result while the slider moves: the very pixels the final
 // result will have there. Up to this many pixels, so it takes a fraction of a second.
 const PREVIEW_PIXELS = 1.2e6;
+// At a drop (the slider still), the full-size job often writes its file sooner than a sample could be
+// decoded, cut and compressed, and on a 2-core machine the sample's decode of the whole photo slowed it
+// (Chromium, 12 MP: the file written at 1.24 s beside a sample, at … s without): the estimate waits this
+// long for the file and stands in only if it has not come.
+const DROP_ESTIMATE_AFTER_MS = 800;
+let estimateTimer = 0;
+let dropWait = { key: null, since: 0 }; // the setting whose estimate waits, and since when
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -75,6 +82,9 @@ const results = new Map(); // key -> { key, item, options, baseKey, result?, err
 const samples = new Map(); // sampleKey -> { blob, width, height, areaRatio } | { error }
 const estimates = new Map(); // result key -> the sample's result at those options
 const previews = new Map(); // result key -> the latest preview at those options: { key, blob, rect }
+// The view's files as soon as they are written, before their scores (the package's onEncoded): shown at
+// once, the figures marked as being measured. result key -> { key, item, options, result: the file }
+const encodedFiles = new Map();
 let previewed = null; // the preview on screen
 let viewMoved = 0;
 let busySince = 0;
@@ -139,10 +149,19 @@ async function compressItem(item, options, signal, { track = false } = {}) {
     item.probes.push(probe);
     if (item === current()) renderBusy();
   } : undefined;
+  // The view's own job shows its picture as soon as the file is written: scoring a 12 MP photo takes
+  // longer than encoding it.
+  const onEncoded = track ? (file) => {
+    if (signal.aborted) return;
+    const key = resultKey(item, options);
+    encodedFiles.set(key, { key, item, options, result: { ...file, mse: NaN, psnr: NaN, ssimulacra2: NaN, measuring: true } });
+    performance.mark('pixsqueeze:encoded', { detail: { bytes: file.compressedBytes } });
+    if (item === current()) render();
+  } : undefined;
   if (track) item.probes = [];
   if (!item.needsBrowser) {
     try {
-      return await compress(item.file, { ...options, signal, onProgress });
+      return await compress(item.file, { ...options, signal, onProgress, onEncoded });
     } catch (e) {
       // The browser may decode what the core does not: formats it lacks (Unsupported, whatever the file
       // starts like: an arithmetic-coded JPEG, say) and files it does not recognise at all. A damaged
@@ -160,7 +179,7 @@ async function compressItem(item, options, signal, { track = false } = {}) {
   });
   const png = await item.prepared;
   signal.throwIfAborted();
-  const r = await compress(png, { ...options, signal, onProgress });
+  const r = await compress(png, { ...options, signal, onProgress, onEncoded });
   // The core saw the browser's lossless PNG; the saving must be against the file the person has.
   return { ...r, originalBytes: item.file.size, ratio: item.file.size / r.compressedBytes };
 }
@@ -233,11 +252,20 @@ function wanted() {
   if (cur && !cur.error && !viewStopped) {
     if (!sliding && open(cur, committed)) jobs.push(job(cur, committed, PRIORITY.VIEW, true));
     if (left && open(cur, left)) jobs.push(job(cur, left, PRIORITY.VIEW, true));
-    // Until the full-size result for what the slider says is in, a sample stands in for it.
-    if (estimable(draft) && open(cur, draft)) {
+    // Until the full-size result for what the slider says is in (or at least its file, whose size is
+    // exact), a sample stands in for it.
+    if (estimable(draft) && open(cur, draft) && !encodedFiles.has(resultKey(cur, draft))) {
       const sample = samples.get(sampleKey(cur, draft));
-      if (!sample) jobs.push(sampleJob(cur, draft, PRIORITY.ESTIMATE));
-      else if (sample.blob && !estimates.has(resultKey(cur, draft))) jobs.push(estimateJob(cur, draft, sample, PRIORITY.ESTIMATE));
+      const key = resultKey(cur, draft);
+      if (dropWait.key !== key) dropWait = { key, since: performance.now() };
+      const wait = sliding ? 0 : DROP_ESTIMATE_AFTER_MS - (performance.now() - dropWait.since);
+      if (wait > 0) {
+        clearTimeout(estimateTimer);
+        estimateTimer = setTimeout(refresh, wait + 10);
+      }
+      const hold = wait > 0;
+      if (!sample) jobs.push({ ...sampleJob(cur, draft, PRIORITY.ESTIMATE), hold });
+      else if (sample.blob && !estimates.has(resultKey(cur, draft))) jobs.push({ ...estimateJob(cur, draft, sample, PRIORITY.ESTIMATE), hold });
       const rect = keepsSize(draft) && previewRegion();
       const have = previews.get(resultKey(cur, draft));
       const same = have && ['x', 'y', 'width', 'height'].every((k) => have.rect[k] === rect[k]);
@@ -323,6 +351,8 @@ function watchFrames() {
 
 function onDone(job, value, error, ms) {
   const { item } = job;
+  // The page's timeline (bench/page-timings.mjs prints it): each job's end, its kind and run time.
+  performance.mark('pixsqueeze:job-done', { detail: { kind: job.kind, priority: job.priority, ms: Math.round(ms), error: error?.name } });
   if (!items.includes(item)) return; // removed while it ran
   if (job.kind === 'preview') {
     if (value) {
@@ -342,8 +372,13 @@ function onDone(job, value, error, ms) {
       }
     }
   } else if (error && FILE_ERRORS.has(error.name) && (error.name !== 'LimitExceeded' || optionsKey(job.options) === optionsKey(committed))) {
+    encodedFiles.delete(job.key);
     item.error = error;
   } else {
+    // The picture already on screen is these very bytes: keep its Blob, so it is not decoded again.
+    const early = encodedFiles.get(job.key);
+    encodedFiles.delete(job.key);
+    if (value && early?.result.blob && early.result.compressedBytes === value.compressedBytes) value.blob = early.result.blob;
     results.set(job.key, { key: job.key, item, options: job.options, baseKey: baseKey(job.options), result: value, error, used: performance.now() });
     if (value) item.took.set(durationKey(job.options), ms);
     if (value && item.alpha === undefined) {
@@ -415,6 +450,9 @@ function figureSource(item) {
   if (!item || item.error) return { kind: 'none' };
   const final = results.get(resultKey(item, draft));
   if (final) return { kind: final.result ? 'final' : 'error', entry: final };
+  // The file is written, its scores not yet: its exact size, and its picture on screen.
+  const early = encodedFiles.get(resultKey(item, draft));
+  if (early) return { kind: 'encoded', entry: early };
   if (estimable(draft)) {
     const s = estimates.get(resultKey(item, draft)) ?? null;
     const sample = samples.get(sampleKey(item, draft));
@@ -434,15 +472,17 @@ function showFigures(item, source) {
   const r = source.kind === 'estimate' ? source.result : source.entry?.result;
   const estimate = source.kind === 'estimate';
   const approx = (text) => (estimate ? `≈ ${text}` : text);
+  // A file written but not yet scored: its scores are being measured.
+  const score = (text) => (r?.measuring ? 'measuring…' : approx(text()));
   ui.originalSize.textContent = item ? fmt.formatBytes(item.file.size) : '–';
   ui.resultSize.textContent = r ? approx(fmt.formatBytes(r.compressedBytes)) : '–';
   ui.resultDims.textContent = r?.width ? `${r.width} × ${r.height} px${estimate ? ', estimated from a sample' : ''}` : '';
   ui.saved.textContent = r ? approx(fmt.formatChange(item.file.size, r.compressedBytes)) : '–';
   ui.ratio.textContent = r ? approx(fmt.formatRatio(item.file.size / r.compressedBytes)) : '–';
-  ui.mse.textContent = r ? approx(r.mse.toFixed(2)) : '–';
-  ui.psnr.textContent = r ? approx(fmt.formatPsnr(r.psnr)) : '–';
-  ui.ssimulacra2.textContent = r ? approx(fmt.inBands(r) ? 'not computed' : fmt.formatScore(r.ssimulacra2)) : '–';
-  ui.scoreHint.textContent = r ? fmt.qualityHint(r) : '';
+  ui.mse.textContent = r ? score(() => r.mse.toFixed(2)) : '–';
+  ui.psnr.textContent = r ? score(() => fmt.formatPsnr(r.psnr)) : '–';
+  ui.ssimulacra2.textContent = r ? score(() => (fmt.inBands(r) ? 'not computed' : fmt.formatScore(r.ssimulacra2))) : '–';
+  ui.scoreHint.textContent = r && !r.measuring ? fmt.qualityHint(r) : '';
   const shownOptions = estimate ? draft : source.entry?.options;
   ui.figures.dataset.format = r ? shownOptions.format : '';
   ui.figures.dataset.quality = r && shownOptions.quality != null ? String(shownOptions.quality) : '';
@@ -457,6 +497,10 @@ function showFigures(item, source) {
   if (estimate) {
     ui.headline.append(' ', Object.assign(document.createElement('span'), {
       className: 'estimate', textContent: `Estimated from a sample at ${describe(draft)}; the exact figures follow.`,
+    }));
+  } else if (source.kind === 'encoded') {
+    ui.headline.append(' ', Object.assign(document.createElement('span'), {
+      className: 'estimate', textContent: 'The picture is the result; its quality scores are being measured…',
     }));
   } else if (source.kind === 'working' && r) {
     ui.headline.append(' ', Object.assign(document.createElement('span'), {
@@ -608,15 +652,17 @@ function renderView() {
   const source = figureSource(item);
   const final = source.kind === 'final' ? source.entry : null;
   if (final) final.used = performance.now();
+  // What the right side shows: the final result, or the file written before its scores.
+  const picture = final ?? (source.kind === 'encoded' ? source.entry : null);
   renderAnimation(item, final);
   const replace = (next) => {
     // An entry evicted while on screen kept its URL for the screen's sake: free it now.
     if (shown?.url && !results.has(shown.key)) URL.revokeObjectURL(shown.url);
     shown = next;
   };
-  if (final && final !== shown) {
-    replace(final);
-    viewer.showResult(final.result.blob);
+  if (picture && picture !== shown) {
+    replace(picture);
+    viewer.showResult(picture.result.blob);
   } else if (!item || (shown && shown.item !== item)) {
     replace(null);
     viewer.showResult(null);
@@ -647,7 +693,7 @@ function renderView() {
   }
   const r = shown?.item === item ? shown.result : null;
   ui.tagRight.textContent = previewed ? `${describe(draft)}: preview of this part; the whole follows…`
-    : r ? `${describe(shown.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${final === shown ? '' : ' (updating…)'}` : 'Result';
+    : r ? `${describe(shown.options, r)} · ${fmt.formatBytes(r.compressedBytes)}${picture === shown ? '' : ' (updating…)'}` : 'Result';
   ui.zoomChanged.disabled = !r;
 
   ui.figures.dataset.state = !item ? 'idle' : item.error || source.kind === 'error' ? 'error' : source.kind === 'final' ? 'done' : source.kind;
@@ -792,7 +838,7 @@ function remove(id) {
   const [item] = items.splice(index, 1);
   for (const entry of [...results.values()]) if (entry.item === item) dropEntry(entry);
   for (const key of [...samples.keys()]) if (key.startsWith(`${id} `)) samples.delete(key);
-  for (const map of [estimates, previews]) for (const key of [...map.keys()]) if (key.startsWith(`${id} `)) map.delete(key);
+  for (const map of [estimates, previews, encodedFiles]) for (const key of [...map.keys()]) if (key.startsWith(`${id} `)) map.delete(key);
   if (currentId === id) {
     select(items[Math.min(index, items.length - 1)]?.id ?? null, { force: true });
   } else {

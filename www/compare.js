@@ -197,6 +197,7 @@ export class Viewer {
         return;
       }
       this.#replace(side, picture);
+      performance.mark('pixsqueeze:side-shown', { detail: { side } });
       if (side === 1) requestAnimationFrame(() => this.#onResultShown());
     } catch {
       if (this.#wanted[side] !== blob) return;

@@ -442,7 +442,7 @@ fn ssim_sums<const VECTOR: bool>(
 ) -> [f64; 2] {
     let mut sums = [0.0f64; 2];
     let mut add = |ratio: f32| {
-        let d = (1.0 - f64::from(ratio)).max(0.0);
+        let d = positive_part(1.0 - f64::from(ratio));
         sums[0] += d;
         sums[1] += d.powi(4);
     };
@@ -453,6 +453,18 @@ fn ssim_sums<const VECTOR: bool>(
         |i, add| ssim_at::<f32>(i, m1, m2, s11, s22, s12).each(add),
     );
     sums
+}
+
+/// `v.max(0.0)` as far as the sums can tell (a NaN gives 0, as `max` does; `max` may keep a −0, which
+/// adds and raises to the fourth power as +0 does), without the call to the software `fmax` that `max`
+/// becomes in wasm, whose `f64.max` treats NaN otherwise.
+#[inline(always)]
+fn positive_part(v: f64) -> f64 {
+    if v > 0.0 {
+        v
+    } else {
+        0.0
+    }
 }
 
 /// SSIM without the luminance term's denominator (the metric's correction of SSIM), in f32.
@@ -475,7 +487,7 @@ fn edge_sums<const VECTOR: bool>(x1: &[f32], mu1: &[f32], x2: &[f32], mu2: &[f32
     let mut sums = [0.0f64; 4];
     let mut add = |e1: f32, e2: f32| {
         let d = (1.0 + f64::from(e2)) / (1.0 + f64::from(e1)) - 1.0;
-        let (artifact, lost) = (d.max(0.0), (-d).max(0.0));
+        let (artifact, lost) = (positive_part(d), positive_part(-d));
         sums[0] += artifact;
         sums[1] += artifact.powi(4);
         sums[2] += lost;

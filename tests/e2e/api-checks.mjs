@@ -162,6 +162,34 @@ export async function batch(page, png) {
 }
 
 /**
+ * onEncoded: a compress in a worker hands over its file before scoring it, once, with the very bytes the
+ * call then resolves with (and a Blob of them); a search (maxBytes) does not call it; the main thread does.
+ */
+export async function encodedEarly(page, png) {
+  const out = await page.evaluate(async (s) => {
+    const { compress } = window.pixsqueeze;
+    const bytes = Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+    const run = async (options) => {
+      const seen = [];
+      const r = await compress(bytes, { format: 'jpeg', ...options, onEncoded: (f) => seen.push({ ...f, scored: false }) });
+      const same = seen.length === 1 && seen[0].data.length === r.data.length && seen[0].data.every((b, i) => b === r.data[i]);
+      return { calls: seen.length, same, blob: seen[0]?.blob?.size === r.compressedBytes, mime: seen[0]?.mimeType, format: seen[0]?.format,
+        size: seen[0] && [seen[0].width, seen[0].height, seen[0].compressedBytes], result: [r.width, r.height, r.compressedBytes] };
+    };
+    return { worker: await run({}), main: await run({ mainThread: true }), search: await run({ maxBytes: 100000 }) };
+  }, b64(png));
+  for (const how of ['worker', 'main']) {
+    const r = out[how];
+    assert.equal(r.calls, 1, how);
+    assert.ok(r.same, `${how}: the early file is the result's`);
+    assert.ok(r.blob, how);
+    assert.deepEqual([r.mime, r.format], ['image/jpeg', 'jpeg'], how);
+    assert.deepEqual(r.size, r.result, how);
+  }
+  assert.equal(out.search.calls, 0, 'a search does not call onEncoded');
+}
+
+/**
  * Aborting a running job terminates its worker, and the next job succeeds. The abort fires right after the
  * job is posted to its worker, in the same task, so the job is certainly still running: no timing involved.
  */

@@ -53,6 +53,7 @@ test('input from another realm (an iframe) is taken', () => checks.crossRealm(ct
 test('errors carry their stable names', () => checks.errors(ctx.page, png));
 test('a misspelt option name is rejected', () => checks.unknownOption(ctx.page, png));
 test('compressAll reports progress and survives a bad file', () => checks.batch(ctx.page, png));
+test('onEncoded hands over the file before its scores', () => checks.encodedEarly(ctx.page, png));
 test('abort terminates the running worker; the next job succeeds', () => checks.abort(ctx.page, png));
 test('mainThread mode', () => checks.mainThread(ctx.page, png));
 test('encode() splits a large JPEG over two workers, same pixels', () => checks.splitEncode(ctx.page));

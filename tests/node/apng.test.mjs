@@ -68,4 +68,10 @@ test('a still image as apng is a plain PNG', async () => {
   const r = await compress(photoLikePng(64, 48), { format: 'apng', effort: 'fast' });
   assert.deepEqual([r.frames, r.mse], [1, 0]);
   assert.ok(!chunks(r.data).some((c) => c.type === 'acTL'));
+  // Typed as what it is: a PNG (image/png, .png); image/apng is for animations.
+  assert.equal(r.mimeType, 'image/png');
+  // Lossless, so scored as lossless PNG is: identical pixels, score 100 without running SSIMULACRA2
+  // (on an image large enough to be scored: 113 pixels a side).
+  const big = await compress(photoLikePng(160, 120), { format: 'apng', effort: 'fast' });
+  assert.deepEqual([big.mimeType, big.mse, big.psnr, big.ssimulacra2], ['image/png', 0, Infinity, 100]);
 });

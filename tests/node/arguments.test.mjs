@@ -57,6 +57,7 @@ test('wrong kinds of options, signal, input and list are InvalidInput saying wha
     'signal: {}': [px.compress(png, { format: 'jpeg', signal: {} }), /^InvalidInput: signal must be an AbortSignal, got an Object$/],
     'onprogress: a function': [px.compress(png, { format: 'jpeg', onprogress: () => {} }), /^InvalidInput: unknown option onprogress \(did you mean onProgress\?\)/],
     'onProgress: 1': [px.compress(png, { format: 'jpeg', onProgress: 1 }), /^InvalidInput: onProgress must be a function/],
+    'onEncoded: 1': [px.compress(png, { format: 'jpeg', onEncoded: 1 }), /^InvalidInput: onEncoded must be a function/],
     'input: a string': [px.compress('photo.png', { format: 'jpeg' }), /^InvalidInput: input must be a File, Blob, ArrayBuffer or Uint8Array, got a string$/],
     'input: null': [px.decode(null), /^InvalidInput: input must be .*got null$/],
     'compressAll(5)': [px.compressAll(5, { format: 'jpeg' }), /^InvalidInput: compressAll takes a list .*got number 5$/],

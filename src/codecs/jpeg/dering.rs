@@ -17,12 +17,17 @@ const RISE_PER_STEP: f32 = 12.0;
 const MAX_OVERSHOOT: f32 = 31.0;
 
 /// [`dering`] on a block of vectors: most blocks have no white sample, or only white ones, and are
-/// left alone after a four-lane count; the rest go through the scalar code.
+/// left alone after a four-lane minimum and maximum (samples are never NaN: no white sample is a
+/// maximum below white, only white ones a minimum at white or above); the rest go through the
+/// scalar code.
 #[inline]
 pub(super) fn dering_x4(b: &mut Block4) {
     let white = F32x4::splat(WHITE);
-    let whites: u32 = b.iter().flatten().map(|v| v.ge(white).mask_count()).sum();
-    if whites == 0 || whites == 64 {
+    let (low, high) = b
+        .iter()
+        .flatten()
+        .fold((b[0][0], b[0][0]), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if high.ge(white).mask_count() == 0 || low.ge(white).mask_count() == 4 {
         return;
     }
     let mut block = [0.0f32; 64];
