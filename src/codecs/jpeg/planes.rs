@@ -226,16 +226,17 @@ fn convert_x4(src: &[u8], bg: [u8; 3], y: &mut [f32], cb: &mut [f32], cr: &mut [
     let opaque = I32x4::splat(0xff);
     let c = F32x4::splat;
     let groups = (src.len() / 16).min(y.len() / 4);
-    for g in 0..groups {
-        let at = 4 * g;
-        let px = I32x4::load_bytes(&src[16 * g..]);
+    // Whole groups by chunks, so that no index into the rows needs a bounds check.
+    let quads = src.chunks_exact(16).zip(y.chunks_exact_mut(4));
+    for (g, (quad, yq)) in quads.enumerate() {
+        let px = I32x4::load_bytes(quad);
         if !px.shr(24).all_eq(opaque) {
-            for i in at..at + 4 {
-                let v = ycc(&src[4 * i..4 * i + 4], bg);
-                y[i] = v[0];
+            for (i, p) in quad.chunks_exact(4).enumerate() {
+                let v = ycc(p, bg);
+                yq[i] = v[0];
                 if color {
-                    cb[i] = v[1];
-                    cr[i] = v[2];
+                    cb[4 * g + i] = v[1];
+                    cr[4 * g + i] = v[2];
                 }
             }
             continue;
@@ -243,10 +244,10 @@ fn convert_x4(src: &[u8], bg: [u8; 3], y: &mut [f32], cb: &mut [f32], cr: &mut [
         let r = px.and(byte).to_f32();
         let gr = px.shr(8).and(byte).to_f32();
         let b = px.shr(16).and(byte).to_f32();
-        (c(0.299) * r + c(0.587) * gr + c(0.114) * b - c(128.0)).store(&mut y[at..]);
+        (c(0.299) * r + c(0.587) * gr + c(0.114) * b - c(128.0)).store(yq);
         if color {
-            (c(-0.168_736) * r - c(0.331_264) * gr + c(0.5) * b).store(&mut cb[at..]);
-            (c(0.5) * r - c(0.418_688) * gr - c(0.081_312) * b).store(&mut cr[at..]);
+            (c(-0.168_736) * r - c(0.331_264) * gr + c(0.5) * b).store(&mut cb[4 * g..]);
+            (c(0.5) * r - c(0.418_688) * gr - c(0.081_312) * b).store(&mut cr[4 * g..]);
         }
     }
     4 * groups
