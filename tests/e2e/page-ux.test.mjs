@@ -149,6 +149,32 @@ test('1. the slider is live: an estimate while dragging, labelled, then the fina
   await page.close();
 });
 
+test('1c. the picture shows as soon as its file is written; the scores follow, marked as being measured', async () => {
+  const page = await openPage();
+  // Every change of the figures, from the drop to the final ones (a MutationObserver misses none).
+  await page.evaluate(() => {
+    const f = document.querySelector('.figures');
+    window.seenFigures = [];
+    new MutationObserver(() => {
+      const last = window.seenFigures.at(-1);
+      const now = { state: f.dataset.state, size: document.getElementById('result-size').textContent, score: document.getElementById('ssimulacra2').textContent,
+        shown: performance.getEntriesByName('pixsqueeze:result-shown').length };
+      if (!last || last.state !== now.state || last.score !== now.score || last.shown !== now.shown) window.seenFigures.push(now);
+    }).observe(f, { attributes: true, subtree: true, childList: true, characterData: true });
+  });
+  await dropFiles(page, [bigPhoto(2000, 1500)]);
+  await waitDone(page, 'jpeg', 75);
+  const seen = await page.evaluate(() => window.seenFigures);
+  const early = seen.find((s) => s.state === 'encoded');
+  const final = seen.find((s) => s.state === 'done');
+  assert.ok(early, JSON.stringify(seen));
+  assert.equal(early.score, 'measuring…');
+  assert.equal(early.size, final.size, 'the written file is the final one: its size is exact');
+  // The picture was on screen before the final figures came.
+  assert.ok(seen.some((s) => s.state === 'encoded' && s.shown > 0), JSON.stringify(seen));
+  await page.close();
+});
+
 test('2. resize is in view with presets, and the output size is shown', async () => {
   const page = await openPage();
   await dropFiles(page, [{ name: 'wide.png', mimeType: 'image/png', buffer: photoLikePng(2400, 1200) }]);
