@@ -42,17 +42,8 @@ export interface CompressOptions extends FormatOptions, RunOptions {
   onEncoded?: (file: EncodedFile) => void;
 }
 
-/** What `onEncoded` receives: the file a compress wrote, before its scores. */
-export interface EncodedFile {
-  data: Uint8Array;
-  /** The same bytes as a Blob (browsers). */
-  blob?: Blob;
-  mimeType: string;
-  format: Format;
-  width: number;
-  height: number;
-  compressedBytes: number;
-}
+/** What `onEncoded` receives: the file a compress wrote, before its scores (what {@link Result} says of the file). */
+export type EncodedFile = Pick<Result, 'data' | 'blob' | 'mimeType' | 'format' | 'width' | 'height' | 'compressedBytes'>;
 
 /** Options of {@link decode}: input limits and how the call runs. */
 export interface DecodeOptions extends RunOptions {

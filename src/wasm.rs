@@ -57,6 +57,20 @@ fn set(target: &Object, key: &str, value: impl Into<JsValue>) -> JsResult<()> {
     Reflect::set(target, &JsValue::from_str(key), &value.into()).map(|_| ())
 }
 
+/// `{ mse, psnr, ssimulacra2 }` as `measure` and `measureTotal` return them (`ssimulacra2` null when
+/// the image is too small to judge).
+fn metrics_object(m: &crate::Metrics) -> JsResult<Object> {
+    let out = Object::new();
+    set(&out, "mse", m.mse)?;
+    set(&out, "psnr", m.psnr)?;
+    set(
+        &out,
+        "ssimulacra2",
+        m.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
+    )?;
+    Ok(out)
+}
+
 fn to_js(value: &impl Serialize) -> JsResult<JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
@@ -134,7 +148,7 @@ pub fn decode(bytes: &[u8], options: JsValue) -> JsResult<Object> {
     Ok(out)
 }
 
-/// `compress(bytes, options, onProgress?) → { data, mimeType, format, width, height, originalBytes,
+/// `compress(bytes, options, onProgress?, onEncoded?) → { data, mimeType, format, width, height, originalBytes,
 /// compressedBytes, ratio, mse, psnr, mse16, psnr16, ssimulacra2, quality, options, search, notes,
 /// frames }`: decodes a file, encodes it as `options` say and measures the result. `options` in the result is
 /// every option actually used, defaults filled in; `search` (smart modes only) lists every probe and
@@ -232,15 +246,7 @@ pub fn measure(original: Vec<u8>, result: Vec<u8>, width: f64, height: f64) -> J
     let original = Rgba8::new(width, height, original).map_err(js_error)?;
     let result = Rgba8::new(width, height, result).map_err(js_error)?;
     let m = crate::measure(&original, &result).map_err(js_error)?;
-    let out = Object::new();
-    set(&out, "mse", m.mse)?;
-    set(&out, "psnr", m.psnr)?;
-    set(
-        &out,
-        "ssimulacra2",
-        m.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
-    )?;
-    Ok(out)
+    metrics_object(&m)
 }
 
 /// `ssimulacra2Regions(width, height) → Uint32Array`: the regions `measure` scores for SSIMULACRA2,
@@ -347,15 +353,7 @@ pub fn measure_total(
             scores.len()
         ))
     })?;
-    let out = Object::new();
-    set(&out, "mse", m.mse)?;
-    set(&out, "psnr", m.psnr)?;
-    set(
-        &out,
-        "ssimulacra2",
-        m.ssimulacra2.map_or(JsValue::NULL, JsValue::from),
-    )?;
-    Ok(out)
+    metrics_object(&m)
 }
 
 /// What every step of a JPEG or PNG split takes from JS first: the whole image's size, the options

@@ -42,7 +42,7 @@ fn encode_decode_and_compress_round_trip() {
     let data: Uint8Array = get(&decoded, "data").dyn_into().unwrap();
     assert_eq!(data.to_vec(), gradient());
 
-    let r: JsValue = wasm::compress(&png.to_vec(), options("jpeg", Some(80.0)), None)
+    let r: JsValue = wasm::compress(&png.to_vec(), options("jpeg", Some(80.0)), None, None)
         .unwrap()
         .into();
     assert_eq!(
@@ -71,7 +71,7 @@ fn encode_decode_and_compress_round_trip() {
     assert_eq!(get(&m, "psnr").as_f64(), Some(f64::INFINITY));
     assert!(get(&m, "ssimulacra2").is_null());
 
-    let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None), None)
+    let lossless: JsValue = wasm::compress(&png.to_vec(), options("png", None), None, None)
         .unwrap()
         .into();
     assert_eq!(get(&lossless, "psnr").as_f64(), Some(f64::INFINITY));
@@ -124,9 +124,9 @@ fn errors_carry_stable_names() {
         let e = wasm::measure(vec![0; 4], vec![0; 4], width, height).unwrap_err();
         assert_eq!(error_name(e), "InvalidInput", "{width} x {height}");
     }
-    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED, None).unwrap_err();
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", JsValue::UNDEFINED, None, None).unwrap_err();
     assert_eq!(error_name(e), "InvalidInput");
-    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None), None).unwrap_err();
+    let e = wasm::compress(b"\x89PNG\r\n\x1a\n", options("png", None), None, None).unwrap_err();
     assert_eq!(error_name(e), "DecodeError");
 }
 
@@ -150,7 +150,7 @@ fn a_budget_search_reports_progress_and_fits() {
     Reflect::set(&opts, &"maxBytes".into(), &900.into()).unwrap();
     let calls = js_sys::Array::new();
     let record = js_sys::Function::new_with_args("probe", "this.push(probe)").bind0(&calls);
-    let r: JsValue = wasm::compress(&png.to_vec(), opts, Some(record))
+    let r: JsValue = wasm::compress(&png.to_vec(), opts, Some(record), None)
         .unwrap()
         .into();
     assert!(get(&r, "compressedBytes").as_f64().unwrap() <= 900.0);
@@ -187,16 +187,16 @@ fn hostile_and_oversized_jobs_fail_typed_and_the_instance_lives_on() {
         if progressive {
             Reflect::set(&o, &"progressive".into(), &true.into()).unwrap();
         }
-        let e = wasm::compress(&file, o, None).unwrap_err();
+        let e = wasm::compress(&file, o, None, None).unwrap_err();
         let e: js_sys::Error = e.dyn_into().unwrap();
         assert_eq!(String::from(e.name()), "LimitExceeded");
         assert!(String::from(e.message()).contains("MB of memory"));
     }
     let gif = hostile::gif_big_frame(24_000, 24_000);
-    let e = wasm::compress(&gif, raised("png", 1e12), None).unwrap_err();
+    let e = wasm::compress(&gif, raised("png", 1e12), None, None).unwrap_err();
     assert_eq!(error_name(e), "LimitExceeded");
     let bomb = hostile::png_black(4, 4, false, &[hostile::iccp_bomb(1_600_000_000)]);
-    let r: JsValue = wasm::compress(&bomb, options("png", None), None)
+    let r: JsValue = wasm::compress(&bomb, options("png", None), None, None)
         .unwrap()
         .into();
     let notes: js_sys::Array = get(&r, "notes").dyn_into().unwrap();
@@ -204,5 +204,5 @@ fn hostile_and_oversized_jobs_fail_typed_and_the_instance_lives_on() {
         .iter()
         .any(|n| n.as_string().unwrap().contains("ICC profile")));
     let png = wasm::encode(gradient(), 48.0, 32.0, options("png", None)).unwrap();
-    assert!(wasm::compress(&png.to_vec(), options("jpeg", None), None).is_ok());
+    assert!(wasm::compress(&png.to_vec(), options("jpeg", None), None, None).is_ok());
 }

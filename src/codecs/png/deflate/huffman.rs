@@ -1,16 +1,11 @@
 //! Length-limited Huffman code lengths and their canonical codes.
 
 /// Optimal code lengths for `freqs`, none longer than `max_bits`, written to `lens` (0 for unused
-/// symbols). Boundary-free package-merge: small alphabets (at most 288 symbols, 15 levels) make its
-/// O(n·L) cost negligible next to parsing, and unlike heuristic length fixes it stays optimal.
+/// symbols): plain Huffman when no code exceeds the limit, else boundary-free package-merge, which
+/// unlike heuristic length fixes stays optimal (small alphabets, at most 288 symbols and 15 levels).
 pub fn lengths(freqs: &[u32], max_bits: u32, lens: &mut [u8]) {
     lens.iter_mut().for_each(|l| *l = 0);
-    let mut leaves: Vec<(u64, u16)> = freqs
-        .iter()
-        .enumerate()
-        .filter(|&(_, &f)| f > 0)
-        .map(|(s, &f)| (u64::from(f), s as u16))
-        .collect();
+    let leaves = sorted_leaves(freqs);
     match leaves.len() {
         0 => return,
         1 => {
@@ -19,11 +14,22 @@ pub fn lengths(freqs: &[u32], max_bits: u32, lens: &mut [u8]) {
         }
         _ => {}
     }
-    leaves.sort_unstable();
     if huffman_within(&leaves, max_bits, lens) {
         return;
     }
     package_merge(&leaves, max_bits, lens);
+}
+
+/// The used symbols of `freqs` as (weight, symbol), lightest first (ties by symbol).
+fn sorted_leaves(freqs: &[u32]) -> Vec<(u64, u16)> {
+    let mut leaves: Vec<(u64, u16)> = freqs
+        .iter()
+        .enumerate()
+        .filter(|&(_, &f)| f > 0)
+        .map(|(s, &f)| (u64::from(f), s as u16))
+        .collect();
+    leaves.sort_unstable();
+    leaves
 }
 
 /// Plain Huffman code lengths for `leaves` (at least two, sorted by weight), written to `lens` if
@@ -224,16 +230,10 @@ mod tests {
                     }
                 })
                 .collect();
-            let mut leaves: Vec<(u64, u16)> = freqs
-                .iter()
-                .enumerate()
-                .filter(|&(_, &f)| f > 0)
-                .map(|(s, &f)| (u64::from(f), s as u16))
-                .collect();
+            let leaves = sorted_leaves(&freqs);
             if leaves.len() < 2 {
                 continue;
             }
-            leaves.sort_unstable();
             let (mut quick, mut slow) = (vec![0u8; n], vec![0u8; n]);
             package_merge(&leaves, 15, &mut slow);
             if huffman_within(&leaves, 15, &mut quick) {
@@ -253,12 +253,6 @@ mod tests {
         let kraft: f64 = lens.iter().map(|&l| 0.5f64.powi(i32::from(l))).sum();
         assert!(kraft <= 1.0);
         let mut slow = vec![0u8; fib.len()];
-        let mut leaves: Vec<(u64, u16)> = fib
-            .iter()
-            .enumerate()
-            .map(|(s, &f)| (u64::from(f), s as u16))
-            .collect();
-        leaves.sort_unstable();
-        assert!(!huffman_within(&leaves, 15, &mut slow));
+        assert!(!huffman_within(&sorted_leaves(&fib), 15, &mut slow));
     }
 }
