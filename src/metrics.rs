@@ -67,19 +67,29 @@ pub fn measure(original: &Rgba8, result: &Rgba8) -> Result<Metrics> {
             result.height()
         )));
     }
-    let mse = mse(original, result);
-    let ssimulacra2 = if !can_score(original.width(), original.height()) {
+    Ok(metrics_from(
+        mse(original, result),
+        can_score(original.width(), original.height()),
+        || ssimulacra2_tiled(original, result),
+    ))
+}
+
+/// The figures from the MSE: no score where the size cannot be judged (`scorable` false), 100 for
+/// identical images without scoring them, else `score()`. Shared by [`measure`] and [`from_parts`]
+/// so that a split measure decides as a whole one does.
+fn metrics_from(mse: f64, scorable: bool, score: impl FnOnce() -> Option<f64>) -> Metrics {
+    let ssimulacra2 = if !scorable {
         None
     } else if mse == 0.0 {
         Some(100.0)
     } else {
-        ssimulacra2_tiled(original, result)
+        score()
     };
-    Ok(Metrics {
+    Metrics {
         mse,
         psnr: psnr_from_mse(mse),
         ssimulacra2,
-    })
+    }
 }
 
 pub(crate) fn mse(original: &Rgba8, result: &Rgba8) -> f64 {
@@ -273,18 +283,9 @@ pub(crate) fn from_parts(
         return None;
     }
     let mse = mse_from(squared_error, width as usize * height as usize);
-    let ssimulacra2 = if regions.is_empty() {
-        None
-    } else if mse == 0.0 {
-        Some(100.0)
-    } else {
+    Some(metrics_from(mse, !regions.is_empty(), || {
         Some(area_weighted(&regions, scores))
-    };
-    Some(Metrics {
-        mse,
-        psnr: psnr_from_mse(mse),
-        ssimulacra2,
-    })
+    }))
 }
 
 /// Columns `x0..x1` of rows `y0..y1` of `img`, over white, as planar linear RGB.
