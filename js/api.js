@@ -104,13 +104,13 @@ function useWorkers(mainThread) {
   return !mainThread && typeof Worker === 'function';
 }
 
-async function run(op, args, transfer, { signal, mainThread, pin }, onProgress, onEncoded) {
+async function run(op, args, transfer, { signal, mainThread, pin, input }, onProgress, onEncoded) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
     pool ??= new WorkerPool({ wasm: module, loadModule: wasmModule, size: poolSize ?? defaultPoolSize() });
     const progress = onEncoded ? (p) => (p.encoded ? onEncoded(p.encoded) : onProgress?.(p)) : onProgress;
-    return pool.run(op, args, { signal, transfer, onProgress: progress, early: Boolean(onEncoded), pin });
+    return pool.run(op, args, { signal, transfer, onProgress: progress, early: Boolean(onEncoded), pin, input });
   }
   const extra = onProgress || onEncoded ? [onProgress, onEncoded] : [];
   // A build that refuses does so before any work: the same call on the build it names, loaded now if
@@ -299,8 +299,10 @@ export async function encode(rgba, width, height, options) {
     const joined = await splitter(pinned, view, width, height, o.wasmOptions, lanes, owned);
     if (joined) return joined;
   }
-  const bytes = !o.toWorker || owned ? view : view.slice();
-  return run('encode', [bytes, width, height, o.wasmOptions], [bytes.buffer], o.run);
+  if (!o.toWorker || owned) return run('encode', [view, width, height, o.wasmOptions], [view.buffer], o.run);
+  // The caller's bytes, copied a piece at a time as they are sent: the worker copies each piece into
+  // its wasm while the next is copied here, instead of waiting for one copy of the whole (pool.js).
+  return run('encode', [width, height, o.wasmOptions], [], { ...o.run, input: view });
 }
 
 export async function decode(input, options) {

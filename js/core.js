@@ -76,6 +76,10 @@ function instance(initWasm, wasm) {
     },
     compress: guarded(wasm.compress),
     encode: guarded(wasm.encode),
+    // encode's pixels copied in as they come, piece by piece (worker.js, encodePieces).
+    rgbaInput: guarded((length) => new wasm.RgbaInput(length)),
+    pushInput: guarded((input, bytes) => input.push(bytes)),
+    encodeInput: guarded(wasm.encodeInput),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
     limitOptions: guarded(wasm.limitOptions),

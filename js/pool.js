@@ -21,6 +21,13 @@ function jobError({ name, message }, trapped) {
 
 const named = (name, message, cause) => Object.assign(new Error(message, cause ? { cause } : undefined), { name });
 
+/**
+ * The size of each piece an encode's pixels are sent in (WorkerPool.run's `input`): small enough that
+ * the worker's copy of the last one, all that is left once the page's copies end, is short; large
+ * enough that the messages (48 for a 12 MP photo) cost little.
+ */
+export const PIECE_BYTES = 1 << 20;
+
 /** How long a worker may sit idle before it is stopped (its wasm memory only grows while it lives). */
 export const IDLE_TIMEOUT_MS = 30_000;
 
@@ -64,17 +71,22 @@ export class WorkerPool {
    * that must run in one worker (the first sets `pin.worker`; the others wait for that worker, and
    * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
    * `early`: a compress also posts its file before scoring it, as a progress message `{ encoded }`.
+   * `input`: an encode's pixels (a Uint8Array, only read), sent after the job in copies of
+   * PIECE_BYTES each (worker.js, encodePieces); `args` are then the rest of encode's.
    */
-  run(op, args, { signal, transfer = [], onProgress, early = false, pin } = {}) {
+  run(op, args, { signal, transfer = [], onProgress, early = false, pin, input } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, resolve, reject, onAbort: null };
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, input, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
       }
       this.#queue.push(job);
       this.#pump();
+      // Waiting for a worker, the pixels are copied now, as a plain encode's were: the caller may
+      // reuse its buffer meanwhile.
+      if (job.input && this.#queue.includes(job)) job.input = job.input.slice();
     });
   }
 
@@ -125,7 +137,8 @@ export class WorkerPool {
       // and terminates its worker.
       this.#busy.set(worker, job);
       try {
-        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early }, job.transfer);
+        const inputLength = job.input?.length;
+        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early, inputLength }, job.transfer);
       } catch (e) {
         // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
         // was, so it goes back to idle and only this job fails.
@@ -133,7 +146,27 @@ export class WorkerPool {
         this.#busy.delete(worker);
         this.#rest(worker);
         this.#settle(job, null, named('InvalidInput', `the call's arguments cannot be sent to a worker (${e?.name}: ${e?.message}); options hold only numbers, strings, booleans and objects of them — is a callback misspelt (onProgress)?`, e));
+        continue;
       }
+      if (job.input) this.#sendPieces(worker, job);
+    }
+  }
+
+  /**
+   * Sends a job's `input` in pieces, each a copy posted at once: the worker copies one into its wasm
+   * while the next is copied here. Stops if the job ends meanwhile (an abort terminates the worker).
+   */
+  #sendPieces(worker, job) {
+    const { input } = job;
+    job.input = null; // the caller's bytes are not held once sent
+    try {
+      for (let at = 0; at < input.length && this.#busy.get(worker) === job; at += PIECE_BYTES) {
+        const piece = input.slice(at, at + PIECE_BYTES);
+        worker.postMessage({ id: job.id, piece }, [piece.buffer]);
+      }
+    } catch (e) {
+      // No room for a copy: the worker would wait for ever for the rest.
+      if (this.#busy.get(worker) === job) this.#fail(worker, named('RuntimeError', `the pixels could not be copied to a worker (${e?.name}: ${e?.message})`, e));
     }
   }
 

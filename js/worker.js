@@ -3,12 +3,15 @@
 // work) naming a larger build, the worker asks the pool for that build's compiled module (compiled once,
 // shared by every worker) and runs the same call there. A trap (wasm `unreachable`, out of memory) leaves
 // the instance dead: the reply says so and the pool replaces this worker.
-import { climb } from './core.js';
+import { climb, core } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
 const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', '__trapForTests', '__panicForTests'];
 
 let receiveModule = null; // resolves the running job's request for a build
+// The running job's pixels when they come in pieces after it (pool.js, `input`): those come so far,
+// and what wakes the job when the next comes.
+let pieces = null;
 
 function call(instance, id, op, args, early) {
   if (!ops.includes(op)) throw Object.assign(new Error(`unknown operation ${op}`), { name: 'InvalidInput' });
@@ -26,21 +29,67 @@ const request = (id) => (name) => new Promise((resolve) => {
   self.postMessage({ id, needsModule: name });
 });
 
+/** Pieces joined, for a build other than the one they were copied into. */
+function joined(list, length) {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of list) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/**
+ * `encode(rgba, ...args)` with `rgba`'s `length` bytes coming in pieces after the job: each is copied
+ * into the first build's wasm as it comes, so the last copy ends soon after the page's. A build that
+ * refuses (NeedsFullModule) gets them joined, as a plain encode.
+ */
+async function encodePieces(id, args, length, wasm) {
+  const state = pieces;
+  await core.init(wasm);
+  const input = core.rgbaInput(length);
+  try {
+    let used = 0;
+    for (let copied = 0; copied < length;) {
+      if (used === state.list.length) await new Promise((resolve) => { state.wake = resolve; });
+      const piece = state.list[used++];
+      core.pushInput(input, piece);
+      copied += piece.length;
+    }
+    return await climb((instance) => (instance === core ? instance.encodeInput(input, ...args) : instance.encode(joined(state.list, length), ...args)), request(id), wasm);
+  } finally {
+    input.free();
+  }
+}
+
 self.onmessage = async ({ data }) => {
   if ('compiledModule' in data) {
     receiveModule?.(data.compiledModule);
     receiveModule = null;
     return;
   }
-  const { id, op, args, wasm, early } = data;
+  if ('piece' in data) {
+    if (pieces?.id === data.id) {
+      pieces.list.push(data.piece);
+      pieces.wake?.();
+    }
+    return;
+  }
+  const { id, op, args, wasm, early, inputLength } = data;
+  pieces = inputLength === undefined ? null : { id, list: [], wake: null };
   try {
-    const result = await climb((instance) => call(instance, id, op, args, early), request(id), wasm);
+    const result = inputLength === undefined
+      ? await climb((instance) => call(instance, id, op, args, early), request(id), wasm)
+      : await encodePieces(id, args, inputLength, wasm);
     // A file's bytes, a JPEG band's symbol counts or a PNG band's part (pool.js, encode*Split).
     const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));
   } catch (e) {
     const trapped = e instanceof WebAssembly.RuntimeError;
     self.postMessage({ id, ok: false, trapped, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } });
+  } finally {
+    if (pieces?.id === id) pieces = null;
   }
 };
 

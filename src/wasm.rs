@@ -102,6 +102,83 @@ pub fn encode(rgba: Vec<u8>, width: f64, height: f64, options: JsValue) -> JsRes
     Ok(Uint8Array::from(bytes.as_slice()))
 }
 
+/// `new RgbaInput(length)`, `push(bytes)` for each piece in order, then `encodeInput(input, width,
+/// height, options)`: `encode`'s pixels handed over in pieces. A worker copies each piece into its
+/// wasm as it arrives while the page is still copying the next one out of the caller's buffer
+/// (js/pool.js, js/worker.js), rather than copying all 4 bytes a pixel after the last one came.
+#[wasm_bindgen]
+pub struct RgbaInput {
+    data: Vec<u8>,
+    length: usize,
+}
+
+#[wasm_bindgen]
+impl RgbaInput {
+    /// Room for `length` bytes, reserved at once: the pieces never move the buffer.
+    ///
+    /// # Errors
+    /// `InvalidInput` unless `length` is a whole number of bytes a wasm memory can hold;
+    /// `LimitExceeded` when the memory cannot grow that far.
+    #[wasm_bindgen(constructor)]
+    pub fn new(length: f64) -> JsResult<RgbaInput> {
+        crash::keep_messages();
+        if length.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&length) {
+            return Err(js_error(Error::InvalidInput(format!(
+                "an RGBA input's length must be a whole number of bytes up to 4294967295, got {length}"
+            ))));
+        }
+        // Whole and in range: exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let length = length as usize;
+        let mut data = Vec::new();
+        data.try_reserve_exact(length).map_err(|_| {
+            js_error(Error::LimitExceeded(format!(
+                "no room in this wasm memory for {length} bytes of pixels"
+            )))
+        })?;
+        Ok(RgbaInput { data, length })
+    }
+
+    /// Appends the next piece.
+    ///
+    /// # Errors
+    /// `InvalidInput` when the pieces would be longer than the length given to the constructor.
+    pub fn push(&mut self, bytes: &[u8]) -> JsResult<()> {
+        if bytes.len() > self.length - self.data.len() {
+            return Err(js_error(Error::InvalidInput(format!(
+                "{} more bytes do not fit an RGBA input of {} with {} already in",
+                bytes.len(),
+                self.length,
+                self.data.len()
+            ))));
+        }
+        self.data.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+/// `encodeInput(input, width, height, options) → Uint8Array`: `encode` of the pixels pushed into
+/// `input` (an `RgbaInput`, emptied by the call).
+///
+/// # Errors
+/// `InvalidInput` when fewer bytes were pushed than the input's length; otherwise as `encode`.
+#[wasm_bindgen(js_name = "encodeInput")]
+pub fn encode_input(
+    input: &mut RgbaInput,
+    width: f64,
+    height: f64,
+    options: JsValue,
+) -> JsResult<Uint8Array> {
+    if input.data.len() != input.length {
+        return Err(js_error(Error::InvalidInput(format!(
+            "an RGBA input of {} bytes was given {}",
+            input.length,
+            input.data.len()
+        ))));
+    }
+    encode(std::mem::take(&mut input.data), width, height, options)
+}
+
 /// The limits of `decode(bytes, { limits })`: `limits` is the only option decoding takes, checked
 /// against the same meta as `compress`'s.
 fn decode_limits(value: JsValue) -> crate::Result<crate::Limits> {

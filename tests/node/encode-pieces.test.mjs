@@ -1,0 +1,105 @@
+// encode() through the package's worker pool, with js/worker.js really running in Node worker threads
+// (tests/node/worker-thread.mjs gives it a browser worker's `self`): the caller's pixels go in pieces
+// (js/pool.js, PIECE_BYTES), each copied into the worker's wasm as it comes. The file must be the plain
+// encode's byte for byte (the same call on this thread's wasm), for an input a whole number of pieces
+// long and not, one shorter than a piece, and a format the core build refuses (WebP: the pieces are
+// joined for the full build); the caller's buffer is never detached, a call queued behind another
+// has its pixels copied while it waits, and a wrong length fails as the plain encode does.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker as NodeWorker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { core, module } from '../../js/core.js';
+import { PIECE_BYTES } from '../../js/pool.js';
+import { root } from '../e2e/support.mjs';
+
+/** A browser-style Worker (onmessage, onerror, postMessage with a transfer list) over a Node thread. */
+class ThreadWorker {
+  constructor(url) {
+    this.thread = new NodeWorker(new URL('./worker-thread.mjs', import.meta.url), { workerData: url.href });
+    this.thread.on('message', (data) => this.onmessage?.({ data }));
+    this.thread.on('error', (e) => this.onerror?.({ message: e.message }));
+  }
+
+  postMessage(message, transfer) {
+    this.thread.postMessage(message, transfer);
+  }
+
+  terminate() {
+    this.thread.terminate();
+  }
+}
+globalThis.Worker = ThreadWorker;
+
+const api = await import('../../js/node.js');
+await api.init({ workers: 1 });
+await core.init(readFileSync(join(root, 'pkg', 'pixsqueeze_bg.wasm')));
+after(() => api.terminate()); // the threads would keep Node running
+
+/** Photo-like pixels: gradients and noise, opaque. */
+function pixels(width, height) {
+  const data = new Uint8Array(width * height * 4);
+  let s = 0x2545f491;
+  for (let i = 0; i < width * height; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    const x = i % width;
+    const y = Math.floor(i / width);
+    data.set([(x * 255 / width + (s & 15)) & 255, (y * 255 / height) & 255, (s >>> 8) & 255, 255], 4 * i);
+  }
+  return data;
+}
+
+test('a JPEG encoded from pieces is the plain encode, byte for byte; the caller keeps its bytes', async () => {
+  // 640 x 410: 1,049,600 bytes, a piece and a bit; 512 x 512: exactly one piece; 100 x 60: under one.
+  for (const [width, height] of [[640, 410], [512, 512], [100, 60]]) {
+    const rgba = pixels(width, height);
+    for (const options of [{ format: 'jpeg', quality: 75 }, { format: 'jpeg', quality: 92, progressive: true }]) {
+      const plain = core.encode(rgba.slice(), width, height, options);
+      const piecewise = await api.encode(rgba, width, height, options);
+      assert.equal(rgba.length, width * height * 4, 'not detached');
+      assert.deepEqual(piecewise, plain, `${width} x ${height} ${JSON.stringify(options)}`);
+    }
+  }
+  assert.equal(PIECE_BYTES, 512 * 512 * 4, 'the sizes above straddle a piece');
+});
+
+test('pieces of PNG and of WebP (joined for the full build) are the plain encode, byte for byte', async () => {
+  const [width, height] = [700, 400];
+  const rgba = pixels(width, height);
+  const png = { format: 'png' };
+  assert.deepEqual(await api.encode(rgba, width, height, png), core.encode(rgba.slice(), width, height, png));
+  const webp = { format: 'webp', quality: 70 };
+  const full = module('full');
+  await full.init(readFileSync(join(root, 'pkg', 'pixsqueeze_full_bg.wasm')));
+  assert.deepEqual(await api.encode(rgba, width, height, webp), full.encode(rgba.slice(), width, height, webp));
+});
+
+test('a call waiting for a worker has its pixels copied: the caller may reuse its buffer meanwhile', async () => {
+  const [width, height] = [640, 410];
+  const first = pixels(width, height);
+  const second = pixels(height, width);
+  const plain = core.encode(second.slice(), height, width, { format: 'jpeg' });
+  const calls = [api.encode(first, width, height, { format: 'jpeg' }), api.encode(second, height, width, { format: 'jpeg' })];
+  // By the next task the second call waits in the pool's queue, behind the first.
+  await new Promise((resolve) => { setTimeout(resolve, 0); });
+  second.fill(0);
+  assert.deepEqual((await Promise.all(calls))[1], plain);
+});
+
+test('pieces of the wrong length fail as the plain encode does, and the worker goes on', async () => {
+  const rgba = pixels(600, 500);
+  const short = rgba.subarray(0, rgba.length - 4);
+  const e = await api.encode(short, 600, 500, { format: 'jpeg' }).then(() => null, (err) => err);
+  const plain = (() => {
+    try {
+      core.encode(short.slice(), 600, 500, { format: 'jpeg' });
+      return null;
+    } catch (err) {
+      return err;
+    }
+  })();
+  assert.equal(e?.name, plain?.name);
+  assert.equal(e?.message, plain?.message);
+  assert.deepEqual(await api.encode(rgba, 600, 500, { format: 'jpeg' }), core.encode(rgba.slice(), 600, 500, { format: 'jpeg' }));
+});
