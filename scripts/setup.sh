@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # --test: also what `npm test` needs (Chromium, Firefox ESR and WebKitGTK with their WebDriver servers,
-# Xvfb, djpeg, cargo-deny); --fuzz: also what scripts/fuzz.sh needs (the nightly toolchain and cargo-fuzz).
+# Xvfb, djpeg, dwebp, avifdec and avifenc, cargo-deny); --fuzz: also what scripts/fuzz.sh needs (the
+# nightly toolchain and cargo-fuzz).
 want_browser=0
 want_fuzz=0
 case "${1:-}" in
@@ -95,12 +96,14 @@ if ! command -v cc >/dev/null; then
 fi
 
 # The browsers the end-to-end tests drive, with their WebDriver servers (WebKitGTK's draws on Xvfb: it
-# has no headless mode); tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours, and
-# libwebp's dwebp (Debian's webp) as the reference decoder of our WebP.
+# has no headless mode); tests also use libjpeg-turbo's djpeg as a JPEG decoder independent of ours,
+# libwebp's dwebp (Debian's webp) as the reference decoder of our WebP, and libavif's avifdec and avifenc
+# (Debian's libavif-bin) as the reference decoder of our AVIF and an encoder other than ours.
 if [ "$want_browser" = 1 ]; then
   missing=()
   for need in chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver libjpeg-turbo-progs:/usr/bin/djpeg \
-      firefox-esr:/usr/bin/firefox-esr webkit2gtk-driver:/usr/bin/WebKitWebDriver xvfb:/usr/bin/Xvfb webp:/usr/bin/dwebp; do
+      firefox-esr:/usr/bin/firefox-esr webkit2gtk-driver:/usr/bin/WebKitWebDriver xvfb:/usr/bin/Xvfb webp:/usr/bin/dwebp \
+      libavif-bin:/usr/bin/avifdec; do
     [ -x "${need#*:}" ] || missing+=("${need%%:*}")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
