@@ -39,9 +39,17 @@ fn hash3(buf: &[u8], at: usize, bits: u32) -> usize {
     (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
+/// A little-endian word's first three bytes: what a length-3 match compares.
+const LOW3: u32 = 0x00FF_FFFF;
+
+/// The trees' two hashes of `v`, the 4 bytes at a position read as one word (the trees always have
+/// 4 bytes ahead): its low three bytes are what [`hash3`] hashes, so that one needs no loads of
+/// its own.
 #[inline]
-fn hash4(buf: &[u8], at: usize, bits: u32) -> usize {
-    (load32(buf, at).wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+fn hashes34(v: u32) -> (usize, usize) {
+    let h3 = ((v & LOW3).wrapping_mul(0x9E37_79B1) >> (32 - BT_HASH3_BITS)) as usize;
+    let h4 = (v.wrapping_mul(0x9E37_79B1) >> (32 - BT_HASH4_BITS)) as usize;
+    (h3, h4)
 }
 
 /// Length of the common prefix of `buf[a..]` and `buf[b..]` (`a < b`), at most `max`;
@@ -169,22 +177,30 @@ impl BinaryTrees {
         rebase(&mut self.child, shift as i32);
     }
 
-    /// Inserts `at` whose next [`MAX_MATCH`] bytes repeat those `period` bytes back, when the trees
-    /// hold `at - period` as the latest position of its 4-byte hash: [`advance`](Self::advance)
-    /// would compare the two, find them equal over every byte it compares and put `at` in that
-    /// position's place, which this does without comparing. Inside runs and repeated rows that
-    /// comparison (258 bytes at every position) was most of the time DEFLATE took. Returns false,
-    /// having done nothing, when `at - period` is not that position.
+    /// The latest position with `at`'s 4-byte hash while it is in the window: the first one
+    /// [`advance`](Self::advance) would compare `at` with. `at` needs 4 bytes after it in `buf`.
+    #[inline]
+    pub fn latest(&self, buf: &[u8], at: usize) -> Option<usize> {
+        let node = self.hash4[hashes34(load32(buf, at)).1];
+        (node > at as i32 - WINDOW as i32).then_some(node as usize)
+    }
+
+    /// Inserts `at` whose next `nice` bytes (as [`advance`](Self::advance) caps it: at most what
+    /// the buffer holds) repeat those `period` bytes back, when the trees hold `at - period` as the
+    /// latest position of its 4-byte hash: [`advance`](Self::advance) would compare the two, find
+    /// them equal up to its nice length and put `at` in that position's place, which this does
+    /// without comparing. Inside runs and repeated rows that comparison (up to `nice` bytes at
+    /// every position) was most of the time DEFLATE took. Returns false, having done nothing, when
+    /// `at - period` is not that position.
     #[inline]
     pub fn replace_repeat(&mut self, buf: &[u8], at: usize, period: usize) -> bool {
-        let h4 = hash4(buf, at, BT_HASH4_BITS);
+        let (h3, h4) = hashes34(load32(buf, at));
         let Some(root) = at.checked_sub(period) else {
             return false;
         };
         if period == 0 || period >= WINDOW || self.hash4[h4] != root as i32 {
             return false;
         }
-        let h3 = hash3(buf, at, BT_HASH3_BITS);
         self.hash3[h3] = at as u16;
         self.hash4[h4] = at as i32;
         let (slot, root_slot) = (2 * (at & WMASK), 2 * (root & WMASK));
@@ -208,12 +224,13 @@ impl BinaryTrees {
     ) -> usize {
         let cutoff = at as i32 - WINDOW as i32;
         let mut best = MIN_MATCH - 1;
-        let h3 = hash3(buf, at, BT_HASH3_BITS);
+        let v = load32(buf, at);
+        let (h3, h4) = hashes34(v);
         let dist3 = usize::from((at as u16).wrapping_sub(self.hash3[h3]));
         self.hash3[h3] = at as u16;
         if RECORD && dist3 > 0 && dist3 < WINDOW && dist3 <= at {
             let m = at - dist3;
-            if buf[m..m + 3] == buf[at..at + 3] {
+            if (load32(buf, m) ^ v) & LOW3 == 0 {
                 best = MIN_MATCH;
                 out.push(Match {
                     len: MIN_MATCH as u16,
@@ -223,7 +240,6 @@ impl BinaryTrees {
         }
         // Tree matches of length 3 would only repeat the hash3 one, or be farther; they still
         // stand in when a hash collision lost the nearer one.
-        let h4 = hash4(buf, at, BT_HASH4_BITS);
         let mut node = self.hash4[h4];
         self.hash4[h4] = at as i32;
         let mut lt = 2 * (at & WMASK);

@@ -4,7 +4,7 @@
 
 use super::bits::BitWriter;
 use super::block::{self, dist_slot, len_extra, Seq, DIST_EXTRA, DIST_SYMS, LEN_SLOT};
-use super::matcher::{BinaryTrees, HashChains, Match, MAX_MATCH, MIN_MATCH};
+use super::matcher::{common_len, BinaryTrees, HashChains, Match, MAX_MATCH, MIN_MATCH, WINDOW};
 
 /// A length-3 match this far back costs more than its three literals, nearly always.
 const FAR_THREE: usize = 4096;
@@ -128,11 +128,7 @@ fn repeats_until(buf: &[u8], from: usize, period: usize, limit: usize) -> usize 
     if period == 0 || period > from || from >= limit {
         return from;
     }
-    buf[from..limit]
-        .iter()
-        .zip(&buf[from - period..limit - period])
-        .position(|(a, b)| a != b)
-        .map_or(limit, |i| from + i)
+    from + common_len(buf, from - period, from, limit - from)
 }
 
 /// Costs in 1/16 bit, so that the first pass's entropy estimates keep some precision.
@@ -210,6 +206,9 @@ pub struct Optimal {
     cost: Vec<u32>,
     choice: Vec<Match>,
     seqs: Vec<Seq>,
+    /// Distance slot by distance: one load where the shortest path prices every cached match,
+    /// in every pass, instead of [`dist_slot`]'s arithmetic.
+    dist_slots: Vec<u8>,
 }
 
 impl Optimal {
@@ -226,6 +225,7 @@ impl Optimal {
             cost: Vec::new(),
             choice: Vec::new(),
             seqs: Vec::new(),
+            dist_slots: (0..=WINDOW).map(|d| dist_slot(d.max(1)) as u8).collect(),
         }
     }
 
@@ -329,18 +329,32 @@ impl Optimal {
             if longest >= self.nice {
                 // Inside a long match the cheapest path nearly always continues it: insert
                 // these positions into the trees without searching from them. Where the data
-                // goes on repeating the match's source for a whole match length ahead, the trees
-                // would find each position equal to the one a period back: put it in that one's
-                // place without comparing.
+                // goes on repeating the bytes a period back for the nice length ahead, and the
+                // trees' latest position of the hash is the one a period back, they would find
+                // the two equal: put the new one in its place without comparing. The period is
+                // that latest position's distance (the match's own one missed runs inside
+                // repeated rows); how far the data repeats with it is found once for all the
+                // positions that share it. (Asking for a whole match length, 258 bytes, missed
+                // the repeats of 96 to 257 bytes, as on the screenshot's text rows.)
                 let skip_end = (p + longest - 1).min(end);
-                let period = match self.cache.last() {
-                    Some(m) if found > 0 && self.shortcut => usize::from(m.dist),
-                    _ => 0,
-                };
-                let repeats_to = repeats_until(buf, p - 1, period, skip_end + MAX_MATCH);
+                let (mut period, mut repeats_to) = (0, p);
                 while p < skip_end {
                     let max_len = (buf.len() - p).min(MAX_MATCH);
-                    if p + MAX_MATCH <= repeats_to && self.trees.replace_repeat(buf, p, period) {
+                    let root = if max_len >= 4 && self.shortcut {
+                        self.trees.latest(buf, p)
+                    } else {
+                        None
+                    };
+                    if let Some(root) = root {
+                        if p - root != period {
+                            period = p - root;
+                            repeats_to = repeats_until(buf, p, period, skip_end + self.nice);
+                        }
+                    }
+                    if root.is_some()
+                        && p + self.nice.min(max_len) <= repeats_to
+                        && self.trees.replace_repeat(buf, p, period)
+                    {
                         // Inserted.
                     } else if max_len >= 4 {
                         self.trees.advance::<false>(
@@ -402,18 +416,24 @@ impl Optimal {
                 if len > top {
                     continue;
                 }
-                let dcost = costs.dist[dist_slot(usize::from(m.dist))];
-                // Each length up to this match's, from the nearest match that reaches it.
-                let ahead = &self.cost[i + len..=i + top];
-                for (k, (&rest, &lcost)) in ahead.iter().zip(&costs.len[len..=top]).enumerate() {
-                    let c = rest + lcost + dcost;
-                    if c < best {
-                        best = c;
-                        step = Match {
-                            len: (len + k) as u16,
-                            dist: m.dist,
-                        };
+                let dcost = costs.dist[usize::from(self.dist_slots[usize::from(m.dist)])];
+                // Each length up to this match's, from the nearest match that reaches it. The
+                // distance's cost is the same for all of them: compare the rest against what it
+                // leaves of the best (none can beat a best below it), one add less per length.
+                if let Some(mut bound) = best.checked_sub(dcost) {
+                    let ahead = &self.cost[i + len..=i + top];
+                    let lens = &costs.len[len..=top];
+                    for (k, (&rest, &lcost)) in ahead.iter().zip(lens).enumerate() {
+                        let c = rest + lcost;
+                        if c < bound {
+                            bound = c;
+                            step = Match {
+                                len: (len + k) as u16,
+                                dist: m.dist,
+                            };
+                        }
                     }
+                    best = bound + dcost;
                 }
                 len = top + 1;
             }

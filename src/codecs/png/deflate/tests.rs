@@ -172,7 +172,9 @@ fn python_zlib_inflates_our_streams() {
 
 /// Repeats inserted without comparing ([`matcher::BinaryTrees::replace_repeat`]) leave the trees
 /// exactly as comparing would: the streams are byte for byte the same, on runs, short and long
-/// periods (a 16-bit pixel repeated, a 12 kB row repeated) and noise broken by runs.
+/// periods (a 16-bit pixel repeated, a 12 kB row repeated), noise broken by runs, and rows that
+/// repeat the row above for 149 bytes at a time (repeats longer than default's nice length, 96,
+/// but shorter than a whole match, 258).
 #[test]
 fn the_repeat_shortcut_changes_no_output() {
     let row = noise(12_000, 3);
@@ -183,6 +185,13 @@ fn the_repeat_shortcut_changes_no_output() {
         noise(200_000, 9)
             .chunks(5_000)
             .flat_map(|c| c.iter().copied().chain(std::iter::repeat_n(7, 3_000)))
+            .collect(),
+        (0..40u8)
+            .flat_map(|r| {
+                row.iter()
+                    .enumerate()
+                    .map(move |(i, &b)| if i % 150 == 0 { b ^ r } else { b })
+            })
             .collect(),
     ];
     for data in &inputs {
