@@ -79,6 +79,7 @@ function instance(initWasm, wasm) {
     // encode's pixels copied in as they come, piece by piece (worker.js, encodePieces).
     rgbaInput: guarded((length) => new wasm.RgbaInput(length)),
     pushInput: guarded((input, bytes) => input.push(bytes)),
+    inputBytes: guarded((input) => input.bytes()),
     encodeInput: guarded(wasm.encodeInput),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),

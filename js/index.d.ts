@@ -281,7 +281,11 @@ export function compress(input: Input, options: CompressOptions): Promise<Result
  */
 export function compressAll(inputs: Iterable<Input>, options: BatchOptions): Promise<BatchItem[]>;
 
-/** Encodes raw RGBA8 pixels into a file of `options.format`. */
+/**
+ * Encodes raw RGBA8 pixels into a file of `options.format`. On a worker your pixels are copied a megabyte
+ * at a time as the worker takes them in: leave them unchanged until the call settles (or hand them over
+ * with `transfer: true`).
+ */
 export function encode(rgba: Input, width: number, height: number, options: EncodeOptions): Promise<Uint8Array>;
 
 /** Decodes an image file into RGBA8 pixels. */

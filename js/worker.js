@@ -29,35 +29,25 @@ const request = (id) => (name) => new Promise((resolve) => {
   self.postMessage({ id, needsModule: name });
 });
 
-/** Pieces joined, for a build other than the one they were copied into. */
-function joined(list, length) {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of list) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
-
 /**
  * `encode(rgba, ...args)` with `rgba`'s `length` bytes coming in pieces after the job: each is copied
- * into the first build's wasm as it comes, so the last copy ends soon after the page's. A build that
- * refuses (NeedsFullModule) gets them joined, as a plain encode.
+ * into the first build's wasm as it comes, and its buffer handed back to the page, which copies a later
+ * piece into it (pool.js, #sendMore): memory the page has touched already. A build that refuses
+ * (NeedsFullModule, before it takes the pixels) gets them copied out of the first one's wasm.
  */
 async function encodePieces(id, args, length, wasm) {
   const state = pieces;
   await core.init(wasm);
   const input = core.rgbaInput(length);
   try {
-    let used = 0;
     for (let copied = 0; copied < length;) {
-      if (used === state.list.length) await new Promise((resolve) => { state.wake = resolve; });
-      const piece = state.list[used++];
+      if (!state.list.length) await new Promise((resolve) => { state.wake = resolve; });
+      const piece = state.list.shift();
       core.pushInput(input, piece);
       copied += piece.length;
+      self.postMessage({ id, returned: piece.buffer }, [piece.buffer]);
     }
-    return await climb((instance) => (instance === core ? instance.encodeInput(input, ...args) : instance.encode(joined(state.list, length), ...args)), request(id), wasm);
+    return await climb((instance) => (instance === core ? instance.encodeInput(input, ...args) : instance.encode(core.inputBytes(input), ...args)), request(id), wasm);
   } finally {
     input.free();
   }

@@ -155,10 +155,17 @@ impl RgbaInput {
         self.data.extend_from_slice(bytes);
         Ok(())
     }
+
+    /// The pixels pushed so far, copied out: for a larger build when this one cannot write the
+    /// options (`encodeInput` left them here), as the worker has handed each piece back.
+    pub fn bytes(&self) -> Uint8Array {
+        Uint8Array::from(self.data.as_slice())
+    }
 }
 
 /// `encodeInput(input, width, height, options) → Uint8Array`: `encode` of the pixels pushed into
-/// `input` (an `RgbaInput`, emptied by the call).
+/// `input` (an `RgbaInput`, emptied by the call, except when this build cannot write the options:
+/// NeedsFullModule leaves the pixels there, for `bytes`).
 ///
 /// # Errors
 /// `InvalidInput` when fewer bytes were pushed than the input's length; otherwise as `encode`.
@@ -175,6 +182,11 @@ pub fn encode_input(
             input.length,
             input.data.len()
         ))));
+    }
+    // Options this build reads but cannot write are refused before the pixels are taken; any other
+    // error in them is left for `encode` to report, in its order.
+    if let Ok(settings) = parse_options(options.clone()).and_then(|o| o.resolve()) {
+        crate::codecs::check_settings(&settings).map_err(js_error)?;
     }
     encode(std::mem::take(&mut input.data), width, height, options)
 }

@@ -3,22 +3,32 @@
 // (js/pool.js, PIECE_BYTES), each copied into the worker's wasm as it comes. The file must be the plain
 // encode's byte for byte (the same call on this thread's wasm), for an input a whole number of pieces
 // long and not, one shorter than a piece, and a format the core build refuses (WebP: the pieces are
-// joined for the full build); the caller's buffer is never detached, a call queued behind another
-// has its pixels copied while it waits, and a wrong length fails as the plain encode does.
+// copied out of the core's wasm for the full build), also when there are more pieces than are sent at
+// once (PIECES_IN_FLIGHT: the worker hands each buffer back, and a later piece is copied into it); the
+// caller's buffer is never detached, a call queued behind another has its pixels copied while it
+// waits, an abort while pieces are on their way stops the worker and the next call runs on a new one,
+// and a wrong length fails as the plain encode does.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { core, module } from '../../js/core.js';
-import { PIECE_BYTES } from '../../js/pool.js';
+import { PIECE_BYTES, PIECES_IN_FLIGHT } from '../../js/pool.js';
 import { root } from '../e2e/support.mjs';
 
 /** A browser-style Worker (onmessage, onerror, postMessage with a transfer list) over a Node thread. */
+let onReturned = null; // called with each piece buffer a worker hands back
+let threads = 0; // workers started
+
 class ThreadWorker {
   constructor(url) {
+    threads++;
     this.thread = new NodeWorker(new URL('./worker-thread.mjs', import.meta.url), { workerData: url.href });
-    this.thread.on('message', (data) => this.onmessage?.({ data }));
+    this.thread.on('message', (data) => {
+      if ('returned' in data) onReturned?.(data.returned);
+      this.onmessage?.({ data });
+    });
     this.thread.on('error', (e) => this.onerror?.({ message: e.message }));
   }
 
@@ -64,7 +74,7 @@ test('a JPEG encoded from pieces is the plain encode, byte for byte; the caller 
   assert.equal(PIECE_BYTES, 512 * 512 * 4, 'the sizes above straddle a piece');
 });
 
-test('pieces of PNG and of WebP (joined for the full build) are the plain encode, byte for byte', async () => {
+test('pieces of PNG and of WebP (copied out of the core build for the full one) are the plain encode, byte for byte', async () => {
   const [width, height] = [700, 400];
   const rgba = pixels(width, height);
   const png = { format: 'png' };
@@ -102,4 +112,40 @@ test('pieces of the wrong length fail as the plain encode does, and the worker g
   assert.equal(e?.name, plain?.name);
   assert.equal(e?.message, plain?.message);
   assert.deepEqual(await api.encode(rgba, 600, 500, { format: 'jpeg' }), core.encode(rgba.slice(), 600, 500, { format: 'jpeg' }));
+});
+
+test('more pieces than are sent at once: their buffers come back and are filled again; the same bytes', async () => {
+  // 1200 x 1000: 4,800,000 bytes, five pieces, the last a short one.
+  const [width, height] = [1200, 1000];
+  const rgba = pixels(width, height);
+  assert.ok(rgba.length > PIECES_IN_FLIGHT * PIECE_BYTES, 'some piece must go in a buffer handed back');
+  const returned = [];
+  onReturned = (buffer) => returned.push(buffer.byteLength);
+  try {
+    const jpeg = { format: 'jpeg', quality: 80 };
+    assert.deepEqual(await api.encode(rgba, width, height, jpeg), core.encode(rgba.slice(), width, height, jpeg));
+    assert.deepEqual(returned, Array(5).fill(PIECE_BYTES), 'every piece\'s whole buffer, short or not, goes back');
+    // The core hands the pixels over for the full build after every buffer went back.
+    const webp = { format: 'webp', quality: 60 };
+    assert.deepEqual(await api.encode(rgba, width, height, webp), module('full').encode(rgba.slice(), width, height, webp));
+    assert.equal(rgba.length, width * height * 4, 'not detached');
+  } finally {
+    onReturned = null;
+  }
+});
+
+test('an abort while the pieces are on their way stops the worker; the next call runs on a new one', async () => {
+  const [width, height] = [1200, 1000];
+  const rgba = pixels(width, height);
+  const controller = new AbortController();
+  onReturned = () => controller.abort();
+  const started = threads;
+  try {
+    const e = await api.encode(rgba, width, height, { format: 'jpeg', signal: controller.signal }).then(() => null, (err) => err);
+    assert.equal(e?.name, 'AbortError');
+  } finally {
+    onReturned = null;
+  }
+  assert.deepEqual(await api.encode(rgba, width, height, { format: 'jpeg' }), core.encode(rgba.slice(), width, height, { format: 'jpeg' }));
+  assert.equal(threads, started + 1, 'the aborted job\'s worker was replaced');
 });
