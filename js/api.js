@@ -294,9 +294,10 @@ export async function encode(rgba, width, height, options) {
   const { view, owned } = await inputView(rgba, o, 'rgba');
   const lanes = o.toWorker ? (pool?.size ?? poolSize ?? defaultPoolSize()) : 1;
   if (o.spread && lanes > 1 && width * height >= SPLIT_PIXELS && view.length === width * height * 4) {
-    const pinned = (op, args, transfer, pin) => run(op, args, transfer, { ...o.run, pin });
-    const splitter = o.wasmOptions.format === 'png' ? encodePngSplit : encodeJpegSplit;
-    const joined = await splitter(pinned, view, width, height, o.wasmOptions, lanes, owned);
+    const pinned = (op, args, transfer, pin, input) => run(op, args, transfer, { ...o.run, pin, input });
+    const joined = o.wasmOptions.format === 'png'
+      ? await encodePngSplit(pinned, view, width, height, o.wasmOptions, lanes, owned)
+      : await encodeJpegSplit(pinned, view, width, height, o.wasmOptions, lanes);
     if (joined) return joined;
   }
   if (!o.toWorker || owned) return run('encode', [view, width, height, o.wasmOptions], [view.buffer], o.run);

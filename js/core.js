@@ -76,7 +76,7 @@ function instance(initWasm, wasm) {
     },
     compress: guarded(wasm.compress),
     encode: guarded(wasm.encode),
-    // encode's pixels copied in as they come, piece by piece (worker.js, encodePieces).
+    // Pixels copied in as they come, piece by piece, for encode and a JPEG band (worker.js, withPieces).
     rgbaInput: guarded((length) => new wasm.RgbaInput(length)),
     pushInput: guarded((input, bytes) => input.push(bytes)),
     inputBytes: guarded((input) => input.bytes()),

@@ -80,9 +80,9 @@ export class WorkerPool {
    * that must run in one worker (the first sets `pin.worker`; the others wait for that worker, and
    * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
    * `early`: a compress also posts its file before scoring it, as a progress message `{ encoded }`.
-   * `input`: an encode's pixels (a Uint8Array, only read, until the last piece is copied: soon after
-   * the job starts), sent after the job in copies of PIECE_BYTES each (worker.js, encodePieces);
-   * `args` are then the rest of encode's.
+   * `input`: the pixels of an encode or of a JPEG band's quantise (a Uint8Array, only read, until the
+   * last piece is copied: soon after the job starts), sent after the job in copies of PIECE_BYTES each
+   * (worker.js, withPieces); `args` are then the rest of the call's.
    */
   run(op, args, { signal, transfer = [], onProgress, early = false, pin, input } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -300,31 +300,23 @@ export class WorkerPool {
 
 let splits = 0; // names each split's bands in the workers' wasm (`token`)
 
-/** Whether some opaque pixel is not gray, so no band can be all gray (the scan stops at the first). */
-function showsColour(rgba) {
-  for (let i = 0; i < rgba.length; i += 4) {
-    if (rgba[i + 3] === 255 && (rgba[i] !== rgba[i + 1] || rgba[i + 1] !== rgba[i + 2])) return true;
-  }
-  return false;
-}
-
 /**
- * One JPEG over several workers, without shared memory. `run(op, args, transfer, pin)` runs a wasm
- * call on a free worker, or with `pin` (WorkerPool's) on the worker an earlier call with that pin ran
- * on. `rgba` is read while the bands are sent (the caller's own bytes: nothing copies them whole);
- * when `owned`, its buffer may be transferred to a worker. The wasm cuts the image into one band of rows
+ * One JPEG over several workers, without shared memory. `run(op, args, transfer, pin, input)` runs a
+ * wasm call on a free worker, or with `pin` (WorkerPool's) on the worker an earlier call with that pin
+ * ran on, with `input` sent in pieces (WorkerPool's run). `rgba` is read while the bands are sent (the
+ * caller's own bytes: nothing copies them whole). The wasm cuts the image into one band of rows
  * per worker (`jpegSplit`), each ending on a restart marker; every worker is sent only its band's rows
- * (a copy each, posted before the next is made, so the first worker starts after a copy of its band
- * alone; the last band's in `rgba`'s own buffer when `owned` and no second pass can need them), quantises them, keeps the coefficients in its wasm and hands back
+ * (in pieces, every band's at once: each worker copies its pieces into its wasm while the page copies
+ * the next, into buffers the workers handed back), quantises them, keeps the coefficients in its wasm and hands back
  * the band's symbol counts (4 KB); the counts are added up here (the optimal Huffman tables of the whole
  * image), and every band is coded with them by the worker that holds it. The parts, joined, are the
  * file one worker writes with the same restart interval, and decode to the pixels of a plain encode;
  * the markers cost a few bytes a band. Memory per worker: its band's pixels (4 bytes a pixel),
  * coefficients (2 bytes a sample: 3 a pixel at 4:4:4, 1.5 at 4:2:0) and its part of the file; here,
- * the bands' rows while they are sent, and the parts. Resolves null (before anything is transferred)
- * when the wasm does not split these options or this size: encode whole instead.
+ * the pieces in flight, and the parts. Resolves null (before anything is sent) when the wasm does not
+ * split these options or this size: encode whole instead.
  */
-export async function encodeJpegSplit(run, rgba, width, height, options, workers, owned = false) {
+export async function encodeJpegSplit(run, rgba, width, height, options, workers) {
   // Options the wasm refuses (and an abort) are reported by the plain encode the caller falls back to.
   const bands = await run('jpegSplit', [width, height, options, workers], []).catch(() => null);
   if (!bands) return null;
@@ -333,21 +325,11 @@ export async function encodeJpegSplit(run, rgba, width, height, options, workers
   const pins = bands.map(() => ({}));
   const rowBytes = width * 4;
   // Gray pixels make a one-component JPEG, as one worker writes them: known once every band is seen,
-  // and then every band is quantised again, from its rows. A pixel of colour rules that out at once.
-  const colour = showsColour(rgba);
-  const quantise = async (gray) => {
-    const calls = [];
-    for (const [index, [start, end]] of bands.entries()) {
-      const last = owned && colour && index === bands.length - 1;
-      const rows = last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
-      const call = run('jpegBandQuantise', [width, height, options, workers, gray, index, token, rows], [rows.buffer], pins[index]);
-      call.catch(() => {}); // handled by Promise.all below, once every band is sent
-      calls.push(call);
-      // Let this band reach its worker (and start) before the next band's rows are copied.
-      if (index + 1 < bands.length) await new Promise((resolve) => { setTimeout(resolve, 0); });
-    }
-    return Promise.all(calls);
-  };
+  // and then every band is quantised again, from its rows.
+  const quantise = (gray) => Promise.all(bands.map(([start, end], index) => {
+    const rows = rgba.subarray(start * rowBytes, end * rowBytes);
+    return run('jpegBandQuantise', [width, height, options, workers, gray, index, token], [], pins[index], rows);
+  }));
   let parts = await quantise(false);
   const gray = parts.every((p) => p.gray);
   if (gray) parts = await quantise(true);

@@ -8,6 +8,9 @@ import { climb, core } from './core.js';
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
 const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', '__trapForTests', '__panicForTests'];
 
+// The calls whose pixels may come in pieces after the job (withPieces).
+const pieceOps = ['encode', 'jpegBandQuantise'];
+
 let receiveModule = null; // resolves the running job's request for a build
 // The running job's pixels when they come in pieces after it (pool.js, `input`): those come so far,
 // and what wakes the job when the next comes.
@@ -30,23 +33,32 @@ const request = (id) => (name) => new Promise((resolve) => {
 });
 
 /**
- * `encode(rgba, ...args)` with `rgba`'s `length` bytes coming in pieces after the job: each is copied
- * into the first build's wasm as it comes, and its buffer handed back to the page, which copies a later
- * piece into it (pool.js, #sendMore): memory the page has touched already. A build that refuses
- * (NeedsFullModule, before it takes the pixels) gets them copied out of the first one's wasm.
+ * `op` with its pixels, `length` bytes, coming in pieces after the job (pool.js, `input`): each is
+ * copied into the wasm that runs `op` as it comes, and its buffer handed back to the page, which copies
+ * a later piece into it (pool.js, #sendMore): memory the page has touched already. `encode` takes them
+ * first (`encodeInput`) on the core build, and a build that refuses the options there (NeedsFullModule,
+ * before it takes the pixels) gets them copied out of the core's wasm; a JPEG band's step
+ * (`jpegBandQuantise`) takes them last, on the build that holds it: the core's stub of that step
+ * answers NeedsFullModule before reading anything, which names the build to copy them into.
  */
-async function encodePieces(id, args, length, wasm) {
+async function withPieces(id, op, args, length, wasm) {
+  if (!pieceOps.includes(op)) throw Object.assign(new Error(`${op} does not take its pixels in pieces`), { name: 'InvalidInput' });
   const state = pieces;
   await core.init(wasm);
-  const input = core.rgbaInput(length);
+  const host = op === 'encode' ? core : await climb((instance) => {
+    if (instance === core) instance[op]();
+    return instance;
+  }, request(id), wasm);
+  const input = host.rgbaInput(length);
   try {
     for (let copied = 0; copied < length;) {
       if (!state.list.length) await new Promise((resolve) => { state.wake = resolve; });
       const piece = state.list.shift();
-      core.pushInput(input, piece);
+      host.pushInput(input, piece);
       copied += piece.length;
       self.postMessage({ id, returned: piece.buffer }, [piece.buffer]);
     }
+    if (op !== 'encode') return call(host, id, op, [...args, input], false);
     return await climb((instance) => (instance === core ? instance.encodeInput(input, ...args) : instance.encode(core.inputBytes(input), ...args)), request(id), wasm);
   } finally {
     input.free();
@@ -71,7 +83,7 @@ self.onmessage = async ({ data }) => {
   try {
     const result = inputLength === undefined
       ? await climb((instance) => call(instance, id, op, args, early), request(id), wasm)
-      : await encodePieces(id, args, inputLength, wasm);
+      : await withPieces(id, op, args, inputLength, wasm);
     // A file's bytes, a JPEG band's symbol counts or a PNG band's part (pool.js, encode*Split).
     const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));

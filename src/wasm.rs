@@ -103,9 +103,10 @@ pub fn encode(rgba: Vec<u8>, width: f64, height: f64, options: JsValue) -> JsRes
 }
 
 /// `new RgbaInput(length)`, `push(bytes)` for each piece in order, then `encodeInput(input, width,
-/// height, options)`: `encode`'s pixels handed over in pieces. A worker copies each piece into its
-/// wasm as it arrives while the page is still copying the next one out of the caller's buffer
-/// (js/pool.js, js/worker.js), rather than copying all 4 bytes a pixel after the last one came.
+/// height, options)` (or, for a band of a split JPEG, `jpegBandQuantise`): the pixels handed over in
+/// pieces. A worker copies each piece into its wasm as it arrives while the page is still copying the
+/// next one out of the caller's buffer (js/pool.js, js/worker.js), rather than copying all 4 bytes a
+/// pixel after the last one came.
 #[wasm_bindgen]
 pub struct RgbaInput {
     data: Vec<u8>,
@@ -163,6 +164,26 @@ impl RgbaInput {
     }
 }
 
+impl RgbaInput {
+    /// `InvalidInput` unless every byte of the length given to the constructor was pushed.
+    fn check_full(&self) -> crate::Result<()> {
+        if self.data.len() == self.length {
+            return Ok(());
+        }
+        Err(Error::InvalidInput(format!(
+            "an RGBA input of {} bytes was given {}",
+            self.length,
+            self.data.len()
+        )))
+    }
+
+    /// The pixels, once all were pushed, leaving the input empty.
+    fn take(&mut self) -> crate::Result<Vec<u8>> {
+        self.check_full()?;
+        Ok(std::mem::take(&mut self.data))
+    }
+}
+
 /// `encodeInput(input, width, height, options) → Uint8Array`: `encode` of the pixels pushed into
 /// `input` (an `RgbaInput`, emptied by the call, except when this build cannot write the options:
 /// NeedsFullModule leaves the pixels there, for `bytes`).
@@ -176,19 +197,13 @@ pub fn encode_input(
     height: f64,
     options: JsValue,
 ) -> JsResult<Uint8Array> {
-    if input.data.len() != input.length {
-        return Err(js_error(Error::InvalidInput(format!(
-            "an RGBA input of {} bytes was given {}",
-            input.length,
-            input.data.len()
-        ))));
-    }
+    input.check_full().map_err(js_error)?;
     // Options this build reads but cannot write are refused before the pixels are taken; any other
     // error in them is left for `encode` to report, in its order.
     if let Ok(settings) = parse_options(options.clone()).and_then(|o| o.resolve()) {
         crate::codecs::check_settings(&settings).map_err(js_error)?;
     }
-    encode(std::mem::take(&mut input.data), width, height, options)
+    encode(input.take().map_err(js_error)?, width, height, options)
 }
 
 /// The limits of `decode(bytes, { limits })`: `limits` is the only option decoding takes, checked
@@ -520,8 +535,9 @@ thread_local! {
         const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
 }
 
-/// `jpegBandQuantise(width, height, options, workers, gray, index, token, rgba) → { counts, gray }`:
-/// step one of a split JPEG on the RGBA8 rows of band `index` (`counts` a Uint32Array of 1024 symbol
+/// `jpegBandQuantise(width, height, options, workers, gray, index, token, input) → { counts, gray }`:
+/// step one of a split JPEG on the RGBA8 rows of band `index`, pushed into `input` (an [`RgbaInput`],
+/// emptied by the call) a piece at a time as they came to the worker (`counts` a Uint32Array of 1024 symbol
 /// counts to add up over the bands, `gray` whether the band is all gray: when every band is, quantise
 /// again with `gray` true). The band's coefficients stay in this wasm instance, under `token` (a
 /// number naming the split) and `index`, for [`jpeg_band_write`] on the same instance.
@@ -536,9 +552,10 @@ pub fn jpeg_band_quantise(
     gray: bool,
     index: f64,
     token: u32,
-    rgba: Vec<u8>,
+    input: &mut RgbaInput,
 ) -> JsResult<Object> {
     crash::keep_messages();
+    let rgba = input.take().map_err(js_error)?;
     let (plan, args, index) =
         split_band(width, height, options, workers, gray, index).map_err(js_error)?;
     args.check_band(plan.rows(index.min(plan.bands())).len(), "JPEG")

@@ -245,7 +245,7 @@ export async function splitEncode(page) {
     const started = performance.now();
     const split = await encode(data, width, height, { format: 'jpeg', split: true });
     const ms = performance.now() - started;
-    // Handed over (`transfer: true`), the input's own buffer may carry the last band: the same file.
+    // Handed over (`transfer: true`): the same file.
     const handed = await encode(data.slice(), width, height, { format: 'jpeg', split: true, transfer: true });
     const plain = await encode(data, width, height, { format: 'jpeg' }); // one worker unless asked
     const whole = await encode(data, width, height, { format: 'jpeg', mainThread: true });

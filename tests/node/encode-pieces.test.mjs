@@ -7,14 +7,16 @@
 // once (PIECES_IN_FLIGHT: the worker hands each buffer back, and a later piece is copied into it); the
 // caller's buffer is never detached, a call queued behind another has its pixels copied while it
 // waits, an abort while pieces are on their way stops the worker and the next call runs on a new one,
-// and a wrong length fails as the plain encode does.
+// and a wrong length fails as the plain encode does. A JPEG split over two workers sends each band's
+// rows in pieces too: the file is the one the split's steps write when run here in turn.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { core, module } from '../../js/core.js';
-import { PIECE_BYTES, PIECES_IN_FLIGHT } from '../../js/pool.js';
+import { PIECE_BYTES, PIECES_IN_FLIGHT, encodeJpegSplit } from '../../js/pool.js';
+import { run } from './worker-calls.mjs';
 import { root } from '../e2e/support.mjs';
 
 /** A browser-style Worker (onmessage, onerror, postMessage with a transfer list) over a Node thread. */
@@ -148,4 +150,31 @@ test('an abort while the pieces are on their way stops the worker; the next call
   }
   assert.deepEqual(await api.encode(rgba, width, height, { format: 'jpeg' }), core.encode(rgba.slice(), width, height, { format: 'jpeg' }));
   assert.equal(threads, started + 1, 'the aborted job\'s worker was replaced');
+});
+
+test('a JPEG split over two workers gets its bands in pieces: the file the split writes here', async () => {
+  // 2400 x 1000: two bands of 4,800,000 bytes, five pieces each, so buffers are handed back mid-band.
+  const [width, height] = [2400, 1000];
+  const colour = pixels(width, height);
+  const gray = colour.slice();
+  for (let i = 0; i < gray.length; i += 4) gray.fill(gray[i], i + 1, i + 3);
+  api.terminate();
+  await api.init({ workers: 2 });
+  let returned = 0;
+  onReturned = () => { returned++; };
+  try {
+    // Gray pixels are quantised twice (one component, known once both bands are seen): sent twice.
+    for (const [rgba, label] of [[colour, 'colour'], [gray, 'gray']]) {
+      const options = { format: 'jpeg', quality: 70 };
+      const split = await api.encode(rgba, width, height, { ...options, split: true });
+      assert.equal(rgba.length, width * height * 4, 'not detached');
+      assert.deepEqual(split, await encodeJpegSplit(run, rgba, width, height, options, 2), label);
+      assert.notDeepEqual(split, core.encode(rgba.slice(), width, height, options), `${label}: split, not whole`);
+    }
+    assert.equal(returned, 3 * 10, 'every piece of every band came back');
+  } finally {
+    onReturned = null;
+    api.terminate();
+    await api.init({ workers: 1 });
+  }
 });

@@ -47,9 +47,7 @@ async function check(rgba, width, height, options, workers, label) {
   const input = rgba.slice();
   const joined = await encodeJpegSplit(run, input, width, height, options, workers);
   assert.ok(joined, `${label}: split`);
-  assert.equal(input.length, rgba.length, `${label}: the caller's bytes are read (copied a band at a time), not given away`);
-  // `owned` (encode()'s `transfer: true`): the last band may go in the input's own buffer; the same file.
-  assert.deepEqual(await encodeJpegSplit(run, rgba.slice(), width, height, options, workers, true), joined, `${label}: owned input`);
+  assert.equal(input.length, rgba.length, `${label}: the caller's bytes are read (copied in pieces), not given away`);
   assert.deepEqual(core.decode(joined).data, core.decode(plain).data, `${label}: our decoder`);
   if (djpegAvailable) assert.ok(djpeg(joined).equals(djpeg(plain)), `${label}: djpeg`);
   const cost = joined.length / plain.length - 1;
@@ -98,7 +96,10 @@ test('a band is written only by the instance that quantised it, once, under its 
   const wasm = module('full');
   await wasm.init(fullBuild());
   const [[start, end]] = wasm.jpegSplit(w, h, o, 2);
-  const { counts } = wasm.jpegBandQuantise(w, h, o, 2, false, 0, 41, rgba.slice(start * w * 4, end * w * 4));
+  const input = wasm.rgbaInput((end - start) * w * 4);
+  wasm.pushInput(input, rgba.subarray(start * w * 4, end * w * 4));
+  const { counts } = wasm.jpegBandQuantise(w, h, o, 2, false, 0, 41, input);
+  input.free();
   const refused = (token) => assert.throws(() => wasm.jpegBandWrite(w, h, o, 2, false, 0, token, counts), (e) => e.name === 'InvalidInput' && /not held/.test(e.message));
   refused(42); // another split's token
   assert.ok(wasm.jpegBandWrite(w, h, o, 2, false, 0, 41, counts).length > 0);
