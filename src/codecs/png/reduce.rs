@@ -1,8 +1,6 @@
 //! Choosing the smallest lossless PNG pixel layout: the fewest channels and bits that still hold every
 //! sample exactly.
 
-use std::collections::HashMap;
-
 use crate::pixels::{Image, Rgba16, Rgba8};
 
 /// PNG colour types, as the IHDR byte.
@@ -221,21 +219,107 @@ fn pack_gray(image: &Rgba8, opaque: bool) -> Packed {
 
 /// Palette layout if the image has at most 256 distinct RGBA colours.
 fn pack_indexed(image: &Rgba8) -> Option<Packed> {
-    let mut counts: HashMap<[u8; 4], u32> = HashMap::new();
-    for p in image.data().chunks_exact(4) {
-        let key = [p[0], p[1], p[2], p[3]];
-        *counts.entry(key).or_insert(0) += 1;
+    let mut counts = ColorMap::with_capacity(256);
+    let mut pixels = image
+        .data()
+        .chunks_exact(4)
+        .map(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]))
+        .peekable();
+    while let Some(color) = pixels.next() {
+        // Flat areas repeat the previous pixel's colour: a run is looked up once.
+        let mut n = 1u32;
+        while pixels.next_if_eq(&color).is_some() {
+            n = n.wrapping_add(1);
+        }
+        let count = counts.entry(color);
+        *count = count.wrapping_add(n);
         if counts.len() > 256 {
             return None;
         }
     }
     let commonest = counts
         .iter()
-        .max_by_key(|&(c, n)| (*n, *c))
-        .map(|(c, _)| *c);
+        .max_by_key(|&(c, n)| (n, c))
+        .map(|(c, _)| c.to_be_bytes());
     let light_first = commonest.is_some_and(|c| luma(c) >= 128_000);
-    let colors: Vec<[u8; 4]> = counts.into_keys().collect();
+    let colors: Vec<[u8; 4]> = counts.iter().map(|(c, _)| c.to_be_bytes()).collect();
     Some(indexed_sorted(image, colors, light_first))
+}
+
+/// A map from RGBA colours (packed big-endian, as `u32::from_be_bytes`) to a `u32`, for palettes:
+/// std's `HashMap` hashes with SipHash, which took a fifth of a screenshot's encode when looked up
+/// once a pixel. Open addressing over at least twice as many slots as keys, one multiply for the
+/// hash (Fibonacci hashing). Keys are colours an image chose, so they could collide on purpose; the
+/// worst is a probe through every key (a few hundred) a lookup, slower but bounded.
+struct ColorMap {
+    keys: Vec<u32>,
+    values: Vec<u32>,
+    used: Vec<bool>,
+    len: usize,
+    shift: u32,
+}
+
+impl ColorMap {
+    /// Room for `n` keys before it grows.
+    fn with_capacity(n: usize) -> Self {
+        let slots = (2 * n + 2).next_power_of_two().max(16);
+        ColorMap {
+            keys: vec![0; slots],
+            values: vec![0; slots],
+            used: vec![false; slots],
+            len: 0,
+            shift: 32 - slots.trailing_zeros(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The slot holding `key`, or the empty one where it would go.
+    fn slot(&self, key: u32) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize;
+        while self.used[i] && self.keys[i] != key {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn get(&self, key: u32) -> Option<u32> {
+        let i = self.slot(key);
+        self.used[i].then(|| self.values[i])
+    }
+
+    /// `key`'s value, inserted as 0 when new.
+    fn entry(&mut self, key: u32) -> &mut u32 {
+        if 2 * (self.len + 1) > self.keys.len() {
+            self.grow();
+        }
+        let i = self.slot(key);
+        if !self.used[i] {
+            self.used[i] = true;
+            self.keys[i] = key;
+            self.len += 1;
+        }
+        &mut self.values[i]
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(self, ColorMap::with_capacity(self.keys.len()));
+        for (k, v) in old.iter() {
+            *self.entry(k) = v;
+        }
+    }
+
+    /// (key, value) pairs in slot order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.used
+            .iter()
+            .zip(self.keys.iter().zip(&self.values))
+            .filter(|&(&used, _)| used)
+            .map(|(_, (&k, &v))| (k, v))
+    }
 }
 
 fn luma(c: [u8; 4]) -> u32 {
@@ -274,21 +358,29 @@ fn indexed_sorted(image: &Rgba8, mut colors: Vec<[u8; 4]>, light_first: bool) ->
         .into_iter()
         .map(|(key, _)| (key as u32).to_be_bytes())
         .collect();
-    let index: HashMap<[u8; 4], u8> = colors
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (*c, i as u8))
-        .collect();
+    let mut index = ColorMap::with_capacity(colors.len());
+    for (i, c) in colors.iter().enumerate() {
+        *index.entry(u32::from_be_bytes(*c)) = i as u32;
+    }
     let depth = match colors.len() {
         0..=2 => 1,
         3..=4 => 2,
         5..=16 => 4,
         _ => 8,
     };
-    let indices = image
-        .data()
-        .chunks_exact(4)
-        .map(|p| index.get(&[p[0], p[1], p[2], p[3]]).copied().unwrap_or(0));
+    // As in the count, a run of one colour is looked up once.
+    let mut last: Option<(u32, u8)> = None;
+    let indices = image.data().chunks_exact(4).map(|p| {
+        let key = u32::from_be_bytes([p[0], p[1], p[2], p[3]]);
+        match last {
+            Some((color, i)) if color == key => i,
+            _ => {
+                let i = index.get(key).unwrap_or(0) as u8;
+                last = Some((key, i));
+                i
+            }
+        }
+    });
     let (w, h) = (image.width() as usize, image.height() as usize);
     let data = pack_bits(indices, w, h, depth);
     let translucent = colors.iter().take_while(|c| c[3] != 255).count();
@@ -326,6 +418,136 @@ mod tests {
     fn image(pixels: &[[u8; 4]], width: u32) -> Rgba8 {
         let height = pixels.len() as u32 / width;
         Rgba8::new(width, height, pixels.concat()).unwrap()
+    }
+
+    /// The palette build as it was with std's `HashMap` (SipHash, one lookup a pixel): the plain
+    /// path [`ColorMap`] and the run shortcut must match byte for byte.
+    fn plain_pack_indexed(image: &Rgba8) -> Option<Packed> {
+        use std::collections::HashMap;
+        let mut counts: HashMap<[u8; 4], u32> = HashMap::new();
+        for p in image.data().chunks_exact(4) {
+            *counts.entry([p[0], p[1], p[2], p[3]]).or_insert(0) += 1;
+            if counts.len() > 256 {
+                return None;
+            }
+        }
+        let commonest = counts
+            .iter()
+            .max_by_key(|&(c, n)| (*n, *c))
+            .map(|(c, _)| *c);
+        let light_first = commonest.is_some_and(|c| luma(c) >= 128_000);
+        let mut keyed: Vec<u64> = counts
+            .into_keys()
+            .map(|c| {
+                let l = if light_first {
+                    255_000 - luma(c)
+                } else {
+                    luma(c)
+                };
+                u64::from(c[3] == 255) << 50 | u64::from(l) << 32 | u64::from(u32::from_be_bytes(c))
+            })
+            .collect();
+        keyed.sort_unstable();
+        let colors: Vec<[u8; 4]> = keyed.iter().map(|&k| (k as u32).to_be_bytes()).collect();
+        let index: HashMap<[u8; 4], u8> = colors
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u8))
+            .collect();
+        let depth = match colors.len() {
+            0..=2 => 1,
+            3..=4 => 2,
+            5..=16 => 4,
+            _ => 8,
+        };
+        let indices = image
+            .data()
+            .chunks_exact(4)
+            .map(|p| index[&[p[0], p[1], p[2], p[3]]]);
+        let (w, h) = (image.width() as usize, image.height() as usize);
+        let translucent = colors.iter().take_while(|c| c[3] != 255).count();
+        Some(Packed {
+            width: image.width(),
+            height: image.height(),
+            color: ColorType::Indexed,
+            depth,
+            palette: colors.iter().map(|c| [c[0], c[1], c[2]]).collect(),
+            trns: colors[..translucent].iter().map(|c| c[3]).collect(),
+            data: pack_bits(indices, w, h, depth),
+        })
+    }
+
+    /// `n` colours whose hashes all land on the same slot of a 1024-slot [`ColorMap`] (the count's
+    /// size), so that lookups probe past each other and wrap around the table's end.
+    fn colliding_colors(n: u32) -> Vec<u32> {
+        // The multiplier's inverse modulo 2^32, by Newton's iteration.
+        let mut inverse = 0x9E37_79B1u32;
+        for _ in 0..5 {
+            inverse = inverse.wrapping_mul(2u32.wrapping_sub(0x9E37_79B1u32.wrapping_mul(inverse)));
+        }
+        (0..n)
+            .map(|k| (0x3FF << 22 | k).wrapping_mul(inverse))
+            .collect()
+    }
+
+    #[test]
+    fn the_colour_map_builds_the_same_palettes_as_the_plain_hash_map() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut tried = 0;
+        for colors in [1usize, 2, 3, 5, 16, 17, 200, 256, 257, 300] {
+            for colliding in [false, true] {
+                let palette: Vec<u32> = if colliding {
+                    colliding_colors(colors as u32)
+                } else {
+                    (0..colors).map(|_| next() as u32).collect()
+                };
+                let (w, h) = (37u32, 29u32);
+                let mut data = Vec::new();
+                // Every colour once, then runs of random lengths (flat areas and single pixels).
+                let mut pixels: Vec<u32> = palette.clone();
+                while pixels.len() < (w * h) as usize {
+                    let c = palette[next() as usize % colors];
+                    let run = 1 + next() as usize % 12;
+                    pixels.extend(std::iter::repeat_n(c, run));
+                }
+                pixels.truncate((w * h) as usize);
+                for p in &pixels {
+                    data.extend(p.to_be_bytes());
+                }
+                let image = Rgba8::new(w, h, data).unwrap();
+                let fast = pack_indexed(&image);
+                assert_eq!(fast, plain_pack_indexed(&image), "{colors} colours");
+                assert_eq!(fast.is_some(), colors <= 256);
+                tried += 1;
+            }
+        }
+        assert_eq!(tried, 20);
+    }
+
+    #[test]
+    fn the_colour_map_holds_colliding_keys_and_grows() {
+        let mut map = ColorMap::with_capacity(4);
+        let keys = colliding_colors(600);
+        for (i, &k) in keys.iter().enumerate() {
+            *map.entry(k) = i as u32;
+            *map.entry(k) += 1;
+        }
+        assert_eq!(map.len(), 600);
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(map.get(k), Some(i as u32 + 1));
+        }
+        assert_eq!(map.get(12345), None);
+        let mut seen: Vec<u32> = map.iter().map(|(k, _)| k).collect();
+        seen.sort_unstable();
+        let mut want = keys.clone();
+        want.sort_unstable();
+        assert_eq!(seen, want);
     }
 
     #[test]

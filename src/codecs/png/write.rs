@@ -141,17 +141,48 @@ fn entropy_cost(out: &[u8], hist: &mut [u32; 256]) -> u64 {
     bits as u64
 }
 
-fn distinct_bigrams(out: &[u8], seen: &mut [u64; 1024]) -> u64 {
+/// Bytes between the checks of the row heuristics that stop early: long enough to keep their
+/// inner loops tight (and the sum's vectorised), short enough to stop soon after losing.
+const STOP_CHECK: usize = 256;
+
+/// The number of distinct byte pairs in `out`, or, once it reaches `stop`, some count at least
+/// `stop`: a filter whose count reaches the best one so far cannot win, and the count only grows.
+fn distinct_bigrams(out: &[u8], seen: &mut [u64; 1024], stop: u64) -> u64 {
     seen.fill(0);
     let mut count = 0;
-    for pair in out.windows(2) {
-        let k = usize::from(pair[0]) << 8 | usize::from(pair[1]);
-        // Branch-free: whether a pair is new is as good as random on photos.
-        let word = seen[k >> 6];
-        count += !(word >> (k & 63)) & 1;
-        seen[k >> 6] = word | 1u64 << (k & 63);
+    let Some(last) = out.len().checked_sub(1) else {
+        return 0;
+    };
+    for start in (0..last).step_by(STOP_CHECK) {
+        let end = (start + STOP_CHECK).min(last) + 1;
+        for pair in out[start..end].windows(2) {
+            let k = usize::from(pair[0]) << 8 | usize::from(pair[1]);
+            // Branch-free: whether a pair is new is as good as random on photos.
+            let word = seen[k >> 6];
+            count += !(word >> (k & 63)) & 1;
+            seen[k >> 6] = word | 1u64 << (k & 63);
+        }
+        if count >= stop {
+            break;
+        }
     }
     count
+}
+
+/// The sum of `out`'s absolute signed values, or, once it reaches `stop`, some sum at least
+/// `stop` (as [`distinct_bigrams`]).
+fn abs_sum(out: &[u8], stop: u64) -> u64 {
+    let mut sum = 0;
+    for chunk in out.chunks(STOP_CHECK) {
+        sum += chunk
+            .iter()
+            .map(|&v| u64::from((v as i8).unsigned_abs()))
+            .sum::<u64>();
+        if sum >= stop {
+            break;
+        }
+    }
+    sum
 }
 
 /// Feeds `packed`'s rows, each filtered and led by its filter byte, to `sink`: one row at a time,
@@ -198,6 +229,8 @@ pub(super) struct Filterer {
     best: Vec<u8>,
     hist: [u32; 256],
     seen: [u64; 1024],
+    /// The filter the previous row chose (0 before the first).
+    last: u8,
 }
 
 impl Filterer {
@@ -208,6 +241,7 @@ impl Filterer {
             best: vec![0u8; row_len + 1],
             hist: [0; 256],
             seen: [0; 1024],
+            last: 0,
         }
     }
 
@@ -222,25 +256,30 @@ impl Filterer {
                 f
             }
             Strategy::MinSum | Strategy::Entropy | Strategy::Bigrams => {
-                let mut best_filter = 0;
+                // The previous row's filter first: rows alike tend to pick alike, and once a
+                // good score is known the others stop early. The winner is still the lowest
+                // score, the lowest filter type among equal ones, as in type order.
+                let first = self.last;
+                let order =
+                    std::iter::once(first).chain(FILTERS.into_iter().filter(|&f| f != first));
+                let mut best_filter = u8::MAX;
                 let mut best_sum = u64::MAX;
-                for f in FILTERS {
+                for f in order {
                     filter_row(f, row, prev, bpp, &mut self.trial);
+                    // The score `f` must stay below to win.
+                    let stop = best_sum.saturating_add(u64::from(f < best_filter));
                     let sum: u64 = match strategy {
                         Strategy::Entropy => entropy_cost(&self.trial, &mut self.hist),
-                        Strategy::Bigrams => distinct_bigrams(&self.trial, &mut self.seen),
-                        _ => self
-                            .trial
-                            .iter()
-                            .map(|&v| u64::from((v as i8).unsigned_abs()))
-                            .sum(),
+                        Strategy::Bigrams => distinct_bigrams(&self.trial, &mut self.seen, stop),
+                        _ => abs_sum(&self.trial, stop),
                     };
-                    if sum < best_sum {
+                    if sum < stop {
                         best_sum = sum;
                         best_filter = f;
                         out.copy_from_slice(&self.trial);
                     }
                 }
+                self.last = best_filter;
                 best_filter
             }
         };
@@ -534,6 +573,98 @@ mod tests {
         assert!(wide.iter().all(|r| r.len() == 1), "{wide:?}");
         let small = sample_bands(&rgb(256, 256), 1);
         assert_eq!((small.len(), small[0].clone()), (1, 0..256));
+    }
+
+    /// The row heuristics that stop once a filter cannot win pick the same filter (and bytes) as
+    /// full counts, and their counts are exact below the stop.
+    #[test]
+    fn heuristics_that_stop_early_pick_what_full_counts_pick() {
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let mut seen = [0u64; 1024];
+        let strategies = [
+            (Strategy::Bigrams, 3),
+            (Strategy::MinSum, 1),
+            (Strategy::Entropy, 4),
+        ];
+        for len in [0usize, 1, 2, 255, 256, 257, 258, 513, 2304] {
+            // One filterer a strategy for all the rows: each starts from the previous row's pick.
+            let mut filterers = strategies.map(|(_, bpp)| Filterer::new(len, bpp));
+            for smooth in [false, true, true, false, true, true, true] {
+                let mut v = 0u8;
+                let mut gen = |next: &mut dyn FnMut() -> u32| {
+                    let r = next();
+                    v = if smooth {
+                        v.wrapping_add((r % 5) as u8)
+                    } else {
+                        r as u8
+                    };
+                    v
+                };
+                let row: Vec<u8> = (0..len).map(|_| gen(&mut next)).collect();
+                let prev: Vec<u8> = (0..len).map(|_| gen(&mut next)).collect();
+                let pairs: std::collections::HashSet<&[u8]> = row.windows(2).collect();
+                let full_pairs = pairs.len() as u64;
+                let full_sum: u64 = row
+                    .iter()
+                    .map(|&b| u64::from((b as i8).unsigned_abs()))
+                    .sum();
+                assert_eq!(distinct_bigrams(&row, &mut seen, u64::MAX), full_pairs);
+                assert_eq!(abs_sum(&row, u64::MAX), full_sum);
+                for stop in [0, 1, full_pairs / 2, full_pairs, full_pairs + 1] {
+                    let n = distinct_bigrams(&row, &mut seen, stop);
+                    assert!(if full_pairs < stop {
+                        n == full_pairs
+                    } else {
+                        n >= stop
+                    });
+                }
+                for stop in [0, 1, full_sum / 2, full_sum, full_sum + 1] {
+                    let n = abs_sum(&row, stop);
+                    assert!(if full_sum < stop {
+                        n == full_sum
+                    } else {
+                        n >= stop
+                    });
+                }
+                for ((strategy, bpp), filterer) in strategies.iter().zip(&mut filterers) {
+                    let (strategy, bpp) = (*strategy, *bpp);
+                    let mut plain = (u64::MAX, 0u8, vec![0u8; len]);
+                    for f in FILTERS {
+                        let mut out = vec![0u8; len];
+                        filter_row(f, &row, &prev, bpp, &mut out);
+                        let score = match strategy {
+                            Strategy::Bigrams => out
+                                .windows(2)
+                                .collect::<std::collections::HashSet<_>>()
+                                .len() as u64,
+                            Strategy::Entropy => entropy_cost(&out, &mut [0; 256]),
+                            _ => out
+                                .iter()
+                                .map(|&b| u64::from((b as i8).unsigned_abs()))
+                                .sum(),
+                        };
+                        if score < plain.0 {
+                            plain = (score, f, out);
+                        }
+                    }
+                    let got = filterer.row(&row, &prev, strategy);
+                    assert_eq!(got[0], plain.1, "{strategy:?} {len}");
+                    assert_eq!(&got[1..], &plain.2[..]);
+                }
+            }
+        }
+        // A tie after a row that picked Paeth still goes to the lowest filter type.
+        for (strategy, bpp) in strategies {
+            let mut filterer = Filterer::new(300, bpp);
+            filterer.last = 4;
+            assert_eq!(filterer.row(&[0; 300], &[0; 300], strategy)[0], 0);
+        }
     }
 
     #[test]

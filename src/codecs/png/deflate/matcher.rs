@@ -70,6 +70,33 @@ pub fn common_len(buf: &[u8], a: usize, b: usize, max: usize) -> usize {
     n
 }
 
+/// [`common_len`], and whether `buf[a..]` orders before `buf[b..]` at the first difference (false
+/// when there is none within `max`): what the binary trees need at every node, found from the
+/// words the comparison already loaded.
+#[inline]
+fn common_len_ord(buf: &[u8], a: usize, b: usize, max: usize) -> (usize, bool) {
+    let mut n = 0;
+    while n + 8 <= max {
+        let (x, y) = (load64(buf, a + n), load64(buf, b + n));
+        if x != y {
+            let shift = (x ^ y).trailing_zeros() & !7;
+            return (
+                n + (shift / 8) as usize,
+                ((x >> shift) as u8) < (y >> shift) as u8,
+            );
+        }
+        n += 8;
+    }
+    while n < max {
+        let (x, y) = (buf[a + n], buf[b + n]);
+        if x != y {
+            return (n, x < y);
+        }
+        n += 1;
+    }
+    (n, false)
+}
+
 fn rebase(table: &mut [i32], shift: i32) {
     for v in table {
         *v = v.saturating_sub(shift);
@@ -255,8 +282,10 @@ impl BinaryTrees {
         let mut depth = depth;
         loop {
             let m = node as usize;
-            if buf[m + len] == buf[at + len] {
-                len += 1 + common_len(buf, m + len + 1, at + len + 1, max_len - len - 1);
+            // `len` is below `nice`, so below `max_len`.
+            let (same, less) = common_len_ord(buf, m + len, at + len, max_len - len);
+            if same > 0 {
+                len += same;
                 if RECORD && len > best {
                     best = len;
                     out.push(Match {
@@ -273,7 +302,7 @@ impl BinaryTrees {
                 }
             }
             let slot = 2 * (m & WMASK);
-            if buf[m + len] < buf[at + len] {
+            if less {
                 self.child[lt] = node;
                 lt = slot + 1;
                 node = self.child[lt];
@@ -291,6 +320,37 @@ impl BinaryTrees {
                 return best;
             }
             len = lt_len.min(gt_len);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order from the loaded words is the bytes' order at the first difference, wherever it
+    /// falls (inside a word, at its edges, in the bytewise tail) and when there is none.
+    #[test]
+    fn common_len_ord_is_the_prefix_and_the_first_differing_bytes_order() {
+        let mut seed = 0x1234_5678_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..20_000 {
+            let max = (next() % 40) as usize;
+            let mut buf: Vec<u8> = (0..2 * max + 16).map(|_| (next() % 3) as u8).collect();
+            let (a, b) = (0, max + (next() % 8) as usize);
+            // Long common prefixes too.
+            let same = (next() as usize) % (max + 1);
+            for i in 0..same {
+                buf[b + i] = buf[a + i];
+            }
+            let n = common_len(&buf, a, b, max);
+            let less = n < max && buf[a + n] < buf[b + n];
+            assert_eq!(common_len_ord(&buf, a, b, max), (n, less));
         }
     }
 }
