@@ -958,6 +958,8 @@ pub trait Lane:
     fn abs(self) -> Self;
     /// `if self < o { o } else { self }`.
     fn max(self, o: Self) -> Self;
+    /// Whether `self < o` in every lane.
+    fn all_lt(self, o: Self) -> bool;
     /// [`cbrt`] of each lane.
     fn cbrt(self) -> Self;
     /// Writes the lane(s) to the start of `s`.
@@ -990,6 +992,10 @@ impl Lane for f32 {
         }
     }
     #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        self < o
+    }
+    #[inline(always)]
     fn cbrt(self) -> Self {
         cbrt(self)
     }
@@ -1019,6 +1025,10 @@ impl Lane for F32x4 {
     #[inline(always)]
     fn max(self, o: Self) -> Self {
         F32x4::max(self, o)
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        self.lt(o).mask_count() == 4
     }
     #[inline(always)]
     fn cbrt(self) -> Self {

@@ -315,8 +315,14 @@ fn row_iir<T: Lane>(len: usize, load: impl Fn(usize) -> T, mut store: impl FnMut
             zero
         };
         let sum = l + r;
-        let out: [T; 3] =
-            std::array::from_fn(|k| mul_prev[k].mul_add_exact(prev[k], sum * mul_in[k] - prev2[k]));
+        let out: [T; 3] = std::array::from_fn(|k| {
+            let c = sum * mul_in[k] - prev2[k];
+            if k == 2 {
+                add_tiny_product(MUL_PREV[2], prev[k], c)
+            } else {
+                mul_prev[k].mul_add_exact(prev[k], c)
+            }
+        });
         prev2 = prev;
         prev = out;
         if n >= 0 {
@@ -403,7 +409,11 @@ fn column_step<T: Lane>(st: &mut [T; 6], sum: T) -> T {
     let zero = T::splat(0.0);
     let out: [T; 3] = std::array::from_fn(|k| {
         let (prev, prev2) = (st[2 * k], st[2 * k + 1]);
-        let t = prev.mul_add_exact(T::splat(-MUL_PREV[k]), prev2);
+        let t = if k == 2 {
+            add_tiny_product(-MUL_PREV[2], prev, prev2)
+        } else {
+            prev.mul_add_exact(T::splat(-MUL_PREV[k]), prev2)
+        };
         sum.mul_add_exact(T::splat(MUL_IN[k]), zero - t)
     });
     for k in 0..3 {
@@ -412,6 +422,22 @@ fn column_step<T: Lane>(st: &mut [T; 6], sum: T) -> T {
     }
     out[0] + out[1] + out[2]
 }
+
+/// `w.mul_add_exact(p, c)` for a weight under 2⁻⁵² (the third term's ±1.2e-16): `c` itself when
+/// |p| · 2⁻²⁶ < |c|, which saves the emulated fused multiply-add nearly always. The same bits: the
+/// product is then under 2⁻²⁶ · |c| (plus 2⁻¹⁷⁶ should |p| · 2⁻²⁶ round as a subnormal), less than
+/// half a unit in the last place of `c` (a nonzero f32), and the f64 sum rounds to between `c` and
+/// `c` plus the product, so it rounds back to `c`.
+#[inline(always)]
+fn add_tiny_product<T: Lane>(w: f32, p: T, c: T) -> T {
+    if (p.abs() * T::splat(TWO_TO_MINUS_26)).all_lt(c.abs()) {
+        c
+    } else {
+        T::splat(w).mul_add_exact(p, c)
+    }
+}
+
+const TWO_TO_MINUS_26: f32 = 1.0 / 67_108_864.0;
 
 /// Runs a kernel over `0..len`: `wide` at every fourth index on the vector path, then `narrow` at
 /// each index left (all of them on the scalar path). Kernels written once over [`Lane`] that hand
@@ -682,6 +708,56 @@ mod tests {
         let (a, _) = pair(120, 120, 0.0);
         assert_eq!(score(&a, &a, &mut work), 100.0);
     }
+
+    twin_test!(tiny_products_add_as_fused_multiply_adds, {
+        assert!(f64::from(MUL_PREV[2]) < 2f64.powi(-52));
+        let mut state = 0x9e37_79b9_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            1e-45,
+            -1e-45,
+            1e-38,
+            f32::MIN_POSITIVE,
+            1.0,
+            3e5,
+        ];
+        for _ in 0..20_000 {
+            // Magnitudes from 2^-150 to 2^20, either sign, so that |p| / |c| spans the threshold.
+            let bits = next();
+            let v = f32::from_bits((bits & 0x8000_0000) | (bits % (147 << 23)));
+            values.push(v);
+        }
+        let mut shortcuts = 0;
+        for w in [MUL_PREV[2], -MUL_PREV[2]] {
+            for pair in values.windows(2) {
+                let (p, c) = (pair[0], pair[1]);
+                for (p, c) in [
+                    (p, c),
+                    (c, p),
+                    (p, c * 2f32.powi(-26)),
+                    (p, p * 2f32.powi(-26)),
+                ] {
+                    let want = simd::fma_via_f64(w, p, c);
+                    assert_eq!(
+                        add_tiny_product(w, p, c).to_bits(),
+                        want.to_bits(),
+                        "{p} {c}"
+                    );
+                    let lanes = add_tiny_product(w, F32x4::splat(p), F32x4::splat(c));
+                    assert_eq!(lanes.to_array().map(f32::to_bits), [want.to_bits(); 4]);
+                    shortcuts += usize::from(want.to_bits() == c.to_bits());
+                }
+            }
+        }
+        assert!(shortcuts > 1000);
+    });
 
     #[test]
     fn cube_roots_round_to_the_nearest_f32() {
