@@ -53,7 +53,7 @@ pub(crate) fn score_with<const VECTOR: bool>(
         }
         if scale > 0 {
             // As the crate: a scale is scored while the one before it is 8 pixels or more a side.
-            small = Some((downscale(a), downscale(b)));
+            small = Some((downscale::<VECTOR>(a), downscale::<VECTOR>(b)));
         }
         let (a, b) = small
             .as_ref()
@@ -132,19 +132,30 @@ fn scale_scores<const VECTOR: bool>(
     out
 }
 
-/// 2 × 2 box average in linear light; an odd last row or column averages with itself.
-fn downscale(img: &LinearPlanes) -> LinearPlanes {
+/// 2 × 2 box average in linear light; an odd last row or column averages with itself. The vector
+/// path takes four output pixels at a time where all eight columns they read exist.
+fn downscale<const VECTOR: bool>(img: &LinearPlanes) -> LinearPlanes {
     let (w, h) = (img.width, img.height);
     let (ow, oh) = (w.div_ceil(2), h.div_ceil(2));
+    let wide = if VECTOR { w / 8 * 4 } else { 0 };
     let planes = std::array::from_fn(|c| {
         let src = &img.planes[c];
         let mut out = vec![0.0f32; ow * oh];
-        for oy in 0..oh {
+        for (oy, out) in out.chunks_exact_mut(ow).enumerate() {
             let (y0, y1) = (2 * oy, (2 * oy + 1).min(h - 1));
-            for ox in 0..ow {
+            let (r0, r1) = (&src[y0 * w..][..w], &src[y1 * w..][..w]);
+            for ox in (0..wide).step_by(4) {
+                let x = 2 * ox;
+                let (e0, o0) =
+                    F32x4::deinterleave(F32x4::load(&r0[x..]), F32x4::load(&r0[x + 4..]));
+                let (e1, o1) =
+                    F32x4::deinterleave(F32x4::load(&r1[x..]), F32x4::load(&r1[x + 4..]));
+                (((e0 + o0) + e1 + o1) * F32x4::splat(0.25)).store(&mut out[ox..]);
+            }
+            for (ox, o) in out.iter_mut().enumerate().skip(wide) {
                 let (x0, x1) = (2 * ox, (2 * ox + 1).min(w - 1));
-                let sum = src[y0 * w + x0] + src[y0 * w + x1] + src[y1 * w + x0] + src[y1 * w + x1];
-                out[oy * ow + ox] = sum * 0.25;
+                let sum = r0[x0] + r0[x1] + r1[x0] + r1[x1];
+                *o = sum * 0.25;
             }
         }
         out
