@@ -215,6 +215,59 @@ mod imp {
         }
     }
 
+    /// Four f64 lanes as two f64x2 halves (low lanes first): f32 lanes widened where the arithmetic
+    /// after them is in f64.
+    #[derive(Clone, Copy, Debug)]
+    pub struct F64x4(v128, v128);
+
+    impl F64x4 {
+        /// The four lanes of `v`, exactly.
+        #[inline(always)]
+        pub fn from_f32(v: F32x4) -> Self {
+            F64x4(
+                f64x2_promote_low_f32x4(v.0),
+                f64x2_promote_low_f32x4(i64x2_shuffle::<1, 1>(v.0, v.0)),
+            )
+        }
+        #[inline(always)]
+        pub fn splat(v: f64) -> Self {
+            let v = f64x2_splat(v);
+            F64x4(v, v)
+        }
+        /// Lanes above 0 kept, the rest (NaN too) +0: a mask, no branch.
+        #[inline(always)]
+        pub fn positive_part(self) -> Self {
+            let zero = f64x2_splat(0.0);
+            let part = |v: v128| v128_and(v, f64x2_gt(v, zero));
+            F64x4(part(self.0), part(self.1))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f64; 4] {
+            [
+                f64x2_extract_lane::<0>(self.0),
+                f64x2_extract_lane::<1>(self.0),
+                f64x2_extract_lane::<0>(self.1),
+                f64x2_extract_lane::<1>(self.1),
+            ]
+        }
+    }
+
+    macro_rules! f64x4_op {
+        ($trait:ident, $method:ident, $op:ident) => {
+            impl core::ops::$trait for F64x4 {
+                type Output = Self;
+                #[inline(always)]
+                fn $method(self, o: Self) -> Self {
+                    F64x4($op(self.0, o.0), $op(self.1, o.1))
+                }
+            }
+        };
+    }
+    f64x4_op!(Add, add, f64x2_add);
+    f64x4_op!(Sub, sub, f64x2_sub);
+    f64x4_op!(Mul, mul, f64x2_mul);
+    f64x4_op!(Div, div, f64x2_div);
+
     impl I32x4 {
         /// Four little-endian 32-bit lanes from the first 16 bytes of `s`.
         #[inline(always)]
@@ -503,6 +556,61 @@ mod imp {
         }
     }
 
+    /// Four f64 lanes as two halves (see the wasm twin).
+    #[derive(Clone, Copy, Debug)]
+    pub struct F64x4(__m128d, __m128d);
+
+    impl F64x4 {
+        /// The four lanes of `v`, exactly.
+        #[inline(always)]
+        pub fn from_f32(v: F32x4) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            unsafe { F64x4(_mm_cvtps_pd(v.0), _mm_cvtps_pd(_mm_movehl_ps(v.0, v.0))) }
+        }
+        #[inline(always)]
+        pub fn splat(v: f64) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            let v = unsafe { _mm_set1_pd(v) };
+            F64x4(v, v)
+        }
+        /// Lanes above 0 kept, the rest (NaN too) +0: a mask, no branch.
+        #[inline(always)]
+        pub fn positive_part(self) -> Self {
+            // SAFETY: the instruction set is enabled for the whole build (see the module docs).
+            let part = |v| unsafe { _mm_and_pd(v, _mm_cmpgt_pd(v, _mm_setzero_pd())) };
+            F64x4(part(self.0), part(self.1))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f64; 4] {
+            let mut out = [0.0; 4];
+            // SAFETY: the instruction set is enabled for the whole build; `out` holds the 32
+            // bytes written, and `storeu` needs no alignment.
+            unsafe {
+                _mm_storeu_pd(out.as_mut_ptr(), self.0);
+                _mm_storeu_pd(out[2..].as_mut_ptr(), self.1);
+            }
+            out
+        }
+    }
+
+    macro_rules! f64x4_op {
+        ($trait:ident, $method:ident, $op:ident) => {
+            impl core::ops::$trait for F64x4 {
+                type Output = Self;
+                #[inline(always)]
+                fn $method(self, o: Self) -> Self {
+                    // SAFETY: the instruction set is enabled for the whole build (see the module
+                    // docs).
+                    unsafe { F64x4($op(self.0, o.0), $op(self.1, o.1)) }
+                }
+            }
+        };
+    }
+    f64x4_op!(Add, add, _mm_add_pd);
+    f64x4_op!(Sub, sub, _mm_sub_pd);
+    f64x4_op!(Mul, mul, _mm_mul_pd);
+    f64x4_op!(Div, div, _mm_div_pd);
+
     impl I32x4 {
         #[inline(always)]
         pub fn load_bytes(s: &[u8]) -> Self {
@@ -707,6 +815,40 @@ mod imp {
         }
     }
 
+    /// Four f64 lanes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct F64x4([f64; 4]);
+
+    impl F64x4 {
+        pub fn from_f32(v: F32x4) -> Self {
+            F64x4(v.0.map(f64::from))
+        }
+        pub fn splat(v: f64) -> Self {
+            F64x4([v; 4])
+        }
+        pub fn positive_part(self) -> Self {
+            F64x4(self.0.map(|v| if v > 0.0 { v } else { 0.0 }))
+        }
+        pub fn to_array(self) -> [f64; 4] {
+            self.0
+        }
+    }
+
+    macro_rules! f64x4_op {
+        ($trait:ident, $method:ident, $op:tt) => {
+            impl core::ops::$trait for F64x4 {
+                type Output = Self;
+                fn $method(self, o: Self) -> Self {
+                    F64x4(core::array::from_fn(|i| self.0[i] $op o.0[i]))
+                }
+            }
+        };
+    }
+    f64x4_op!(Add, add, +);
+    f64x4_op!(Sub, sub, -);
+    f64x4_op!(Mul, mul, *);
+    f64x4_op!(Div, div, /);
+
     impl I32x4 {
         pub fn load_bytes(s: &[u8]) -> Self {
             I32x4(core::array::from_fn(|i| {
@@ -765,7 +907,7 @@ mod imp {
     }
 }
 
-pub use imp::{F32x4, I16x8, I32x4};
+pub use imp::{F32x4, F64x4, I16x8, I32x4};
 
 /// `a * b + c` rounded once to f32, as `f32::mul_add` gives, but without the software fused
 /// multiply-add that `mul_add` becomes in wasm and on x86-64 without FMA: the product of two f32 is
@@ -816,12 +958,12 @@ pub trait Lane:
     fn abs(self) -> Self;
     /// `if self < o { o } else { self }`.
     fn max(self, o: Self) -> Self;
+    /// Whether `self < o` in every lane.
+    fn all_lt(self, o: Self) -> bool;
     /// [`cbrt`] of each lane.
     fn cbrt(self) -> Self;
     /// Writes the lane(s) to the start of `s`.
     fn store(self, s: &mut [f32]);
-    /// Calls `f` on each lane, first to last.
-    fn each(self, f: impl FnMut(f32));
 }
 
 impl Lane for f32 {
@@ -850,16 +992,16 @@ impl Lane for f32 {
         }
     }
     #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        self < o
+    }
+    #[inline(always)]
     fn cbrt(self) -> Self {
         cbrt(self)
     }
     #[inline(always)]
     fn store(self, s: &mut [f32]) {
         s[0] = self;
-    }
-    #[inline(always)]
-    fn each(self, mut f: impl FnMut(f32)) {
-        f(self);
     }
 }
 
@@ -885,16 +1027,16 @@ impl Lane for F32x4 {
         F32x4::max(self, o)
     }
     #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        self.lt(o).mask_count() == 4
+    }
+    #[inline(always)]
     fn cbrt(self) -> Self {
         F32x4::cbrt(self)
     }
     #[inline(always)]
     fn store(self, s: &mut [f32]) {
         F32x4::store(self, s);
-    }
-    #[inline(always)]
-    fn each(self, f: impl FnMut(f32)) {
-        self.to_array().into_iter().for_each(f);
     }
 }
 
@@ -965,6 +1107,36 @@ mod tests {
                 assert_eq!(got[k].to_bits(), cbrt(v[k]).to_bits(), "{}", v[k]);
             }
         }
+    });
+
+    twin_test!(f64_lanes_equal_the_scalar_f64_operations, {
+        let mut state = 0x2545_f491_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state as f32 / u32::MAX as f32 - 0.5) * 3.0
+        };
+        let bits = |v: [f64; 4]| v.map(f64::to_bits);
+        for _ in 0..10_000 {
+            let (a, b) = ([0; 4].map(|_| next()), [0; 4].map(|_| next()));
+            let wide = |v: [f32; 4]| F64x4::from_f32(F32x4::new(v[0], v[1], v[2], v[3]));
+            let (wa, wb) = (wide(a), wide(b));
+            let (a, b) = (a.map(f64::from), b.map(f64::from));
+            let each = |f: fn(f64, f64) -> f64| std::array::from_fn(|k| f(a[k], b[k]));
+            assert_eq!(bits(wa.to_array()), bits(a));
+            assert_eq!(bits((wa + wb).to_array()), bits(each(|x, y| x + y)));
+            assert_eq!(bits((wa - wb).to_array()), bits(each(|x, y| x - y)));
+            assert_eq!(bits((wa * wb).to_array()), bits(each(|x, y| x * y)));
+            assert_eq!(bits((wa / wb).to_array()), bits(each(|x, y| x / y)));
+            let positive = a.map(|x| if x > 0.0 { x } else { 0.0 });
+            assert_eq!(bits(wa.positive_part().to_array()), bits(positive));
+        }
+        let odd = F64x4::from_f32(F32x4::new(-0.0, f32::NAN, -1.0, 2.5));
+        assert_eq!(
+            bits(odd.positive_part().to_array()),
+            bits([0.0, 0.0, 0.0, 2.5])
+        );
     });
 
     twin_test!(lanes_behave_like_their_scalar_operations, {

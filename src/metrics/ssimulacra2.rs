@@ -11,7 +11,7 @@
 //! (`mul_add`, a slow software routine in wasm and on x86-64 without FMA) are computed in f64 and
 //! rounded once ([`crate::simd::fma_via_f64`]); its f64 sums stay f64.
 
-use crate::simd::{self, F32x4, Lane};
+use crate::simd::{self, F32x4, F64x4, Lane};
 
 /// Planar linear-light RGB, 0–1.
 pub(crate) struct LinearPlanes {
@@ -53,7 +53,7 @@ pub(crate) fn score_with<const VECTOR: bool>(
         }
         if scale > 0 {
             // As the crate: a scale is scored while the one before it is 8 pixels or more a side.
-            small = Some((downscale(a), downscale(b)));
+            small = Some((downscale::<VECTOR>(a), downscale::<VECTOR>(b)));
         }
         let (a, b) = small
             .as_ref()
@@ -132,19 +132,30 @@ fn scale_scores<const VECTOR: bool>(
     out
 }
 
-/// 2 × 2 box average in linear light; an odd last row or column averages with itself.
-fn downscale(img: &LinearPlanes) -> LinearPlanes {
+/// 2 × 2 box average in linear light; an odd last row or column averages with itself. The vector
+/// path takes four output pixels at a time where all eight columns they read exist.
+fn downscale<const VECTOR: bool>(img: &LinearPlanes) -> LinearPlanes {
     let (w, h) = (img.width, img.height);
     let (ow, oh) = (w.div_ceil(2), h.div_ceil(2));
+    let wide = if VECTOR { w / 8 * 4 } else { 0 };
     let planes = std::array::from_fn(|c| {
         let src = &img.planes[c];
         let mut out = vec![0.0f32; ow * oh];
-        for oy in 0..oh {
+        for (oy, out) in out.chunks_exact_mut(ow).enumerate() {
             let (y0, y1) = (2 * oy, (2 * oy + 1).min(h - 1));
-            for ox in 0..ow {
+            let (r0, r1) = (&src[y0 * w..][..w], &src[y1 * w..][..w]);
+            for ox in (0..wide).step_by(4) {
+                let x = 2 * ox;
+                let (e0, o0) =
+                    F32x4::deinterleave(F32x4::load(&r0[x..]), F32x4::load(&r0[x + 4..]));
+                let (e1, o1) =
+                    F32x4::deinterleave(F32x4::load(&r1[x..]), F32x4::load(&r1[x + 4..]));
+                (((e0 + o0) + e1 + o1) * F32x4::splat(0.25)).store(&mut out[ox..]);
+            }
+            for (ox, o) in out.iter_mut().enumerate().skip(wide) {
                 let (x0, x1) = (2 * ox, (2 * ox + 1).min(w - 1));
-                let sum = src[y0 * w + x0] + src[y0 * w + x1] + src[y1 * w + x0] + src[y1 * w + x1];
-                out[oy * ow + ox] = sum * 0.25;
+                let sum = r0[x0] + r0[x1] + r1[x0] + r1[x1];
+                *o = sum * 0.25;
             }
         }
         out
@@ -315,8 +326,14 @@ fn row_iir<T: Lane>(len: usize, load: impl Fn(usize) -> T, mut store: impl FnMut
             zero
         };
         let sum = l + r;
-        let out: [T; 3] =
-            std::array::from_fn(|k| mul_prev[k].mul_add_exact(prev[k], sum * mul_in[k] - prev2[k]));
+        let out: [T; 3] = std::array::from_fn(|k| {
+            let c = sum * mul_in[k] - prev2[k];
+            if k == 2 {
+                add_tiny_product(MUL_PREV[2], prev[k], c)
+            } else {
+                mul_prev[k].mul_add_exact(prev[k], c)
+            }
+        });
         prev2 = prev;
         prev = out;
         if n >= 0 {
@@ -403,7 +420,11 @@ fn column_step<T: Lane>(st: &mut [T; 6], sum: T) -> T {
     let zero = T::splat(0.0);
     let out: [T; 3] = std::array::from_fn(|k| {
         let (prev, prev2) = (st[2 * k], st[2 * k + 1]);
-        let t = prev.mul_add_exact(T::splat(-MUL_PREV[k]), prev2);
+        let t = if k == 2 {
+            add_tiny_product(-MUL_PREV[2], prev, prev2)
+        } else {
+            prev.mul_add_exact(T::splat(-MUL_PREV[k]), prev2)
+        };
         sum.mul_add_exact(T::splat(MUL_IN[k]), zero - t)
     });
     for k in 0..3 {
@@ -412,6 +433,22 @@ fn column_step<T: Lane>(st: &mut [T; 6], sum: T) -> T {
     }
     out[0] + out[1] + out[2]
 }
+
+/// `w.mul_add_exact(p, c)` for a weight under 2⁻⁵² (the third term's ±1.2e-16): `c` itself when
+/// |p| · 2⁻²⁶ < |c|, which saves the emulated fused multiply-add nearly always. The same bits: the
+/// product is then under 2⁻²⁶ · |c| (plus 2⁻¹⁷⁶ should |p| · 2⁻²⁶ round as a subnormal), less than
+/// half a unit in the last place of `c` (a nonzero f32), and the f64 sum rounds to between `c` and
+/// `c` plus the product, so it rounds back to `c`.
+#[inline(always)]
+fn add_tiny_product<T: Lane>(w: f32, p: T, c: T) -> T {
+    if (p.abs() * T::splat(TWO_TO_MINUS_26)).all_lt(c.abs()) {
+        c
+    } else {
+        T::splat(w).mul_add_exact(p, c)
+    }
+}
+
+const TWO_TO_MINUS_26: f32 = 1.0 / 67_108_864.0;
 
 /// Runs a kernel over `0..len`: `wide` at every fourth index on the vector path, then `narrow` at
 /// each index left (all of them on the scalar path). Kernels written once over [`Lane`] that hand
@@ -432,7 +469,9 @@ fn lanes<A: ?Sized, const VECTOR: bool>(
     }
 }
 
-/// Sums over the SSIM map of 1 − SSIM' (clamped at 0) and of its fourth power, in f64 as the crate.
+/// Sums over the SSIM map of 1 − SSIM' (clamped at 0) and of its fourth power, in f64 as the crate,
+/// in index order. The vector path forms the terms four at a time in f64 lanes (the same
+/// operations): one lane at a time, with the clamp a branch on noise, they took a fifth of `measure`.
 fn ssim_sums<const VECTOR: bool>(
     m1: &[f32],
     m2: &[f32],
@@ -441,23 +480,33 @@ fn ssim_sums<const VECTOR: bool>(
     s12: &[f32],
 ) -> [f64; 2] {
     let mut sums = [0.0f64; 2];
-    let mut add = |ratio: f32| {
-        let d = positive_part(1.0 - f64::from(ratio));
+    let mut add = |d: f64, d4: f64| {
         sums[0] += d;
-        sums[1] += d.powi(4);
+        sums[1] += d4;
     };
     lanes::<_, VECTOR>(
         m1.len(),
         &mut add,
-        |i, add| ssim_at::<F32x4>(i, m1, m2, s11, s22, s12).each(add),
-        |i, add| ssim_at::<f32>(i, m1, m2, s11, s22, s12).each(add),
+        |i, add| {
+            let ratio = F64x4::from_f32(ssim_at::<F32x4>(i, m1, m2, s11, s22, s12));
+            let d = (F64x4::splat(1.0) - ratio).positive_part();
+            let d2 = d * d;
+            for (d, d4) in d.to_array().into_iter().zip((d2 * d2).to_array()) {
+                add(d, d4);
+            }
+        },
+        |i, add| {
+            let d = positive_part(1.0 - f64::from(ssim_at::<f32>(i, m1, m2, s11, s22, s12)));
+            let d2 = d * d;
+            add(d, d2 * d2);
+        },
     );
     sums
 }
 
 /// `v.max(0.0)` as far as the sums can tell (a NaN gives 0, as `max` does; `max` may keep a −0, which
 /// adds and raises to the fourth power as +0 does), without the call to the software `fmax` that `max`
-/// becomes in wasm, whose `f64.max` treats NaN otherwise.
+/// becomes in wasm, whose `f64.max` treats NaN otherwise. [`F64x4::positive_part`] is its twin.
 #[inline(always)]
 fn positive_part(v: f64) -> f64 {
     if v > 0.0 {
@@ -482,29 +531,37 @@ fn ssim_at<T: Lane>(i: usize, m1: &[f32], m2: &[f32], s11: &[f32], s22: &[f32], 
 }
 
 /// Sums over the edge maps: artifacts (edges in the result but not the original), their fourth
-/// powers, detail lost (the reverse) and its fourth powers, in f64 as the crate.
+/// powers, detail lost (the reverse) and its fourth powers, in f64 as the crate, in index order (the
+/// vector path forms the terms four at a time, as [`ssim_sums`]).
 fn edge_sums<const VECTOR: bool>(x1: &[f32], mu1: &[f32], x2: &[f32], mu2: &[f32]) -> [f64; 4] {
     let mut sums = [0.0f64; 4];
-    let mut add = |e1: f32, e2: f32| {
-        let d = (1.0 + f64::from(e2)) / (1.0 + f64::from(e1)) - 1.0;
-        let (artifact, lost) = (positive_part(d), positive_part(-d));
-        sums[0] += artifact;
-        sums[1] += artifact.powi(4);
-        sums[2] += lost;
-        sums[3] += lost.powi(4);
+    let mut add = |terms: [f64; 4]| {
+        for (sum, term) in sums.iter_mut().zip(terms) {
+            *sum += term;
+        }
     };
     lanes::<_, VECTOR>(
         x1.len(),
         &mut add,
         |i, add| {
             let (e1, e2) = edge_at::<F32x4>(i, x1, mu1, x2, mu2);
-            for (e1, e2) in e1.to_array().into_iter().zip(e2.to_array()) {
-                add(e1, e2);
+            let one = F64x4::splat(1.0);
+            let d = (one + F64x4::from_f32(e2)) / (one + F64x4::from_f32(e1)) - one;
+            let artifact = d.positive_part();
+            // 0 − d, not −d: the same positive part (both zeros give +0), one operation in f64x2.
+            let lost = (F64x4::splat(0.0) - d).positive_part();
+            let (a2, l2) = (artifact * artifact, lost * lost);
+            let terms = [artifact, a2 * a2, lost, l2 * l2].map(F64x4::to_array);
+            for k in 0..4 {
+                add(terms.map(|t| t[k]));
             }
         },
         |i, add| {
             let (e1, e2) = edge_at::<f32>(i, x1, mu1, x2, mu2);
-            add(e1, e2);
+            let d = (1.0 + f64::from(e2)) / (1.0 + f64::from(e1)) - 1.0;
+            let (artifact, lost) = (positive_part(d), positive_part(-d));
+            let (a2, l2) = (artifact * artifact, lost * lost);
+            add([artifact, a2 * a2, lost, l2 * l2]);
         },
     );
     sums
@@ -662,6 +719,56 @@ mod tests {
         let (a, _) = pair(120, 120, 0.0);
         assert_eq!(score(&a, &a, &mut work), 100.0);
     }
+
+    twin_test!(tiny_products_add_as_fused_multiply_adds, {
+        assert!(f64::from(MUL_PREV[2]) < 2f64.powi(-52));
+        let mut state = 0x9e37_79b9_u32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            1e-45,
+            -1e-45,
+            1e-38,
+            f32::MIN_POSITIVE,
+            1.0,
+            3e5,
+        ];
+        for _ in 0..20_000 {
+            // Magnitudes from 2^-150 to 2^20, either sign, so that |p| / |c| spans the threshold.
+            let bits = next();
+            let v = f32::from_bits((bits & 0x8000_0000) | (bits % (147 << 23)));
+            values.push(v);
+        }
+        let mut shortcuts = 0;
+        for w in [MUL_PREV[2], -MUL_PREV[2]] {
+            for pair in values.windows(2) {
+                let (p, c) = (pair[0], pair[1]);
+                for (p, c) in [
+                    (p, c),
+                    (c, p),
+                    (p, c * 2f32.powi(-26)),
+                    (p, p * 2f32.powi(-26)),
+                ] {
+                    let want = simd::fma_via_f64(w, p, c);
+                    assert_eq!(
+                        add_tiny_product(w, p, c).to_bits(),
+                        want.to_bits(),
+                        "{p} {c}"
+                    );
+                    let lanes = add_tiny_product(w, F32x4::splat(p), F32x4::splat(c));
+                    assert_eq!(lanes.to_array().map(f32::to_bits), [want.to_bits(); 4]);
+                    shortcuts += usize::from(want.to_bits() == c.to_bits());
+                }
+            }
+        }
+        assert!(shortcuts > 1000);
+    });
 
     #[test]
     fn cube_roots_round_to_the_nearest_f32() {
