@@ -30,6 +30,8 @@ mod quantize;
 mod resize;
 mod search;
 mod simd;
+#[cfg(test)]
+mod test_rng;
 /// The JavaScript binding (wasm32 only). Public so that `tests/web.rs` can call it as JS would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -422,13 +422,7 @@ mod tests {
     }
 
     crate::simd::twin_test!(squared_error_vector_path_matches_its_scalar_twin, {
-        let mut state = 0x1234_5678_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut next = crate::test_rng::xorshift32(0x1234_5678_u32);
         // Large enough to cross the accumulator's flush (8192 groups of four pixels), with
         // translucent pixels here and there, extreme differences, and lengths that leave a tail.
         for pixels in [0usize, 1, 3, 4, 5, 17, 4 * 8192 - 1, 4 * 8192 + 7, 70_001] {
@@ -473,14 +467,12 @@ mod tests {
     #[test]
     fn tiles_scored_apart_combine_to_the_whole_score() {
         let (w, h) = (1400u32, 1000u32);
-        let mut state = 0x9e37_79b9_u32;
+        let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         let mut original = Vec::with_capacity((w * h * 4) as usize);
         let mut result = Vec::with_capacity(original.capacity());
         for y in 0..h {
             for x in 0..w {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
+                let state = next();
                 let n = (state % 9) as u8;
                 let p = [
                     (x / 6) as u8 ^ n,

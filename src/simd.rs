@@ -1059,13 +1059,8 @@ mod tests {
     use super::*;
 
     twin_test!(fused_multiply_adds_round_once, {
-        let mut state = 0x9e37_79b9_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state as f32 / u32::MAX as f32 - 0.5) * 4.0
-        };
+        let mut raw = crate::test_rng::xorshift32(0x9e37_79b9_u32);
+        let mut next = move || (raw() as f32 / u32::MAX as f32 - 0.5) * 4.0;
         for _ in 0..10_000 {
             let [a, b, c] = [0; 3].map(|_| F32x4::new(next(), next(), next(), next()));
             let got = a.mul_add_exact(b, c).to_array();
@@ -1084,7 +1079,7 @@ mod tests {
     });
 
     twin_test!(cube_roots_in_lanes_equal_the_scalar_ones, {
-        let mut state = 0x1234_5679_u32;
+        let mut next = crate::test_rng::xorshift32(0x1234_5679_u32);
         let mut values: Vec<f32> = vec![
             0.0,
             -0.0,
@@ -1095,9 +1090,7 @@ mod tests {
             1e-30,
         ];
         for _ in 0..100_000 {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
+            let state = next();
             values.push(f32::from_bits(state & 0x7fff_ffff).min(f32::MAX));
             values.push((state % 1_000_000) as f32 / 300_000.0);
         }
@@ -1110,13 +1103,8 @@ mod tests {
     });
 
     twin_test!(f64_lanes_equal_the_scalar_f64_operations, {
-        let mut state = 0x2545_f491_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state as f32 / u32::MAX as f32 - 0.5) * 3.0
-        };
+        let mut raw = crate::test_rng::xorshift32(0x2545_f491_u32);
+        let mut next = move || (raw() as f32 / u32::MAX as f32 - 0.5) * 3.0;
         let bits = |v: [f64; 4]| v.map(f64::to_bits);
         for _ in 0..10_000 {
             let (a, b) = ([0; 4].map(|_| next()), [0; 4].map(|_| next()));

@@ -635,13 +635,8 @@ mod tests {
     /// A photo-like pair made in code: smooth colour with texture, and a copy with blocky, noisy
     /// error of the given strength (0.02: a high-quality result; 1: a poor one).
     fn pair(width: usize, height: usize, strength: f32) -> (LinearPlanes, LinearPlanes) {
-        let mut state = 0x2545_f491_u32;
-        let mut noise = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state % 1000) as f32 / 1000.0 - 0.5
-        };
+        let mut raw = crate::test_rng::xorshift32(0x2545_f491_u32);
+        let mut noise = move || (raw() % 1000) as f32 / 1000.0 - 0.5;
         let n = width * height;
         let mut a = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
         let mut b = a.clone();
@@ -722,13 +717,7 @@ mod tests {
 
     twin_test!(tiny_products_add_as_fused_multiply_adds, {
         assert!(f64::from(MUL_PREV[2]) < 2f64.powi(-52));
-        let mut state = 0x9e37_79b9_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         let mut values = vec![
             0.0f32,
             -0.0,

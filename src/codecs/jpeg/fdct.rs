@@ -117,13 +117,7 @@ mod tests {
 
     /// Deterministic level-shifted samples: smooth, noisy and edged blocks.
     pub(crate) fn sample_blocks() -> Vec<[f32; 64]> {
-        let mut state = 0x9e37_79b9_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         (0..200)
             .map(|n| {
                 std::array::from_fn(|i| {

@@ -457,13 +457,11 @@ mod tests {
     /// Photo-like noise over gradients, hard black-on-white strokes and a band of partial alpha (at
     /// a size that leaves partial MCUs, a row tail that is not a multiple of four). Also the split's.
     pub(super) fn mixed(width: u32, height: u32) -> Rgba8 {
-        let mut state = 0x2545_f491_u32;
+        let mut next = crate::test_rng::xorshift32(0x2545_f491_u32);
         let mut data = Vec::new();
         for y in 0..height {
             for x in 0..width {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
+                let state = next();
                 let noise = state % 23;
                 let px = if x < width / 3 {
                     let v = if (x % 7 < 2) && (y % 11 < 8) { 10 } else { 255 };

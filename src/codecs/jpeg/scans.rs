@@ -449,13 +449,11 @@ mod tests {
     }
 
     fn blocks() -> Vec<[i16; 64]> {
-        let mut state = 0x1234_5678_u32;
+        let mut next = crate::test_rng::xorshift32(0x1234_5678_u32);
         (0..500)
             .map(|n| {
                 std::array::from_fn(|i| {
-                    state ^= state << 13;
-                    state ^= state >> 17;
-                    state ^= state << 5;
+                    let state = next();
                     let keep = match n % 5 {
                         0 => 0,
                         1 => 64,

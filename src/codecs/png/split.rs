@@ -345,14 +345,11 @@ mod tests {
     }
 
     fn photo_like(w: u32, h: u32, alpha: bool) -> Rgba8 {
-        let mut seed = 0x2545_f491_u32;
+        let mut next = crate::test_rng::xorshift32(0x2545_f491_u32);
         let mut data = Vec::with_capacity((w * h * 4) as usize);
         for y in 0..h {
             for x in 0..w {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                let n = (seed & 7) as u8;
+                let n = (next() & 7) as u8;
                 let a = if alpha { (x * 255 / w) as u8 } else { 255 };
                 data.extend([(x / 3) as u8 + n, (y / 2) as u8 + n, ((x + y) / 5) as u8, a]);
             }

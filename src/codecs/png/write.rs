@@ -579,13 +579,7 @@ mod tests {
     /// full counts, and their counts are exact below the stop.
     #[test]
     fn heuristics_that_stop_early_pick_what_full_counts_pick() {
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift32(0x9e37_79b9_u32);
         let mut seen = [0u64; 1024];
         let strategies = [
             (Strategy::Bigrams, 3),
@@ -679,13 +673,8 @@ mod tests {
     /// every pixel size PNG has and rows shorter than a pixel.
     #[test]
     fn filters_equal_the_bytewise_definition() {
-        let mut seed = 0x2545_f491_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed as u8
-        };
+        let mut raw = crate::test_rng::xorshift32(0x2545_f491_u32);
+        let mut next = move || raw() as u8;
         for a in 0..=255u8 {
             for b in 0..=255u8 {
                 for c in [0, 1, 127, 128, 254, 255, a, b, a.wrapping_add(b)] {

@@ -332,13 +332,7 @@ mod tests {
     /// falls (inside a word, at its edges, in the bytewise tail) and when there is none.
     #[test]
     fn common_len_ord_is_the_prefix_and_the_first_differing_bytes_order() {
-        let mut seed = 0x1234_5678_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::test_rng::xorshift32(0x1234_5678_u32);
         for _ in 0..20_000 {
             let max = (next() % 40) as usize;
             let mut buf: Vec<u8> = (0..2 * max + 16).map(|_| (next() % 3) as u8).collect();

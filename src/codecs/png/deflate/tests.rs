@@ -6,15 +6,8 @@ use super::*;
 const LEVELS: [Level; 3] = [Level::Fast, Level::Default, Level::Max];
 
 fn noise(len: usize, seed: u32) -> Vec<u8> {
-    let mut state = seed.max(1);
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state as u8
-        })
-        .collect()
+    let mut next = crate::test_rng::xorshift32(seed.max(1));
+    (0..len).map(|_| next() as u8).collect()
 }
 
 /// Inflates with miniz_oxide, which shares no code with this encoder.
