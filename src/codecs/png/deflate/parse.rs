@@ -131,6 +131,31 @@ fn repeats_until(buf: &[u8], from: usize, period: usize, limit: usize) -> usize 
     from + common_len(buf, from - period, from, limit - from)
 }
 
+fn histogram(raw: &[u8]) -> [u32; 256] {
+    let mut hist = [0u32; 256];
+    for &b in raw {
+        hist[usize::from(b)] += 1;
+    }
+    hist
+}
+
+/// Whether two byte histograms share at least half their mass: the differences of their bytes'
+/// shares sum to at most 1 (of 2, for disjoint ones). Stricter (1/2) cost kodim01 0.16 %; looser
+/// changed nothing on the corpus.
+fn alike(a: &[u32; 256], b: &[u32; 256]) -> bool {
+    let (na, nb) = (
+        a.iter().map(|&h| u64::from(h)).sum::<u64>(),
+        b.iter().map(|&h| u64::from(h)).sum::<u64>(),
+    );
+    // Each share scaled by both totals: integer sums, no division.
+    let apart: u64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (u64::from(x) * nb).abs_diff(u64::from(y) * na))
+        .sum();
+    apart <= na * nb
+}
+
 /// Costs in 1/16 bit, so that the first pass's entropy estimates keep some precision.
 const BIT: u32 = 16;
 
@@ -147,11 +172,7 @@ impl Costs {
     /// A first guess before any code exists: every literal alike, priced by how many distinct
     /// bytes the block uses and how often matches seem to replace them, and matches at flat
     /// symbol prices plus their extra bits (the approach libdeflate describes).
-    fn initial(raw: &[u8], match_share: f32) -> Self {
-        let mut hist = [0u32; 256];
-        for &b in raw {
-            hist[usize::from(b)] += 1;
-        }
+    fn initial(raw: &[u8], hist: &[u32; 256], match_share: f32) -> Self {
         let rare = (raw.len() >> 11) as u32;
         let used = hist.iter().filter(|&&h| h > rare).count().max(1) as f32;
         let lit_bits = -((1.0 - match_share) / used).log2();
@@ -166,6 +187,18 @@ impl Costs {
             *c = (4.9 * BIT as f32) as u32 + u32::from(DIST_EXTRA[s]) * BIT;
         }
         Costs { lit, len, dist }
+    }
+
+    /// Each price a quarter of the way from `previous`'s towards this one's.
+    fn blended(&self, previous: &Costs) -> Costs {
+        fn mix<const N: usize>(own: &[u32; N], previous: &[u32; N]) -> [u32; N] {
+            std::array::from_fn(|i| (own[i] + 3 * previous[i]) / 4)
+        }
+        Costs {
+            lit: mix(&self.lit, &previous.lit),
+            len: mix(&self.len, &previous.len),
+            dist: mix(&self.dist, &previous.dist),
+        }
     }
 
     /// Prices from the code lengths of a pass's symbols. Symbols that code left out get a
@@ -209,6 +242,10 @@ pub struct Optimal {
     /// Distance slot by distance: one load where the shortest path prices every cached match,
     /// in every pass, instead of [`dist_slot`]'s arithmetic.
     dist_slots: Vec<u8>,
+    /// The cost model of the previous block's final parse, which the next block starts from, and
+    /// that block's byte histogram. Boxed: 3 KiB would make every `Engine` (`mod.rs`) that
+    /// large.
+    previous: Option<Box<(Costs, [u32; 256])>>,
 }
 
 impl Optimal {
@@ -226,6 +263,7 @@ impl Optimal {
             choice: Vec::new(),
             seqs: Vec::new(),
             dist_slots: (0..=WINDOW).map(|d| dist_slot(d.max(1)) as u8).collect(),
+            previous: None,
         }
     }
 
@@ -249,7 +287,19 @@ impl Optimal {
             let start = p;
             p = self.find_matches(buf, start, to);
             let raw = &buf[start..p];
-            let mut costs = Costs::initial(raw, self.match_share());
+            let hist = histogram(raw);
+            let fresh = Costs::initial(raw, &hist, self.match_share());
+            // Neighbouring blocks of an image share most of their statistics: the previous block's
+            // final code is a far better first guess than flat prices (−1.0 % on the screenshot,
+            // −0.33 % over the Kodak photos), kept a quarter of the way towards the flat guess so
+            // that a block somewhat unlike the one before can still find its own optimum (all of
+            // it: +0.6 % on kodim19 and kodim21). Where the bytes differ a lot the old code would
+            // mislead the first pass, and two passes do not recover: flat prices then.
+            // libdeflate blends likewise, by how much its block statistics changed.
+            let mut costs = match &self.previous {
+                Some(previous) if alike(&previous.1, &hist) => fresh.blended(&previous.0),
+                _ => fresh,
+            };
             for pass in 0..self.passes {
                 self.shortest_path(raw, &costs);
                 self.walk(raw);
@@ -257,6 +307,7 @@ impl Optimal {
                     costs = Costs::from_code(&self.seqs);
                 }
             }
+            self.previous = Some(Box::new((Costs::from_code(&self.seqs), hist)));
             self.write_split(w, raw, last && p >= to);
         }
     }

@@ -131,6 +131,27 @@ fn levels_order_by_size_on_mixed_data() {
     assert!(default <= fast && max <= default, "{fast} {default} {max}");
 }
 
+#[test]
+fn a_block_unlike_the_one_before_finds_its_own_code() {
+    // Later near-optimal blocks start from the previous block's prices, unless their bytes differ
+    // a lot. Two 64 KiB blocks of four letters, then noise over other bytes (literals the letters'
+    // code never used): priced from that code, the two cost 4.9 % more together than apart; now
+    // 0.9 %, what the parse block that straddles the change costs.
+    let mut letters = crate::test_rng::xorshift32(3);
+    let text: Vec<u8> = (0..2 << 16)
+        .map(|_| b"abcd"[(letters() % 4) as usize])
+        .collect();
+    let other: Vec<u8> = noise(150_000, 9).iter().map(|b| 192 | b & 31).collect();
+    let both = [text.as_slice(), &other].concat();
+    let [_, text_alone, _] = round_trip(&text);
+    let [_, other_alone, _] = round_trip(&other);
+    let [_, together, _] = round_trip(&both);
+    assert!(
+        together <= (text_alone + other_alone) * 51 / 50,
+        "{together} against {text_alone} + {other_alone}"
+    );
+}
+
 /// Python's zlib (the C library) as a second, unrelated inflater, where Python is installed.
 #[test]
 fn python_zlib_inflates_our_streams() {
