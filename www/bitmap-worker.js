@@ -1,7 +1,9 @@
-// Decodes images for the page off its main thread: list thumbnails and the transparency check. WebKit
-// decodes a createImageBitmap() of a file on the main thread (a 12 MP JPEG held it 2.2 s, so zoom and
-// pan waited seconds while a batch ran); in a worker it decodes on the worker's thread, in every engine.
-// The package's own workers are busy compressing: this one is the page's.
+// Decodes images for the page off its main thread: the viewer's pictures, list thumbnails, the
+// transparency check and the estimate's sample. WebKit decodes a createImageBitmap() of a file on the
+// main thread (a 12 MP JPEG held it 2.2 s, so zoom and pan waited seconds while a batch ran); in a worker
+// it decodes on the worker's thread, in every engine. The package's own workers are busy compressing:
+// this one is the page's.
+import { drawSample } from './estimate.js';
 
 /** Does the bitmap hold any pixel that is not opaque? */
 function hasAlpha(bitmap) {
@@ -15,11 +17,15 @@ function hasAlpha(bitmap) {
 
 self.onmessage = async ({ data: { id, task, file, options } }) => {
   try {
-    const bitmap = await createImageBitmap(file, options);
+    // The sample's options are its output size, not a decode's.
+    const bitmap = await createImageBitmap(file, task === 'sample' ? {} : options);
     if (task === 'alpha') {
       const alpha = hasAlpha(bitmap);
       bitmap.close();
       self.postMessage({ id, alpha });
+    } else if (task === 'sample') {
+      const sample = await drawSample(bitmap, options).finally(() => bitmap.close());
+      self.postMessage({ id, sample });
     } else {
       self.postMessage({ id, bitmap }, [bitmap]);
     }
