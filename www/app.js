@@ -196,7 +196,7 @@ function sampleJob(item, options, priority) {
   return {
     kind: 'sample', key: `sample ${key}`, sampleKey: key, priority, item, options,
     // A file the browser cannot show (a TIFF) is sampled from the PNG the core made of it for the view.
-    run: (signal) => makeSample(item.view ?? item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }, signal),
+    run: () => makeSample(item.view ?? item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }),
   };
 }
 

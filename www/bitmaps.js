@@ -2,7 +2,7 @@
 // the estimate's sample), run on workers of its own (bitmap-worker.js) so they never hold the main
 // thread: WebKit decodes createImageBitmap() of a file there (a 12 MP JPEG held it 0.35–0.5 s per
 // picture shown, the frame after the drop's result waiting behind it). Where a worker cannot start or
-// fails, the same work runs here as before.
+// fails, the same decode runs here as before (the sample excepted: estimate.js).
 class Decoder {
   #worker = null; // null: not started yet; false: cannot be used
   #nextId = 1;
@@ -13,8 +13,7 @@ class Decoder {
     if (this.#worker) return this.#worker;
     let worker;
     try {
-      // A module worker: it shares the sample's drawing with this page (estimate.js).
-      worker = new Worker(new URL('./bitmap-worker.js', import.meta.url), { type: 'module' });
+      worker = new Worker(new URL('./bitmap-worker.js', import.meta.url));
     } catch {
       this.#worker = false;
       return null;
@@ -82,10 +81,10 @@ export async function viewBitmap(file, options) {
   }
 }
 
-/** The estimate's sample of `file` (estimate.js, drawSample) made on the page's worker; rejects
- * where there is none. */
-export async function sampleOnWorker(file, size) {
-  return (await page.run('sample', file, size)).sample;
+/** The estimate's sample of `file` (estimate.js, makeSample; `layout`: the output size and the sample's
+ * size and tile), made on the page's worker; rejects where there is none. */
+export async function sampleOnWorker(file, layout) {
+  return (await page.run('sample', file, layout)).sample;
 }
 
 /** Whether the image holds any pixel that is not opaque, judged at `options` (a downscale will do). */
