@@ -91,9 +91,13 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
     while (!(f.state === 'done' && f.quality === '50')) await wait();
     return { first, ms: performance.now() - t, size: document.getElementById('result-size').textContent };
   });
-  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  // The cores the engine reports and those the page measured and sized its workers for (www/cores.js).
+  const cores = await page.evaluate(() => {
+    const usable = performance.getEntriesByName('pixsqueeze:cores')[0]?.detail.usable;
+    return `${navigator.hardwareConcurrency} reported${usable !== navigator.hardwareConcurrency ? `, ${usable} measured` : ''}`;
+  });
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`${env.engine}, 12 MP JPEG (${path.split('/').pop()}; ${cores} cores reported; load average ${loadavg()[0].toFixed(1)}): `
+  console.log(`${env.engine}, 12 MP JPEG (${path.split('/').pop()}; cores ${cores}; load average ${loadavg()[0].toFixed(1)}): `
     + `drop to first figures ${s(drop.first.at - t0)} (${drop.first.kind}: ${drop.first.size}), to the result on screen ${s(drop.shownAt - t0)}, to its final figures ${s(drop.doneAt - t0)} `
     + `(JPEG q75: ${figures}); slider to q50, to first figures ${s(slider.first.ms)} (${slider.first.kind}: ${slider.first.size}), `
     + `to final figures ${s(slider.ms)} (${slider.size})`);

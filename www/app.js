@@ -4,8 +4,10 @@
 import { compress, encode, formats, init, limitOptions } from '../js/index.js';
 import { adviceFor, alphaOf } from './advice.js';
 import { BatchList } from './batch.js';
+import { warmDecoders } from './bitmaps.js';
 import { CHART_QUALITIES, drawChart } from './chart.js';
 import { Viewer } from './compare.js';
+import { usableCores } from './cores.js';
 import { estimateFrom, makeSample } from './estimate.js';
 import * as fmt from './figures.js';
 import { browserDecode, coreReadable, listen } from './input.js';
@@ -194,7 +196,7 @@ function sampleJob(item, options, priority) {
   return {
     kind: 'sample', key: `sample ${key}`, sampleKey: key, priority, item, options,
     // A file the browser cannot show (a TIFF) is sampled from the PNG the core made of it for the view.
-    run: (signal) => makeSample(item.view ?? item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }, signal),
+    run: () => makeSample(item.view ?? item.file, { maxWidth: options.maxWidth, maxHeight: options.maxHeight }),
   };
 }
 
@@ -280,15 +282,9 @@ function wanted() {
   const background = [];
   if (cur && !cur.error && hasKnob() && !viewStopped) {
     const knob = knobOf(committed);
-    // A target (a size budget, a score) makes each job a search that sets the quality itself: the chart's
-    // qualities would be the same search again and again, competing with the view's own.
-    if (knob === 'quality' && TARGETS.every((t) => !committed[t])) {
-      for (const quality of CHART_QUALITIES) {
-        const options = { ...committed, quality };
-        if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
-      }
-    }
-    // The sample's own figure wherever a full one is known: that pair calibrates the estimates.
+    // The sample's own figure wherever a full one is known: that pair calibrates the estimates. The
+    // sample goes before the chart: the slider's first estimate needs it, and made on demand (the whole
+    // photo decoded, cut and written) it was half of that estimate's second in WebKit.
     if (estimable(committed)) {
       const sample = samples.get(sampleKey(cur, committed));
       if (!sample) background.push(sampleJob(cur, committed, PRIORITY.CHART));
@@ -296,6 +292,14 @@ function wanted() {
         for (const e of calibrationEntries(cur, committed)) {
           if (!estimates.has(e.key)) background.push(estimateJob(cur, e.options, sample, PRIORITY.CHART));
         }
+      }
+    }
+    // A target (a size budget, a score) makes each job a search that sets the quality itself: the chart's
+    // qualities would be the same search again and again, competing with the view's own.
+    if (knob === 'quality' && TARGETS.every((t) => !committed[t])) {
+      for (const quality of CHART_QUALITIES) {
+        const options = { ...committed, quality };
+        if (open(cur, options)) background.push(job(cur, options, PRIORITY.CHART));
       }
     }
   }
@@ -951,8 +955,11 @@ function warmWorkers(slots) {
 }
 
 async function start() {
-  // As many workers as the scheduler has slots (at least two: one always free for the view).
-  const slots = defaultSlots();
+  // As many workers as the scheduler has slots (at least two: one always free for the view), for the
+  // cores the page really gets (WebKit reports 4 for anything below 8).
+  const cores = await usableCores();
+  performance.mark('pixsqueeze:cores', { detail: { reported: navigator.hardwareConcurrency, usable: cores } });
+  const slots = defaultSlots(cores);
   await init({ workers: slots });
   document.addEventListener('dragenter', () => warmWorkers(slots));
   for (const input of [ui.file, ui.folder]) input.addEventListener('click', () => warmWorkers(slots));
@@ -1023,6 +1030,7 @@ async function start() {
   render();
   document.body.dataset.ready = 'true';
   warmWorkers(slots);
+  warmDecoders();
 }
 
 start().catch((e) => setStatus(`pixsqueeze could not start: ${e.message}`, true));

@@ -5,8 +5,10 @@
 // Each side is a canvas the size of its pane, redrawn from decoded bitmaps on every change. Scaling a
 // camera photo's <img> with a CSS transform made the browser re-rasterise all 12 megapixels on every
 // zoom step: 150–250 ms before the frame showed (Event Timing), far past the ~100 ms a person notices.
-// Here the browser decodes each image off the main thread at a few resolutions (a halving pyramid,
-// made on demand), and a redraw copies only the visible pixels from the level nearest the screen's.
+// Here the browser decodes each image off the main thread (on a worker of the page's: WebKit decodes a
+// createImageBitmap() of a file on the main thread) at a few resolutions (a halving pyramid, made on
+// demand), and a redraw copies only the visible pixels from the level nearest the screen's.
+import { viewBitmap } from './bitmaps.js';
 
 const MIN_SCALE = 0.02;
 const MAX_SCALE = 32;
@@ -52,7 +54,7 @@ class Picture {
     const have = this.#levels.get(k);
     if (have) return have;
     const size = { resizeWidth: Math.max(1, Math.round(this.width / 2 ** k)), resizeHeight: Math.max(1, Math.round(this.height / 2 ** k)) };
-    const decoding = createImageBitmap(this.#blob, k ? { ...size, resizeQuality: 'high' } : {}).then((bitmap) => {
+    const decoding = viewBitmap(this.#blob, k ? { ...size, resizeQuality: 'high' } : {}).then((bitmap) => {
       if (this.#closed) bitmap.close();
       else this.#levels.set(k, bitmap);
       return bitmap;

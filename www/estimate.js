@@ -4,53 +4,25 @@
 // so its bytes per pixel and its scores stand for the whole. Final results, as they come, calibrate it:
 // the estimate at any setting is the sample's figure times the ratio full/sample measured at the
 // nearest settings where both are known.
-import { decodeBitmap } from './bitmaps.js';
-import { fittedSize } from './settings.js';
+import { sampleOnWorker } from './bitmaps.js';
 
 /** The most pixels a sample holds: the whole image when it is this small, else a mosaic of tiles. */
 // 384 x 384: about 0.5 s to compress and score on a loaded 2-core machine (1 s at 512 x 512), and
 // within a few per cent of the final size once calibrated (tests/e2e/page-ux.test.mjs prints both).
 export const SAMPLE_PIXELS = 384 * 384;
 const TILE = 96; // output pixels, a multiple of 16 (JPEG's largest block)
-const GRID = Math.sqrt(SAMPLE_PIXELS) / TILE;
 
 /**
  * The sample of `file` at the output size `maxWidth` x `maxHeight` (0: any), as a lossless PNG blob:
  * `{ blob, width, height, areaRatio }` where width x height is the output size and `areaRatio` how many
- * times larger than the sample it is. The browser decodes and scales it (off the main thread where it
- * can); colour differences from the core's decode cancel out in the calibration.
+ * times larger than the sample it is. The browser decodes and scales it; colour differences from the
+ * core's decode cancel out in the calibration.
  */
-export async function makeSample(file, { maxWidth = 0, maxHeight = 0 } = {}, signal) {
-  // Decoded on the page's decoding worker: WebKit decodes a file's createImageBitmap on the main thread.
-  const bitmap = await decodeBitmap(file, {});
-  try {
-    signal?.throwIfAborted();
-    const out = fittedSize(bitmap.width, bitmap.height, maxWidth, maxHeight);
-    const scale = out.width / bitmap.width;
-    const whole = out.width * out.height <= SAMPLE_PIXELS || out.width < TILE * GRID || out.height < TILE * GRID;
-    const w = whole ? out.width : TILE * GRID;
-    const h = whole ? out.height : TILE * GRID;
-    const canvas = new OffscreenCanvas(w, h);
-    const ctx = canvas.getContext('2d');
-    ctx.imageSmoothingQuality = 'high';
-    if (whole) {
-      ctx.drawImage(bitmap, 0, 0, w, h);
-    } else {
-      // Tile origins on the 16-pixel grid, spread over the whole output.
-      const origin = (i, size) => Math.min(size - TILE, Math.max(0, Math.round(((i + 0.5) * size) / GRID - TILE / 2))) & ~15;
-      for (let j = 0; j < GRID; j++) {
-        for (let i = 0; i < GRID; i++) {
-          const ox = origin(i, out.width);
-          const oy = origin(j, out.height);
-          ctx.drawImage(bitmap, ox / scale, oy / scale, TILE / scale, TILE / scale, i * TILE, j * TILE, TILE, TILE);
-        }
-      }
-    }
-    const blob = await canvas.convertToBlob({ type: 'image/png' });
-    return { blob, width: out.width, height: out.height, areaRatio: (out.width * out.height) / (w * h) };
-  } finally {
-    bitmap.close();
-  }
+export function makeSample(file, { maxWidth = 0, maxHeight = 0 } = {}) {
+  // Decoded, cut and written on the page's decoding worker (bitmap-worker.js): WebKit decodes a file's
+  // createImageBitmap on the main thread, and the tiles' copies and the PNG held it another quarter
+  // second there. Where the worker cannot do it, there is no estimate: the final figures still come.
+  return sampleOnWorker(file, { maxWidth, maxHeight, pixels: SAMPLE_PIXELS, tile: TILE });
 }
 
 /**

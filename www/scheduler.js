@@ -10,10 +10,9 @@
 export const PRIORITY = { ESTIMATE: 0, VIEW: 1, CHART: 2, ADVICE: 3, BATCH: 4 };
 const BACKGROUND = PRIORITY.CHART;
 
-/** Workers for the page: one per core but one, at most four, and at least two, so the view always
- * has one that background work does not hold. */
-export function defaultSlots() {
-  const cores = navigator.hardwareConcurrency ?? 2;
+/** Workers for the page on `cores` cores: one per core but one, at most four, and at least two, so the
+ * view always has one that background work does not hold. */
+export function defaultSlots(cores = navigator.hardwareConcurrency ?? 2) {
   return Math.min(4, Math.max(2, cores - 1));
 }
 

@@ -13,7 +13,7 @@ const NETWORK_TIMEOUT_MS = 4000;
 const PRECACHE = [
   './', './index.html', './style.css', './app.js', './batch.js', './chart.js', './compare.js', './figures.js',
   './input.js', './scheduler.js', './settings.js', './zip.js', './advice.js', './estimate.js', './bitmaps.js',
-  './bitmap-worker.js',
+  './bitmap-worker.js', './cores.js', './cores-worker.js',
   '../js/index.js', '../js/api.js', '../js/pool.js', '../js/worker.js', '../js/core.js',
   '../pkg/modules.js', '../pkg/modules.json',
 ];

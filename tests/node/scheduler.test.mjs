@@ -3,7 +3,7 @@
 // estimate is wanted one background job at most runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PRIORITY, Scheduler } from '../../www/scheduler.js';
+import { PRIORITY, Scheduler, defaultSlots } from '../../www/scheduler.js';
 
 /** A job that runs until `finish(key)`; `running` lists what runs now. */
 function harness(slots) {
@@ -25,6 +25,11 @@ function harness(slots) {
   };
   return { scheduler, job, running, done, finish, tick: () => new Promise((r) => setTimeout(r, 0)) };
 }
+
+test('slots for the cores the page measured: one per core but one, from two to four', () => {
+  // WebKit reports 4 cores on a 2-core machine; the page measures 2 (www/cores.js) and runs two workers.
+  assert.deepEqual([1, 2, 3, 4, 5, 8, 16].map((cores) => defaultSlots(cores)), [2, 2, 2, 3, 4, 4, 4]);
+});
 
 test('background work leaves one slot to the view', async () => {
   const h = harness(3);
