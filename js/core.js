@@ -76,11 +76,13 @@ function instance(initWasm, wasm) {
     },
     compress: guarded(wasm.compress),
     encode: guarded(wasm.encode),
-    // Pixels copied in as they come, piece by piece, for encode and a JPEG band (worker.js, withPieces).
+    // Pixels copied in as they come, piece by piece, for encode, measure and a JPEG band (worker.js,
+    // withPieces).
     rgbaInput: guarded((length) => new wasm.RgbaInput(length)),
     pushInput: guarded((input, bytes) => input.push(bytes)),
     inputBytes: guarded((input) => input.bytes()),
     encodeInput: guarded(wasm.encodeInput),
+    measureInput: guarded(wasm.measureInput),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
     limitOptions: guarded(wasm.limitOptions),

@@ -291,7 +291,11 @@ export function encode(rgba: Input, width: number, height: number, options: Enco
 /** Decodes an image file into RGBA8 pixels. */
 export function decode(input: Input, options?: DecodeOptions): Promise<Pixels>;
 
-/** Compares two RGBA8 images of the same size. Rejects with `Unsupported` on a wasm build older than the package. */
+/**
+ * Compares two RGBA8 images of the same size. On a worker both are copied a megabyte at a time as the
+ * worker takes them in: leave them unchanged until the call settles (or hand both over with
+ * `transfer: true`). Rejects with `Unsupported` on a wasm build older than the package.
+ */
 export function measure(original: Input, result: Input, width: number, height: number, options?: MeasureOptions): Promise<Metrics>;
 
 /** The output formats and every option each reads. */

@@ -81,13 +81,15 @@ export class WorkerPool {
    * fail with a WorkerError if it is gone): what one job leaves in its wasm, the next takes up.
    * `early`: a compress also posts its file before scoring it, as a progress message `{ encoded }`.
    * `input`: the pixels of an encode or of a JPEG band's quantise (a Uint8Array, only read, until the
-   * last piece is copied: soon after the job starts), sent after the job in copies of PIECE_BYTES each
+   * last piece is copied: soon after the job starts), or of a measure (an array of two: the original's,
+   * then the result's), sent after the job in copies of up to PIECE_BYTES each, none from two arrays
    * (worker.js, withPieces); `args` are then the rest of the call's.
    */
   run(op, args, { signal, transfer = [], onProgress, early = false, pin, input } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, input, resolve, reject, onAbort: null };
+      const inputs = input === undefined || Array.isArray(input) ? input : [input];
+      const job = { id: this.#nextId++, op, args, transfer, signal, onProgress, early, pin, inputs, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -96,7 +98,7 @@ export class WorkerPool {
       this.#pump();
       // Waiting for a worker, the pixels are copied now, as a plain encode's were: the caller may
       // reuse its buffer meanwhile.
-      if (job.input && this.#queue.includes(job)) job.input = job.input.slice();
+      if (job.inputs && this.#queue.includes(job)) job.inputs = job.inputs.map((view) => view.slice());
     });
   }
 
@@ -148,8 +150,8 @@ export class WorkerPool {
       // and terminates its worker.
       this.#busy.set(worker, job);
       try {
-        const inputLength = job.input?.length;
-        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early, inputLength }, job.transfer);
+        const inputLengths = job.inputs?.map((view) => view.length);
+        worker.postMessage({ id: job.id, op: job.op, args: job.args, wasm: this.#wasm, early: job.early, inputLengths }, job.transfer);
       } catch (e) {
         // Nothing was sent (a function left in the options gives a DataCloneError): the worker is as it
         // was, so it goes back to idle and only this job fails.
@@ -159,7 +161,7 @@ export class WorkerPool {
         this.#settle(job, null, named('InvalidInput', `the call's arguments cannot be sent to a worker (${e?.name}: ${e?.message}); options hold only numbers, strings, booleans and objects of them — is a callback misspelt (onProgress)?`, e));
         continue;
       }
-      if (job.input) this.#sendPieces(worker, job);
+      if (job.inputs) this.#sendPieces(worker, job);
     }
   }
 
@@ -168,8 +170,8 @@ export class WorkerPool {
    * hands back: the worker copies one into its wasm while the next is copied here.
    */
   #sendPieces(worker, job) {
-    job.sending = { input: job.input, at: 0 };
-    job.input = null;
+    job.sending = { inputs: job.inputs, part: 0, at: 0 };
+    job.inputs = null;
     this.#sendMore(worker, job, PIECES_IN_FLIGHT);
   }
 
@@ -179,19 +181,29 @@ export class WorkerPool {
    */
   #sendMore(worker, job, count) {
     const { sending } = job;
-    const { input } = sending;
+    const { inputs } = sending;
+    // Past the inputs' ends (an empty one included): on to the next.
+    const skipSent = () => {
+      while (sending.part < inputs.length && sending.at >= inputs[sending.part].length) {
+        sending.part++;
+        sending.at = 0;
+      }
+    };
     try {
-      for (let k = 0; k < count && sending.at < input.length && this.#busy.get(worker) === job; k++) {
+      skipSent();
+      for (let k = 0; k < count && sending.part < inputs.length && this.#busy.get(worker) === job; k++) {
+        const input = inputs[sending.part];
         const piece = new Uint8Array(this.#spare.pop() ?? new ArrayBuffer(PIECE_BYTES), 0, Math.min(PIECE_BYTES, input.length - sending.at));
         piece.set(input.subarray(sending.at, sending.at + piece.length));
         sending.at += piece.length;
         worker.postMessage({ id: job.id, piece }, [piece.buffer]);
+        skipSent();
       }
     } catch (e) {
       // No room for a piece: the worker would wait for ever for the rest.
       if (this.#busy.get(worker) === job) this.#fail(worker, named('RuntimeError', `the pixels could not be copied to a worker (${e?.name}: ${e?.message})`, e));
     }
-    if (sending.at >= input.length) job.sending = null; // the caller's bytes are not held once sent
+    if (sending.part >= inputs.length) job.sending = null; // the caller's bytes are not held once sent
   }
 
   /** A piece's buffer handed back by its worker: kept for the next pieces, the next sent if any are left. */

@@ -6,10 +6,10 @@
 import { climb, core } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', '__trapForTests', '__panicForTests'];
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', 'measureInput', '__trapForTests', '__panicForTests'];
 
 // The calls whose pixels may come in pieces after the job (withPieces).
-const pieceOps = ['encode', 'jpegBandQuantise'];
+const pieceOps = ['encode', 'measureInput', 'jpegBandQuantise'];
 
 let receiveModule = null; // resolves the running job's request for a build
 // The running job's pixels when they come in pieces after it (pool.js, `input`): those come so far,
@@ -33,35 +33,41 @@ const request = (id) => (name) => new Promise((resolve) => {
 });
 
 /**
- * `op` with its pixels, `length` bytes, coming in pieces after the job (pool.js, `input`): each is
- * copied into the wasm that runs `op` as it comes, and its buffer handed back to the page, which copies
- * a later piece into it (pool.js, #sendMore): memory the page has touched already. `encode` takes them
- * first (`encodeInput`) on the core build, and a build that refuses the options there (NeedsFullModule,
- * before it takes the pixels) gets them copied out of the core's wasm; a JPEG band's step
- * (`jpegBandQuantise`) takes them last, on the build that holds it: the core's stub of that step
- * answers NeedsFullModule before reading anything, which names the build to copy them into.
+ * `op` with its pixels, one or more inputs of `lengths` bytes one after another, coming in pieces after
+ * the job (pool.js, `input`; no piece holds bytes of two inputs): each is copied into the wasm that runs
+ * `op` as it comes, and its buffer handed back to the page, which copies a later piece into it (pool.js,
+ * #sendMore): memory the page has touched already. `encode` takes them first (`encodeInput`) on the core
+ * build, and a build that refuses the options there (NeedsFullModule, before it takes the pixels) gets
+ * them copied out of the core's wasm; `measureInput` (the original, then the result) is the core's; a
+ * JPEG band's step (`jpegBandQuantise`) takes them last, on the build that holds it: the core's stub of
+ * that step answers NeedsFullModule before reading anything, which names the build to copy them into.
  */
-async function withPieces(id, op, args, length, wasm) {
+async function withPieces(id, op, args, lengths, wasm) {
   if (!pieceOps.includes(op)) throw Object.assign(new Error(`${op} does not take its pixels in pieces`), { name: 'InvalidInput' });
   const state = pieces;
   await core.init(wasm);
-  const host = op === 'encode' ? core : await climb((instance) => {
+  const host = op === 'encode' || op === 'measureInput' ? core : await climb((instance) => {
     if (instance === core) instance[op]();
     return instance;
   }, request(id), wasm);
-  const input = host.rgbaInput(length);
+  const inputs = [];
   try {
-    for (let copied = 0; copied < length;) {
-      if (!state.list.length) await new Promise((resolve) => { state.wake = resolve; });
-      const piece = state.list.shift();
-      host.pushInput(input, piece);
-      copied += piece.length;
-      self.postMessage({ id, returned: piece.buffer }, [piece.buffer]);
+    for (const length of lengths) {
+      const input = host.rgbaInput(length);
+      inputs.push(input);
+      for (let copied = 0; copied < length;) {
+        if (!state.list.length) await new Promise((resolve) => { state.wake = resolve; });
+        const piece = state.list.shift();
+        host.pushInput(input, piece);
+        copied += piece.length;
+        self.postMessage({ id, returned: piece.buffer }, [piece.buffer]);
+      }
     }
-    if (op !== 'encode') return call(host, id, op, [...args, input], false);
+    if (op !== 'encode') return call(host, id, op, [...args, ...inputs], false);
+    const [input] = inputs;
     return await climb((instance) => (instance === core ? instance.encodeInput(input, ...args) : instance.encode(core.inputBytes(input), ...args)), request(id), wasm);
   } finally {
-    input.free();
+    for (const input of inputs) input.free();
   }
 }
 
@@ -78,12 +84,12 @@ self.onmessage = async ({ data }) => {
     }
     return;
   }
-  const { id, op, args, wasm, early, inputLength } = data;
-  pieces = inputLength === undefined ? null : { id, list: [], wake: null };
+  const { id, op, args, wasm, early, inputLengths } = data;
+  pieces = inputLengths === undefined ? null : { id, list: [], wake: null };
   try {
-    const result = inputLength === undefined
+    const result = inputLengths === undefined
       ? await climb((instance) => call(instance, id, op, args, early), request(id), wasm)
-      : await withPieces(id, op, args, inputLength, wasm);
+      : await withPieces(id, op, args, inputLengths, wasm);
     // A file's bytes, a JPEG band's symbol counts or a PNG band's part (pool.js, encode*Split).
     const views = result instanceof Uint8Array ? [result] : [result?.data, result?.counts];
     self.postMessage({ id, ok: true, result }, views.filter(ArrayBuffer.isView).map((v) => v.buffer));

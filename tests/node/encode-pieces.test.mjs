@@ -8,7 +8,9 @@
 // caller's buffer is never detached, a call queued behind another has its pixels copied while it
 // waits, an abort while pieces are on their way stops the worker and the next call runs on a new one,
 // and a wrong length fails as the plain encode does. A JPEG split over two workers sends each band's
-// rows in pieces too: the file is the one the split's steps write when run here in turn.
+// rows in pieces too: the file is the one the split's steps write when run here in turn. measure() sends
+// the original's pixels, then the result's, in pieces (none holding bytes of both): the figures must be
+// the plain measure's, errors its errors, and a call queued behind another has its pixels copied.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker as NodeWorker } from 'node:worker_threads';
@@ -177,4 +179,51 @@ test('a JPEG split over two workers gets its bands in pieces: the file the split
     api.terminate();
     await api.init({ workers: 1 });
   }
+});
+
+test('measure() on a worker gets both images in pieces: the plain measure\'s figures, the caller keeps its bytes', async () => {
+  // 640 x 410: a piece and a bit each; 1200 x 1000: five pieces each, ten in all, the original's last
+  // a short one, so buffers come back and are filled again across the two images; 100 x 60: under one.
+  const returned = [];
+  onReturned = (buffer) => returned.push(buffer.byteLength);
+  try {
+    for (const [width, height] of [[640, 410], [1200, 1000], [100, 60]]) {
+      const original = pixels(width, height);
+      const result = core.decode(core.encode(original.slice(), width, height, { format: 'jpeg', quality: 40 })).data;
+      returned.length = 0;
+      const plain = core.measure(original.slice(), result.slice(), width, height);
+      assert.deepEqual(await api.measure(original, result, width, height), plain, `${width} x ${height}`);
+      assert.equal(original.length + result.length, 2 * width * height * 4, 'not detached');
+      const pieces = 2 * Math.ceil(width * height * 4 / PIECE_BYTES);
+      assert.deepEqual(returned, Array(pieces).fill(PIECE_BYTES), `${width} x ${height}: no piece holds bytes of both`);
+    }
+  } finally {
+    onReturned = null;
+  }
+});
+
+test('a measure of the wrong length or size in pieces fails as the plain measure does; one waiting for a worker has its pixels copied', async () => {
+  const a = pixels(300, 200);
+  const b = core.decode(core.encode(a.slice(), 300, 200, { format: 'jpeg', quality: 50 })).data;
+  for (const [x, y, w, h] of [[a.subarray(4), b, 300, 200], [a, b.subarray(0, 8), 300, 200], [a, b, 200, 150], [a, b, 300, 100]]) {
+    const e = await api.measure(x, y, w, h).then(() => null, (err) => err);
+    const plain = (() => {
+      try {
+        core.measure(x.slice(), y.slice(), w, h);
+        return null;
+      } catch (err) {
+        return err;
+      }
+    })();
+    assert.equal(e?.name, plain?.name ?? 'no error');
+    assert.equal(e?.message, plain?.message);
+  }
+  const plain = core.measure(a.slice(), b.slice(), 300, 200);
+  const calls = [api.measure(a, b, 300, 200), api.measure(a, b, 300, 200)];
+  // By the next task the second call waits in the pool's queue, behind the first.
+  await new Promise((resolve) => { setTimeout(resolve, 0); });
+  const kept = b.slice();
+  b.fill(0);
+  assert.deepEqual(await Promise.all(calls), [plain, plain]);
+  b.set(kept);
 });
