@@ -335,7 +335,12 @@ export function renderResize(settings, host, onChange, source) {
   if (!RESIZE_OPTIONS.every((n) => settings.option(n))) return { update() {} };
   const w = () => settings.value('maxWidth');
   const h = () => settings.value('maxHeight');
+  // "Custom…" once chosen stays chosen until a preset is: its sizes may still equal a preset's, and
+  // sync() runs on every render (a background job finishing included), which would hide the boxes
+  // the person just opened.
+  let customChosen = false;
   const presetOf = () => {
+    if (customChosen) return 'custom';
     if (!w() && !h()) return '0';
     return w() === h() && RESIZE_PRESETS.includes(w()) ? String(w()) : 'custom';
   };
@@ -357,7 +362,8 @@ export function renderResize(settings, host, onChange, source) {
     const value = String(px);
     const radio = el('input', { type: 'radio', name: 'resize-preset', value, id: `resize-${value}` });
     radio.addEventListener('change', () => {
-      if (value === 'custom') {
+      customChosen = value === 'custom';
+      if (customChosen) {
         custom.hidden = false;
         numbers.maxWidth.focus();
         return;

@@ -219,7 +219,12 @@ export class WebDriverPage {
     // As Playwright's click does: wait until the element can take the click (shown, enabled, not
     // pointer-events: none, as a disabled link-button is), scrolled into view; then click. WebDriver's
     // click refuses at once ("element not interactable") where Playwright's waits.
-    await this.waitForFunction((s) => {
+    await this.#actionable(selector);
+    await this.#session.post(`/element/${await this.#element(selector)}/click`);
+  }
+
+  #actionable(selector) {
+    return this.waitForFunction((s) => {
       const el = document.querySelector(s);
       if (!el?.getClientRects().length || el.disabled || el.getAttribute('aria-disabled') === 'true') return false;
       const style = getComputedStyle(el);
@@ -227,7 +232,6 @@ export class WebDriverPage {
       el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       return true;
     }, selector);
-    await this.#session.post(`/element/${await this.#element(selector)}/click`);
   }
 
   focus(selector) {
@@ -236,6 +240,7 @@ export class WebDriverPage {
 
   /** Replaces the text of an input, typed as a person would. */
   async fill(selector, text) {
+    await this.#actionable(selector); // as Playwright's fill waits
     const id = await this.#element(selector);
     await this.#session.post(`/element/${id}/clear`);
     // WebKitWebDriver refuses an empty text ("Missing text parameter"): emptying is the clear alone.
