@@ -105,12 +105,15 @@ async function scoreStage() {
   await page.close();
 }
 
+function median(t) {
+  return [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
+}
+
 /** The speed image's JPEG through the package: one worker, then split over two; medians and their ratio. */
 async function jpegStage() {
   const page = await openPage();
   const s = p.speed;
   await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
-  const median = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
   const ms = {};
   for (const codec of ['ours-1w', 'ours-2w']) {
     const r = await page.evaluate(([n, c, q, w, k]) => bench.time(n, c, q, w, k), [s.name, codec, s.quality, s.warmup, s.runs]);
@@ -170,8 +173,10 @@ async function otherStages() {
     const dims2 = await page.evaluate(([n, u]) => bench.load(n, u), [img.name, img.url]);
     const entry = { name: img.name, ...dims2, codecs: {} };
     for (const codec of p.losslessCodecs) {
-      entry.codecs[codec] = await page.evaluate(([n, c]) => bench.point(n, c, null), [img.name, codec]);
-      if (entry.codecs[codec].mse !== 0) throw new Error(`${codec} was not lossless on ${img.name}`);
+      const point = await page.evaluate(([n, c]) => bench.point(n, c, null), [img.name, codec]);
+      if (point.mse !== 0) throw new Error(`${codec} was not lossless on ${img.name}`);
+      const { times } = await page.evaluate(([n, c, r]) => bench.time(n, c, null, 0, r), [img.name, codec, p.losslessRuns]);
+      entry.codecs[codec] = { ...point, ms: median(times), times };
     }
     await page.evaluate((n) => bench.drop(n), img.name);
     results.lossless.push(entry);
