@@ -265,11 +265,7 @@ impl PngSplit {
             head.height = self.height;
             write::head(&mut data, &head, None);
             // The zlib header of Deflater::new at this level.
-            let flags = match write::deflate_level(self.settings.effort) {
-                super::deflate::Level::Fast => 0x01,
-                super::deflate::Level::Default => 0x9c,
-                super::deflate::Level::Max => 0xda,
-            };
+            let flags = write::deflate_level(self.settings.effort).flags();
             stream.splice(0..0, [0x78, flags]);
         }
         for part in stream.chunks(write::IDAT_CHUNK) {

@@ -410,16 +410,16 @@ pub(super) fn sole_strategy(packed: &Packed, effort: Effort) -> Option<Strategy>
 
 /// The trial whose sample compresses smallest (the first of equals), compressed at a cheaper level.
 fn rank(trials: Vec<(&Packed, Strategy)>, effort: Effort) -> Option<(&Packed, Strategy)> {
-    let (rank_level, sixteenths) = match effort {
-        Effort::Max => (Level::Default, 4),
-        _ => (Level::Default, 1),
+    let sixteenths = match effort {
+        Effort::Max => 4,
+        _ => 1,
     };
     match trials[..] {
         [] => None,
         [only] => Some(only),
         _ => trials
             .into_iter()
-            .min_by_key(|&(p, s)| sample_size(p, s, rank_level, sixteenths)),
+            .min_by_key(|&(p, s)| sample_size(p, s, Level::Rank, sixteenths)),
     }
 }
 
