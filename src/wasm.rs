@@ -368,8 +368,6 @@ pub fn measure_input(
     original: &mut RgbaInput,
     result: &mut RgbaInput,
 ) -> JsResult<Object> {
-    original.check_full().map_err(js_error)?;
-    result.check_full().map_err(js_error)?;
     measure(
         original.take().map_err(js_error)?,
         result.take().map_err(js_error)?,
