@@ -1,14 +1,18 @@
 //! Four-lane vectors for the hot loops, on the one SIMD instruction set each target is sure to have:
 //! wasm simd128 (the wasm builds enable it: `.cargo/config.toml`), SSE2 on x86-64 (part of the
-//! baseline, so no detection is needed), and plain arrays anywhere else.
+//! baseline, so no detection is needed), and plain arrays anywhere else. One step further where it
+//! pays, natively: on x86-64 with AVX (detected at run time), kernels written over [`Wide`] and run
+//! through [`with_wide`] do their f64 steps (the exact multiply-add, the cube root's Newton steps)
+//! four lanes to one 256-bit register instead of two halves; SSIMULACRA2's colour conversion and
+//! blurs are such kernels. Their lanes compute the same values, and a test compares them.
 //!
 //! Every kernel written with these types has a scalar twin (the plain code it replaces) and a test
 //! that the two give identical output: the lanes do exactly the scalar arithmetic, in the same order,
 //! with no fused multiply-add, so results match bit for bit. Kernels pick their path with
 //! [`ACCELERATED`], a constant: the other path is compiled, tested and optimised away.
 //!
-//! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for two
-//! reasons. The x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code
+//! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for three
+//! reasons. AVX instructions are sound only on a CPU that has them: [`with_wide`] checks first. The x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code
 //! call even where the feature is enabled for the whole build, as SSE2 is on x86-64: each such call
 //! is sound (wasm's simd128 arithmetic is safe to call, and is called without `unsafe`). And loading
 //! a vector from memory or storing one takes a raw pointer: every load and store first takes a
@@ -556,6 +560,90 @@ mod imp {
         }
     }
 
+    /// [`F32x4`] whose f64 steps (the exact multiply-add, the cube root's Newton steps) take one
+    /// 256-bit AVX register where SSE2 takes two halves; everything else is [`F32x4`]'s. Only
+    /// kernels that [`super::with_wide`] runs after it has detected AVX ever hold one, which is what
+    /// makes its AVX instructions sound.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Avx(pub F32x4);
+
+    impl Avx {
+        #[inline(always)]
+        pub fn mul_add_exact(self, b: Self, c: Self) -> Self {
+            // SAFETY: AVX is present (see the type's docs).
+            unsafe {
+                // No closures here: one would be compiled apart, without AVX, and call the
+                // intrinsics rather than inline them.
+                let (a, b, c) = (
+                    _mm256_cvtps_pd(self.0 .0),
+                    _mm256_cvtps_pd(b.0 .0),
+                    _mm256_cvtps_pd(c.0 .0),
+                );
+                Avx(F32x4(_mm256_cvtpd_ps(_mm256_add_pd(
+                    _mm256_mul_pd(a, b),
+                    c,
+                ))))
+            }
+        }
+        #[inline(always)]
+        pub fn cbrt(self) -> Self {
+            // SAFETY: AVX is present (see the type's docs).
+            Avx(F32x4(unsafe { cbrt_avx(self.0 .0) }))
+        }
+    }
+
+    /// [`F32x4::cbrt`] with its two halves in one register: the same operations on each lane. Not
+    /// inlined, as the SSE2 one is not (one copy of a long routine serves every call).
+    #[target_feature(enable = "avx")]
+    #[inline(never)]
+    fn cbrt_avx(v: __m128) -> __m128 {
+        let bits = _mm_castps_si128(v);
+        let mag = _mm_and_si128(bits, _mm_set1_epi32(0x7fff_ffff));
+        let third =
+            _mm256_cvttpd_epi32(_mm256_div_pd(_mm256_cvtepi32_pd(mag), _mm256_set1_pd(3.0)));
+        let estimate = _mm_castsi128_ps(_mm_or_si128(
+            _mm_and_si128(bits, _mm_set1_epi32(i32::MIN)),
+            _mm_add_epi32(third, _mm_set1_epi32(super::CBRT_B1 as i32)),
+        ));
+        let x = _mm256_cvtps_pd(v);
+        let mut t = _mm256_cvtps_pd(estimate);
+        for _ in 0..2 {
+            let r = _mm256_mul_pd(_mm256_mul_pd(t, t), t);
+            t = _mm256_div_pd(
+                _mm256_mul_pd(t, _mm256_add_pd(_mm256_add_pd(x, x), r)),
+                _mm256_add_pd(_mm256_add_pd(x, r), r),
+            );
+        }
+        _mm256_cvtpd_ps(t)
+    }
+
+    macro_rules! avx_op {
+        ($trait:ident, $method:ident) => {
+            impl core::ops::$trait for Avx {
+                type Output = Self;
+                #[inline(always)]
+                fn $method(self, o: Self) -> Self {
+                    Avx(core::ops::$trait::$method(self.0, o.0))
+                }
+            }
+        };
+    }
+    avx_op!(Add, add);
+    avx_op!(Sub, sub);
+    avx_op!(Mul, mul);
+    avx_op!(Div, div);
+
+    /// Runs `kernel` on [`Avx`] lanes, compiled for AVX throughout: the kernel's inlined body then
+    /// uses the VEX forms of its SSE2 instructions too, with no costly switches between the two.
+    ///
+    /// # Safety
+    ///
+    /// The CPU must have AVX.
+    #[target_feature(enable = "avx")]
+    pub unsafe fn run_avx<K: super::WideKernel>(kernel: K) -> K::Output {
+        kernel.run::<Avx>()
+    }
+
     /// Four f64 lanes as two halves (see the wasm twin).
     #[derive(Clone, Copy, Debug)]
     pub struct F64x4(__m128d, __m128d);
@@ -909,6 +997,64 @@ mod imp {
 
 pub use imp::{F32x4, F64x4, I16x8, I32x4};
 
+/// Whether this CPU runs AVX, for [`with_wide`]: detected once (the standard library caches it).
+#[cfg(target_arch = "x86_64")]
+pub fn avx_available() -> bool {
+    std::arch::is_x86_feature_detected!("avx")
+}
+
+/// Four lanes that may be wider underneath: [`F32x4`] itself, or on x86-64 with AVX, the same lanes
+/// with their f64 steps in one 256-bit register.
+pub trait Wide: Lane {
+    fn from_x4(v: F32x4) -> Self;
+    fn x4(self) -> F32x4;
+}
+
+impl Wide for F32x4 {
+    #[inline(always)]
+    fn from_x4(v: F32x4) -> Self {
+        v
+    }
+    #[inline(always)]
+    fn x4(self) -> F32x4 {
+        self
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Wide for imp::Avx {
+    #[inline(always)]
+    fn from_x4(v: F32x4) -> Self {
+        imp::Avx(v)
+    }
+    #[inline(always)]
+    fn x4(self) -> F32x4 {
+        self.0
+    }
+}
+
+/// A vector kernel over any [`Wide`] lanes, for [`with_wide`] to run on the widest this CPU has.
+/// `run`, and everything beneath it that does lane arithmetic, must be `#[inline(always)]` and free
+/// of closures doing that arithmetic: only code inlined into the AVX-compiled entry point is
+/// compiled for AVX, and a call out of it would be to SSE2 code (or an AVX instruction not inlined).
+pub trait WideKernel {
+    type Output;
+    fn run<V: Wide>(self) -> Self::Output;
+}
+
+/// Runs `kernel` on AVX lanes where `avx` is asked for and the CPU has it (detected at run time),
+/// else on [`F32x4`]. The two give identical results: the same operations on the same values.
+#[inline]
+pub fn with_wide<K: WideKernel>(kernel: K, avx: bool) -> K::Output {
+    #[cfg(target_arch = "x86_64")]
+    if avx && avx_available() {
+        // SAFETY: the CPU has AVX, just checked.
+        return unsafe { imp::run_avx(kernel) };
+    }
+    let _ = avx;
+    kernel.run::<F32x4>()
+}
+
 /// `a * b + c` rounded once to f32, as `f32::mul_add` gives, but without the software fused
 /// multiply-add that `mul_add` becomes in wasm and on x86-64 without FMA: the product of two f32 is
 /// exact in f64, the sum is rounded to f64, then to f32. That double rounding differs from a fused
@@ -1040,6 +1186,42 @@ impl Lane for F32x4 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+impl Lane for imp::Avx {
+    #[inline(always)]
+    fn splat(v: f32) -> Self {
+        imp::Avx(F32x4::splat(v))
+    }
+    #[inline(always)]
+    fn load(s: &[f32]) -> Self {
+        imp::Avx(F32x4::load(s))
+    }
+    #[inline(always)]
+    fn mul_add_exact(self, b: Self, c: Self) -> Self {
+        imp::Avx::mul_add_exact(self, b, c)
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        imp::Avx(self.0.abs())
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        imp::Avx(self.0.max(o.0))
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        Lane::all_lt(self.0, o.0)
+    }
+    #[inline(always)]
+    fn cbrt(self) -> Self {
+        imp::Avx::cbrt(self)
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [f32]) {
+        self.0.store(s);
+    }
+}
+
 /// A unit test that runs natively (`cargo test`) and in wasm under wasm-bindgen-test (`cargo test
 /// --target wasm32-unknown-unknown --lib`, in Node), where the simd128 paths are: every SIMD kernel's
 /// comparison with its scalar twin is one.
@@ -1101,6 +1283,53 @@ mod tests {
             }
         }
     });
+
+    /// Runs the lane operations that AVX widens over `values` (in fours) on whichever lanes
+    /// [`with_wide`] picks, reporting which it picked.
+    #[cfg(target_arch = "x86_64")]
+    struct WidenedSteps<'a>(&'a [f32]);
+
+    #[cfg(target_arch = "x86_64")]
+    impl WideKernel for WidenedSteps<'_> {
+        type Output = (&'static str, Vec<u32>);
+        #[inline(always)]
+        fn run<V: Wide>(self) -> Self::Output {
+            let mut out = Vec::new();
+            for v in self.0.windows(12).step_by(4) {
+                let (a, b, c) = (V::load(v), V::load(&v[4..]), V::load(&v[8..]));
+                out.extend(a.mul_add_exact(b, c).x4().to_array().map(f32::to_bits));
+                out.extend(a.abs().cbrt().x4().to_array().map(f32::to_bits));
+                out.extend(a.cbrt().x4().to_array().map(f32::to_bits));
+            }
+            (core::any::type_name::<V>(), out)
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx_lanes_equal_the_sse2_ones() {
+        if !avx_available() {
+            eprintln!("skipped: this CPU has no AVX, so only the SSE2 lanes run here");
+            return;
+        }
+        let mut raw = crate::test_rng::xorshift32(0x3c6e_f372_u32);
+        let mut values: Vec<f32> = vec![0.0, -0.0, 1.0, 8.0, f32::MIN_POSITIVE, 1e-30, -27.0, 0.5];
+        for i in 0..200_000 {
+            let state = raw();
+            values.push(match i % 3 {
+                0 => f32::from_bits(state & 0x7fff_ffff).min(f32::MAX),
+                1 => (state % 1_000_000) as f32 / 300_000.0 - 1.0,
+                _ => f32::from_bits(state % (254 << 23)),
+            });
+        }
+        let (wide, got) = with_wide(WidenedSteps(&values), true);
+        let (narrow, want) = with_wide(WidenedSteps(&values), false);
+        assert!(wide.ends_with("Avx"), "{wide}");
+        assert!(narrow.ends_with("F32x4"), "{narrow}");
+        assert_eq!(got.len(), want.len());
+        let differ = got.iter().zip(&want).filter(|(g, w)| g != w).count();
+        assert_eq!(differ, 0, "{differ} of {} lanes differ", got.len());
+    }
 
     twin_test!(f64_lanes_equal_the_scalar_f64_operations, {
         let mut raw = crate::test_rng::xorshift32(0x2545_f491_u32);

@@ -1,8 +1,9 @@
 //! SSIMULACRA2 (Jon Sneyers, Cloudinary; libjxl's `tools/ssimulacra2.cc`) as the `ssimulacra2`
 //! crate (0.5) computes it, restructured for speed: planar buffers reused across scales and tiles,
 //! products of planes formed as the blur reads them, and four lanes at a time (simd128 in wasm,
-//! SSE2 on x86-64), each kernel written once over [`Lane`] so that on `f32` it is its own scalar
-//! twin with identical output.
+//! SSE2 on x86-64, AVX for the f64 steps of the colour conversion and the blurs where the CPU has
+//! it), each kernel written once over [`Lane`] so that on `f32` it is its own scalar twin with
+//! identical output.
 //!
 //! The arithmetic is the crate's, operation for operation. That matters: on nearly equal images
 //! (a JPEG at quality 95) the variances SSIM needs, blur(x²) − blur(x)², are mostly rounding noise,
@@ -11,7 +12,7 @@
 //! (`mul_add`, a slow software routine in wasm and on x86-64 without FMA) are computed in f64 and
 //! rounded once ([`crate::simd::fma_via_f64`]); its f64 sums stay f64.
 
-use crate::simd::{self, F32x4, F64x4, Lane};
+use crate::simd::{self, F32x4, F64x4, Lane, Wide, WideKernel};
 
 /// Planar linear-light RGB, 0–1.
 pub(crate) struct LinearPlanes {
@@ -76,6 +77,8 @@ pub(crate) struct Work {
     xyb2: [Vec<f32>; 3],
     lines: Vec<F32x4>,
     done: Vec<F32x4>,
+    /// Keeps the vector kernels on SSE2 where AVX exists (the tests compare the two).
+    pub(crate) sse_only: bool,
 }
 
 /// Per channel: SSIM's mean and 4-norm, then the edge map's artifact mean and 4-norm and detail-lost
@@ -99,8 +102,9 @@ fn scale_scores<const VECTOR: bool>(
     ] {
         buf.resize(n, 0.0);
     }
-    to_xyb::<VECTOR>(a, &mut w.xyb1);
-    to_xyb::<VECTOR>(b, &mut w.xyb2);
+    let avx = !w.sse_only;
+    to_xyb::<VECTOR>(a, &mut w.xyb1, avx);
+    to_xyb::<VECTOR>(b, &mut w.xyb2, avx);
     let mut out = [[0.0; 6]; 3];
     for (c, out) in out.iter_mut().enumerate() {
         let (x1, x2) = (&w.xyb1[c][..], &w.xyb2[c][..]);
@@ -110,6 +114,7 @@ fn scale_scores<const VECTOR: bool>(
             done: &mut w.done,
             width,
             height,
+            avx,
         };
         blurs.run(x1, Some(x1), &mut w.s11);
         blurs.run(x2, Some(x2), &mut w.s22);
@@ -169,59 +174,92 @@ fn downscale<const VECTOR: bool>(img: &LinearPlanes) -> LinearPlanes {
 
 /// Linear RGB to XYB (JPEG XL's opsin absorbance, cube root, bias), then shifted into
 /// SSIMULACRA2's positive ranges; four pixels at a time on the vector path, whose last few pixels
-/// go through the vector kernel too (padded), so that a build holds one kernel.
-fn to_xyb<const VECTOR: bool>(img: &LinearPlanes, out: &mut [Vec<f32>; 3]) {
+/// go through the vector kernel too (padded), so that a build holds one kernel. `avx`: on AVX lanes
+/// where the CPU has them.
+fn to_xyb<const VECTOR: bool>(img: &LinearPlanes, out: &mut [Vec<f32>; 3], avx: bool) {
     let n = img.width * img.height;
     for o in out.iter_mut() {
         o.resize(n, 0.0);
     }
+    if VECTOR {
+        simd::with_wide(ToXyb { img, out }, avx);
+        return;
+    }
     let [r, g, b] = &img.planes;
     let [ox, oy, ob] = out;
     let mut dst = [&mut ox[..], &mut oy[..], &mut ob[..]];
-    if !VECTOR {
-        for i in 0..n {
-            xyb_at::<f32>(i, [r, g, b], &mut dst);
+    for i in 0..n {
+        xyb_at::<f32>(i, [r, g, b], &mut dst);
+    }
+}
+
+/// [`to_xyb`]'s vector path, on whichever lanes [`simd::with_wide`] picks.
+struct ToXyb<'a> {
+    img: &'a LinearPlanes,
+    out: &'a mut [Vec<f32>; 3],
+}
+
+impl WideKernel for ToXyb<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Wide>(self) {
+        let n = self.img.width * self.img.height;
+        let [r, g, b] = &self.img.planes;
+        let [ox, oy, ob] = self.out;
+        let mut dst = [&mut ox[..], &mut oy[..], &mut ob[..]];
+        let whole = n - n % 4;
+        for i in (0..whole).step_by(4) {
+            xyb_at::<V>(i, [r, g, b], &mut dst);
         }
-        return;
-    }
-    let whole = n - n % 4;
-    for i in (0..whole).step_by(4) {
-        xyb_at::<F32x4>(i, [r, g, b], &mut dst);
-    }
-    if whole < n {
-        let pad =
-            |p: &[f32]| std::array::from_fn::<f32, 4, _>(|k| p.get(whole + k).map_or(0.0, |v| *v));
-        let (pr, pg, pb) = (pad(r), pad(g), pad(b));
-        let mut tail = [[0.0f32; 4]; 3];
-        let [tx, ty, tb] = &mut tail;
-        xyb_at::<F32x4>(
-            0,
-            [&pr, &pg, &pb],
-            &mut [&mut tx[..], &mut ty[..], &mut tb[..]],
-        );
-        for (d, t) in dst.iter_mut().zip(&tail) {
-            d[whole..].copy_from_slice(&t[..n - whole]);
+        if whole < n {
+            let pad = |p: &[f32]| {
+                std::array::from_fn::<f32, 4, _>(|k| p.get(whole + k).map_or(0.0, |v| *v))
+            };
+            let (pr, pg, pb) = (pad(r), pad(g), pad(b));
+            let mut tail = [[0.0f32; 4]; 3];
+            let [tx, ty, tb] = &mut tail;
+            xyb_at::<V>(
+                0,
+                [&pr, &pg, &pb],
+                &mut [&mut tx[..], &mut ty[..], &mut tb[..]],
+            );
+            for (d, t) in dst.iter_mut().zip(&tail) {
+                d[whole..].copy_from_slice(&t[..n - whole]);
+            }
         }
     }
 }
 
+/// One pixel (or four) to XYB. No closures over lanes, here or below: see [`WideKernel`].
 #[inline(always)]
 fn xyb_at<T: Lane>(i: usize, rgb: [&[f32]; 3], dst: &mut [&mut [f32]; 3]) {
-    let [r, g, b] = rgb.map(|p| T::load(&p[i..]));
+    let (r, g, b) = (
+        T::load(&rgb[0][i..]),
+        T::load(&rgb[1][i..]),
+        T::load(&rgb[2][i..]),
+    );
     let bias = T::splat(-simd::cbrt(K_B));
-    let mixed = OPSIN.map(|m| {
-        let v = T::splat(m[0]).mul_add_exact(
-            r,
-            T::splat(m[1]).mul_add_exact(g, T::splat(m[2]).mul_add_exact(b, T::splat(K_B))),
-        );
-        cube_root(v.max(T::splat(0.0))) + bias
-    });
+    let mixed = [
+        opsin_mix(OPSIN[0], [r, g, b], bias),
+        opsin_mix(OPSIN[1], [r, g, b], bias),
+        opsin_mix(OPSIN[2], [r, g, b], bias),
+    ];
     let x = T::splat(0.5) * (mixed[0] - mixed[1]);
     let y = T::splat(0.5) * (mixed[0] + mixed[1]);
     ((mixed[2] - y) + T::splat(0.55)).store(&mut dst[2][i..]);
     x.mul_add_exact(T::splat(14.0), T::splat(0.42))
         .store(&mut dst[0][i..]);
     (y + T::splat(0.01)).store(&mut dst[1][i..]);
+}
+
+/// One row of the opsin absorbance matrix applied to a pixel, cube-rooted and biased.
+#[inline(always)]
+fn opsin_mix<T: Lane>(m: [f32; 3], [r, g, b]: [T; 3], bias: T) -> T {
+    let v = T::splat(m[0]).mul_add_exact(
+        r,
+        T::splat(m[1]).mul_add_exact(g, T::splat(m[2]).mul_add_exact(b, T::splat(K_B))),
+    );
+    cube_root(v.max(T::splat(0.0))) + bias
 }
 
 /// One copy of the (long) cube root, called three times a pixel group: inlined, it tripled the code.
@@ -253,11 +291,32 @@ struct Blurs<'a, const VECTOR: bool> {
     done: &'a mut Vec<F32x4>,
     width: usize,
     height: usize,
+    /// On AVX lanes where the CPU has them.
+    avx: bool,
 }
 
 impl<const VECTOR: bool> Blurs<'_, VECTOR> {
     /// Blurs `a` (or the product `a * b`, formed as it is read) into `out`: rows, then columns.
     fn run(&mut self, a: &[f32], b: Option<&[f32]>, out: &mut [f32]) {
+        if VECTOR {
+            let avx = self.avx;
+            simd::with_wide(
+                BlurRun {
+                    blurs: self,
+                    a,
+                    b,
+                    out,
+                },
+                avx,
+            );
+        } else {
+            self.run_on::<F32x4>(a, b, out);
+        }
+    }
+
+    /// [`Self::run`] on `V` lanes (four rows at a time on the vector path).
+    #[inline(always)]
+    fn run_on<V: Wide>(&mut self, a: &[f32], b: Option<&[f32]>, out: &mut [f32]) {
         let (width, height) = (self.width, self.height);
         let groups = if VECTOR { height / 4 } else { 0 };
         self.lines.resize(width, F32x4::splat(0.0));
@@ -283,7 +342,7 @@ impl<const VECTOR: bool> Blurs<'_, VECTOR> {
                     |r, x| ra[r][x],
                 ),
             }
-            row_iir(width, |i| lines[i], |i, v| done[i] = v);
+            row_iir::<V>(width, |i| V::from_x4(lines[i]), |i, v| done[i] = v.x4());
             transpose_out(done, width, &mut self.temp[base..base + 4 * width]);
         }
         for y in 4 * groups..height {
@@ -297,7 +356,23 @@ impl<const VECTOR: bool> Blurs<'_, VECTOR> {
                 None => row_iir(width, |i| ra[i], |i, v| dst[i] = v),
             }
         }
-        column_pass::<VECTOR>(self.temp, out, width, height);
+        column_pass::<VECTOR, V>(self.temp, out, width, height);
+    }
+}
+
+/// One [`Blurs::run`] as a [`WideKernel`].
+struct BlurRun<'b, 'a, const VECTOR: bool> {
+    blurs: &'b mut Blurs<'a, VECTOR>,
+    a: &'b [f32],
+    b: Option<&'b [f32]>,
+    out: &'b mut [f32],
+}
+
+impl<const VECTOR: bool> WideKernel for BlurRun<'_, '_, VECTOR> {
+    type Output = ();
+    #[inline(always)]
+    fn run<V: Wide>(self) {
+        self.blurs.run_on::<V>(self.a, self.b, self.out);
     }
 }
 
@@ -313,8 +388,12 @@ fn four_rows(s: &[f32], base: usize, width: usize) -> [&[f32]; 4] {
 fn row_iir<T: Lane>(len: usize, load: impl Fn(usize) -> T, mut store: impl FnMut(usize, T)) {
     let zero = T::splat(0.0);
     let (mut prev, mut prev2) = ([zero; 3], [zero; 3]);
-    let mul_in = MUL_IN.map(T::splat);
-    let mul_prev = MUL_PREV.map(T::splat);
+    let mul_in = [
+        T::splat(MUL_IN[0]),
+        T::splat(MUL_IN[1]),
+        T::splat(MUL_IN[2]),
+    ];
+    let mul_prev = [T::splat(MUL_PREV[0]), T::splat(MUL_PREV[1])];
     let radius = RADIUS as isize;
     for n in (1 - radius)..len as isize {
         let left = n - radius - 1;
@@ -326,14 +405,16 @@ fn row_iir<T: Lane>(len: usize, load: impl Fn(usize) -> T, mut store: impl FnMut
             zero
         };
         let sum = l + r;
-        let out: [T; 3] = std::array::from_fn(|k| {
-            let c = sum * mul_in[k] - prev2[k];
-            if k == 2 {
-                add_tiny_product(MUL_PREV[2], prev[k], c)
-            } else {
-                mul_prev[k].mul_add_exact(prev[k], c)
-            }
-        });
+        let c = [
+            sum * mul_in[0] - prev2[0],
+            sum * mul_in[1] - prev2[1],
+            sum * mul_in[2] - prev2[2],
+        ];
+        let out = [
+            mul_prev[0].mul_add_exact(prev[0], c[0]),
+            mul_prev[1].mul_add_exact(prev[1], c[1]),
+            add_tiny_product(MUL_PREV[2], prev[2], c[2]),
+        ];
         prev2 = prev;
         prev = out;
         if n >= 0 {
@@ -379,9 +460,15 @@ fn transpose_out(cols: &[F32x4], width: usize, rows: &mut [f32]) {
 
 /// The crate's column recursion down every column, all columns advancing together row by row (so
 /// memory is read in order), four columns to a vector.
-fn column_pass<const VECTOR: bool>(input: &[f32], out: &mut [f32], width: usize, height: usize) {
+#[inline(always)]
+fn column_pass<const VECTOR: bool, V: Wide>(
+    input: &[f32],
+    out: &mut [f32],
+    width: usize,
+    height: usize,
+) {
     let whole = if VECTOR { width - width % 4 } else { 0 };
-    let mut state_v = vec![[F32x4::splat(0.0); 6]; whole / 4];
+    let mut state_v = vec![[V::splat(0.0); 6]; whole / 4];
     let mut state_s = vec![[0.0f32; 6]; width - whole];
     let radius = RADIUS as isize;
     for n in (1 - radius)..height as isize {
@@ -393,7 +480,7 @@ fn column_pass<const VECTOR: bool>(input: &[f32], out: &mut [f32], width: usize,
         let row_out = (n >= 0).then(|| n as usize * width);
         for (v, st) in state_v.iter_mut().enumerate() {
             let x = 4 * v;
-            let o = column_step::<F32x4>(st, column_sum(top_row, bottom_row, x));
+            let o = column_step::<V>(st, column_sum(top_row, bottom_row, x));
             if let Some(at) = row_out {
                 o.store(&mut out[at + x..]);
             }
@@ -418,15 +505,16 @@ fn column_sum<T: Lane>(top: Option<&[f32]>, bottom: Option<&[f32]>, x: usize) ->
 #[inline(always)]
 fn column_step<T: Lane>(st: &mut [T; 6], sum: T) -> T {
     let zero = T::splat(0.0);
-    let out: [T; 3] = std::array::from_fn(|k| {
-        let (prev, prev2) = (st[2 * k], st[2 * k + 1]);
-        let t = if k == 2 {
-            add_tiny_product(-MUL_PREV[2], prev, prev2)
-        } else {
-            prev.mul_add_exact(T::splat(-MUL_PREV[k]), prev2)
-        };
-        sum.mul_add_exact(T::splat(MUL_IN[k]), zero - t)
-    });
+    let t = [
+        st[0].mul_add_exact(T::splat(-MUL_PREV[0]), st[1]),
+        st[2].mul_add_exact(T::splat(-MUL_PREV[1]), st[3]),
+        add_tiny_product(-MUL_PREV[2], st[4], st[5]),
+    ];
+    let out = [
+        sum.mul_add_exact(T::splat(MUL_IN[0]), zero - t[0]),
+        sum.mul_add_exact(T::splat(MUL_IN[1]), zero - t[1]),
+        sum.mul_add_exact(T::splat(MUL_IN[2]), zero - t[2]),
+    ];
     for k in 0..3 {
         st[2 * k + 1] = st[2 * k];
         st[2 * k] = out[k];
@@ -681,10 +769,19 @@ mod tests {
             let (a, b) = pair(w, h, strength);
             let scalar = score_with::<false>(&a, &b, &mut work);
             let vector = score_with::<true>(&a, &b, &mut work);
+            work.sse_only = true;
+            let sse = score_with::<true>(&a, &b, &mut work);
+            work.sse_only = false;
             assert_eq!(
                 scalar.to_bits(),
                 vector.to_bits(),
                 "{w}x{h}: {scalar} vs {vector}"
+            );
+            // Natively that was AVX where the CPU has it; this is SSE2 (in wasm, simd128 again).
+            assert_eq!(
+                sse.to_bits(),
+                vector.to_bits(),
+                "{w}x{h}: {sse} vs {vector}"
             );
         }
     });
