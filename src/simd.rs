@@ -12,12 +12,13 @@
 //! [`ACCELERATED`], a constant: the other path is compiled, tested and optimised away.
 //!
 //! Besides the C bindings (`codecs/webp/ffi.rs`), this is the crate's only `unsafe` code, for three
-//! reasons. AVX instructions are sound only on a CPU that has them: [`with_wide`] checks first. The x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code
-//! call even where the feature is enabled for the whole build, as SSE2 is on x86-64: each such call
-//! is sound (wasm's simd128 arithmetic is safe to call, and is called without `unsafe`). And loading
-//! a vector from memory or storing one takes a raw pointer: every load and store first takes a
-//! subslice of exactly 16 bytes (which panics, never reads out of bounds, if the slice is short),
-//! then reads or writes those bytes unaligned, which both instruction sets allow.
+//! reasons. AVX instructions are sound only on a CPU that has them: [`with_wide`] checks first. The
+//! x86 intrinsics are `#[target_feature]` functions, which Rust lets only `unsafe` code call even
+//! where the feature is enabled for the whole build, as SSE2 is on x86-64: each such call is sound
+//! (wasm's simd128 arithmetic is safe to call, and is called without `unsafe`). And loading a vector
+//! from memory or storing one takes a raw pointer: every load and store first takes a subslice of
+//! exactly 16 bytes (which panics, never reads out of bounds, if the slice is short), then reads or
+//! writes those bytes unaligned, which both instruction sets allow.
 #![allow(unsafe_code)]
 
 /// Whether the vectors map to real SIMD instructions on this target (otherwise they are arrays, and
