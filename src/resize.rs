@@ -4,6 +4,7 @@
 
 use crate::error::Result;
 use crate::pixels::{Image, Rgba16, Rgba8};
+use crate::simd::F32x4;
 
 /// The size `width` x `height` shrinks to within the bounds, keeping the aspect ratio; never larger.
 pub fn fitted_size(width: u32, height: u32, max_w: Option<u32>, max_h: Option<u32>) -> (u32, u32) {
@@ -82,7 +83,7 @@ impl Taps {
 /// `emit(y, out)` receives output row `y` (`nw` premultiplied pixels), in order. Only the source rows
 /// one output row's vertical taps reach are kept, each already resampled to the new width: a ring of
 /// about `6 * h / nh + 2` rows of `nw` pixels, never a plane of the whole image.
-fn resample(
+fn resample<const VECTOR: bool>(
     (w, h): (usize, usize),
     (nw, nh): (usize, usize),
     mut row: impl FnMut(usize, &mut [f32]),
@@ -111,17 +112,7 @@ fn resample(
             row(next_source, &mut src);
             let slot = next_source % depth;
             let narrow = &mut ring[slot * nw * 4..(slot + 1) * nw * 4];
-            for (x, px) in narrow.chunks_exact_mut(4).enumerate() {
-                let (first, weights) = across.of(x);
-                let mut acc = [0f32; 4];
-                for (k, &wt) in weights.iter().enumerate() {
-                    let p = &src[(first + k) * 4..(first + k) * 4 + 4];
-                    for c in 0..4 {
-                        acc[c] += wt * p[c];
-                    }
-                }
-                px.copy_from_slice(&acc);
-            }
+            narrow_row::<VECTOR>(&across, &src, narrow);
             held[slot] = next_source;
             next_source += 1;
         }
@@ -130,11 +121,93 @@ fn resample(
             let slot = (first + k) % depth;
             debug_assert_eq!(held[slot], first + k);
             let narrow = &ring[slot * nw * 4..(slot + 1) * nw * 4];
-            for (d, s) in out.iter_mut().zip(narrow) {
-                *d += wt * s;
-            }
+            add_weighted::<VECTOR>(&mut out, wt, narrow);
         }
         emit(y, &out);
+    }
+}
+
+/// Whether resampling takes the explicit vector path: in wasm, where it resampled a 12 MP photo to
+/// 1000 × 750 in 155 ms against the plain loops' 236 (V8 on simd128; the rows' pass 87 against 151
+/// ms). Natively the compiler vectorises the plain loops as well or better (SSE2: 38–41 ms against
+/// 40–43 for the rows' pass), so they stay.
+const VECTOR_RESAMPLING: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+
+/// One source row resampled to the output's width: each output pixel the weighted sum of its taps,
+/// added in tap order.
+#[inline(always)]
+fn narrow_row<const VECTOR: bool>(across: &Taps, src: &[f32], narrow: &mut [f32]) {
+    if VECTOR {
+        return narrow_row_x4(across, src, narrow);
+    }
+    for (x, px) in narrow.chunks_exact_mut(4).enumerate() {
+        let (first, weights) = across.of(x);
+        let taps = &src[first * 4..(first + weights.len()) * 4];
+        let mut acc = [0f32; 4];
+        for (&wt, p) in weights.iter().zip(taps.chunks_exact(4)) {
+            for c in 0..4 {
+                acc[c] += wt * p[c];
+            }
+        }
+        px.copy_from_slice(&acc);
+    }
+}
+
+/// [`narrow_row`]'s vector path: a pixel's four channels in one `F32x4`, and four output pixels at a
+/// time, their sums advancing side by side (each sum's additions wait for the one before, so one
+/// pixel at a time runs at the adder's latency, not its throughput); each sum still adds its taps in
+/// order, so the output is the scalar path's to the bit.
+#[inline(always)]
+fn narrow_row_x4(across: &Taps, src: &[f32], narrow: &mut [f32]) {
+    // Output pixel `x`'s weights and the source samples they apply to.
+    let taps = |x: usize| {
+        let (first, weights) = across.of(x);
+        (weights, &src[first * 4..(first + weights.len()) * 4])
+    };
+    let mut quads = narrow.chunks_exact_mut(16);
+    let mut x = 0;
+    for quad in &mut quads {
+        let parts: [_; 4] = core::array::from_fn(|i| taps(x + i));
+        let shared = parts.iter().map(|(w, _)| w.len()).min().unwrap_or(0);
+        let mut acc = [F32x4::splat(0.0); 4];
+        // Cut to the shared length first, so the loop's indexing needs no bounds checks.
+        let heads = parts.map(|(w, p)| (&w[..shared], &p[..shared * 4]));
+        for k in 0..shared {
+            for (a, (w, p)) in acc.iter_mut().zip(&heads) {
+                *a = *a + F32x4::splat(w[k]) * F32x4::load(&p[k * 4..k * 4 + 4]);
+            }
+        }
+        for ((a, (w, p)), px) in acc.iter_mut().zip(&parts).zip(quad.chunks_exact_mut(4)) {
+            for k in shared..w.len() {
+                *a = *a + F32x4::splat(w[k]) * F32x4::load(&p[k * 4..]);
+            }
+            a.store(px);
+        }
+        x += 4;
+    }
+    for px in quads.into_remainder().chunks_exact_mut(4) {
+        let (w, p) = taps(x);
+        let mut acc = F32x4::splat(0.0);
+        for (&wt, p) in w.iter().zip(p.chunks_exact(4)) {
+            acc = acc + F32x4::splat(wt) * F32x4::load(p);
+        }
+        acc.store(px);
+        x += 1;
+    }
+}
+
+/// `out += wt * row`, sample by sample (four to a vector on the vector path: the same roundings).
+#[inline(always)]
+fn add_weighted<const VECTOR: bool>(out: &mut [f32], wt: f32, row: &[f32]) {
+    if VECTOR {
+        let wt = F32x4::splat(wt);
+        for (d, s) in out.chunks_exact_mut(4).zip(row.chunks_exact(4)) {
+            (F32x4::load(d) + wt * F32x4::load(s)).store(d);
+        }
+    } else {
+        for (d, s) in out.iter_mut().zip(row) {
+            *d += wt * s;
+        }
     }
 }
 
@@ -154,8 +227,66 @@ fn linear_to_srgb(v: f32) -> f32 {
     }
 }
 
+/// The 8-bit sRGB code of a linear light in [0, 1], `round(linear_to_srgb(light) * 255)`, without a
+/// `powf` per sample (a software routine in wasm, and most of a shrink's time there): the code is a
+/// step function of the light, so the 255 lights where it steps are found once by bisection over the
+/// f32s (they are ordered as their bits), and a sample's code is the number of steps at or below it,
+/// started from a table of 4096 equal spans so that at most a step or two is left to count. The same
+/// codes as the formula wherever it never decreases, which `powf`, accurate to an ulp or so, can only
+/// break within a few ulps of a step: the tests compare the two there and on random lights.
+struct SrgbCodes {
+    /// `steps[k]`: the least light whose code is at least `k` (`steps[0]` is 0, `steps[256]` +∞).
+    steps: [f32; 257],
+    /// The code of each span's first light, `k / SPANS`.
+    span_code: Vec<u8>,
+}
+
+const SPANS: usize = 4096;
+
+impl SrgbCodes {
+    fn formula(light: f32) -> f32 {
+        (linear_to_srgb(light) * 255.0).round()
+    }
+
+    fn new() -> SrgbCodes {
+        let mut steps = [0.0; 257];
+        steps[256] = f32::INFINITY;
+        for (k, step) in steps.iter_mut().enumerate().take(256).skip(1) {
+            // The least f32 in [0, 1] whose code reaches k, bisecting its bits (1.0's code is 255).
+            let (mut lo, mut hi) = (0u32, 1.0f32.to_bits());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if Self::formula(f32::from_bits(mid)) >= k as f32 {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            *step = f32::from_bits(lo);
+        }
+        let span_code = (0..=SPANS)
+            .map(|j| {
+                let light = j as f32 / SPANS as f32;
+                (steps.partition_point(|&s| s <= light) - 1) as u8
+            })
+            .collect();
+        SrgbCodes { steps, span_code }
+    }
+
+    /// The code of `light`, which is in [0, 1].
+    #[inline(always)]
+    fn code(&self, light: f32) -> u8 {
+        // Exact: a power-of-two scaling, and truncation never passes the span holding `light`.
+        let mut code = self.span_code[(light * SPANS as f32) as usize];
+        while light >= self.steps[usize::from(code) + 1] {
+            code += 1;
+        }
+        code
+    }
+}
+
 /// Resamples `src` (RGBA samples with maximum value `max`) from `w` x `h` to `nw` x `nh`.
-fn resize_samples<T: Copy + Into<u32>>(
+fn resize_samples<T: Copy + Into<u32>, const VECTOR: bool>(
     src: &[T],
     (w, h): (usize, usize),
     (nw, nh): (usize, usize),
@@ -176,7 +307,9 @@ fn resize_samples<T: Copy + Into<u32>>(
         })
         .collect();
     let mut out = Vec::with_capacity(nw * nh * 4);
-    resample(
+    let light = |v: T| to_light[v.into() as usize];
+    let codes = (linear && max == 255).then(SrgbCodes::new);
+    resample::<VECTOR>(
         (w, h),
         (nw, nh),
         |y, row| {
@@ -185,10 +318,16 @@ fn resize_samples<T: Copy + Into<u32>>(
                 .zip(row.chunks_exact_mut(4))
             {
                 let a = px[3].into() as f32 / scale;
-                for c in 0..3 {
-                    out[c] = to_light[px[c].into() as usize] * a;
+                if VECTOR {
+                    // 1 × a is a, exactly: the alpha lane comes out as the scalar path's.
+                    let lit = F32x4::new(light(px[0]), light(px[1]), light(px[2]), 1.0);
+                    (lit * F32x4::splat(a)).store(out);
+                } else {
+                    for c in 0..3 {
+                        out[c] = light(px[c]) * a;
+                    }
+                    out[3] = a;
                 }
-                out[3] = a;
             }
         },
         |_, row| {
@@ -200,8 +339,11 @@ fn resize_samples<T: Copy + Into<u32>>(
                     } else {
                         0.0
                     };
-                    let v = if linear { linear_to_srgb(light) } else { light };
-                    out.push(from_f32((v * scale).round()));
+                    out.push(match &codes {
+                        Some(codes) => from_f32(f32::from(codes.code(light))),
+                        None if linear => from_f32((linear_to_srgb(light) * scale).round()),
+                        None => from_f32((light * scale).round()),
+                    });
                 }
                 out.push(from_f32((a * scale).round()));
             }
@@ -230,11 +372,25 @@ pub fn fit(
     let dims = ((w as usize, h as usize), (nw as usize, nh as usize));
     Ok(Some(match image {
         Image::Rgba8(i) => {
-            let data = resize_samples(i.data(), dims.0, dims.1, 255, linear, |v| v as u8);
+            let data = resize_samples::<_, VECTOR_RESAMPLING>(
+                i.data(),
+                dims.0,
+                dims.1,
+                255,
+                linear,
+                |v| v as u8,
+            );
             Image::Rgba8(Rgba8::new(nw, nh, data)?)
         }
         Image::Rgba16(i) => {
-            let data = resize_samples(i.data(), dims.0, dims.1, 65_535, linear, |v| v as u16);
+            let data = resize_samples::<_, VECTOR_RESAMPLING>(
+                i.data(),
+                dims.0,
+                dims.1,
+                65_535,
+                linear,
+                |v| v as u16,
+            );
             Image::Rgba16(Rgba16::new(nw, nh, data)?)
         }
     }))
@@ -256,6 +412,86 @@ pub fn fit_owned(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simd::twin_test;
+
+    twin_test!(srgb_codes_without_powf_equal_the_formula, {
+        let codes = SrgbCodes::new();
+        let check = |light: f32| {
+            assert_eq!(
+                f32::from(codes.code(light)),
+                SrgbCodes::formula(light),
+                "light {light:e} ({:#x})",
+                light.to_bits()
+            );
+        };
+        // Around every step, where an inexact powf could make the formula step back.
+        for &step in &codes.steps[1..256] {
+            let bits = step.to_bits();
+            for b in bits.saturating_sub(300)..=(bits + 300).min(1.0f32.to_bits()) {
+                check(f32::from_bits(b));
+            }
+        }
+        let mut next = crate::test_rng::xorshift32(0x0bad_cafe);
+        for _ in 0..300_000 {
+            let r = next();
+            check(f32::from_bits(r % (1.0f32.to_bits() + 1)));
+            check(r as f32 / u32::MAX as f32);
+        }
+        for light in [
+            0.0,
+            f32::MIN_POSITIVE,
+            1e-45,
+            0.003_130_8,
+            0.5,
+            1.0 - f32::EPSILON,
+            1.0,
+        ] {
+            check(light);
+        }
+    });
+
+    twin_test!(vector_resampling_matches_its_scalar_twin, {
+        let mut next = crate::test_rng::xorshift32(0x5eed_0001);
+        // Noise with every alpha, an alpha ramp over a gradient, and sizes that leave odd remainders,
+        // shrink by a little or a lot, or reduce a side to one pixel.
+        let sizes = [
+            ((37, 23), (11, 7)),
+            ((64, 48), (63, 47)),
+            ((300, 9), (17, 1)),
+            ((5, 200), (1, 31)),
+            ((129, 77), (40, 24)),
+        ];
+        for ((w, h), (nw, nh)) in sizes {
+            let noise: Vec<u16> = (0..w * h * 4).map(|_| next() as u16).collect();
+            let ramp: Vec<u16> = (0..w * h)
+                .flat_map(|i| {
+                    let (x, y) = ((i % w) as u32, (i / w) as u32);
+                    [x * 997, y * 613, (x + y) * 251, x * 65_535 / w as u32]
+                        .map(|v| (v % 65_536) as u16)
+                })
+                .collect();
+            for data in [noise, ramp] {
+                for linear in [true, false] {
+                    let wide = |d: &[u16], vector: bool| {
+                        let f = |v: f32| v as u16;
+                        if vector {
+                            resize_samples::<u16, true>(d, (w, h), (nw, nh), 65_535, linear, f)
+                        } else {
+                            resize_samples::<u16, false>(d, (w, h), (nw, nh), 65_535, linear, f)
+                        }
+                    };
+                    assert_eq!(wide(&data, true), wide(&data, false), "{w}x{h} 16-bit");
+                    let bytes: Vec<u8> = data.iter().map(|&v| (v >> 8) as u8).collect();
+                    let f = |v: f32| v as u8;
+                    assert_eq!(
+                        resize_samples::<u8, true>(&bytes, (w, h), (nw, nh), 255, linear, f),
+                        resize_samples::<u8, false>(&bytes, (w, h), (nw, nh), 255, linear, f),
+                        "{w}x{h} 8-bit, linear {linear}"
+                    );
+                }
+            }
+        }
+    });
 
     #[test]
     fn fitted_size_keeps_aspect_and_never_enlarges() {
