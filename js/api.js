@@ -104,13 +104,13 @@ function useWorkers(mainThread) {
   return !mainThread && typeof Worker === 'function';
 }
 
-async function run(op, args, transfer, { signal, mainThread, pin, input }, onProgress, onEncoded) {
+async function run(op, args, transfer, { signal, mainThread, pin, input, inputKept }, onProgress, onEncoded) {
   signal?.throwIfAborted();
   const module = await wasmModule();
   if (useWorkers(mainThread)) {
     pool ??= new WorkerPool({ wasm: module, loadModule: wasmModule, size: poolSize ?? defaultPoolSize() });
     const progress = onEncoded ? (p) => (p.encoded ? onEncoded(p.encoded) : onProgress?.(p)) : onProgress;
-    return pool.run(op, args, { signal, transfer, onProgress: progress, early: Boolean(onEncoded), pin, input });
+    return pool.run(op, args, { signal, transfer, onProgress: progress, early: Boolean(onEncoded), pin, input, inputKept });
   }
   const extra = onProgress || onEncoded ? [onProgress, onEncoded] : [];
   // A build that refuses does so before any work: the same call on the build it names, loaded now if
@@ -324,7 +324,9 @@ export async function measure(original, result, width, height, options) {
     const a = await inputBytes(original, inPlace, 'original');
     const b = await inputBytes(result, inPlace, 'result');
     if (a.length === size && b.length === size) {
-      const out = await measureSplit((op, args, transfer) => run(op, args, transfer, o.run), a, b, width, height, lanes);
+      // The inputs stay as they are until measure() settles: a band waiting for a worker is not copied.
+      const parts = (op, args, transfer, pin, input) => run(op, args, transfer, { ...o.run, pin, input, inputKept: true });
+      const out = await measureSplit(parts, a, b, width, height, lanes);
       if (out) return out;
     }
   }

@@ -83,6 +83,7 @@ function instance(initWasm, wasm) {
     inputBytes: guarded((input) => input.bytes()),
     encodeInput: guarded(wasm.encodeInput),
     measureInput: guarded(wasm.measureInput),
+    squaredErrorInput: guarded(wasm.squaredErrorInput),
     decode: guarded(wasm.decode),
     formats: guarded(wasm.formats),
     limitOptions: guarded(wasm.limitOptions),

@@ -83,9 +83,10 @@ export class WorkerPool {
    * `input`: the pixels of an encode or of a JPEG band's quantise (a Uint8Array, only read, until the
    * last piece is copied: soon after the job starts), or of a measure (an array of two: the original's,
    * then the result's), sent after the job in copies of up to PIECE_BYTES each, none from two arrays
-   * (worker.js, withPieces); `args` are then the rest of the call's.
+   * (worker.js, withPieces); `args` are then the rest of the call's. `inputKept`: the caller leaves
+   * `input` as it is until the job settles, so a job that waits for a worker does not copy it first.
    */
-  run(op, args, { signal, transfer = [], onProgress, early = false, pin, input } = {}) {
+  run(op, args, { signal, transfer = [], onProgress, early = false, pin, input, inputKept = false } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const inputs = input === undefined || Array.isArray(input) ? input : [input];
@@ -98,7 +99,7 @@ export class WorkerPool {
       this.#pump();
       // Waiting for a worker, the pixels are copied now, as a plain encode's were: the caller may
       // reuse its buffer meanwhile.
-      if (job.inputs && this.#queue.includes(job)) job.inputs = job.inputs.map((view) => view.slice());
+      if (job.inputs && !inputKept && this.#queue.includes(job)) job.inputs = job.inputs.map((view) => view.slice());
     });
   }
 
@@ -436,15 +437,18 @@ export async function encodePngSplit(run, rgba, width, height, options, workers,
 /**
  * measure() of a large image over several workers, without shared memory: SSIMULACRA2 scores an image
  * over a megapixel on a few independent tiles (`ssimulacra2Regions`), and the MSE is a sum of integer
- * squared errors. The tiles go first, as crops (about 1 MiB of each image a tile), each scored by
- * whichever worker is free; then, while they are scored, each worker's band of both images' rows is
- * copied and sent, and its squared error summed (`measureRegions` with no region): no worker copies
- * both images whole into its wasm, and the page's copies overlap the scoring. The bands' sums and the
- * tiles' scores are combined in the wasm (`measureTotal`, src/metrics.rs `from_parts`), so the figures
- * are one worker's to the bit. `original` and `result` are only read (each band copied as it is sent).
- * Memory: a worker holds two crops and their float planes (about 30 MiB a tile), or its band of both
- * images (8 bytes a pixel). Resolves null (before anything is sent) when the image is scored whole or
- * not at all: measure it on one worker instead.
+ * squared errors. `run(op, args, transfer, pin, input)` runs a call in a worker, as for a JPEG split.
+ * The tiles go first, as crops (about 1 MiB of each image a tile), each scored by whichever worker is
+ * free; then a band of both images' rows for each worker, its squared error summed
+ * (`squaredErrorInput`), its rows copied as a worker takes it up, a piece at a time into reused
+ * buffers (`input`), as a one-worker measure's pixels are. So no worker copies both images whole into
+ * its wasm, and the page copies nothing while the tiles are scored: on two cores, its slicing of each
+ * band into fresh memory meanwhile made the split 25 % slower. The bands' sums and the tiles' scores
+ * are combined in the wasm (`measureTotal`, src/metrics.rs `from_parts`), so the figures are one
+ * worker's to the bit. `original` and `result` are only read, until the last band is sent. Memory: a
+ * worker holds two crops and their float planes (about 30 MiB a tile), or its band of both images
+ * (8 bytes a pixel). Resolves null (before anything is sent) when the image is scored whole or not at
+ * all: measure it on one worker instead.
  */
 export async function measureSplit(run, original, result, width, height, workers) {
   if (workers < 2) return null;
@@ -471,10 +475,10 @@ export async function measureSplit(run, original, result, width, height, workers
   for (let k = 0; k < workers; k++) {
     const [start, end] = [cuts[k], cuts[k + 1]];
     if (end === start) continue;
-    // Let what is sent reach its worker (and start) before the next copy.
-    await new Promise((resolve) => { setTimeout(resolve, 0); });
-    const [a, b] = [original.slice(start * rowBytes, end * rowBytes), result.slice(start * rowBytes, end * rowBytes)];
-    const call = run('measureRegions', [a, b, width, end - start, new Uint32Array(0)], [a.buffer, b.buffer]);
+    // Each band's rows are copied when a worker takes it up, a piece at a time into buffers the
+    // workers hand back; read in place until then (measure() reads its inputs until it settles).
+    const band = (rgba) => rgba.subarray(start * rowBytes, end * rowBytes);
+    const call = run('squaredErrorInput', [width, end - start], [], undefined, [band(original), band(result)]);
     call.catch(() => {});
     sums.push(call);
   }

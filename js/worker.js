@@ -6,10 +6,10 @@
 import { climb, core } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', 'measureInput', '__trapForTests', '__panicForTests'];
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', 'measureInput', 'squaredErrorInput', '__trapForTests', '__panicForTests'];
 
 // The calls whose pixels may come in pieces after the job (withPieces).
-const pieceOps = ['encode', 'measureInput', 'jpegBandQuantise'];
+const pieceOps = ['encode', 'measureInput', 'squaredErrorInput', 'jpegBandQuantise'];
 
 let receiveModule = null; // resolves the running job's request for a build
 // The running job's pixels when they come in pieces after it (pool.js, `input`): those come so far,
@@ -39,8 +39,9 @@ const request = (id) => (name) => new Promise((resolve) => {
  * #sendMore): memory the page has touched already. `encode` takes them first (`encodeInput`) on the core
  * build, and a build that refuses the options there (NeedsFullModule, before it takes the pixels) gets
  * them copied out of the core's wasm; `measureInput` (the original, then the result) is the core's; a
- * JPEG band's step (`jpegBandQuantise`) takes them last, on the build that holds it: the core's stub of
- * that step answers NeedsFullModule before reading anything, which names the build to copy them into.
+ * split measure's band (`squaredErrorInput`, the same two) and a JPEG band's step (`jpegBandQuantise`)
+ * take them last, on the build that holds them: the core's stubs answer NeedsFullModule before
+ * reading anything, which names the build to copy them into.
  */
 async function withPieces(id, op, args, lengths, wasm) {
   if (!pieceOps.includes(op)) throw Object.assign(new Error(`${op} does not take its pixels in pieces`), { name: 'InvalidInput' });

@@ -21,8 +21,8 @@ const load = (op) => async (name) => {
  * As a worker takes a job: a copy of the arguments (structuredClone, moving what is transferred), the call
  * (on the core build, which answers NeedsFullModule for a split's steps, then on the full build), a copy
  * of the result. Every call runs on the one full instance, which holds a JPEG's bands between its steps.
- * `input` (a band's rows) is pushed into an RgbaInput of that instance, in pieces as a worker gets them,
- * and passed last.
+ * `input` (a band's rows, or an array of such inputs) is pushed into RgbaInputs of that instance, in
+ * pieces as a worker gets them, and passed last.
  */
 export const run = async (op, args, transfer, pin, input) => {
   const copied = structuredClone(args, { transfer });
@@ -31,11 +31,15 @@ export const run = async (op, args, transfer, pin, input) => {
     if (instance === core) instance[op]();
     return instance;
   }, load(op));
-  const pixels = host.rgbaInput(input.length);
+  const inputs = [];
   try {
-    for (let at = 0; at < input.length; at += PIECE_BYTES) host.pushInput(pixels, input.slice(at, at + PIECE_BYTES));
-    return structuredClone(host[op](...copied, pixels));
+    for (const rows of Array.isArray(input) ? input : [input]) {
+      const pixels = host.rgbaInput(rows.length);
+      inputs.push(pixels);
+      for (let at = 0; at < rows.length; at += PIECE_BYTES) host.pushInput(pixels, rows.slice(at, at + PIECE_BYTES));
+    }
+    return structuredClone(host[op](...copied, ...inputs));
   } finally {
-    pixels.free();
+    for (const pixels of inputs) pixels.free();
   }
 };
