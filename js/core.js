@@ -93,6 +93,7 @@ function instance(initWasm, wasm) {
     jpegBandWrite: guarded(wasm.jpegBandWrite),
     pngSplit: guarded(wasm.pngSplit),
     pngBand: guarded(wasm.pngBand),
+    pngRank: guarded(wasm.pngRank),
     // One measure over several workers: bands of rows and SSIMULACRA2's tiles (pool.js, measureSplit).
     ssimulacra2Regions: guarded(wasm.ssimulacra2Regions),
     measureRegions: guarded(wasm.measureRegions),

@@ -384,31 +384,36 @@ export function adler32Combine(a, b, lengthB) {
 
 /**
  * One lossless PNG over several workers, without shared memory, as pigz splits a zlib stream. `run`
- * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the whole
- * image once (`pngSplit`: the layout a one-worker encode picks, and one band of rows per worker; the
- * image is copied to it; a colour photo's layout takes one quick scan, and its filter strategy is ranked
- * by each band on its own rows); then every worker is sent its band's rows and the row before them (a
- * copy each, the last band's in `rgba`'s own buffer when `owned`), filters them (the row before is the first row's
- * row above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final
- * block), wrapped in IDAT chunks, with their Adler-32. Here the parts are joined, then one IDAT holding
- * the Adler-32s combined, and IEND. The file decodes to the pixels of a one-worker encode; each band
- * starts with an empty 32 KiB window, which is most of what the split costs in bytes. Memory per worker: for
- * the plan, the image (4 bytes a pixel) and its packed layouts, as a one-worker encode; for a band,
- * its rows (4 bytes a pixel), packed (up to 4), the compressor's window and parse (about 1 MiB of input
- * and its match cache) and its part of the file. Resolves null when the wasm does not split these
- * options, this image or this size: encode whole instead.
+ * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the
+ * whole image once (`pngSplit`: the layout a one-worker encode picks, and three bands of rows per
+ * worker; the image is copied to it; a colour photo's layout takes one quick scan). A colour photo's
+ * filter strategy is then ranked as one worker ranks it, on the same sample of rows, but the
+ * sample's runs are shared among the workers (`pngRank`: each gets its runs' rows, about 1 MiB in
+ * all on a 12 MP photo, and sizes every strategy's output; the least total wins). Then each band's
+ * rows and the row before them go (a copy each, the last band's in `rgba`'s own buffer when
+ * `owned`) to whichever worker is free, which filters them (the row before is the first row's row
+ * above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final block),
+ * wrapped in IDAT chunks, with their Adler-32: more bands than workers, so that a band slower than
+ * the others is evened out. Here the parts are joined, then one IDAT holding the Adler-32s combined,
+ * and IEND. The file decodes to the pixels of a one-worker encode; each band starts with an empty
+ * 32 KiB window, which is most of what the split costs in bytes. Memory per worker: for the plan, the
+ * image (4 bytes a pixel) and its packed layouts, as a one-worker encode; for a band, its rows (4
+ * bytes a pixel), packed (up to 4), the compressor's window and parse (about 1 MiB of input and its
+ * match cache) and its part of the file. Resolves null when the wasm does not split these options,
+ * this image or this size: encode whole instead.
  */
 export async function encodePngSplit(run, rgba, width, height, options, workers, owned = false) {
   const whole = rgba.slice();
   const plan = await run('pngSplit', [whole, width, height, options, workers], [whole.buffer]).catch(() => null);
   if (!plan) return null;
   const rowBytes = width * 4;
+  const code = await rankPng(run, rgba, plan, [width, height, options, workers]);
   const calls = [];
   for (const [index, [start, end]] of plan.bands.entries()) {
     const last = index === plan.bands.length - 1;
     const rows = owned && last ? rgba.subarray(start * rowBytes, end * rowBytes) : rgba.slice(start * rowBytes, end * rowBytes);
     const prev = index === 0 ? new Uint8Array(0) : rgba.slice((start - 1) * rowBytes, start * rowBytes);
-    const call = run('pngBand', [width, height, options, workers, plan.plan, index, rows, prev], [rows.buffer, prev.buffer]);
+    const call = run('pngBand', [width, height, options, workers, code, index, rows, prev], [rows.buffer, prev.buffer]);
     call.catch(() => {}); // handled by Promise.all below, once every band is sent
     calls.push(call);
     if (!last) await new Promise((resolve) => { setTimeout(resolve, 0); });
@@ -432,6 +437,38 @@ export async function encodePngSplit(run, rgba, width, height, options, workers,
   }
   out.set(tail, at);
   return out;
+}
+
+/**
+ * The plan code of a PNG split with its filter strategy decided: `plan.plan` when it is already, else
+ * the least total of `pngRank` over the sample's runs, shared among `workers` calls in order.
+ */
+async function rankPng(run, rgba, plan, [width, height, options, workers]) {
+  const runs = plan.sample;
+  if (runs.length === 0) return plan.plan;
+  const rowBytes = width * 4;
+  const n = Math.min(workers, runs.length);
+  const parts = Array.from({ length: n }, (_, k) => {
+    const mine = runs.slice(Math.floor((k * runs.length) / n), Math.floor(((k + 1) * runs.length) / n));
+    // Each run led by the row above it, which its first row is filtered against.
+    const spans = mine.map(([start, end]) => [Math.max(start - 1, 0), end]);
+    const rows = new Uint8Array(spans.reduce((total, [a, b]) => total + (b - a) * rowBytes, 0));
+    let at = 0;
+    for (const [a, b] of spans) {
+      rows.set(rgba.subarray(a * rowBytes, b * rowBytes), at);
+      at += (b - a) * rowBytes;
+    }
+    const chunks = Uint32Array.from(mine.flat());
+    return run('pngRank', [width, height, options, workers, plan.plan, rows, chunks], [rows.buffer, chunks.buffer]);
+  });
+  const totals = new Map();
+  for (const ranked of await Promise.all(parts)) {
+    for (const [strategy, bytes] of ranked) totals.set(strategy, (totals.get(strategy) ?? 0) + bytes);
+  }
+  // The first of equals, in the wasm's order, as one worker's ranking picks.
+  let best = null;
+  for (const [strategy, bytes] of totals) if (best === null || bytes < totals.get(best)) best = strategy;
+  return (plan.plan & ~0xff) | best;
 }
 
 /**

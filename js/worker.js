@@ -6,7 +6,7 @@
 import { climb, core } from './core.js';
 
 // The last two are test hooks: they answer Unsupported except on the test build (target/test-hooks/).
-const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', 'measureInput', 'squaredErrorInput', '__trapForTests', '__panicForTests'];
+const ops = ['compress', 'encode', 'decode', 'measure', 'formats', 'limitOptions', 'jpegSplit', 'jpegBandQuantise', 'jpegBandWrite', 'pngSplit', 'pngBand', 'pngRank', 'ssimulacra2Regions', 'measureRegions', 'measureTotal', 'measureInput', 'squaredErrorInput', '__trapForTests', '__panicForTests'];
 
 // The calls whose pixels may come in pieces after the job (withPieces).
 const pieceOps = ['encode', 'measureInput', 'squaredErrorInput', 'jpegBandQuantise'];

@@ -703,11 +703,13 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
     Ok(value as usize)
 }
 
-/// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …] } | null`:
-/// step one of a split lossless PNG, on the whole image's RGBA8: the layout (the one a one-worker
-/// encode picks) and the filter strategy or that each band ranks its own, as the number `plan`, and
-/// the bands of rows, one per worker; null when the options are not a plain lossless PNG encode, the
-/// layout is a palette or below 8 bits, or the image is too small to split: encode those whole.
+/// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …], sample:
+/// [[firstRow, endRow], …] } | null`: step one of a split lossless PNG, on the whole image's RGBA8: the
+/// layout (the one a one-worker encode picks) and the filter strategy, as the number `plan`, the
+/// bands of rows (two a worker), and the rows the strategies are ranked on when they are not
+/// decided yet (see `pngRank`; else none); null when the options are not a plain lossless PNG
+/// encode, the layout is a palette or below 8 bits, or the image is too small to split: encode those
+/// whole.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngSplit")]
 pub fn png_split(
@@ -740,7 +742,50 @@ pub fn png_split(
         })
         .collect();
     set(&out, "bands", to_js(&rows)?)?;
+    let sample: Vec<[usize; 2]> = plan.sample().iter().map(|r| [r.start, r.end]).collect();
+    set(&out, "sample", to_js(&sample)?)?;
     Ok(out.into())
+}
+
+/// `pngRank(width, height, options, workers, plan, rgba, chunks) → [[strategy, bytes], …]`: a part
+/// of step one and a half, when `pngSplit` gave a `sample`: `chunks` (`[firstRow, endRow, …]`, runs of
+/// the sample) compressed at the ranking level with each filter strategy, from their RGBA8 rows in
+/// order, each run led by the row above it (none for a run from row 0). The strategy with the least
+/// bytes over all parts, as `plan & ~0xff | strategy`, is the plan every `pngBand` then takes.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = "pngRank")]
+#[allow(clippy::too_many_arguments)]
+pub fn png_rank(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    plan: u32,
+    rgba: Vec<u8>,
+    chunks: Vec<u32>,
+) -> JsResult<JsValue> {
+    crash::keep_messages();
+    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
+    let plan =
+        crate::PngSplit::from_code(args.width, args.height, &args.settings, args.workers, plan)
+            .map_err(js_error)?;
+    if !chunks.len().is_multiple_of(2) {
+        return Err(js_error(Error::InvalidInput(format!(
+            "chunks are pairs of rows [firstRow, endRow, …], got {} numbers",
+            chunks.len()
+        ))));
+    }
+    let chunks: Vec<std::ops::Range<usize>> = chunks
+        .chunks_exact(2)
+        .map(|c| c[0] as usize..c[1] as usize)
+        .collect();
+    let ranked = plan.rank(&rgba, &chunks).map_err(js_error)?;
+    let ranked: Vec<[f64; 2]> = ranked
+        .into_iter()
+        // Sizes of a sample's stream: far below 2^53.
+        .map(|(code, bytes)| [f64::from(code), bytes as f64])
+        .collect();
+    to_js(&ranked)
 }
 
 /// `pngBand(width, height, options, workers, plan, index, rgba, prev) → { data, adler, length }`:
@@ -801,6 +846,7 @@ in_the_full_build! {
     "jpegBandWrite" jpeg_band_write: "a JPEG split over workers";
     "pngSplit" png_split: "a PNG split over workers";
     "pngBand" png_band: "a PNG split over workers";
+    "pngRank" png_rank: "a PNG split over workers";
     "ssimulacra2Regions" ssimulacra2_regions: "SSIMULACRA2 split over workers";
     "measureRegions" measure_regions: "SSIMULACRA2 split over workers";
     "measureTotal" measure_total: "SSIMULACRA2 split over workers";

@@ -1,23 +1,25 @@
 //! One lossless PNG on several workers without shared memory, as pigz splits a zlib stream:
 //!
 //! 1. one worker looks at the whole image once ([`PngSplit::plan`]): the layout (the one a
-//!    one-worker encode writes) and cuts the rows into bands. A colour image of more than 256
-//!    colours has one layout, found by a quick scan; every band then ranks the effort's filter
-//!    strategies on a sample of its own rows, as the one-worker encode ranks them on the whole
-//!    image's, so that no ranking runs before the bands start. Other images (gray, few colours)
-//!    are ranked whole here, layouts and strategies, as the one-worker encode ranks them;
-//! 2. every worker filters and compresses its band ([`PngSplit::band`]), given the one row before
-//!    it so that the band's first row is filtered with the pixels above it. Each band is raw
-//!    DEFLATE ending on a sync flush (an empty stored block, so it ends on a byte boundary), the last
-//!    with the final block; its bytes come wrapped in IDAT chunks, with the Adler-32 of its input;
+//!    one-worker encode writes) and cuts the rows into bands, [`BANDS_PER_WORKER`] a worker. A
+//!    colour image of more than 256 colours has one layout, found by a quick scan, and its filter
+//!    strategy is ranked next in parts ([`PngSplit::rank`]): the rows a one-worker encode ranks on
+//!    ([`PngSplit::sample`], a few runs of rows) are shared among the workers, each sizes every
+//!    strategy's output on its runs, and the least total wins. Other images (gray, few colours) are
+//!    ranked whole in the plan, layouts and strategies, as the one-worker encode ranks them. (The
+//!    bands ranking each their own rows instead cost a ranking a band: 15 % more work in all);
+//! 2. every band is filtered and compressed ([`PngSplit::band`]) by whichever worker is free,
+//!    given the one row before it so that the band's first row is filtered with the pixels above
+//!    it. Each band is raw DEFLATE ending on a sync flush (an empty stored block, so it ends on a
+//!    byte boundary), the last with the final block; its bytes come wrapped in IDAT chunks, with the
+//!    Adler-32 of its input;
 //! 3. the parts are concatenated ([`join`]): the first band carries the signature, IHDR and the
 //!    zlib header, and the join adds one IDAT with the Adler-32s combined, and IEND.
 //!
-//! The layout is the one-worker encode's, so the file decodes to the same pixels. The filtered
-//! rows are that encode's too when the strategy was ranked whole; ranked per band, a band may pick
-//! another strategy than the whole image's (its own rows' best). The cost in bytes is each band
-//! starting with an empty 32 KiB window (its first matches cannot reach into the band before), a few
-//! bytes of sync flush and 12 bytes a chunk.
+//! The layout is the one-worker encode's, so the file decodes to the same pixels, and so is the
+//! strategy, but for a ranking in parts that sums to another order than the sample compressed as
+//! one stream. The cost in bytes is each band starting with an empty 32 KiB window (its first
+//! matches cannot reach into the band before), a few bytes of sync flush and 12 bytes a chunk.
 //!
 //! Only the 8-bit direct layouts (gray, gray and alpha, RGB, RGBA) are split: the palette and
 //! low-bit layouts are for images that compress quickly whole, and `plan` leaves those to one
@@ -27,15 +29,27 @@
 
 use std::ops::Range;
 
-use super::deflate::Deflater;
+use super::deflate::{Deflater, Level};
 use super::reduce::{self, ColorType, Packed};
 use super::write::{self, Filterer, Strategy};
 use crate::error::{Error, Result};
 use crate::options::{Format, Settings};
 use crate::pixels::Image;
 
-/// The strategy code of a plan whose bands rank the strategies on their own rows.
+/// The strategy code of a plan whose strategy is not decided yet ([`PngSplit::rank`] decides it);
+/// a band given it ranks the strategies on its own rows.
 const RANKED_PER_BAND: u8 = 8;
+
+/// Bands a worker gets, in all: the pool hands each band to the first worker free, so a band that
+/// compresses slower than the rest is evened out by the others'. The 12 MP photo in Chromium over
+/// two workers (2026-12-02): with the ranking in parts, two bands a worker were 1.83x one worker's
+/// speed (its last bands ended 0.66 s apart), three 1.84x and 1.93x (0.18 and 0.20 s apart).
+const BANDS_PER_WORKER: usize = 3;
+
+/// Fewest pixels in each of a worker's bands past its first: every band starts with an empty
+/// window and flat prices, which on a small image costs more than the balance gains (the 600 x 400
+/// test image in six bands: +1.9 % bytes, in two +0.35 %).
+const MIN_BAND_PIXELS: u64 = 1 << 20;
 
 /// Fewest rows a band has: below that, the split's overhead is not worth a worker.
 const MIN_BAND_ROWS: usize = 64;
@@ -99,7 +113,7 @@ impl PngSplit {
     /// 8 bits, or the image makes fewer than two bands of [`MIN_BAND_ROWS`] rows.
     pub fn plan(image: &Image, settings: &Settings, workers: usize) -> Option<Self> {
         let (width, height) = (image.width(), image.height());
-        if !splits(settings, width, height) || band_rows(height, workers).is_none() {
+        if !splits(settings, width, height) || band_rows(width, height, workers).is_none() {
             return None;
         }
         if let Some(color) = reduce::sole_direct_layout(image) {
@@ -164,7 +178,7 @@ impl PngSplit {
             color,
             strategy,
             settings: settings.clone(),
-            band_rows: band_rows(height, workers)?,
+            band_rows: band_rows(width, height, workers)?,
         };
         // An effort with one strategy for the layout has nothing to rank.
         plan.strategy = strategy.or_else(|| write::sole_strategy(&plan.layout(0), settings.effort));
@@ -186,6 +200,65 @@ impl PngSplit {
     pub fn rows(&self, index: usize) -> Range<usize> {
         let h = self.height as usize;
         (index * self.band_rows).min(h)..((index + 1) * self.band_rows).min(h)
+    }
+
+    /// The rows this plan's strategies are ranked on, as a one-worker encode ranks them, for
+    /// [`rank`](Self::rank); none when the plan's strategy is decided already.
+    pub fn sample(&self) -> Vec<Range<usize>> {
+        if self.strategy.is_some() {
+            return Vec::new();
+        }
+        write::sample_rows(self.width, self.height, self.settings.effort)
+    }
+
+    /// A part of the ranking of a plan whose strategy is not decided: how small `chunks` (rows of
+    /// the [`sample`](Self::sample)) compress at the ranking level filtered with each of the
+    /// effort's strategies, as `(strategy code, bytes)`, from their RGBA8 rows in order, each chunk
+    /// led by the row above it (none for a chunk from row 0). The workers rank parts of the sample
+    /// side by side; the strategy of the smallest total, in the plan's [`code`](Self::code) (`code &
+    /// !0xff | strategy`), is the one every band then filters with, as one worker would have.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for chunks outside the image or rows that are not theirs.
+    pub fn rank(&self, rgba: &[u8], chunks: &[Range<usize>]) -> Result<Vec<(u8, u64)>> {
+        let h = self.height as usize;
+        let row_rgba = self.width as usize * 4;
+        let rows: usize = chunks
+            .iter()
+            .map(|c| c.len() + usize::from(c.start > 0))
+            .sum();
+        if chunks.iter().any(|c| c.is_empty() || c.end > h) || rgba.len() != rows * row_rgba {
+            return Err(Error::InvalidInput(format!(
+                "a PNG split's ranking takes rows of {h} in order, each run led by the row above \
+                 it, {row_rgba} RGBA bytes a row: got {} bytes for {chunks:?}",
+                rgba.len()
+            )));
+        }
+        let layout = self.layout(0);
+        let row_len = layout.row_bytes();
+        let bpp = layout.bits_per_pixel().div_ceil(8).max(1);
+        let packed = self.pack(rgba);
+        let zero = vec![0u8; row_len];
+        let ranked = write::strategies(&layout, self.settings.effort)
+            .into_iter()
+            .map(|strategy| {
+                let mut sink = Deflater::new(Level::Rank);
+                let mut rows = packed.chunks_exact(row_len.max(1));
+                for chunk in chunks {
+                    let mut filterer = Filterer::new(row_len, bpp);
+                    let mut above = match chunk.start {
+                        0 => zero.as_slice(),
+                        _ => rows.next().unwrap_or(&zero),
+                    };
+                    for row in rows.by_ref().take(chunk.len()) {
+                        sink.write(filterer.row(row, above, strategy));
+                        above = row;
+                    }
+                }
+                (strategy.code(), sink.finish().len() as u64)
+            })
+            .collect();
+        Ok(ranked)
     }
 
     fn layout(&self, rows: usize) -> Packed {
@@ -279,12 +352,19 @@ impl PngSplit {
     }
 }
 
-/// Rows a band has when `height` rows go to `workers` bands, `None` when that makes fewer than two
-/// bands of [`MIN_BAND_ROWS`].
-fn band_rows(height: u32, workers: usize) -> Option<usize> {
+/// Rows a band has: [`BANDS_PER_WORKER`] bands a worker, as far as they hold [`MIN_BAND_PIXELS`]
+/// each, and at least one a worker, as far as they hold [`MIN_BAND_ROWS`] each; `None` for one
+/// worker or fewer than two bands.
+fn band_rows(width: u32, height: u32, workers: usize) -> Option<usize> {
     let h = height as usize;
-    let workers = workers.min(h / MIN_BAND_ROWS);
-    (workers >= 2).then(|| h.div_ceil(workers))
+    let by_pixels = usize::try_from(u64::from(width) * u64::from(height) / MIN_BAND_PIXELS)
+        .unwrap_or(usize::MAX);
+    let bands = workers
+        .saturating_mul(BANDS_PER_WORKER)
+        .min(by_pixels)
+        .max(workers)
+        .min(h / MIN_BAND_ROWS);
+    (workers >= 2 && bands >= 2).then(|| h.div_ceil(bands))
 }
 
 /// Adler-32 of A followed by B, from the Adler-32s of A and B and B's length (zlib's
@@ -353,6 +433,34 @@ mod tests {
         Rgba8::new(w, h, data).unwrap()
     }
 
+    /// The plan's code with its strategy decided as js/pool.js decides it: the sample's runs
+    /// shared among `workers` parts, each led by the row above it, ranked apart, the sizes summed.
+    fn ranked_code(plan: &PngSplit, image: &Rgba8, workers: usize) -> u32 {
+        let runs = plan.sample();
+        if runs.is_empty() {
+            return plan.code();
+        }
+        let row = image.width() as usize * 4;
+        let n = workers.min(runs.len());
+        let mut totals: Vec<(u8, u64)> = Vec::new();
+        for k in 0..n {
+            let mine = &runs[k * runs.len() / n..(k + 1) * runs.len() / n];
+            let rgba: Vec<u8> = mine
+                .iter()
+                .flat_map(|r| &image.data()[r.start.saturating_sub(1) * row..r.end * row])
+                .copied()
+                .collect();
+            for (i, (strategy, bytes)) in plan.rank(&rgba, mine).unwrap().into_iter().enumerate() {
+                match totals.get_mut(i) {
+                    Some(t) => t.1 += bytes,
+                    None => totals.push((strategy, bytes)),
+                }
+            }
+        }
+        let best = totals.iter().min_by_key(|t| t.1).unwrap().0;
+        plan.code() & !0xff | u32::from(best)
+    }
+
     fn split_encode(image: &Rgba8, settings: &Settings, workers: usize) -> Vec<u8> {
         let plan = PngSplit::plan(&Image::Rgba8(image.clone()), settings, workers).expect("splits");
         let plan = PngSplit::from_code(
@@ -360,9 +468,13 @@ mod tests {
             image.height(),
             settings,
             workers,
-            plan.code(),
+            ranked_code(&plan, image, workers),
         )
         .unwrap();
+        assert!(
+            plan.sample().is_empty(),
+            "the bands take a decided strategy"
+        );
         let row = image.width() as usize * 4;
         let parts: Vec<PngBand> = (0..plan.bands())
             .map(|k| {
@@ -443,7 +555,7 @@ mod tests {
     }
 
     #[test]
-    fn colour_photos_rank_strategies_per_band_and_others_whole() {
+    fn colour_photos_rank_strategies_in_parts_and_others_whole() {
         let mut settings = crate::Options::new(Format::Png).resolve().unwrap();
         let code = |image: Rgba8, settings: &Settings| {
             PngSplit::plan(&Image::Rgba8(image), settings, 2).map(|p| p.code())
@@ -470,6 +582,55 @@ mod tests {
             code(photo_like(64, 300, false), &settings),
             Some(2 << 8 | 5)
         );
+    }
+
+    /// The ranking shared among workers picks what one worker's ranking of the same sample picks
+    /// (the split then filters as one worker does), here for each strategy winning in turn.
+    #[test]
+    fn a_ranking_in_parts_picks_the_one_worker_strategy() {
+        for (effort, w, h) in [(Effort::Default, 600, 400), (Effort::Max, 400, 300)] {
+            let mut settings = crate::Options::new(Format::Png).resolve().unwrap();
+            settings.effort = effort;
+            let image = photo_like(w, h, false);
+            let whole = Image::Rgba8(image.clone());
+            let candidates = reduce::candidates(&whole);
+            let (packed, strategy) = write::best_plan(&candidates, effort).unwrap();
+            assert_eq!(packed.color, ColorType::Rgb);
+            let plan = PngSplit::plan(&whole, &settings, 2).unwrap();
+            assert_eq!(plan.sample().len(), 8, "{effort:?}");
+            for workers in [2, 3, 8] {
+                let code = ranked_code(&plan, &image, workers);
+                assert_eq!(
+                    code,
+                    2 << 8 | u32::from(strategy.code()),
+                    "{effort:?} {workers}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rankings_refuse_wrong_rows() {
+        let image = photo_like(600, 400, false);
+        let settings = crate::Options::new(Format::Png).resolve().unwrap();
+        let plan = PngSplit::plan(&Image::Rgba8(image.clone()), &settings, 2).unwrap();
+        let row = 600 * 4;
+        let rows = |runs: &[Range<usize>]| -> Vec<u8> {
+            runs.iter()
+                .flat_map(|r| &image.data()[r.start * row..r.end * row])
+                .copied()
+                .collect()
+        };
+        let ranked = plan.rank(&rows(&[0..10, 99..110]), &[0..10, 100..110]);
+        assert_eq!(ranked.unwrap().len(), 3);
+        // No row above the second run, an empty run, a run past the image.
+        assert!(plan
+            .rank(&rows(&[0..10, 100..110]), &[0..10, 100..110])
+            .is_err());
+        assert!(plan.rank(&rows(&[0..10, 4..5]), &[0..10, 5..5]).is_err());
+        assert!(plan
+            .rank(&rows(&[0..10, 399..400]), &[0..10, 400..401])
+            .is_err());
     }
 
     #[test]

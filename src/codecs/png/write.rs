@@ -296,7 +296,7 @@ fn compress(packed: &Packed, strategy: Strategy, level: Level) -> Vec<u8> {
 /// The filter strategies an effort ranks for a layout. No single heuristic wins everywhere: distinct byte
 /// pairs does best on most photos, Sub on some (8 % smaller on kodim03), Up on others (4 % on a 12 MP
 /// camera photo), entropy on screenshots.
-fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
+pub(super) fn strategies(packed: &Packed, effort: Effort) -> Vec<Strategy> {
     // Palettes and sub-byte gray rarely gain from filtering: their values are labels or coarse levels.
     let unfiltered_first = packed.color == ColorType::Indexed || packed.depth < 8;
     match effort {
@@ -335,12 +335,12 @@ const SAMPLE_BUDGET: u64 = 1 << 18;
 /// The rows that rank strategies: for larger images, a band from each eighth of the image,
 /// `sixteenths`/16 of its rows in all but at most `sixteenths` × [`SAMPLE_BUDGET`] pixels. Rows,
 /// not bytes, so that every layout sees the same pixels.
-fn sample_bands(packed: &Packed, sixteenths: usize) -> Vec<Range<usize>> {
-    let h = packed.height as usize;
-    if u64::from(packed.width) * u64::from(packed.height) <= SAMPLE_WHOLE {
+fn sample_bands(width: u32, height: u32, sixteenths: usize) -> Vec<Range<usize>> {
+    let h = height as usize;
+    if u64::from(width) * u64::from(height) <= SAMPLE_WHOLE {
         return std::iter::once(0..h).collect();
     }
-    let budget_rows = SAMPLE_BUDGET * sixteenths as u64 / 8 / u64::from(packed.width.max(1));
+    let budget_rows = SAMPLE_BUDGET * sixteenths as u64 / 8 / u64::from(width.max(1));
     let rows = (h * sixteenths / 128)
         .min(usize::try_from(budget_rows).unwrap_or(usize::MAX))
         .max(1);
@@ -352,9 +352,23 @@ fn sample_bands(packed: &Packed, sixteenths: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+#[cfg(feature = "full")]
+/// The rows [`best_plan`] ranks the strategies of a `width` x `height` image on at this effort:
+/// a split ranks them over its workers (split.rs, [`PngSplit::rank`](super::split::PngSplit::rank)).
+pub(super) fn sample_rows(width: u32, height: u32, effort: Effort) -> Vec<Range<usize>> {
+    sample_bands(width, height, sixteenths(effort))
+}
+
+fn sixteenths(effort: Effort) -> usize {
+    match effort {
+        Effort::Max => 4,
+        _ => 1,
+    }
+}
+
 fn sample_size(packed: &Packed, strategy: Strategy, level: Level, sixteenths: usize) -> usize {
     let mut sink = Deflater::new(level);
-    for band in sample_bands(packed, sixteenths) {
+    for band in sample_bands(packed.width, packed.height, sixteenths) {
         filter_rows(packed, band, strategy, |row| sink.write(row));
     }
     sink.finish().len()
@@ -410,10 +424,7 @@ pub(super) fn sole_strategy(packed: &Packed, effort: Effort) -> Option<Strategy>
 
 /// The trial whose sample compresses smallest (the first of equals), compressed at a cheaper level.
 fn rank(trials: Vec<(&Packed, Strategy)>, effort: Effort) -> Option<(&Packed, Strategy)> {
-    let sixteenths = match effort {
-        Effort::Max => 4,
-        _ => 1,
-    };
+    let sixteenths = sixteenths(effort);
     match trials[..] {
         [] => None,
         [only] => Some(only),
@@ -540,38 +551,26 @@ impl RowWriter {
 mod tests {
     use super::*;
 
-    fn rgb(width: u32, height: u32) -> Packed {
-        Packed {
-            width,
-            height,
-            color: ColorType::Rgb,
-            depth: 8,
-            palette: Vec::new(),
-            trns: Vec::new(),
-            data: Vec::new(),
-        }
-    }
-
     /// Kodak-sized images sample a sixteenth of their rows as before; a 12 MP one stops at the
     /// pixel budget (max effort's four sixteenths at four times it), still a band from each eighth;
     /// a very wide one keeps a row per band.
     #[test]
     fn samples_are_a_sixteenth_of_the_rows_up_to_the_budget() {
-        let kodak = sample_bands(&rgb(768, 512), 1);
+        let kodak = sample_bands(768, 512, 1);
         assert_eq!(kodak.len(), 8);
         assert!(kodak.iter().all(|r| r.len() == 4), "{kodak:?}");
         assert_eq!(kodak[7], 448..452);
-        let camera = sample_bands(&rgb(4272, 2848), 1);
+        let camera = sample_bands(4272, 2848, 1);
         assert_eq!(camera.len(), 8);
         assert!(camera.iter().all(|r| r.len() == 7), "{camera:?}");
         assert_eq!(camera[4].start, 1424);
         let pixels: usize = camera.iter().map(|r| r.len() * 4272).sum();
         assert!(pixels as u64 <= SAMPLE_BUDGET, "{pixels}");
-        let max = sample_bands(&rgb(4272, 2848), 4);
+        let max = sample_bands(4272, 2848, 4);
         assert!(max.iter().all(|r| r.len() == 30), "{max:?}");
-        let wide = sample_bands(&rgb(1 << 24, 128), 1);
+        let wide = sample_bands(1 << 24, 128, 1);
         assert!(wide.iter().all(|r| r.len() == 1), "{wide:?}");
-        let small = sample_bands(&rgb(256, 256), 1);
+        let small = sample_bands(256, 256, 1);
         assert_eq!((small.len(), small[0].clone()), (1, 0..256));
     }
 
