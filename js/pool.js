@@ -385,7 +385,7 @@ export function adler32Combine(a, b, lengthB) {
 /**
  * One lossless PNG over several workers, without shared memory, as pigz splits a zlib stream. `run`
  * as for encodeJpegSplit (no pin needed: nothing is held between calls). One worker looks at the
- * whole image once (`pngSplit`: the layout a one-worker encode picks, and three bands of rows per
+ * whole image once (`pngSplit`: the layout a one-worker encode picks, and up to three bands of rows per
  * worker; the image is copied to it; a colour photo's layout takes one quick scan). A colour photo's
  * filter strategy is then ranked as one worker ranks it, on the same sample of rows, but the
  * sample's runs are shared among the workers (`pngRank`: each gets its runs' rows, about 1 MiB in

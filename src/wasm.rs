@@ -706,7 +706,7 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
 /// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …], sample:
 /// [[firstRow, endRow], …] } | null`: step one of a split lossless PNG, on the whole image's RGBA8: the
 /// layout (the one a one-worker encode picks) and the filter strategy, as the number `plan`, the
-/// bands of rows (two a worker), and the rows the strategies are ranked on when they are not
+/// bands of rows (up to three a worker), and the rows the strategies are ranked on when they are not
 /// decided yet (see `pngRank`; else none); null when the options are not a plain lossless PNG
 /// encode, the layout is a palette or below 8 bits, or the image is too small to split: encode those
 /// whole.
