@@ -754,7 +754,6 @@ pub fn png_split(
 /// bytes over all parts, as `plan & ~0xff | strategy`, is the plan every `pngBand` then takes.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = "pngRank")]
-#[allow(clippy::too_many_arguments)]
 pub fn png_rank(
     width: f64,
     height: f64,
