@@ -747,6 +747,22 @@ pub fn png_split(
     Ok(out.into())
 }
 
+/// The split's arguments and the PNG plan `code` (from `pngSplit`, its strategy decided or not)
+/// describes, for a step after the plan.
+#[cfg(feature = "full")]
+fn png_plan(
+    width: f64,
+    height: f64,
+    options: JsValue,
+    workers: f64,
+    code: u32,
+) -> crate::Result<(SplitArgs, crate::PngSplit)> {
+    let args = SplitArgs::parse(width, height, options, workers)?;
+    let plan =
+        crate::PngSplit::from_code(args.width, args.height, &args.settings, args.workers, code)?;
+    Ok((args, plan))
+}
+
 /// `pngRank(width, height, options, workers, plan, rgba, chunks) → [[strategy, bytes], …]`: a part
 /// of step one and a half, when `pngSplit` gave a `sample`: `chunks` (`[firstRow, endRow, …]`, runs of
 /// the sample) compressed at the ranking level with each filter strategy, from their RGBA8 rows in
@@ -764,10 +780,7 @@ pub fn png_rank(
     chunks: Vec<u32>,
 ) -> JsResult<JsValue> {
     crash::keep_messages();
-    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
-    let plan =
-        crate::PngSplit::from_code(args.width, args.height, &args.settings, args.workers, plan)
-            .map_err(js_error)?;
+    let (_, plan) = png_plan(width, height, options, workers, plan).map_err(js_error)?;
     if !chunks.len().is_multiple_of(2) {
         return Err(js_error(Error::InvalidInput(format!(
             "chunks are pairs of rows [firstRow, endRow, …], got {} numbers",
@@ -806,11 +819,8 @@ pub fn png_band(
     prev: Vec<u8>,
 ) -> JsResult<Object> {
     crash::keep_messages();
-    let args = SplitArgs::parse(width, height, options, workers).map_err(js_error)?;
+    let (args, plan) = png_plan(width, height, options, workers, plan).map_err(js_error)?;
     let index = small_count("a band index", index, 0.0).map_err(js_error)?;
-    let plan =
-        crate::PngSplit::from_code(args.width, args.height, &args.settings, args.workers, plan)
-            .map_err(js_error)?;
     args.check_band(plan.rows(index.min(plan.bands())).len(), "PNG")
         .map_err(js_error)?;
     let prev = (!prev.is_empty()).then_some(prev.as_slice());

@@ -29,7 +29,7 @@
 
 use std::ops::Range;
 
-use super::deflate::{Deflater, Level};
+use super::deflate::Deflater;
 use super::reduce::{self, ColorType, Packed};
 use super::write::{self, Filterer, Strategy};
 use crate::error::{Error, Result};
@@ -234,29 +234,19 @@ impl PngSplit {
                 rgba.len()
             )));
         }
-        let layout = self.layout(0);
-        let row_len = layout.row_bytes();
-        let bpp = layout.bits_per_pixel().div_ceil(8).max(1);
-        let packed = self.pack(rgba);
-        let zero = vec![0u8; row_len];
-        let ranked = write::strategies(&layout, self.settings.effort)
+        // The runs as rows of `packed`, past the row above each.
+        let mut local = Vec::with_capacity(chunks.len());
+        let mut at = 0;
+        for c in chunks {
+            at += usize::from(c.start > 0);
+            local.push(at..at + c.len());
+            at += c.len();
+        }
+        let mut packed = self.layout(rows);
+        packed.data = self.pack(rgba);
+        let ranked = write::strategies(&packed, self.settings.effort)
             .into_iter()
-            .map(|strategy| {
-                let mut sink = Deflater::new(Level::Rank);
-                let mut rows = packed.chunks_exact(row_len.max(1));
-                for chunk in chunks {
-                    let mut filterer = Filterer::new(row_len, bpp);
-                    let mut above = match chunk.start {
-                        0 => zero.as_slice(),
-                        _ => rows.next().unwrap_or(&zero),
-                    };
-                    for row in rows.by_ref().take(chunk.len()) {
-                        sink.write(filterer.row(row, above, strategy));
-                        above = row;
-                    }
-                }
-                (strategy.code(), sink.finish().len() as u64)
-            })
+            .map(|s| (s.code(), write::ranking_size(&packed, s, &local) as u64))
             .collect();
         Ok(ranked)
     }

@@ -366,10 +366,12 @@ fn sixteenths(effort: Effort) -> usize {
     }
 }
 
-fn sample_size(packed: &Packed, strategy: Strategy, level: Level, sixteenths: usize) -> usize {
-    let mut sink = Deflater::new(level);
-    for band in sample_bands(packed.width, packed.height, sixteenths) {
-        filter_rows(packed, band, strategy, |row| sink.write(row));
+/// How small `rows` of `packed` compress at the ranking level, filtered with `strategy` (each
+/// run's first row against the row before it, if any): what strategies are ranked by.
+pub(super) fn ranking_size(packed: &Packed, strategy: Strategy, rows: &[Range<usize>]) -> usize {
+    let mut sink = Deflater::new(Level::Rank);
+    for run in rows {
+        filter_rows(packed, run.clone(), strategy, |row| sink.write(row));
     }
     sink.finish().len()
 }
@@ -430,7 +432,7 @@ fn rank(trials: Vec<(&Packed, Strategy)>, effort: Effort) -> Option<(&Packed, St
         [only] => Some(only),
         _ => trials
             .into_iter()
-            .min_by_key(|&(p, s)| sample_size(p, s, Level::Rank, sixteenths)),
+            .min_by_key(|&(p, s)| ranking_size(p, s, &sample_bands(p.width, p.height, sixteenths))),
     }
 }
 
