@@ -34,6 +34,7 @@ export function plan(quick) {
     // Timed runs per image and codec after the scored one (which also warms the codec up): one run
     // each swung the time ratio between 0.41× and 0.54× from one quick run to the next.
     losslessRuns: 3,
-    speed: { ...speedImage, quality: 75, warmup: 1, runs: quick ? 3 : 5 },
+    // Rounds of the speed stage: one timed run of every codec in turn (bench/run.mjs, alternated).
+    speed: { ...speedImage, quality: 75, warmup: 2, runs: 5 },
   };
 }

@@ -120,14 +120,37 @@ function median(t) {
   return [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
 }
 
-/** The speed image's JPEG through the package: one worker, then split over two; medians and their ratio. */
+/**
+ * `codecs`' encode times of the speed image `s` (loaded in `page`): each warmed up, then `s.runs` rounds
+ * of one timed run of every codec in turn, so that the ratios between them (ours against the canvas
+ * encoder, the split against one worker) compare runs made under the same load rather than seconds
+ * apart (one codec's runs in a row moved the JPEG split's ratio between 1.1x and 1.7x on one machine).
+ * `{ [codec]: { times, bytes } }`.
+ */
+async function alternated(page, s, codecs) {
+  const time = (codec, warmup, runs) => page.evaluate(([n, c, q, w, k]) => bench.time(n, c, q, w, k), [s.name, codec, s.quality, warmup, runs]);
+  const out = {};
+  for (const codec of codecs) {
+    await time(codec, s.warmup, 0);
+    out[codec] = { times: [], bytes: 0 };
+  }
+  for (let round = 0; round < s.runs; round++) {
+    for (const codec of codecs) {
+      const { times, bytes } = await time(codec, 0, 1);
+      out[codec].times.push(...times);
+      out[codec].bytes = bytes;
+    }
+  }
+  return out;
+}
+
+/** The speed image's JPEG through the package: one worker and split over two, alternated; medians and their ratio. */
 async function jpegStage() {
   const page = await openPage();
   const s = p.speed;
   await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
   const ms = {};
-  for (const codec of ['ours-1w', 'ours-2w']) {
-    const r = await page.evaluate(([n, c, q, w, k]) => bench.time(n, c, q, w, k), [s.name, codec, s.quality, s.warmup, s.runs]);
+  for (const [codec, r] of Object.entries(await alternated(page, s, ['ours-1w', 'ours-2w']))) {
     ms[codec] = median(r.times);
     log(`${codec} on ${s.name}: ${r.bytes} bytes, median ${ms[codec].toFixed(0)} ms of ${r.times.map((t) => t.toFixed(0)).join(', ')}`);
   }
@@ -167,12 +190,8 @@ async function otherStages() {
   page = await openPage();
   const s = p.speed;
   const dims = await page.evaluate(([n, u]) => bench.load(n, u), [s.name, s.url]);
-  results.speed = { name: s.name, ...dims, quality: s.quality, warmup: s.warmup, runs: s.runs, codecs: {} };
-  for (const codec of speedCodecs) {
-    results.speed.codecs[codec] = await page.evaluate(
-      ([n, c, q, w, r]) => bench.time(n, c, q, w, r), [s.name, codec, s.quality, s.warmup, s.runs]);
-    if (codec === 'ours') results.memory.jpeg = await page.evaluate(() => bench.oursMemory());
-  }
+  results.speed = { name: s.name, ...dims, quality: s.quality, warmup: s.warmup, runs: s.runs, codecs: await alternated(page, s, speedCodecs) };
+  results.memory.jpeg = await page.evaluate(() => bench.oursMemory());
   results.memory.jpegImage = `${s.name} (${dims.width}x${dims.height})`;
   await scores(page, s);
   await png12(page, s);
