@@ -3,14 +3,21 @@
 // figures (an estimate from a sample, labelled so) and to its result on the screen, and from a slider
 // change to the first and the final figures, and input lag while a batch runs. No timing is
 // asserted (machines differ). Run: `E2E_ENGINE=firefox node bench/page-timings.mjs`; npm test runs it in
-// each engine in its benchmark step.
+// each engine in its benchmark step, and in WebKitGTK a second time with WEBKIT_DISABLE_COMPOSITING_MODE=1:
+// on Xvfb (no GPU) WebKitGTK composites through Mesa's llvmpipe, software OpenGL whose two rasteriser
+// threads used 2.5 s of CPU each in three idle seconds after the page loaded and 1 s each in the three
+// seconds of a drop (the page's workers 2 s, its main thread 0.4 s), so its frames came 250–380 ms apart
+// and the workers shared the two cores with it; without it they came 16 ms apart (bench/page-notes.md).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
-import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag, root } from '../tests/e2e/support.mjs';
+import { launch, openAt, corpusFile, fileSpec, photoLikePng, dropFiles, measureInputLag, formatLag, root, engine } from '../tests/e2e/support.mjs';
+
+// The engine as printed: WebKitGTK's two runs differ in how it composites its frames (see above).
+const label = engine === 'webkit' && process.env.WEBKIT_DISABLE_COMPOSITING_MODE ? 'webkit (compositing off)' : engine;
 
 let env;
 before(async () => { env = await launch(); });
@@ -34,7 +41,7 @@ test('first load: bytes transferred', async () => {
   const files = [...new Set(served)].filter((p) => /^\/(www|js|pkg)\//.test(p)).map((p) => join(root, p.endsWith('/') ? `${p}index.html` : p));
   const raw = files.reduce((n, f) => n + readFileSync(f).length, 0);
   const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  console.log(`first load: ${(bytes / 1024).toFixed(1)} KiB over the wire (scripts/serve.mjs, gzip, headers included), `
+  console.log(`${label}, first load: ${(bytes / 1024).toFixed(1)} KiB over the wire (scripts/serve.mjs, gzip, headers included), `
     + `${served.length} requests for ${files.length} files (${(raw / 1024).toFixed(1)} KiB; ${(gz / 1024).toFixed(1)} KiB gzipped)`);
   assert.ok(bytes > 0);
   await page.close();
@@ -75,7 +82,7 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
       .sort((a, b) => a.at - b.at)
       .map((e) => e.text);
   }, t0);
-  console.log(`${env.engine} drop timeline (s from the drop): ${timeline.join('; ')}`);
+  console.log(`${label} drop timeline (s from the drop): ${timeline.join('; ')}`);
   // Then the slider, as a drag ends: an input event at a quality the chart does not sample (so nothing
   // is cached), to the first figures for it (an estimate, labelled, or final) and to the final ones
   // (after the page's settle time: the thumb held still is taken as the choice).
@@ -97,7 +104,7 @@ test('a 12 MP camera photo: drop to first figures and result on screen, then a s
     return `${navigator.hardwareConcurrency} reported${usable !== navigator.hardwareConcurrency ? `, ${usable} measured` : ''}`;
   });
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`${env.engine}, 12 MP JPEG (${path.split('/').pop()}; cores ${cores}; load average ${loadavg()[0].toFixed(1)}): `
+  console.log(`${label}, 12 MP JPEG (${path.split('/').pop()}; cores ${cores}; load average ${loadavg()[0].toFixed(1)}): `
     + `drop to first figures ${s(drop.first.at - t0)} (${drop.first.kind}: ${drop.first.size}), to the result on screen ${s(drop.shownAt - t0)}, to its final figures ${s(drop.doneAt - t0)} `
     + `(JPEG q75: ${figures}); slider to q50, to first figures ${s(slider.first.ms)} (${slider.first.kind}: ${slider.first.size}), `
     + `to final figures ${s(slider.ms)} (${slider.size})`);
@@ -116,7 +123,7 @@ test('input lag while a batch runs', async () => {
   // The page runs one background job fewer once its frames come late (www/app.js, watchFrames).
   const lowered = await page.evaluate(() => performance.getEntriesByName('pixsqueeze:background-lowered').map((e) => e.detail));
   const background = lowered.length ? `; background jobs lowered to ${lowered.at(-1).limit} (frames ${lowered.map((l) => `${l.median} ms`).join(', ')} apart)` : '';
-  console.log(`during a batch of ${files.length} photos (${progress} when measuring stopped): ${formatLag(lag)}${background}`);
+  console.log(`${label}, during a batch of ${files.length} photos (${progress} when measuring stopped): ${formatLag(lag)}${background}`);
   assert.ok(lag.presses > 0);
   await page.close();
 });
