@@ -4,10 +4,8 @@
 // change to the first and the final figures, and input lag while a batch runs. No timing is
 // asserted (machines differ). Run: `E2E_ENGINE=firefox node bench/page-timings.mjs`; npm test runs it in
 // each engine in its benchmark step, and in WebKitGTK a second time with WEBKIT_DISABLE_COMPOSITING_MODE=1:
-// on Xvfb (no GPU) WebKitGTK composites through Mesa's llvmpipe, software OpenGL whose two rasteriser
-// threads used 2.5 s of CPU each in three idle seconds after the page loaded and 1 s each in the three
-// seconds of a drop (the page's workers 1.5 s, its main thread 0.4 s), so its frames came 200–380 ms apart
-// and the workers shared the two cores with it; without it they came 16 ms apart (bench/page-notes.md).
+// on Xvfb (no GPU) WebKitGTK composites through Mesa's llvmpipe (software OpenGL), whose threads then
+// take the cores from the page's workers; the figures are in bench/page-notes.md.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
