@@ -143,13 +143,29 @@ export class WebDriverPage {
 
   async setViewport({ width, height }) {
     // The window's frame differs per engine: size the window, see what the page got, correct once.
+    // WebKitGTK's window can settle after Set Window Rect returns (once, a phone-sized page read 882 px
+    // high for 844 asked): read the page's size only once it holds still, and correct up to a few times.
     await this.#session.post('/window/rect', { width, height });
-    for (let i = 0; i < 2; i++) {
-      const [w, h] = await this.evaluate(() => [innerWidth, innerHeight]);
+    for (let i = 0; i < 4; i++) {
+      const [w, h] = await this.#settledSize();
       if (w === width && h === height) return;
       const rect = await this.#session.get('/window/rect');
       await this.#session.post('/window/rect', { width: rect.width + width - w, height: rect.height + height - h });
     }
+  }
+
+  /** The page's inner size once two reads 100 ms apart agree (a resize still landing would differ). */
+  #settledSize() {
+    return this.evaluate(async () => {
+      let last = [innerWidth, innerHeight];
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const now = [innerWidth, innerHeight];
+        if (now[0] === last[0] && now[1] === last[1]) return now;
+        last = now;
+      }
+      return last;
+    });
   }
 
   async goto(url) {
