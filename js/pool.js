@@ -389,7 +389,8 @@ export function adler32Combine(a, b, lengthB) {
  * worker; the image is copied to it; a colour photo's layout takes one quick scan). A colour photo's
  * filter strategy is then ranked as one worker ranks it, on the same sample of rows, but the
  * sample's runs are shared among the workers (`pngRank`: each gets its runs' rows, about 1 MiB in
- * all on a 12 MP photo, and sizes every strategy's output; the least total wins). Then each band's
+ * all on a 12 MP photo, and sizes every strategy's output; the least total wins, or near ties go to
+ * a second sample, as one worker decides them). Then each band's
  * rows and the row before them go (a copy each, the last band's in `rgba`'s own buffer when
  * `owned`) to whichever worker is free, which filters them (the row before is the first row's row
  * above) and compresses them as raw DEFLATE ending on a sync flush (the last on the final block),
@@ -441,11 +442,30 @@ export async function encodePngSplit(run, rgba, width, height, options, workers,
 
 /**
  * The plan code of a PNG split with its filter strategy decided: `plan.plan` when it is already, else
- * the least total of `pngRank` over the sample's runs, shared among `workers` calls in order.
+ * the least total of `pngRank` over the sample's runs, shared among `workers` calls in order; when
+ * other strategies come within 1/`plan.nearTie` of that total (and it is at least `plan.tieMinBytes`),
+ * the least sum of both samples among them, the tie sample ranked likewise: as one worker decides.
  */
 async function rankPng(run, rgba, plan, [width, height, options, workers]) {
-  const runs = plan.sample;
-  if (runs.length === 0) return plan.plan;
+  if (plan.sample.length === 0) return plan.plan;
+  const totals = (runs) => rankRuns(run, rgba, runs, plan.plan, [width, height, options, workers]);
+  const first = await totals(plan.sample);
+  const least = Math.min(...first.values());
+  const near = [...first.keys()].filter((s) => first.get(s) <= least + Math.floor(least / plan.nearTie));
+  let sizes = first;
+  if (near.length > 1 && least >= plan.tieMinBytes && plan.tieSample.length > 0) {
+    const second = await totals(plan.tieSample);
+    sizes = new Map(near.map((s) => [s, first.get(s) + second.get(s)]));
+  }
+  // The first of equals, in the wasm's order, as one worker's ranking picks.
+  let best = null;
+  for (const [strategy, bytes] of sizes) if (best === null || bytes < sizes.get(best)) best = strategy;
+  return (plan.plan & ~0xff) | best;
+}
+
+/** The total bytes of each strategy (a Map in the wasm's order) over `runs`, shared among `workers`
+ * `pngRank` calls in order. */
+async function rankRuns(run, rgba, runs, code, [width, height, options, workers]) {
   const rowBytes = width * 4;
   const n = Math.min(workers, runs.length);
   const parts = Array.from({ length: n }, (_, k) => {
@@ -459,16 +479,13 @@ async function rankPng(run, rgba, plan, [width, height, options, workers]) {
       at += (b - a) * rowBytes;
     }
     const chunks = Uint32Array.from(mine.flat());
-    return run('pngRank', [width, height, options, workers, plan.plan, rows, chunks], [rows.buffer, chunks.buffer]);
+    return run('pngRank', [width, height, options, workers, code, rows, chunks], [rows.buffer, chunks.buffer]);
   });
   const totals = new Map();
   for (const ranked of await Promise.all(parts)) {
     for (const [strategy, bytes] of ranked) totals.set(strategy, (totals.get(strategy) ?? 0) + bytes);
   }
-  // The first of equals, in the wasm's order, as one worker's ranking picks.
-  let best = null;
-  for (const [strategy, bytes] of totals) if (best === null || bytes < totals.get(best)) best = strategy;
-  return (plan.plan & ~0xff) | best;
+  return totals;
 }
 
 /**

@@ -704,10 +704,12 @@ fn small_count(name: &str, value: f64, least: f64) -> crate::Result<usize> {
 }
 
 /// `pngSplit(rgba, width, height, options, workers) → { plan, bands: [[firstRow, endRow], …], sample:
-/// [[firstRow, endRow], …] } | null`: step one of a split lossless PNG, on the whole image's RGBA8: the
-/// layout (the one a one-worker encode picks) and the filter strategy, as the number `plan`, the
-/// bands of rows (up to three a worker), and the rows the strategies are ranked on when they are not
-/// decided yet (see `pngRank`; else none); null when the options are not a plain lossless PNG
+/// [[firstRow, endRow], …], tieSample, nearTie, tieMinBytes } | null`: step one of a split lossless
+/// PNG, on the whole image's RGBA8: the layout (the one a one-worker encode picks) and the filter
+/// strategy, as the number `plan`, the bands of rows (up to three a worker), and the rows the
+/// strategies are ranked on when they are not decided yet (see `pngRank`; else none), with the rows
+/// that decide near ties (`tieSample`: ranked too when strategies come within 1/`nearTie` of the
+/// least total and that is at least `tieMinBytes`; the least sum of both then wins); null when the options are not a plain lossless PNG
 /// encode, the layout is a palette or below 8 bits, or the image is too small to split: encode those
 /// whole.
 #[cfg(feature = "full")]
@@ -744,6 +746,10 @@ pub fn png_split(
     set(&out, "bands", to_js(&rows)?)?;
     let sample: Vec<[usize; 2]> = plan.sample().iter().map(|r| [r.start, r.end]).collect();
     set(&out, "sample", to_js(&sample)?)?;
+    let ties: Vec<[usize; 2]> = plan.tie_sample().iter().map(|r| [r.start, r.end]).collect();
+    set(&out, "tieSample", to_js(&ties)?)?;
+    set(&out, "nearTie", crate::PngSplit::NEAR_TIE as f64)?;
+    set(&out, "tieMinBytes", crate::PngSplit::TIE_MIN_BYTES as f64)?;
     Ok(out.into())
 }
 

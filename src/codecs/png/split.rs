@@ -202,13 +202,31 @@ impl PngSplit {
         (index * self.band_rows).min(h)..((index + 1) * self.band_rows).min(h)
     }
 
+    /// How near the least total of the [`sample`](Self::sample) a strategy's must come (within
+    /// 1/`NEAR_TIE` of it) for the [`tie_sample`](Self::tie_sample) to decide between them.
+    pub const NEAR_TIE: u64 = write::NEAR_TIE;
+    /// The least total of the sample's best strategy for its near ties to be decided again.
+    pub const TIE_MIN_BYTES: u64 = write::TIE_MIN_BYTES;
+
     /// The rows this plan's strategies are ranked on, as a one-worker encode ranks them, for
     /// [`rank`](Self::rank); none when the plan's strategy is decided already.
     pub fn sample(&self) -> Vec<Range<usize>> {
         if self.strategy.is_some() {
             return Vec::new();
         }
-        write::sample_rows(self.width, self.height, self.settings.effort)
+        write::sample_rows(self.width, self.height, self.settings.effort).0
+    }
+
+    /// The rows that decide near ties of the [`sample`](Self::sample)'s ranking, as a one-worker
+    /// encode decides them: strategies within 1/[`NEAR_TIE`](Self::NEAR_TIE) of the least total,
+    /// when that is at least [`TIE_MIN_BYTES`](Self::TIE_MIN_BYTES), are ranked again on these
+    /// rows, by the sum of both; none when the strategy is decided already or the sample is the
+    /// whole image.
+    pub fn tie_sample(&self) -> Vec<Range<usize>> {
+        if self.strategy.is_some() {
+            return Vec::new();
+        }
+        write::sample_rows(self.width, self.height, self.settings.effort).1
     }
 
     /// A part of the ranking of a plan whose strategy is not decided: how small `chunks` (rows of
@@ -424,30 +442,50 @@ mod tests {
     }
 
     /// The plan's code with its strategy decided as js/pool.js decides it: the sample's runs
-    /// shared among `workers` parts, each led by the row above it, ranked apart, the sizes summed.
+    /// shared among `workers` parts, each led by the row above it, ranked apart, the sizes summed;
+    /// near ties again over the tie sample, by the sum of both.
     fn ranked_code(plan: &PngSplit, image: &Rgba8, workers: usize) -> u32 {
         let runs = plan.sample();
         if runs.is_empty() {
             return plan.code();
         }
-        let row = image.width() as usize * 4;
-        let n = workers.min(runs.len());
-        let mut totals: Vec<(u8, u64)> = Vec::new();
-        for k in 0..n {
-            let mine = &runs[k * runs.len() / n..(k + 1) * runs.len() / n];
-            let rgba: Vec<u8> = mine
-                .iter()
-                .flat_map(|r| &image.data()[r.start.saturating_sub(1) * row..r.end * row])
-                .copied()
-                .collect();
-            for (i, (strategy, bytes)) in plan.rank(&rgba, mine).unwrap().into_iter().enumerate() {
-                match totals.get_mut(i) {
-                    Some(t) => t.1 += bytes,
-                    None => totals.push((strategy, bytes)),
+        let totals = |runs: &[Range<usize>]| {
+            let row = image.width() as usize * 4;
+            let n = workers.min(runs.len());
+            let mut totals: Vec<(u8, u64)> = Vec::new();
+            for k in 0..n {
+                let mine = &runs[k * runs.len() / n..(k + 1) * runs.len() / n];
+                let rgba: Vec<u8> = mine
+                    .iter()
+                    .flat_map(|r| &image.data()[r.start.saturating_sub(1) * row..r.end * row])
+                    .copied()
+                    .collect();
+                for (i, (strategy, bytes)) in
+                    plan.rank(&rgba, mine).unwrap().into_iter().enumerate()
+                {
+                    match totals.get_mut(i) {
+                        Some(t) => t.1 += bytes,
+                        None => totals.push((strategy, bytes)),
+                    }
                 }
             }
+            totals
+        };
+        let first = totals(&runs);
+        let least = first.iter().map(|t| t.1).min().unwrap();
+        let near: Vec<usize> = (0..first.len())
+            .filter(|&i| first[i].1 <= least + least / PngSplit::NEAR_TIE)
+            .collect();
+        let ties = plan.tie_sample();
+        let mut sizes: Vec<(u8, u64)> = first.clone();
+        if near.len() > 1 && least >= PngSplit::TIE_MIN_BYTES && !ties.is_empty() {
+            let second = totals(&ties);
+            sizes = near
+                .iter()
+                .map(|&i| (first[i].0, first[i].1 + second[i].1))
+                .collect();
         }
-        let best = totals.iter().min_by_key(|t| t.1).unwrap().0;
+        let best = sizes.iter().min_by_key(|t| t.1).unwrap().0;
         plan.code() & !0xff | u32::from(best)
     }
 

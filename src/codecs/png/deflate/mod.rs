@@ -24,9 +24,10 @@ pub enum Level {
     Fast,
     /// Near-optimal parsing, moderate search.
     Default,
-    /// [`Default`](Self::Default)'s parse with a shallower search and no extra pass: ranks filter
-    /// strategies on a sample of rows, where only which one compresses smaller matters. (It is
-    /// what the default level was before its search deepened, so the rankings stayed the same.)
+    /// [`Default`](Self::Default)'s parse with a shallower search and one cost pass: ranks filter
+    /// strategies on a sample of rows, where only which one compresses smaller matters. (Two
+    /// passes, as before 3 December, ranked every corpus image the same at default and max
+    /// effort, for 3 % more instructions on kodim01's whole encode.)
     Rank,
     /// Near-optimal parsing, deep search and more passes.
     Max,
@@ -72,7 +73,7 @@ impl Deflater {
             // as later blocks start near their optimum already. Together: the screenshot −0.9 %
             // for +11 % instructions, photos +0.4 % instructions (deflate-notes.md, session 11).
             Level::Default => Engine::Optimal(Optimal::new(32, 16, 96, 2, 3, 1 << 16)),
-            Level::Rank => Engine::Optimal(Optimal::new(16, 16, 96, 2, 2, 1 << 16)),
+            Level::Rank => Engine::Optimal(Optimal::new(16, 16, 96, 1, 1, 1 << 16)),
             Level::Max => Engine::Optimal(Optimal::new(100, 100, 258, 4, 4, 1 << 16)),
         };
         Deflater {
