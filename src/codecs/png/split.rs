@@ -5,7 +5,8 @@
 //!    colour image of more than 256 colours has one layout, found by a quick scan, and its filter
 //!    strategy is ranked next in parts ([`PngSplit::rank`]): the rows a one-worker encode ranks on
 //!    ([`PngSplit::sample`], a few runs of rows) are shared among the workers, each sizes every
-//!    strategy's output on its runs, and the least total wins. Other images (gray, few colours) are
+//!    strategy's output on its runs, and the least total wins (near ties are sized again on
+//!    [`PngSplit::tie_sample`] as one worker does, by the sum of both). Other images (gray, few colours) are
 //!    ranked whole in the plan, layouts and strategies, as the one-worker encode ranks them. (The
 //!    bands ranking each their own rows instead cost a ranking a band: 15 % more work in all);
 //! 2. every band is filtered and compressed ([`PngSplit::band`]) by whichever worker is free,

@@ -382,7 +382,8 @@ pub(super) const TIE_MIN_BYTES: u64 = 8 << 10;
 
 /// Which trial to encode, from each one's size on the first sample (in trial order): the
 /// smallest, unless others come within 1/[`NEAR_TIE`] of it on a stream of at least
-/// [`TIE_MIN_BYTES`]; then, of those, the least sum of both samples, `second(i)` sizing trial `i` on the second. The first of equals either way.
+/// [`TIE_MIN_BYTES`]; then, of those, the least sum of both samples, `second(i)` sizing trial `i`
+/// on the second (`None`: there is no second sample). The first of equals either way.
 pub(super) fn decide(first: &[u64], mut second: impl FnMut(usize) -> Option<u64>) -> usize {
     let Some(best) = first.iter().copied().min() else {
         return 0;
@@ -626,9 +627,6 @@ impl RowWriter {
 mod tests {
     use super::*;
 
-    /// Kodak-sized images sample a sixteenth of their rows as before; a 12 MP one stops at the
-    /// pixel budget (max effort's four sixteenths at four times it), still a band from each eighth;
-    /// a very wide one keeps a row per band.
     /// The second sample is asked for only near ties on long enough streams, and only for the
     /// trials near the best; their sums decide, the first of equals winning.
     #[test]
@@ -685,6 +683,9 @@ mod tests {
         assert!(second_bands(1 << 20, 10, 1).is_empty());
     }
 
+    /// Kodak-sized images sample a sixteenth of their rows as before; a 12 MP one stops at the
+    /// pixel budget (max effort's four sixteenths at four times it), still a band from each eighth;
+    /// a very wide one keeps a row per band.
     #[test]
     fn samples_are_a_sixteenth_of_the_rows_up_to_the_budget() {
         let kodak = sample_bands(768, 512, 1);
